@@ -1,0 +1,1 @@
+"""Agent implementations: tool-calling primary, one-LLM-one-job pipeline, extractor, judge."""

@@ -1,0 +1,43 @@
+"""Retrieval for the pipeline agent: run the search tool for one or more queries, merge."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.events import Source
+from bot.tooling import Tool, ToolError
+
+
+async def retrieve(tool: Tool, queries: Sequence[str], top_k: int) -> list[Source]:
+    """The best ``top_k`` passages over all ``queries`` (each passage once), numbered from 1.
+
+    Searching with both the written query and the user's own words guards against a small
+    model writing a poor query: the better result of the two wins, passage by passage.
+    """
+    best: dict[tuple[str, str, str], Source] = {}
+    for query in dict.fromkeys(q.strip() for q in queries if q.strip()):
+        try:
+            output = await tool.run(tool.Args(query=query))
+        except ToolError:
+            continue
+        for source in output.sources:
+            key = (source.source, source.heading, source.text)
+            if key not in best or best[key].score < source.score:
+                best[key] = source
+    ranked = sorted(best.values(), key=lambda s: s.score, reverse=True)[:top_k]
+    return [s.model_copy(update={"n": i}) for i, s in enumerate(ranked, 1)]
+
+
+def format_passages(sources: Sequence[Source]) -> str:
+    """The passages as the respond prompt shows them: ``[n] source — heading`` then the text."""
+    return "\n\n".join(f"[{s.n}] {s.label()}\n{s.text}" for s in sources)
+
+
+def cited(text: str, sources: Sequence[Source]) -> list[Source]:
+    """The sources the answer cites as [n]; all of them when it cites none (small models
+    often forget), so the reader can always check where the facts came from."""
+    import re
+
+    numbers = {int(n) for n in re.findall(r"\[(\d{1,2})\]", text)}
+    chosen = [s for s in sources if s.n in numbers]
+    return chosen or list(sources)

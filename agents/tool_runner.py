@@ -1,0 +1,46 @@
+"""Runs one tool call the model asked for; every failure becomes text the model can read."""
+
+from __future__ import annotations
+
+import json
+
+import structlog
+from pydantic import ValidationError
+
+from bot.messages import ToolCallRequest
+from bot.tooling import Tool, ToolError, ToolOutput
+
+log = structlog.get_logger("agents.tools")
+
+
+class ToolFailure(Exception):
+    """A tool call that could not produce a result; the message goes back to the model."""
+
+
+def parse_arguments(raw: str) -> dict[str, object]:
+    try:
+        value = json.loads(raw or "{}")
+    except json.JSONDecodeError as exc:
+        raise ToolFailure(f"arguments are not valid JSON ({exc.msg}); send a JSON object") from exc
+    if not isinstance(value, dict):
+        raise ToolFailure("arguments must be a JSON object")
+    return value
+
+
+async def run_tool(tools: dict[str, Tool], call: ToolCallRequest) -> ToolOutput:
+    """Validate and run ``call``. Raises :class:`ToolFailure` with a model-readable message."""
+    tool = tools.get(call.name)
+    if tool is None:
+        known = ", ".join(sorted(tools)) or "none"
+        raise ToolFailure(f"unknown tool {call.name!r}; available tools: {known}")
+    try:
+        args = tool.Args.model_validate(parse_arguments(call.arguments))
+    except ValidationError as exc:
+        raise ToolFailure(f"invalid arguments for {call.name}: {exc.errors()[0]['msg']}") from exc
+    try:
+        return await tool.run(args)
+    except ToolError as exc:
+        raise ToolFailure(str(exc)) from exc
+    except Exception as exc:  # a broken tool must not end the turn
+        log.warning("tool_crashed", tool=call.name, error_type=type(exc).__name__, error=str(exc))
+        raise ToolFailure(f"{call.name} failed: {type(exc).__name__}: {exc}") from exc

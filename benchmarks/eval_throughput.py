@@ -1,0 +1,128 @@
+"""``bot eval pairwise`` items/s at concurrency 1, 8 and 32 against a 100 ms server.
+
+The server is the project's fake OpenAI-compatible server (``tests/fakes/openai_server.py``)
+on 127.0.0.1 with ``latency_s = 0.1`` before each response, in its own process (so it does
+not share our GIL); the judge profile is the real ``openai`` backend pointed at it. Each item is two judge calls (both orders), run together,
+so one item takes one latency L and the ideal for N items at concurrency C is N·L/C.
+Side by side, the same 2·N calls made straight through the backend with 2·C in flight
+(no harness) show what the harness itself costs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from bot.evaluation.data import PairItem
+from bot.evaluation.judging import Combo
+from bot.evaluation.pairwise import PairwisePlan, run_pairwise
+from bot.llm.protocol import LLMRequest, complete
+from bot.messages import ChatMessage
+from bot.models import ModelPool
+from config import Settings, load_settings
+from tests.fakes.openai_server import FakeOpenAI
+
+LATENCY_S = 0.1
+RUNS = [(1, 30), (8, 160), (32, 480)]  # (concurrency, items)
+
+
+def judge_reply(body: dict[str, Any]) -> str:
+    """Answers like a correct judge: the candidate whose text starts with TRUE."""
+    prompt = str(body["messages"][-1]["content"])
+    match = re.search(r"Candidate A:\s*(\S+)", prompt)
+    return "Answer: A" if match and match.group(1).startswith("TRUE") else "Answer: B"
+
+
+def items(n: int) -> list[PairItem]:
+    return [PairItem(f"i{i}", f"Context {i}.", f"TRUE {i}", f"FALSE {i}") for i in range(n)]
+
+
+def serve() -> None:
+    """In the child process: run the server, print its port, stop when stdin closes."""
+    with FakeOpenAI(latency_s=LATENCY_S) as server:
+        server.respond = judge_reply
+        print(server.port, flush=True)
+        sys.stdin.read()
+
+
+@contextmanager
+def server_process() -> Iterator[str]:
+    """The server in a child process; yields its base URL."""
+    child = subprocess.Popen([sys.executable, "-m", "benchmarks.eval_throughput", "--serve"],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None
+        yield f"http://127.0.0.1:{int(child.stdout.readline())}/v1"
+    finally:
+        assert child.stdin is not None
+        child.stdin.close()
+        child.wait(timeout=10)
+
+
+def settings_for(base_url: str, data_dir: Path) -> Settings:
+    profile = {"kind": "openai", "base_url": base_url, "model": "fake-model",
+               "max_retries": 0, "timeout_s": 30.0}
+    return load_settings(data_dir=data_dir, tools=[], profiles={"fake": profile})
+
+
+async def harness(settings: Settings, concurrency: int, n: int, out: Path) -> float:
+    plan = PairwisePlan(data=Path("bench"), items=items(n), combos=[Combo("default", "fake")],
+                        out=out, concurrency=concurrency, progress=False)
+    started = time.perf_counter()
+    records = await run_pairwise(settings, plan)
+    elapsed = time.perf_counter() - started
+    assert all(r.outcome == "correct" for r in records), "the benchmark judge went wrong"
+    return elapsed
+
+
+async def raw_calls(settings: Settings, concurrency: int, n: int) -> float:
+    pool = ModelPool(settings)
+    llm = pool.for_profile("fake")
+    slots = asyncio.Semaphore(2 * concurrency)
+
+    async def one(i: int) -> None:
+        async with slots:
+            text = f"Candidate A: TRUE {i}"
+            await complete(llm, LLMRequest(messages=[ChatMessage.user(text)]))
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one(i) for i in range(2 * n)))
+    elapsed = time.perf_counter() - started
+    await pool.aclose()
+    return elapsed
+
+
+def run() -> str:
+    rows = []
+    with server_process() as base_url, tempfile.TemporaryDirectory() as tmp:
+        settings = settings_for(base_url, Path(tmp))
+        asyncio.run(raw_calls(settings, 1, 2))  # warm up imports and the connection path
+        for concurrency, n in RUNS:
+            ideal = n * LATENCY_S / concurrency
+            ours = asyncio.run(harness(settings, concurrency, n, Path(tmp) / f"c{concurrency}"))
+            raw = asyncio.run(raw_calls(settings, concurrency, n))
+            rows.append((concurrency, n, ideal, ours, raw))
+    lines = [
+        f"Fake OpenAI-compatible server (own process) on 127.0.0.1, {LATENCY_S * 1000:.0f} ms "
+        "before each response; real `openai` backend; each item = 2 judge calls in parallel; "
+        "results appended to JSONL as they arrive.\n",
+        "| concurrency C | items N | ideal N·L/C | `bot eval` | items/s | of ideal "
+        "| raw backend calls, same load | harness cost |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for c, n, ideal, ours, raw in rows:
+        lines.append(f"| {c} | {n} | {ideal:.2f} s | {ours:.2f} s | {n / ours:.1f} "
+                     f"| {100 * ideal / ours:.0f}% | {raw:.2f} s | {ours / raw:.2f}× |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--serve"]:
+    serve()

@@ -1,0 +1,64 @@
+"""Run benchmarks and write each one's section of docs/benchmarks.md.
+
+``python -m benchmarks.run`` runs all; ``python -m benchmarks.run NAME ...`` runs some and
+leaves the other sections as they were. Each module exposes ``run() -> str`` (Markdown).
+"""
+
+from __future__ import annotations
+
+import importlib
+import platform
+import re
+import sys
+import time
+from pathlib import Path
+
+BENCHMARKS = [
+    "session_overhead",
+    "embedded_tokens",
+    "cli_startup",
+]
+PAGE = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+HEADER = """# Benchmarks
+
+Every figure is measured side by side with its baseline in the same process or script, on
+the machine named in each section, and reported as a ratio. Run `make bench` (or
+`make bench ONLY="name ..."`) to refresh; CI never runs these.
+"""
+
+
+def _marker(name: str) -> tuple[str, str]:
+    return f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
+
+
+def replace_section(page: str, name: str, body: str) -> str:
+    start, end = _marker(name)
+    block = f"{start}\n{body.strip()}\n{end}"
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+    if pattern.search(page):
+        return pattern.sub(lambda _: block, page)
+    return page.rstrip() + "\n\n" + block + "\n"
+
+
+def machine() -> str:
+    import os
+
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def main(names: list[str]) -> int:
+    page = PAGE.read_text() if PAGE.exists() else HEADER
+    for name in names or BENCHMARKS:
+        started = time.perf_counter()
+        print(f"running {name} ...", flush=True)
+        body = importlib.import_module(f"benchmarks.{name}").run()
+        stamp = f"\n\n_{time.strftime('%Y-%m-%d')}, {machine()}, " \
+                f"{time.perf_counter() - started:.0f} s to run._"
+        page = replace_section(page, name, body + stamp)
+        PAGE.write_text(page)
+    print(f"wrote {PAGE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,1 @@
+"""The ``bot`` command line. Subcommand modules import only argparse at module level."""

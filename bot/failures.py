@@ -1,0 +1,31 @@
+"""Turning any exception into an :class:`bot.events.Error` a user may safely read."""
+
+from __future__ import annotations
+
+import secrets
+
+from bot.events import Error
+from bot.llm.errors import LLMError, LLMNotConfigured
+
+
+def new_error_id() -> str:
+    return secrets.token_hex(4)
+
+
+def user_error(exc: BaseException, error_id: str) -> Error:
+    """A polite message naming the error id; never a traceback or an upstream body."""
+    if isinstance(exc, TimeoutError):
+        what, retryable = "The answer took too long and was stopped.", True
+    elif isinstance(exc, LLMNotConfigured) and exc.detail:
+        # names the setting to fix (never its value): the one thing the reader must know
+        what, retryable = f"{exc.user_message} {exc.detail}.", False
+    elif isinstance(exc, LLMError):
+        what, retryable = exc.user_message, exc.retryable
+    else:
+        what, retryable = "Something went wrong on our side.", False
+    hint = " Please try again." if retryable else ""
+    return Error(
+        message=f"Sorry — {what}{hint} (error id: {error_id})",
+        error_id=error_id,
+        retryable=retryable,
+    )

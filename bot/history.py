@@ -1,0 +1,38 @@
+"""The conversation as the model sees it: newest turns that fit the context budget."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.messages import ChatMessage
+from bot.store.base import TurnRecord
+
+TokenCounter = Callable[[str], int]
+
+
+def approx_tokens(text: str) -> int:
+    """About four characters a token: the fallback when a backend has no tokenizer."""
+    return len(text) // 4 + 1
+
+
+def trim_history(
+    turns: list[TurnRecord], budget: int, count: TokenCounter = approx_tokens
+) -> list[ChatMessage]:
+    """The newest turns whose text fits in ``budget`` tokens, oldest first.
+
+    Failed answers (error with no text) are left out: the model should not imitate them.
+    """
+    kept: list[ChatMessage] = []
+    used = 0
+    for turn in reversed(turns):
+        if turn.role == "assistant" and not turn.text.strip():
+            continue
+        cost = count(turn.text) + 4
+        if used + cost > budget:
+            break
+        used += cost
+        kept.append(ChatMessage(role=turn.role, content=turn.text))
+    kept.reverse()
+    while kept and kept[0].role == "assistant":
+        kept.pop(0)
+    return kept

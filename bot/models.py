@@ -1,0 +1,101 @@
+"""Which LLM does each job: roles -> profiles -> backend instances, built lazily."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
+from typing import Any
+
+from bot.llm.protocol import LLM
+from bot.llm.resilient import Cooldowns
+from bot.registry import BACKENDS, load
+from config import Settings
+from config.profiles import ProfileSettings
+
+
+def build_backend(name: str, profile: ProfileSettings) -> LLM:
+    """One backend instance for a profile (imports its module only now)."""
+    factory: Any = load(BACKENDS[profile.kind])
+    if profile.kind == "scripted":
+        from bot.llm.scripted import Reply
+
+        replies = [Reply(text=r, delay_s=profile.latency_s) for r in profile.replies]
+        return factory(replies, default=replies[-1] if replies else None, profile=name)  # type: ignore[no-any-return]
+    if profile.kind == "function":
+        if not profile.function:
+            raise ValueError(f"profiles.{name}.function must name 'module:attr'")
+        return factory(load(profile.function), profile=name)  # type: ignore[no-any-return]
+    return factory.from_profile(name, profile)  # type: ignore[no-any-return]
+
+
+class ModelPool:
+    """Lazily built backends, one per profile, shared by every session of a Bot."""
+
+    def __init__(self, settings: Settings, overrides: dict[str, LLM] | None = None) -> None:
+        self.settings = settings
+        self._by_profile: dict[str, LLM] = {}
+        self._bare: dict[str, LLM] = {}
+        self.cooldowns = Cooldowns()
+        self._by_role: dict[str, LLM] = dict(overrides or {})
+        self._profile_for_role: dict[str, str] = {}
+
+    def profile_name(self, role: str) -> str:
+        if role in self._profile_for_role:
+            return self._profile_for_role[role]
+        if role != "primary" and getattr(self.settings.roles, role, None) is None:
+            return self.profile_name("primary")
+        return self.settings.roles.profile_for(role)
+
+    def use_profile(self, role: str, profile: str) -> None:
+        """Route ``role`` (and roles that follow primary) to another profile."""
+        self._by_role.pop(role, None)
+        self._profile_for_role[role] = profile
+
+    def for_role(self, role: str) -> LLM:
+        if role in self._by_role:
+            return self._by_role[role]
+        follows_primary = getattr(self.settings.roles, role, None) is None
+        if role != "primary" and follows_primary and "primary" in self._by_role:
+            return self._by_role["primary"]
+        return self.for_profile(self.profile_name(role))
+
+    def for_profile(self, name: str) -> LLM:
+        """The profile's backend; wrapped in retries and fallbacks when the profile asks."""
+        if name not in self._by_profile:
+            self._by_profile[name] = self._resilient(name)
+        return self._by_profile[name]
+
+    def backend(self, name: str) -> LLM:
+        """The profile's bare backend, no retries: built once, shared by every chain."""
+        if name not in self._bare:
+            self._bare[name] = build_backend(name, self.settings.profile(name))
+        return self._bare[name]
+
+    def _resilient(self, name: str) -> LLM:
+        from bot.llm.resilient import Link, ResilientLLM
+
+        profile = self.settings.profile(name)
+        if profile.max_retries == 0 and not profile.fallbacks:
+            return self.backend(name)
+        chain = list(dict.fromkeys([name, *profile.fallbacks]))
+        links = [Link(n, self.settings.profile(n), partial(self.backend, n)) for n in chain]
+        return ResilientLLM(links, self.cooldowns)
+
+    @contextmanager
+    def override(self, role: str, llm: LLM) -> Iterator[LLM]:
+        """Use ``llm`` for ``role`` inside the block (tests, like pydantic-ai's override)."""
+        previous = self._by_role.get(role)
+        self._by_role[role] = llm
+        try:
+            yield llm
+        finally:
+            if previous is None:
+                self._by_role.pop(role, None)
+            else:
+                self._by_role[role] = previous
+
+    async def aclose(self) -> None:
+        built = [*self._bare.values(), *self._by_profile.values(), *self._by_role.values()]
+        for llm in {id(x): x for x in built}.values():
+            await llm.aclose()

@@ -1,0 +1,201 @@
+"""The store for several processes or machines: PostgreSQL through psycopg 3.
+
+Same schema and queries as SQLite (``bot/store/schema.py``). One connection per process,
+guarded by a lock, because the Session calls the store from worker threads and each call
+is one short transaction. Construction does no I/O; the first call connects and creates
+the tables. A connection the server dropped while idle is replaced transparently; one
+that breaks mid-transaction raises (the write may or may not have happened) and is
+replaced on the next call.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from functools import cache
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from bot.store import schema as q
+from bot.store.base import AssistantTurn, FeedbackRecord, TurnRecord
+
+# Two processes creating the tables at once would race on PostgreSQL's catalogue;
+# an advisory lock (any fixed number) makes the second one wait for the first.
+_SCHEMA_LOCK = 0x626F7400
+CONNECT_TIMEOUT_S = 10
+
+
+@cache
+def pg(sql: str) -> str:
+    """A shared query in psycopg's placeholder style."""
+    return sql.replace("?", "%s")
+
+
+def redacted_url(url: str) -> str:
+    """``url`` with its password replaced, for messages and reprs."""
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)[1]
+    user = f"{parts.username}:***@" if parts.username else ":***@"
+    return urlunsplit(parts._replace(netloc=user + netloc))
+
+
+class StoreUnavailable(RuntimeError):
+    """PostgreSQL could not be reached; the message names the server, never the password."""
+
+
+class PostgresStore:
+    """A :class:`bot.store.Store` on PostgreSQL (``store.url = "postgresql://..."``)."""
+
+    def __init__(self, url: str) -> None:
+        self._url = url
+        self._lock = threading.RLock()
+        self._conn: Any = None
+
+    def __repr__(self) -> str:
+        return f"PostgresStore({redacted_url(self._url)!r})"
+
+    def _connect(self) -> Any:
+        import psycopg
+        from psycopg.conninfo import conninfo_to_dict
+
+        extra: dict[str, Any] = {"application_name": "bot"}
+        if "connect_timeout" not in conninfo_to_dict(self._url):
+            extra["connect_timeout"] = CONNECT_TIMEOUT_S  # a dead host must not hang a turn
+        try:
+            conn = psycopg.connect(self._url, autocommit=True, **extra)
+        except psycopg.OperationalError as exc:
+            raise StoreUnavailable(
+                f"cannot connect to the PostgreSQL store at {redacted_url(self._url)}: "
+                f"{_first_line(exc)}. Fix: start the server or correct store.url"
+            ) from None
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
+            for statement in q.SCHEMA:
+                conn.execute(statement.format(serial="SERIAL"))
+        return conn
+
+    @contextmanager
+    def _tx(self) -> Iterator[Any]:
+        """One transaction on the shared connection, committed before the caller returns."""
+        import psycopg
+
+        with self._lock:
+            try:
+                with ExitStack() as stack:
+                    self._begin(stack)
+                    yield stack.enter_context(self._conn.cursor())
+            except psycopg.OperationalError:
+                self._drop_connection()  # the next call reconnects
+                raise
+
+    def _begin(self, stack: ExitStack) -> None:
+        """Start a transaction. A connection found dead at BEGIN (after a server restart or
+        an idle timeout) has run nothing yet, so it is replaced and BEGIN tried once more."""
+        import psycopg
+
+        for attempt in (1, 2):
+            if self._conn is None or self._conn.closed:
+                self._conn = self._connect()
+            try:
+                stack.enter_context(self._conn.transaction())
+                return
+            except psycopg.OperationalError:
+                self._drop_connection()
+                if attempt == 2:
+                    raise
+
+    def _drop_connection(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    @staticmethod
+    def _conversation(cur: Any, key: str) -> int:
+        # Serialise per key across processes so two of them never open two conversations.
+        cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (key,))
+        row = cur.execute(pg(q.SELECT_CONVERSATION), (key,)).fetchone()
+        if row:
+            return int(row[0])
+        cur.execute(pg(q.INSERT_CONVERSATION) + " RETURNING id", (key, time.time()))
+        return int(cur.fetchone()[0])
+
+    def _insert_turn(self, key: str, params: Any) -> int:
+        with self._tx() as cur:
+            conv = self._conversation(cur, key)
+            cur.execute(pg(q.INSERT_TURN) + " RETURNING id", params(conv))
+            return int(cur.fetchone()[0])
+
+    def add_user_turn(self, key: str, text: str, user: str | None = None) -> int:
+        return self._insert_turn(
+            key, lambda conv: q.user_turn_params(conv, key, text, user, time.time()))
+
+    def add_assistant_turn(self, key: str, turn: AssistantTurn) -> int:
+        return self._insert_turn(
+            key, lambda conv: q.assistant_turn_params(conv, key, turn, time.time()))
+
+    def history(self, key: str, limit: int | None = None) -> list[TurnRecord]:
+        with self._tx() as cur:
+            row = cur.execute(pg(q.SELECT_CONVERSATION), (key,)).fetchone()
+            if not row:
+                return []
+            sql = pg(q.HISTORY) + (f" LIMIT {int(limit)}" if limit else "")
+            rows = cur.execute(sql, (row[0],)).fetchall()
+        return [q.turn_from_row(r) for r in reversed(rows)]
+
+    def turn(self, turn_id: int) -> TurnRecord | None:
+        with self._tx() as cur:
+            row = cur.execute(pg(q.ONE_TURN), (turn_id,)).fetchone()
+        return q.turn_from_row(row) if row else None
+
+    def reset(self, key: str) -> None:
+        with self._tx() as cur:
+            cur.execute(pg(q.ARCHIVE), (key,))
+
+    def supersede_from(self, key: str, turn_id: int) -> None:
+        with self._tx() as cur:
+            conv = self._conversation(cur, key)
+            cur.execute(pg(q.SUPERSEDE), (conv, turn_id))
+
+    def add_feedback(
+        self, turn_id: int, score: int, comment: str | None = None, user: str | None = None
+    ) -> int:
+        with self._tx() as cur:
+            cur.execute(pg(q.INSERT_FEEDBACK) + " RETURNING id",
+                        (turn_id, score, comment, user, time.time()))
+            return int(cur.fetchone()[0])
+
+    def feedback(self, turn_id: int) -> list[FeedbackRecord]:
+        with self._tx() as cur:
+            rows = cur.execute(pg(q.SELECT_FEEDBACK), (turn_id,)).fetchall()
+        return [q.feedback_from_row(r) for r in rows]
+
+    def claim_event(self, event_id: str) -> bool:
+        """True for the first claim of ``event_id``; False while in flight or once done."""
+        with self._tx() as cur:
+            cur.execute(pg(q.CLAIM_EVENT) + " ON CONFLICT (event_id) DO NOTHING",
+                        (event_id, time.time()))
+            return bool(cur.rowcount == 1)
+
+    def finish_event(self, event_id: str) -> None:
+        with self._tx() as cur:
+            cur.execute(pg(q.FINISH_EVENT), (time.time(), event_id))
+
+    def release_event(self, event_id: str) -> None:
+        with self._tx() as cur:
+            cur.execute(pg(q.RELEASE_EVENT), (event_id,))
+
+    def keys(self) -> list[str]:
+        with self._tx() as cur:
+            return [r[0] for r in cur.execute(q.KEYS).fetchall()]
+
+    def close(self) -> None:
+        with self._lock:
+            self._drop_connection()
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]

@@ -1,0 +1,83 @@
+"""The one schema and the queries both stores run (``?`` placeholders; PostgreSQL converts)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.store.base import AssistantTurn, FeedbackRecord, TurnRecord
+
+SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS conversations (
+        id {serial} PRIMARY KEY, key TEXT NOT NULL, created_at DOUBLE PRECISION NOT NULL,
+        archived INTEGER NOT NULL DEFAULT 0)""",
+    "CREATE INDEX IF NOT EXISTS conversations_key ON conversations (key, archived)",
+    """CREATE TABLE IF NOT EXISTS turns (
+        id {serial} PRIMARY KEY, conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+        key TEXT NOT NULL, role TEXT NOT NULL, text TEXT NOT NULL, "user" TEXT,
+        tool_calls TEXT NOT NULL DEFAULT '[]', sources TEXT NOT NULL DEFAULT '[]',
+        backend TEXT, model TEXT, input_tokens INTEGER NOT NULL DEFAULT 0,
+        output_tokens INTEGER NOT NULL DEFAULT 0, cost_usd DOUBLE PRECISION NOT NULL DEFAULT 0,
+        latency_s DOUBLE PRECISION, ttft_s DOUBLE PRECISION, error_id TEXT,
+        interrupted INTEGER NOT NULL DEFAULT 0, superseded INTEGER NOT NULL DEFAULT 0,
+        created_at DOUBLE PRECISION NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS turns_conversation ON turns (conversation_id, id)",
+    """CREATE TABLE IF NOT EXISTS feedback (
+        id {serial} PRIMARY KEY, turn_id INTEGER NOT NULL REFERENCES turns(id),
+        score INTEGER NOT NULL, comment TEXT, "user" TEXT,
+        created_at DOUBLE PRECISION NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS events (
+        event_id TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at DOUBLE PRECISION NOT NULL)""",
+]
+
+TURN_COLUMNS = (
+    'id, key, role, text, "user", tool_calls, sources, backend, model, input_tokens, '
+    "output_tokens, cost_usd, latency_s, ttft_s, error_id, interrupted, created_at"
+)
+SELECT_CONVERSATION = "SELECT id FROM conversations WHERE key = ? AND archived = 0 ORDER BY id DESC"
+INSERT_CONVERSATION = "INSERT INTO conversations (key, created_at) VALUES (?, ?)"
+ARCHIVE = "UPDATE conversations SET archived = 1 WHERE key = ? AND archived = 0"
+INSERT_TURN = (
+    'INSERT INTO turns (conversation_id, key, role, text, "user", tool_calls, sources, backend,'
+    " model, input_tokens, output_tokens, cost_usd, latency_s, ttft_s, error_id, interrupted,"
+    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+HISTORY = (
+    f"SELECT {TURN_COLUMNS} FROM turns WHERE conversation_id = ? AND superseded = 0 "
+    "ORDER BY id DESC"
+)
+ONE_TURN = f"SELECT {TURN_COLUMNS} FROM turns WHERE id = ?"
+SUPERSEDE = "UPDATE turns SET superseded = 1 WHERE conversation_id = ? AND id >= ?"
+INSERT_FEEDBACK = (
+    'INSERT INTO feedback (turn_id, score, comment, "user", created_at) VALUES (?, ?, ?, ?, ?)'
+)
+SELECT_FEEDBACK = 'SELECT id, turn_id, score, comment, "user" FROM feedback WHERE turn_id = ?'
+CLAIM_EVENT = "INSERT INTO events (event_id, state, updated_at) VALUES (?, 'in_flight', ?)"
+FINISH_EVENT = "UPDATE events SET state = 'done', updated_at = ? WHERE event_id = ?"
+RELEASE_EVENT = "DELETE FROM events WHERE event_id = ? AND state = 'in_flight'"
+KEYS = "SELECT DISTINCT key FROM conversations ORDER BY key"
+
+
+def user_turn_params(conv: int, key: str, text: str, user: str | None, now: float) -> tuple:
+    return (conv, key, "user", text, user, "[]", "[]", None, None, 0, 0, 0.0, None, None,
+            None, 0, now)
+
+
+def assistant_turn_params(conv: int, key: str, turn: AssistantTurn, now: float) -> tuple:
+    sources = json.dumps([s.model_dump() for s in turn.sources])
+    return (conv, key, "assistant", turn.text, None, json.dumps(turn.tool_calls), sources,
+            turn.backend, turn.model, turn.input_tokens, turn.output_tokens, turn.cost_usd,
+            turn.latency_s, turn.ttft_s, turn.error_id, int(turn.interrupted), now)
+
+
+def turn_from_row(row: Any) -> TurnRecord:
+    names = [c.strip().strip('"') for c in TURN_COLUMNS.split(",")]
+    data = dict(zip(names, row, strict=True))
+    data["tool_calls"] = json.loads(data["tool_calls"] or "[]")
+    data["sources"] = json.loads(data["sources"] or "[]")
+    data["interrupted"] = bool(data["interrupted"])
+    return TurnRecord(**data)
+
+
+def feedback_from_row(row: Any) -> FeedbackRecord:
+    return FeedbackRecord(id=row[0], turn_id=row[1], score=row[2], comment=row[3], user=row[4])

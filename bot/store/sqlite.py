@@ -1,0 +1,127 @@
+"""The embedded default store: one SQLite file in WAL mode, safe across threads."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from bot.store import schema as q
+from bot.store.base import AssistantTurn, FeedbackRecord, TurnRecord
+
+
+class SQLiteStore:
+    """A :class:`bot.store.Store` on SQLite. Each write commits before returning."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        self._conn: sqlite3.Connection | None = None
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            for statement in q.SCHEMA:
+                conn.execute(statement.format(serial="INTEGER"))
+            conn.commit()
+            self._conn = conn
+        return self._conn
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Cursor]:
+        with self._lock:
+            cur = self.conn.cursor()
+            try:
+                yield cur
+                self.conn.commit()
+            except BaseException:
+                self.conn.rollback()
+                raise
+
+    def _conversation(self, cur: sqlite3.Cursor, key: str) -> int:
+        row = cur.execute(q.SELECT_CONVERSATION, (key,)).fetchone()
+        if row:
+            return int(row[0])
+        cur.execute(q.INSERT_CONVERSATION, (key, time.time()))
+        return int(cur.lastrowid or 0)
+
+    def add_user_turn(self, key: str, text: str, user: str | None = None) -> int:
+        with self._tx() as cur:
+            conv = self._conversation(cur, key)
+            cur.execute(q.INSERT_TURN, q.user_turn_params(conv, key, text, user, time.time()))
+            return int(cur.lastrowid or 0)
+
+    def add_assistant_turn(self, key: str, turn: AssistantTurn) -> int:
+        with self._tx() as cur:
+            conv = self._conversation(cur, key)
+            cur.execute(q.INSERT_TURN, q.assistant_turn_params(conv, key, turn, time.time()))
+            return int(cur.lastrowid or 0)
+
+    def history(self, key: str, limit: int | None = None) -> list[TurnRecord]:
+        with self._tx() as cur:
+            row = cur.execute(q.SELECT_CONVERSATION, (key,)).fetchone()
+            if not row:
+                return []
+            sql = q.HISTORY + (f" LIMIT {int(limit)}" if limit else "")
+            rows = cur.execute(sql, (row[0],)).fetchall()
+        return [q.turn_from_row(r) for r in reversed(rows)]
+
+    def turn(self, turn_id: int) -> TurnRecord | None:
+        with self._tx() as cur:
+            row = cur.execute(q.ONE_TURN, (turn_id,)).fetchone()
+        return q.turn_from_row(row) if row else None
+
+    def reset(self, key: str) -> None:
+        with self._tx() as cur:
+            cur.execute(q.ARCHIVE, (key,))
+
+    def supersede_from(self, key: str, turn_id: int) -> None:
+        with self._tx() as cur:
+            conv = self._conversation(cur, key)
+            cur.execute(q.SUPERSEDE, (conv, turn_id))
+
+    def add_feedback(
+        self, turn_id: int, score: int, comment: str | None = None, user: str | None = None
+    ) -> int:
+        with self._tx() as cur:
+            cur.execute(q.INSERT_FEEDBACK, (turn_id, score, comment, user, time.time()))
+            return int(cur.lastrowid or 0)
+
+    def feedback(self, turn_id: int) -> list[FeedbackRecord]:
+        with self._tx() as cur:
+            rows = cur.execute(q.SELECT_FEEDBACK, (turn_id,)).fetchall()
+        return [q.feedback_from_row(r) for r in rows]
+
+    def claim_event(self, event_id: str) -> bool:
+        with self._tx() as cur:
+            try:
+                cur.execute(q.CLAIM_EVENT, (event_id, time.time()))
+            except sqlite3.IntegrityError:
+                return False
+            return True
+
+    def finish_event(self, event_id: str) -> None:
+        with self._tx() as cur:
+            cur.execute(q.FINISH_EVENT, (time.time(), event_id))
+
+    def release_event(self, event_id: str) -> None:
+        with self._tx() as cur:
+            cur.execute(q.RELEASE_EVENT, (event_id,))
+
+    def keys(self) -> list[str]:
+        with self._tx() as cur:
+            return [r[0] for r in cur.execute(q.KEYS).fetchall()]
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None

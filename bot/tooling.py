@@ -1,0 +1,39 @@
+"""The tool contract: typed pydantic arguments, a JSON schema for the model, a result."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+from pydantic import BaseModel, Field
+
+from bot.events import Source
+from bot.llm.protocol import ToolSpec
+
+
+class ToolOutput(BaseModel):
+    """What a tool returns: text the model reads, and any sources to cite."""
+
+    content: str
+    sources: list[Source] = Field(default_factory=list)
+
+
+class ToolError(Exception):
+    """A failure the model should read and may recover from (bad input, nothing found)."""
+
+
+@runtime_checkable
+class Tool(Protocol):
+    name: ClassVar[str]
+    description: ClassVar[str]
+    Args: ClassVar[type[BaseModel]]
+
+    async def run(self, args: Any) -> ToolOutput: ...
+
+
+def tool_spec(tool: Tool) -> ToolSpec:
+    """The JSON-schema description the model sees for ``tool``."""
+    schema = tool.Args.model_json_schema()
+    schema.pop("title", None)
+    for prop in schema.get("properties", {}).values():
+        prop.pop("title", None)
+    return ToolSpec(name=tool.name, description=tool.description, parameters=schema)

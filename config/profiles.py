@@ -1,0 +1,78 @@
+"""Backend profiles and the built-in presets every installation knows by name."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, SecretStr
+
+BackendKind = Literal["openai", "llamacpp", "scripted", "function"]
+
+
+class ProfileSettings(BaseModel):
+    """One named LLM backend configuration; roles point at profiles by name."""
+
+    model_config = {"extra": "forbid"}
+
+    kind: BackendKind = "openai"
+    base_url: str | None = None
+    model: str = ""
+    api_key: SecretStr | None = None
+    api_key_env: str | None = None
+    price_in: float = Field(0.0, ge=0, description="USD per million input tokens")
+    price_out: float = Field(0.0, ge=0, description="USD per million output tokens")
+    temperature: float | None = None
+    max_tokens: int | None = Field(None, gt=0)
+    context_tokens: int = Field(8192, gt=256, description="history budget sent to the model")
+    timeout_s: float = Field(60.0, gt=0, description="one request's deadline")
+    max_retries: int = Field(2, ge=0, le=10)
+    retry_backoff_s: float = Field(0.5, ge=0, description="first retry's backoff cap; doubles")
+    fallbacks: list[str] = Field(default_factory=list)
+    cooldown_s: float = Field(30.0, ge=0)
+    # llamacpp
+    model_path: str | None = None
+    chat_format: str | None = None
+    n_ctx: int = Field(4096, gt=0)
+    n_threads: int | None = None
+    # scripted / function
+    replies: list[str] = Field(default_factory=list)
+    function: str | None = None
+    latency_s: float = Field(0.0, ge=0)
+
+
+def _hosted(base_url: str, env: str, model: str) -> dict[str, Any]:
+    return {"kind": "openai", "base_url": base_url, "api_key_env": env, "model": model}
+
+
+def _server(port: int, model: str) -> dict[str, Any]:
+    return {"kind": "openai", "base_url": f"http://127.0.0.1:{port}/v1", "model": model}
+
+
+PRESETS: dict[str, dict[str, Any]] = {
+    "local": {"kind": "llamacpp", "model": "SmolLM2-135M-Instruct", "context_tokens": 1536,
+              "n_ctx": 2048, "temperature": 0.0, "max_tokens": 256, "timeout_s": 120.0},
+    "openai": {**_hosted("https://api.openai.com/v1", "OPENAI_API_KEY", "gpt-4o-mini"),
+               "price_in": 0.15, "price_out": 0.60, "context_tokens": 32000},
+    "together": _hosted("https://api.together.xyz/v1", "TOGETHER_API_KEY",
+                        "meta-llama/Llama-3.3-70B-Instruct-Turbo"),
+    "fireworks": _hosted("https://api.fireworks.ai/inference/v1", "FIREWORKS_API_KEY",
+                         "accounts/fireworks/models/llama-v3p1-8b-instruct"),
+    "groq": _hosted("https://api.groq.com/openai/v1", "GROQ_API_KEY", "llama-3.1-8b-instant"),
+    "openrouter": _hosted("https://openrouter.ai/api/v1", "OPENROUTER_API_KEY",
+                          "meta-llama/llama-3.1-8b-instruct"),
+    "vllm": _server(8000, ""),
+    "ollama": _server(11434, "llama3.2"),
+    "llamacpp-server": _server(8080, ""),
+    "scripted": {"kind": "scripted", "replies": []},
+    "echo": {"kind": "function", "function": "bot.llm.scripted:echo"},
+}
+
+
+def merge_presets(user: dict[str, Any] | None) -> dict[str, Any]:
+    """Presets overlaid by the user's profiles; a user profile may refine a preset field-wise."""
+    merged: dict[str, Any] = {name: dict(p) for name, p in PRESETS.items()}
+    for name, value in (user or {}).items():
+        if isinstance(value, BaseModel):
+            value = value.model_dump(exclude_unset=True)
+        merged[name] = {**merged.get(name, {}), **dict(value)}
+    return merged

@@ -1,0 +1,182 @@
+"""Settings sections for each part of the bot. Each presenter or subsystem owns one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr, model_validator
+
+RoleName = Literal["primary", "router", "query_writer", "extractor", "judge"]
+
+
+class RolesSettings(BaseModel):
+    """Which profile does each job. Unset roles use the primary role's profile."""
+
+    model_config = {"extra": "forbid"}
+
+    primary: str = "local"
+    router: str | None = None
+    query_writer: str | None = None
+    extractor: str | None = None
+    judge: str | None = None
+
+    def profile_for(self, role: str) -> str:
+        return getattr(self, role, None) or self.primary
+
+
+class StoreSettings(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    url: SecretStr | None = Field(
+        None, description="postgresql://... or sqlite:///path; default: SQLite in data_dir"
+    )
+
+
+class InputSettings(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    max_chars: int = Field(8000, gt=0)
+
+
+class LogSettings(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    level: Literal["debug", "info", "warning", "error"] = "warning"
+    format: Literal["auto", "console", "json"] = "auto"
+    file: Path | None = None
+
+
+class KnowledgeBaseSettings(BaseModel):
+    """The knowledge base (``bot ingest``, ``search_knowledge``); see docs/knowledge-base.md."""
+
+    model_config = {"extra": "forbid"}
+
+    enabled: bool = True
+    collection: str = Field("docs", description="Chroma collection searched and ingested into")
+    url: str | None = Field(None, description="Chroma server URL; default: embedded in data_dir")
+    embedder: Literal["minilm", "openai"] = "minilm"
+    model_dir: Path | None = Field(
+        None, description="all-MiniLM-L6-v2 ONNX dir (model.onnx + tokenizer.json); default: "
+        "Chroma's cache, else the offline packages"
+    )
+    embedding_profile: str = Field("openai", description="profile for embedder = openai")
+    embedding_model: str = "text-embedding-3-small"
+    embed_batch_size: int = Field(32, gt=0, le=2048, description="texts per embedding call")
+    top_k: int = Field(4, gt=0, le=50)
+    min_score: float = Field(0.2, ge=-1, le=1, description="cosine similarity floor")
+    duplicate_score: float = Field(
+        0.95, gt=0, le=1, description="passages this similar to a better one are collapsed"
+    )
+    chunk_tokens: int = Field(
+        200, gt=16, le=8192, description="target chunk size; never above the embedder's limit"
+    )
+    overlap_tokens: int = Field(32, ge=0)
+    max_file_mb: float = Field(20.0, gt=0)
+    default_docs: list[Path] = Field(
+        default_factory=list, description="what `bot kb ensure-default` ingests; default: "
+        "the bot's own docs"
+    )
+
+    @model_validator(mode="after")
+    def _overlap_below_chunk(self) -> KnowledgeBaseSettings:
+        if self.overlap_tokens >= self.chunk_tokens:
+            raise ValueError(
+                f"kb.overlap_tokens ({self.overlap_tokens}) must be below kb.chunk_tokens "
+                f"({self.chunk_tokens}). Fix: lower kb.overlap_tokens"
+            )
+        return self
+
+
+class GradioSettings(BaseModel):
+    """The web page (``bot serve gradio``); see docs/gradio.md."""
+
+    model_config = {"extra": "forbid"}
+
+    host: str = "127.0.0.1"
+    port: int = Field(7860, ge=0, le=65535)
+    share: bool = False
+    title: str = "bot"
+    description: str = "Ask about your team's documents."
+    examples: list[str] = Field(
+        default_factory=lambda: ["What can you do?", "How do I connect it to Slack?"]
+    )
+    concurrency: int = Field(32, gt=0, description="answers streamed at once, all users")
+    queue_size: int = Field(256, gt=0, description="requests waiting beyond that; then 'busy'")
+    auth_username: str | None = None
+    auth_password: SecretStr | None = None
+    storage_key: str = Field("bot-session", min_length=1,
+                             description="browser localStorage key holding the conversation id")
+    storage_secret: SecretStr | None = Field(
+        None, description="scrambles that id in the browser; default derived from storage_key")
+    stream_interval_s: float = Field(
+        0.05, ge=0, le=2, description="at most one page update per interval while text streams")
+
+    @model_validator(mode="after")
+    def _auth_complete(self) -> GradioSettings:
+        if (self.auth_username is None) != (self.auth_password is None):
+            missing = "auth_password" if self.auth_password is None else "auth_username"
+            raise ValueError(
+                f"gradio.{missing} is missing. Fix: set both gradio.auth_username and "
+                f"gradio.auth_password (BOT_GRADIO__AUTH_...), or neither to turn auth off"
+            )
+        return self
+
+
+class SlackSettings(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    mode: Literal["socket", "http"] = "socket"
+    bot_token: SecretStr | None = None
+    app_token: SecretStr | None = None
+    signing_secret: SecretStr | None = None
+    host: str = "127.0.0.1"
+    port: int = Field(3000, ge=0, le=65535)
+    api_url: str | None = Field(None, description="Slack Web API base URL (tests, proxies)")
+    answer_followups: bool = True
+    ignore_bots: bool = True
+    allowed_channels: list[str] = Field(default_factory=list)
+    streaming: Literal["auto", "native", "update"] = "auto"
+    update_interval_s: float = Field(1.0, gt=0)
+    show_usage: bool = False
+    suggested_prompts: list[str] = Field(
+        default_factory=lambda: ["What can you do?", "Search the docs for setup steps"]
+    )
+    answer_dms: bool = True
+    greeting: str = Field(
+        "Hi! Ask me anything about your team's documents.",
+        description="posted when a user opens an assistant thread; empty for none",
+    )
+    api_retries: int = Field(3, ge=0, le=10, description="retries of a rate-limited API call")
+    ping_interval_s: float = Field(10.0, gt=0, description="Socket Mode keep-alive ping")
+    shutdown_grace_s: float = Field(30.0, ge=0, description="wait for answers in flight on exit")
+
+
+class EvalSettings(BaseModel):
+    """``bot eval``: data field names, the judging criterion, pacing and where results go."""
+
+    model_config = {"extra": "forbid"}
+
+    context_field: str = "article_sent"
+    correct_field: str = "correct_sent"
+    incorrect_field: str = "incorrect_sent"
+    id_field: str = Field("id", description="item id field; items without one get a content hash")
+    criterion: str = (
+        "Which candidate sentence is a correct summary of the context, stating only facts "
+        "that the context supports?"
+    )
+    environments: list[str] = Field(
+        default_factory=list, description="prompt sets to compare; default: `environment`"
+    )
+    backends: list[str] = Field(
+        default_factory=list, description="profiles to compare; default: the judge role's"
+    )
+    extractor_profile: str | None = Field(
+        None, description="profile for the extractor's fallback; default: roles.extractor if "
+        "set, else the backend under test"
+    )
+    concurrency: int = Field(8, gt=0, le=1024, description="items in flight at once")
+    requests_per_s: float | None = Field(
+        None, gt=0, description="cap on LLM requests per second per backend; default: none"
+    )
+    out_dir: Path = Field(Path("eval-runs"), description="where runs are written")

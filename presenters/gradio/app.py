@@ -1,0 +1,62 @@
+"""``bot serve gradio``: build the page, size its queue, launch it, block until stopped."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr  # noqa: E402  (after switching analytics off)
+import structlog  # noqa: E402
+from starlette.middleware import Middleware  # noqa: E402
+
+from bot.app import Bot  # noqa: E402
+from config.sections import GradioSettings  # noqa: E402
+from presenters.gradio.auth_gate import AuthGate  # noqa: E402
+from presenters.gradio.ui import CSS, build_app  # noqa: E402
+
+log = structlog.get_logger("presenters.gradio")
+
+__all__ = ["build_app", "launch", "serve"]
+
+
+def auth_pairs(s: GradioSettings) -> list[tuple[str, str]] | None:
+    """Gradio's ``auth`` argument, from the username and secret password in config."""
+    if s.auth_username is None or s.auth_password is None:
+        return None
+    return [(s.auth_username, s.auth_password.get_secret_value())]
+
+
+def launch(
+    bot: Bot, *, host: str | None = None, port: int | None = None, quiet: bool = True
+) -> gr.Blocks:
+    """Start the page in a background thread and return the running Blocks.
+
+    ``demo.local_url`` is where it listens; ``demo.close()`` stops it. Many answers stream
+    at once (``gradio.concurrency``, not Gradio's default of one); past ``queue_size``
+    waiting requests the page tells the user the application is busy.
+    """
+    s = bot.settings.gradio
+    demo = build_app(bot)
+    demo.queue(default_concurrency_limit=s.concurrency, max_size=s.queue_size)
+    auth = auth_pairs(s)
+    demo.launch(
+        server_name=host or s.host, server_port=port if port is not None else s.port,
+        share=s.share, auth=auth, auth_message=f"Sign in to {s.title}" if auth else None,
+        prevent_thread_lock=True, quiet=quiet, ssr_mode=False, show_error=False,
+        max_threads=max(40, s.concurrency), css=CSS,
+        app_kwargs={"middleware": [Middleware(AuthGate)]},
+    )
+    log.info("gradio_started", url=demo.local_url, concurrency=s.concurrency,
+             queue_size=s.queue_size, auth=auth is not None)
+    return demo
+
+
+def serve(bot: Bot) -> int:
+    """Run the page until Ctrl-C; the presenter entry point behind ``bot serve gradio``."""
+    demo = launch(bot, quiet=False)
+    try:
+        demo.block_thread()  # returns on Ctrl-C, after closing the server
+    finally:
+        demo.close()
+    return 0

@@ -1,0 +1,99 @@
+"""The Bolt listeners: which Slack events and actions the bot reacts to.
+
+Bolt acks every event before its listener runs (``process_before_response=False``), so
+Slack gets its ack within milliseconds however long the answer takes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+
+from bot.app import Bot
+from presenters.slack.answerer import Answerer
+from presenters.slack.inbound import Identity, from_mention, from_message, session_key
+from presenters.slack.render import FEEDBACK_DOWN, FEEDBACK_UP
+from presenters.slack.web import log_api_error
+
+log = structlog.get_logger("presenters.slack")
+THANKS = {1: "Thanks for the 👍 — noted.",
+          -1: "Thanks for the 👎 — noted; we'll use it to improve."}
+
+
+def identity(context: Any) -> Identity:
+    """Who the bot is, from Bolt's auth.test result."""
+    return Identity(team_id=str(context.team_id or ""), user_id=str(context.bot_user_id or ""),
+                    bot_id=str(context.bot_id or ""))
+
+
+def register(app: AsyncApp, bot: Bot, answerer: Answerer) -> None:
+    """Attach every listener the manifest subscribes to."""
+    settings = answerer.settings
+
+    @app.event("app_mention")
+    async def on_mention(body: dict[str, Any], context: Any) -> None:
+        if inbound := from_mention(body, identity(context), settings):
+            await answerer.handle(inbound)
+
+    @app.event("message")
+    async def on_message(body: dict[str, Any], context: Any) -> None:
+        if inbound := from_message(body, identity(context), settings):
+            await answerer.handle(inbound)
+
+    @app.event("assistant_thread_started")
+    async def on_thread_started(body: dict[str, Any]) -> None:
+        await start_assistant_thread(answerer, body)
+
+    async def on_feedback(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        await record_feedback(answerer, bot, body, action)
+
+    app.action(FEEDBACK_UP)(on_feedback)
+    app.action(FEEDBACK_DOWN)(on_feedback)
+
+
+async def start_assistant_thread(answerer: Answerer, body: dict[str, Any]) -> None:
+    """A user opened an assistant thread: greet and offer suggested prompts, once."""
+    thread = body.get("event", {}).get("assistant_thread", {})
+    channel, ts = thread.get("channel_id"), thread.get("thread_ts")
+    if not channel or not ts:
+        return
+    s, client = answerer.settings, answerer.client
+    async with answerer.bot.claim_event(str(body.get("event_id") or f"{channel}:{ts}")) as fresh:
+        if not fresh:
+            return
+        try:
+            if s.greeting:
+                await client.chat_postMessage(channel=channel, thread_ts=ts, text=s.greeting)
+            if s.suggested_prompts:
+                prompts = [{"title": p[:75], "message": p} for p in s.suggested_prompts[:4]]
+                await client.assistant_threads_setSuggestedPrompts(
+                    channel_id=channel, thread_ts=ts, prompts=prompts)
+        except SlackApiError as exc:
+            log_api_error(exc, "slack_thread_start_failed", channel=channel)
+
+
+async def record_feedback(
+    answerer: Answerer, bot: Bot, body: dict[str, Any], action: dict[str, Any]
+) -> None:
+    """Store 👍/👎 against the turn the buttons belong to and thank the user privately."""
+    score = 1 if action.get("action_id") == FEEDBACK_UP else -1
+    user = body.get("user", {}).get("id")
+    channel = body.get("channel", {}).get("id", "")
+    message = body.get("message", {})
+    thread_ts = message.get("thread_ts") or message.get("ts", "")
+    team = body.get("team", {}).get("id") or body.get("user", {}).get("team_id", "")
+    try:
+        turn_id = int(action.get("value", ""))
+    except ValueError:
+        return
+    await bot.session(session_key(team, channel, thread_ts)).feedback(turn_id, score, user=user)
+    log.info("slack_feedback", turn_id=turn_id, score=score)
+    try:
+        await answerer.client.chat_postEphemeral(
+            channel=channel, user=user, thread_ts=thread_ts, text=THANKS[score])
+    except SlackApiError as exc:
+        log_api_error(exc, "slack_feedback_thanks_failed", level="info", channel=channel)

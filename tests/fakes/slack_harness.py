@@ -1,0 +1,136 @@
+"""The Slack presenter running against :class:`FakeSlack`, for integration tests and benchmarks."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import SecretStr
+
+from bot.app import Bot
+from config import Settings
+from presenters.slack.app import SlackPresenter
+from presenters.slack.inbound import Inbound
+from tests.fakes.slack_server import (
+    APP_TOKEN,
+    BOT_TOKEN,
+    BOT_USER,
+    SIGNING_SECRET,
+    FakeSlack,
+    Message,
+    event_body,
+)
+
+_ts = itertools.count(1)
+
+
+def new_ts() -> str:
+    n = next(_ts)
+    return f"1600000000.{n:06d}"
+
+
+@dataclass
+class SlackHarness:
+    fake: FakeSlack
+    presenter: SlackPresenter
+    bot: Bot
+    handled: list[Inbound] = field(default_factory=list)
+
+    def watch(self) -> None:
+        """Count every finished ``Answerer.handle`` call, duplicates included."""
+        answerer = self.presenter.answerer
+        original = answerer.handle
+
+        async def handle(inbound: Inbound) -> None:
+            try:
+                await original(inbound)
+            finally:
+                self.handled.append(inbound)
+
+        answerer.handle = handle  # type: ignore[method-assign]
+
+    async def wait_handled(self, count: int) -> None:
+        await self.fake.wait_for(lambda: len(self.handled) >= count)
+
+    async def push_event(self, event: dict[str, Any], event_id: str | None = None,
+                         retry_attempt: int = 0) -> str:
+        return await self.fake.push(event_body(event, event_id), retry_attempt=retry_attempt)
+
+    async def mention(self, text: str, channel: str = "C0GENERAL", user: str = "U0ALICE",
+                      ts: str | None = None, thread_ts: str | None = None,
+                      event_id: str | None = None) -> str:
+        """A user mentions the bot; returns the message ts (the answer's thread)."""
+        ts = ts or new_ts()
+        event = {"type": "app_mention", "user": user, "text": f"<@{BOT_USER}> {text}",
+                 "ts": ts, "channel": channel, "event_ts": ts}
+        if thread_ts:
+            event["thread_ts"] = thread_ts
+        await self.push_event(event, event_id)
+        return ts
+
+    async def message(self, text: str, channel: str, user: str = "U0ALICE",
+                      thread_ts: str | None = None, channel_type: str = "channel",
+                      **extra: Any) -> str:
+        ts = new_ts()
+        event = {"type": "message", "user": user, "text": text, "ts": ts, "channel": channel,
+                 "channel_type": channel_type, "event_ts": ts, **extra}
+        if thread_ts:
+            event["thread_ts"] = thread_ts
+        await self.push_event(event)
+        return ts
+
+    def answers(self, channel: str, thread_ts: str) -> list[Message]:
+        return self.fake.thread(channel, thread_ts)
+
+    async def answer(self, channel: str, thread_ts: str, count: int = 1) -> Message:
+        """Wait for the ``count``-th finished answer in a thread and return it."""
+
+        def finished() -> list[Message]:
+            return [m for m in self.answers(channel, thread_ts)
+                    if not m.streaming and not m.text.endswith(" …")]
+
+        await self.fake.wait_for(lambda: len(finished()) >= count
+                                 and not self.presenter.answerer.inflight)
+        return finished()[count - 1]
+
+
+def slack_settings(settings: Settings, fake: FakeSlack, **slack: Any) -> Settings:
+    """``settings`` with a Slack section pointed at the fake; ``slack`` overrides fields."""
+    section = settings.slack.model_copy(update={
+        "mode": "socket", "bot_token": SecretStr(BOT_TOKEN), "app_token": SecretStr(APP_TOKEN),
+        "signing_secret": SecretStr(SIGNING_SECRET), "api_url": fake.api_url, "port": 0,
+        "update_interval_s": 0.05, "shutdown_grace_s": 5.0, **slack,
+    })
+    return settings.model_copy(update={"slack": section})
+
+
+@asynccontextmanager
+async def serving(fake: FakeSlack, bot: Bot) -> AsyncIterator[SlackHarness]:
+    """A started presenter for ``bot`` (its settings already point at ``fake``)."""
+    presenter = SlackPresenter(bot)
+    harness = SlackHarness(fake, presenter, bot)
+    harness.watch()
+    await presenter.start()
+    try:
+        if presenter.settings.mode == "socket":
+            await fake.wait_connected()
+        yield harness
+    finally:
+        await presenter.stop()
+
+
+@asynccontextmanager
+async def running_slack(
+    make_bot: Callable[..., Bot], settings: Settings, *replies: Any, **slack: Any
+) -> AsyncIterator[SlackHarness]:
+    """A started fake Slack and a started presenter over a scripted bot playing ``replies``."""
+    fake = await FakeSlack().start()
+    try:
+        bot = make_bot(*replies, settings_=slack_settings(settings, fake, **slack))
+        async with serving(fake, bot) as harness:
+            yield harness
+    finally:
+        await fake.close()

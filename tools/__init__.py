@@ -1,0 +1,1 @@
+"""Tool implementations: clock, calculator, knowledge-base search and ingestion."""
