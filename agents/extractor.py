@@ -8,7 +8,7 @@ cheap path was enough.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -70,10 +70,15 @@ class AnswerExtractor:
         self.max_chars = max_chars
 
     async def extract(
-        self, text: str, labels: Sequence[str], llm: Completer | None = None, question: str = ""
+        self, text: str, labels: Sequence[str], llm: Completer | None = None, question: str = "",
+        echoes: Mapping[str, str] | None = None,
     ) -> Extraction:
-        """The label ``text`` gives; ``llm`` (a TurnContext or MeteredCompleter) is the fallback."""
-        found = extract_label(text, labels)
+        """The label ``text`` gives; ``llm`` (a TurnContext or MeteredCompleter) is the fallback.
+
+        ``echoes`` (label -> the text it stands for) lets a reply that repeats one candidate
+        count as choosing it.
+        """
+        found = extract_label(text, labels, echoes)
         if found is not None:
             return Extraction(found, "deterministic")
         if llm is None or not self.use_llm or not text.strip():

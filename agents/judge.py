@@ -105,7 +105,9 @@ class PairwiseJudge:
         started = time.monotonic()
         reply = await llm.complete(self.role, self.request(context, a, b, criterion))
         latency = time.monotonic() - started
-        found = await self.extractor.extract(reply.text, LABELS, llm, question=criterion)
+        found = await self.extractor.extract(
+            reply.text, LABELS, llm, question=criterion, echoes={"A": a, "B": b}
+        )
         label = found.label if found.label in LABELS else OTHER
         return Verdict(order, label, found.path, found.llm_used, reply.text, latency)
 

@@ -9,7 +9,7 @@ mentions), and give up (``None``) rather than guess when the reply hedges or is 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 YES_SYNONYMS = ("yes", "yeah", "yep", "true", "correct", "affirmative")
 NO_SYNONYMS = ("no", "nope", "false", "incorrect", "negative")
@@ -18,6 +18,7 @@ DESIGNATORS = r"(?:summary|option|candidate|response|sentence|choice|answer|labe
 _WRAP = " \t\r\n*_`'\"()[]{}<>.,:;!?-–—#="
 _MARKER = (
     r"(?:final\s+answer|answer|verdict|choice|decision|label|prediction|winner|selection|"
+    r"route|category|intent|classification|"
     r"i\s+(?:would\s+|will\s+)?(?:choose|chose|pick|select|prefer|go\s+with)|"
     r"(?:correct|consistent|better|best|right|accurate|faithful)\s+"
     r"(?:one|summary|option|candidate|response|sentence|choice))"
@@ -35,10 +36,10 @@ _HEDGE = re.compile(
     r"(?:cannot|can't|can\s+not|unable\s+to)\s+(?:decide|determine|tell|say|choose))\b",
     re.I,
 )
-# "A" at the start of a sentence is usually the article, unless a verb follows it.
+# "A" opening a sentence is usually the article ("A Leeds baker won…"), unless a verb follows.
 _ARTICLE = re.compile(
     r"(?:^|[.!?]\s+)A\s+(?!(?:is|was|seems|appears|looks|wins|would|should|has|does|"
-    r"matches|states|says|contains|better|correctly|accurately)\b)[a-z]",
+    r"matches|states|says|contains|better|correctly|accurately)\b)[A-Za-z]",
     re.M,
 )
 
@@ -60,11 +61,11 @@ class LabelSet:
 
     def lookup(self, token: str, whole: bool = False) -> str | None:
         """The label ``token`` spells (ignoring case, wrappers and a designator word)."""
-        bare = _norm(_strip_designator(token.strip(_WRAP)))
-        found = self.aliases.get(bare)
-        if found is None and whole:
-            found = self.whole_only.get(bare)
-        return found
+        for bare in dict.fromkeys((_norm(token.strip(_WRAP)), _norm(_strip_designator(token)))):
+            found = self.aliases.get(bare) or (self.whole_only.get(bare) if whole else None)
+            if found is not None:
+                return found
+        return None
 
     def pattern(self) -> str:
         """A capturing group matching any alias; one-letter labels only as capitals."""
@@ -131,6 +132,14 @@ def leading(text: str, labels: LabelSet) -> str | None:
     return labels.lookup(match.group(1)) if match else None
 
 
+def trailing(text: str, labels: LabelSet) -> str | None:
+    """The reply ends with a colon or dash and a label: "…, so my pick: B."."""
+    wrap = r"[\s*_\"'`(\[]*"
+    regex = re.compile(rf"[:=\-–—>]{wrap}{labels.pattern()}[\s*_\"'`)\].!]*$", re.I)
+    match = regex.search(text)
+    return labels.lookup(match.group(1)) if match else None
+
+
 def statements(text: str, labels: LabelSet) -> str | None:
     """"Summary A is correct", "B is inconsistent" (so A, of two): all such votes agree."""
     subject = (
@@ -161,15 +170,37 @@ def sole_mention(text: str, labels: LabelSet) -> str | None:
 
 
 EXPLICIT_RULES: list[Callable[[str, LabelSet], str | None]] = [
-    whole_reply, marked, bold, final_line, leading,
+    whole_reply, marked, bold, final_line, leading, trailing,
 ]
 IMPLICIT_RULES: list[Callable[[str, LabelSet], str | None]] = [statements, sole_mention]
 
 
-def extract_label(text: str, labels: Sequence[str]) -> str | None:
+def _plain(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
+
+
+def echoed(text: str, echoes: Mapping[str, str]) -> str | None:
+    """The label whose text the reply repeats, when it repeats exactly one of them.
+
+    Small models often answer a pairwise question by copying the candidate they chose, and
+    a length limit may cut the copy short: six words or more of one candidate count too.
+    """
+    reply = _plain(text)
+    partial = len(reply.split()) >= 6
+    plain = {label: _plain(quoted) for label, quoted in echoes.items()}
+    found = [label for label, quoted in plain.items()
+             if quoted and (quoted in reply or (partial and reply in quoted))]
+    return found[0] if len(found) == 1 else None
+
+
+def extract_label(
+    text: str, labels: Sequence[str], echoes: Mapping[str, str] | None = None
+) -> str | None:
     """The allowed label ``text`` gives, or ``None`` when the rules cannot tell.
 
-    Deterministic and cheap; returns the label spelled as in ``labels``.
+    Deterministic and cheap; returns the label spelled as in ``labels``. ``echoes`` maps
+    labels to the texts they stand for (the candidates), so a reply that just repeats one
+    of them is read as choosing it.
     """
     label_set = LabelSet(labels)
     text = text.strip()
@@ -178,6 +209,8 @@ def extract_label(text: str, labels: Sequence[str]) -> str | None:
     for rule in EXPLICIT_RULES:
         if (found := rule(text, label_set)) is not None:
             return found
+    if echoes and (found := echoed(text, echoes)) is not None:
+        return found
     if _HEDGE.search(text):
         return None
     for rule in IMPLICIT_RULES:

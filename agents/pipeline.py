@@ -3,10 +3,12 @@
 Small local models cannot drive a tool-calling loop, but they can answer one narrow
 question at a time:
 
-1. router (role ``router``, prompt ``router.txt``): does this message need the knowledge
-   base? The verbose yes/no is read by the answer extractor (rules first, then the
-   ``extractor`` role); when it cannot tell, the agent searches (a wasted search costs
-   little, a missed one costs a wrong answer).
+1. router (role ``router``, prompts ``router.txt`` and ``router_smalltalk.txt``): does
+   this message need the knowledge base? The verbose yes/no is read by the answer
+   extractor (rules first, then the ``extractor`` role). A "no" is only believed when the
+   model also says, asked the other way round, that the message is small talk: small
+   models answer "no" to everything. Unclear or contradictory answers search (a wasted
+   search costs little, a missed one costs a wrong answer).
 2. query writer (role ``query_writer``, ``query_writer.txt``): the search query.
 3. retrieve: the ``search_knowledge`` tool, for the written query and the user's words.
 4. respond (role ``primary``, ``respond.txt``): the answer from the passages, citing [n].
@@ -35,7 +37,9 @@ from bot.messages import ChatMessage
 log = structlog.get_logger("agents.pipeline")
 SEARCH_TOOL = "search_knowledge"
 QUERY_PREFIX = re.compile(r"^(?:search\s+)?(?:query|keywords|search)\s*[:\-]\s*", re.I)
+PROSE = re.compile(r"\b(?:user'?s?|query|message|here'?s|i am|i'm|as an ai)\b|:$", re.I)
 MAX_QUERY_CHARS = 200
+MAX_QUERY_WORDS = 12
 HISTORY_MESSAGES = 4
 
 
@@ -53,8 +57,9 @@ class PipelineAgent:
                 yield Status(text=f"searching the knowledge base for “{query}”…")
                 yield ToolCall(id="pipeline-search", name=SEARCH_TOOL, arguments={"query": query})
                 sources = await retrieve(tool, [query, ctx.user_text], ctx.settings.kb.top_k)
-                yield ToolResult(id="pipeline-search", name=SEARCH_TOOL,
-                                 content=f"{len(sources)} passages")
+                yield ToolResult(
+                    id="pipeline-search", name=SEARCH_TOOL, content=f"{len(sources)} passages"
+                )
         yield Status(text="writing the answer…")
         answer = ""
         async for event in self.respond(ctx, sources):
@@ -64,19 +69,29 @@ class PipelineAgent:
             yield Sources(sources=cited(answer, sources))
 
     async def needs_knowledge(self, ctx: TurnContext) -> bool:
-        """The router's verdict; True unless it clearly says no."""
-        prompt = ctx.prompts.render("router", message=ctx.user_text, history=_history(ctx))
-        request = LLMRequest(messages=[ChatMessage.user(prompt)], temperature=0.0, max_tokens=48)
+        """The router's verdict, asked both ways round to catch a model that always says
+        the same word: "no" counts only if the model also calls the message small talk.
+        Anything unclear or contradictory searches (a wasted search is cheap)."""
+        needs = await self._ask(ctx, "router")
+        if needs != "no":
+            return True
+        small_talk = await self._ask(ctx, "router_smalltalk")
+        log.info("routed", needs=needs, small_talk=small_talk)
+        return small_talk != "yes"
+
+    async def _ask(self, ctx: TurnContext, prompt_name: str) -> str:
+        """``yes``, ``no`` or ``other`` from one yes/no prompt (``other`` if the call fails)."""
+        prompt = ctx.prompts.render(prompt_name, message=ctx.user_text, history=_history(ctx))
+        request = LLMRequest(messages=[ChatMessage.user(prompt)], temperature=0.0, max_tokens=24)
         try:
             reply = await ctx.complete("router", request)
             verdict = await AnswerExtractor(ctx.prompts, on_error="other").extract(
-                reply.text, ["yes", "no"], llm=ctx, question="Does the message need the documents?"
+                reply.text, ["yes", "no"], llm=ctx, question=prompt.rsplit("\n", 1)[-1]
             )
         except LLMError as exc:
-            log.warning("router_failed", error_type=type(exc).__name__)
-            return True
-        log.info("routed", label=verdict.label, path=verdict.path)
-        return verdict.label != "no"
+            log.warning("router_failed", prompt=prompt_name, error_type=type(exc).__name__)
+            return "other"
+        return verdict.label
 
     async def write_query(self, ctx: TurnContext) -> str:
         """The query writer's search query, cleaned; the user's words when it gives none."""
@@ -106,12 +121,21 @@ class PipelineAgent:
 
 
 def clean_query(reply: str) -> str:
-    """The first non-empty line, without a "Query:" label, quotes or trailing punctuation."""
+    """The query in the writer's reply: its first line without a "Query:" label, quotes or
+    trailing punctuation; empty when that line reads like prose rather than a query (small
+    models describe the task instead of doing it), so the user's words are used instead."""
     for line in reply.strip().splitlines():
-        line = QUERY_PREFIX.sub("", line.strip().strip("*`#>- ")).strip().strip("\"'“”.?!")
+        line = QUERY_PREFIX.sub("", line.replace("*", "").replace("`", "").strip("#>- \t"))
+        line = line.strip().strip("\"'“”.?!").strip()
         if line:
-            return line[:MAX_QUERY_CHARS].strip()
+            return line if plausible_query(line) else ""
     return ""
+
+
+def plausible_query(text: str) -> bool:
+    """A few keywords, not a sentence about the user, the query or the message."""
+    words = text.split()
+    return 0 < len(words) <= MAX_QUERY_WORDS and not PROSE.search(text) and len(text) <= 200
 
 
 def _history(ctx: TurnContext) -> str:

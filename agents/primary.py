@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
+from dataclasses import dataclass, field
 
 from agents.tool_runner import ToolFailure, parse_arguments, run_tool
 from bot.agent import TurnContext
@@ -13,6 +15,7 @@ from bot.messages import ChatMessage, ToolCallRequest
 from bot.tooling import ToolOutput, tool_spec
 
 LENGTH_NOTE = "\n\n(answer cut short: the model reached its length limit)"
+MAX_FAILED_STEPS = 2
 
 
 def format_passages(output: ToolOutput, first: int) -> tuple[str, list[Source]]:
@@ -22,60 +25,91 @@ def format_passages(output: ToolOutput, first: int) -> tuple[str, list[Source]]:
     return "\n\n".join([output.content, *blocks]).strip(), numbered
 
 
+@dataclass
+class _Loop:
+    """One turn's running state."""
+
+    messages: list[ChatMessage]
+    sources: list[Source] = field(default_factory=list)
+    results: list[str] = field(default_factory=list)
+    failed_steps: int = 0
+    answered: bool = False
+
+
 class ToolCallingAgent:
     """Streams the model's answer, running the tools it asks for, at most ``max_tool_steps``.
 
-    A model that returns nothing at all (small local models do, when they pick no tool) is
-    asked once more without tools.
+    Small local models misbehave in known ways, handled here: a reply with neither text nor
+    a tool call is asked again without tools; after two steps whose tool calls all failed,
+    tools are no longer offered; and if the model never writes an answer after a tool
+    succeeded, the tool's own result is the answer.
     """
 
-    async def run(self, ctx: TurnContext) -> AsyncIterator[Event]:
+    async def run(self, ctx: TurnContext) -> AsyncGenerator[Event, None]:
         system = ctx.prompts.text("system")
-        messages = [ChatMessage.system(system), *ctx.history, ChatMessage.user(ctx.user_text)]
-        sources: list[Source] = []
+        loop = _Loop([ChatMessage.system(system), *ctx.history, ChatMessage.user(ctx.user_text)])
         steps = ctx.settings.max_tool_steps
         for step in range(steps + 1):
-            offer_tools = step < steps and bool(ctx.tools)
+            offer = step < steps and bool(ctx.tools) and loop.failed_steps < MAX_FAILED_STEPS
             calls: list[ToolCallRequest] = []
-            text = ""
-            async for event in self._call(ctx, messages, offer_tools, calls):
-                if isinstance(event, TextDelta):
-                    text += event.text
+            async for event in self._step(ctx, loop, offer, calls):
                 yield event
-            if not offer_tools:
-                calls.clear()  # tools were not offered: a stray call is not honoured
-            if not calls and not text.strip() and offer_tools:
-                async for event in self._call(ctx, messages, False, calls):
-                    yield event
             if not calls:
                 break
-            messages.append(ChatMessage.assistant(text, calls))
-            for call in calls:
-                async for event in self._use_tool(ctx, call, messages, sources):
-                    yield event
-        if sources:
-            yield Sources(sources=sources)
+            async for event in self._use_tools(ctx, loop, calls):
+                yield event
+        if not loop.answered and loop.results:
+            yield TextDelta(text="\n".join(loop.results))
+        if loop.sources:
+            yield Sources(sources=loop.sources)
+
+    async def _step(
+        self, ctx: TurnContext, loop: _Loop, offer: bool, calls: list[ToolCallRequest]
+    ) -> AsyncGenerator[Event, None]:
+        text = ""
+        async for event in self._call(ctx, loop.messages, offer, calls):
+            text += event.text if isinstance(event, TextDelta) else ""
+            yield event
+        if not offer:
+            calls.clear()  # tools were not offered: a stray call is not honoured
+        if not calls and not text.strip() and offer:
+            async for event in self._call(ctx, loop.messages, False, []):
+                text += event.text if isinstance(event, TextDelta) else ""
+                yield event
+        loop.answered = loop.answered or bool(text.strip())
+        if calls:
+            loop.messages.append(ChatMessage.assistant(text, calls))
 
     async def _call(
         self, ctx: TurnContext, messages: list[ChatMessage], offer_tools: bool,
         calls: list[ToolCallRequest],
-    ) -> AsyncIterator[Event]:
+    ) -> AsyncGenerator[Event, None]:
         specs = [tool_spec(t) for t in ctx.tools.values()] if offer_tools else []
         request = LLMRequest(messages=list(messages), tools=specs)
-        async for chunk in ctx.stream("primary", request):
-            if isinstance(chunk, TextChunk) and chunk.text:
-                yield TextDelta(text=chunk.text)
-            elif isinstance(chunk, ToolCallChunk):
-                calls.append(chunk.call)
-            elif isinstance(chunk, FinishChunk) and chunk.reason == "length" and not calls:
-                yield TextDelta(text=LENGTH_NOTE)
-            elif isinstance(chunk, FinishChunk) and chunk.reason == "content_filter":
-                raise LLMContentFiltered(profile=ctx.models.profile_name("primary"))
+        async with aclosing(ctx.stream("primary", request)) as chunks:
+            async for chunk in chunks:
+                if isinstance(chunk, TextChunk) and chunk.text:
+                    yield TextDelta(text=chunk.text)
+                elif isinstance(chunk, ToolCallChunk):
+                    calls.append(chunk.call)
+                elif isinstance(chunk, FinishChunk) and chunk.reason == "length" and not calls:
+                    yield TextDelta(text=LENGTH_NOTE)
+                elif isinstance(chunk, FinishChunk) and chunk.reason == "content_filter":
+                    raise LLMContentFiltered(profile=ctx.models.profile_name("primary"))
+
+    async def _use_tools(
+        self, ctx: TurnContext, loop: _Loop, calls: list[ToolCallRequest]
+    ) -> AsyncGenerator[Event, None]:
+        failures = 0
+        for call in calls:
+            async for event in self._use_tool(ctx, call, loop):
+                failures += isinstance(event, ToolResult) and event.is_error
+                yield event
+        loop.failed_steps = loop.failed_steps + 1 if failures == len(calls) else 0
 
     async def _use_tool(
-        self, ctx: TurnContext, call: ToolCallRequest, messages: list[ChatMessage],
-        sources: list[Source],
-    ) -> AsyncIterator[Event]:
+        self, ctx: TurnContext, call: ToolCallRequest, loop: _Loop
+    ) -> AsyncGenerator[Event, None]:
         try:
             shown_args: dict[str, object] | str = parse_arguments(call.arguments)
         except ToolFailure:
@@ -83,10 +117,12 @@ class ToolCallingAgent:
         yield ToolCall(id=call.id, name=call.name, arguments=shown_args)
         yield Status(text=f"using {call.name}…")
         try:
-            content, found = format_passages(await run_tool(ctx.tools, call), len(sources) + 1)
-            sources.extend(found)
+            output = await run_tool(ctx.tools, call)
+            content, found = format_passages(output, len(loop.sources) + 1)
+            loop.sources.extend(found)
+            loop.results.append(output.content)
             is_error = False
         except ToolFailure as exc:
             content, is_error = f"error: {exc}", True
         yield ToolResult(id=call.id, name=call.name, content=content, is_error=is_error)
-        messages.append(ChatMessage.tool(call.id, call.name, content))
+        loop.messages.append(ChatMessage.tool(call.id, call.name, content))

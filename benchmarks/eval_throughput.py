@@ -2,10 +2,10 @@
 
 The server is the project's fake OpenAI-compatible server (``tests/fakes/openai_server.py``)
 on 127.0.0.1 with ``latency_s = 0.1`` before each response, in its own process (so it does
-not share our GIL); the judge profile is the real ``openai`` backend pointed at it. Each item is two judge calls (both orders), run together,
-so one item takes one latency L and the ideal for N items at concurrency C is N·L/C.
-Side by side, the same 2·N calls made straight through the backend with 2·C in flight
-(no harness) show what the harness itself costs.
+not share our GIL); the judge profile is the real ``openai`` backend pointed at it. Each
+item is two judge calls (both orders), run together, so one item takes one latency L and
+the ideal for N items at concurrency C is N·L/C. Side by side, the same 2·N calls made
+straight through the backend with 2·C in flight (no harness) show what the harness costs.
 """
 
 from __future__ import annotations
@@ -100,6 +100,17 @@ async def raw_calls(settings: Settings, concurrency: int, n: int) -> float:
     return elapsed
 
 
+async def harness_ceiling(data_dir: Path, n: int = 1000) -> float:
+    """Items/s with an instant in-process scripted judge: the harness's own cost per item."""
+    settings = load_settings(data_dir=data_dir, tools=[], profiles={
+        "instant": {"kind": "scripted", "replies": ["Answer: A"], "max_retries": 0}})
+    plan = PairwisePlan(data=Path("bench"), items=items(n), combos=[Combo("default", "instant")],
+                        out=data_dir / "ceiling", concurrency=32, progress=False)
+    started = time.perf_counter()
+    await run_pairwise(settings, plan)
+    return n / (time.perf_counter() - started)
+
+
 def run() -> str:
     rows = []
     with server_process() as base_url, tempfile.TemporaryDirectory() as tmp:
@@ -110,6 +121,7 @@ def run() -> str:
             ours = asyncio.run(harness(settings, concurrency, n, Path(tmp) / f"c{concurrency}"))
             raw = asyncio.run(raw_calls(settings, concurrency, n))
             rows.append((concurrency, n, ideal, ours, raw))
+        ceiling = asyncio.run(harness_ceiling(Path(tmp)))
     lines = [
         f"Fake OpenAI-compatible server (own process) on 127.0.0.1, {LATENCY_S * 1000:.0f} ms "
         "before each response; real `openai` backend; each item = 2 judge calls in parallel; "
@@ -121,6 +133,8 @@ def run() -> str:
     for c, n, ideal, ours, raw in rows:
         lines.append(f"| {c} | {n} | {ideal:.2f} s | {ours:.2f} s | {n / ours:.1f} "
                      f"| {100 * ideal / ours:.0f}% | {raw:.2f} s | {ours / raw:.2f}× |")
+    lines.append(f"\nHarness alone (instant in-process scripted judge, C=32, 1000 items): "
+                 f"{ceiling:.0f} items/s, i.e. {1000 / ceiling:.1f} ms of our own CPU per item.")
     return "\n".join(lines)
 
 

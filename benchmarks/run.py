@@ -17,6 +17,10 @@ BENCHMARKS = [
     "session_overhead",
     "embedded_tokens",
     "cli_startup",
+    "eval_throughput",
+    "slack_ack",
+    "store_throughput",
+    "gradio_latency",
 ]
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 HEADER = """# Benchmarks

@@ -12,6 +12,7 @@ import structlog
 
 from bot.agent import Agent
 from bot.llm.protocol import LLM
+from bot.logging import ensure_logging
 from bot.models import ModelPool
 from bot.prompts import PromptLibrary
 from bot.registry import AGENTS, TOOLS, load, lookup
@@ -59,6 +60,7 @@ class Bot:
         cls, settings: Settings, *, llms: dict[str, LLM] | None = None, store: Store | None = None,
         tools: dict[str, Tool] | None = None,
     ) -> Bot:
+        ensure_logging(settings.log.level, settings.log.format)
         return cls(settings, models=ModelPool(settings, llms), store=store, tools=tools)
 
     @cached_property

@@ -7,7 +7,7 @@ import re
 import sys
 from collections.abc import MutableMapping
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import structlog
 
@@ -41,9 +41,41 @@ def _redact_processor(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> 
     return event_dict
 
 
+def _redact_rendered(_: Any, __: str, rendered: Any) -> Any:
+    """The last step: the whole rendered line, nested values and tracebacks included."""
+    return redact(rendered) if isinstance(rendered, str) else rendered
+
+
+class _RedactingFormatter(logging.Formatter):
+    """For records from libraries that log through stdlib (slack_bolt, uvicorn, asyncio)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+class _CurrentStderr:
+    """Whatever ``sys.stderr`` is at write time (test runners swap it between tests)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+    def isatty(self) -> bool:
+        return sys.stderr.isatty()
+
+
+def ensure_logging(level: str = "warning", fmt: str = "auto") -> None:
+    """Configure logging unless the application already did (structlog's default prints
+    every level to stdout, which would mix log lines into a presenter's output)."""
+    if not structlog.is_configured():
+        configure_logging(level, fmt)
+
+
 def configure_logging(level: str = "warning", fmt: str = "auto", file: Path | None = None) -> None:
     """Route structlog (and stdlib logging) to stderr or ``file``, redacting secrets."""
-    stream: TextIO = open(file, "a", encoding="utf-8") if file else sys.stderr  # noqa: SIM115
+    stream: Any = open(file, "a", encoding="utf-8") if file else _CurrentStderr()  # noqa: SIM115
     use_console = fmt == "console" or (fmt == "auto" and stream.isatty())
     renderer: Any = (
         structlog.dev.ConsoleRenderer(colors=stream.isatty()) if use_console
@@ -56,10 +88,14 @@ def configure_logging(level: str = "warning", fmt: str = "auto", file: Path | No
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso"),
             _redact_processor,
+            *([] if use_console else [structlog.processors.format_exc_info]),
             renderer,
+            _redact_rendered,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
         logger_factory=structlog.PrintLoggerFactory(stream),
         cache_logger_on_first_use=False,
     )
     logging.basicConfig(level=max(numeric, logging.WARNING), stream=stream, force=True)
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(_RedactingFormatter(logging.BASIC_FORMAT))

@@ -63,6 +63,9 @@ class KnowledgeBaseSettings(BaseModel):
     embedding_profile: str = Field("openai", description="profile for embedder = openai")
     embedding_model: str = "text-embedding-3-small"
     embed_batch_size: int = Field(32, gt=0, le=2048, description="texts per embedding call")
+    embed_threads: int | None = Field(
+        None, gt=0, description="onnxruntime threads for minilm; default: one per core"
+    )
     top_k: int = Field(4, gt=0, le=50)
     min_score: float = Field(0.2, ge=-1, le=1, description="cosine similarity floor")
     duplicate_score: float = Field(
@@ -175,6 +178,7 @@ class EvalSettings(BaseModel):
         None, description="profile for the extractor's fallback; default: roles.extractor if "
         "set, else the backend under test"
     )
+    max_tokens: int | None = Field(None, gt=0, description="cap on each judge reply's tokens")
     concurrency: int = Field(8, gt=0, le=1024, description="items in flight at once")
     requests_per_s: float | None = Field(
         None, gt=0, description="cap on LLM requests per second per backend; default: none"

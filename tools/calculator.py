@@ -29,9 +29,15 @@ MAX_EXPONENT = 10_000
 MAX_LENGTH = 500
 
 
+def normalise(expression: str) -> str:
+    """The expression as we compute it: ``^`` is power; a model's own "= guess" is dropped."""
+    text = expression.replace("^", "**").replace("×", "*").replace("÷", "/").strip()
+    return text.split("=")[0].strip() if text.count("=") == 1 else text
+
+
 def evaluate(expression: str) -> float | int:
     """Value of an arithmetic expression; raises ToolError for anything else."""
-    text = expression.replace("^", "**").replace("×", "*").replace("÷", "/").strip()
+    text = normalise(expression)
     if len(text) > MAX_LENGTH:
         raise ToolError(f"expression longer than {MAX_LENGTH} characters")
     try:
@@ -81,4 +87,5 @@ class Calculator:
     Args = CalculatorArgs
 
     async def run(self, args: CalculatorArgs) -> ToolOutput:
-        return ToolOutput(content=f"{args.expression} = {_format(evaluate(args.expression))}")
+        value = _format(evaluate(args.expression))
+        return ToolOutput(content=f"{normalise(args.expression)} = {value}")

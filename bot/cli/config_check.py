@@ -10,22 +10,23 @@ from bot.cli.config_show import profiles_in_use
 
 
 async def verdict(name: str, settings: Any) -> tuple[bool, str]:
-    """(ok, one-line verdict) for one profile; never raises."""
+    """(ok, one line for the terminal) for one profile; never raises."""
     from bot.llm.errors import LLMError
     from bot.models import build_backend
 
+    kind = settings.profiles[name].kind
     try:
         llm = build_backend(name, settings.profiles[name])
     except (LLMError, ValueError, ImportError) as exc:
-        return False, str(exc)
+        return False, f"[fail] {name}: {exc}"
     try:
         probe = getattr(llm, "probe", None)
         if probe is None:
-            return True, f"{settings.profiles[name].kind} backend ready (nothing to probe)"
+            return True, f"[ok] {name} ({kind}): a test double, nothing to probe"
         result = await probe()
-        return bool(result.ok), str(result.detail)
+        return result.verdict != "fail", str(result.line())
     except Exception as exc:  # a probe that fails is a verdict, not a crash
-        return False, f"{type(exc).__name__}: {exc}"
+        return False, f"[fail] {name}: {type(exc).__name__}: {exc}"
     finally:
         await llm.aclose()
 
@@ -34,9 +35,9 @@ def check(args: argparse.Namespace, settings: Any) -> int:
     async def run() -> int:
         failures = 0
         for name in profiles_in_use(settings):
-            ok, detail = await verdict(name, settings)
+            ok, line = await verdict(name, settings)
             failures += not ok
-            print(f"{'ok  ' if ok else 'FAIL'}  {name:<16} {detail}")
+            print(line)
         return 1 if failures else 0
 
     return asyncio.run(run())

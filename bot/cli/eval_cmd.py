@@ -27,6 +27,7 @@ def _register_pairwise(kinds: Any) -> None:
                    help="backend profile to compare (repeatable; default: the judge role's)")
     p.add_argument("--extractor-backend", metavar="P", help="profile for the extractor fallback")
     p.add_argument("--criterion", help="the question the judge answers about the candidates")
+    p.add_argument("--max-tokens", type=int, metavar="N", help="cap on each judge reply")
     p.add_argument("--context-field", metavar="NAME", help="default: article_sent")
     p.add_argument("--correct-field", metavar="NAME", help="default: correct_sent")
     p.add_argument("--incorrect-field", metavar="NAME", help="default: incorrect_sent")
@@ -34,6 +35,7 @@ def _register_pairwise(kinds: Any) -> None:
     p.add_argument("--limit", type=int, metavar="N", help="only the first N items")
     p.add_argument("--retry-errors", action="store_true", help="with --resume: redo failed items")
     p.add_argument("--ray", action="store_true", help="run items as Ray tasks (bot[ray])")
+    p.add_argument("--rate", type=float, metavar="R", help="at most R LLM requests/s per backend")
     _common(p)
     p.set_defaults(handler="bot.cli.eval_cmd:pairwise")
 
@@ -52,7 +54,6 @@ def _register_chat(kinds: Any) -> None:
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--concurrency", type=int, metavar="N", help="items in flight (default 8)")
-    p.add_argument("--rate", type=float, metavar="R", help="at most R LLM requests/s per backend")
     p.add_argument("--resume", action="store_true", help="continue the run in --out (or newest)")
     p.add_argument("--out", type=Path, metavar="DIR", help="run folder (default eval-runs/...)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")

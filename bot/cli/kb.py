@@ -19,8 +19,11 @@ def register(sub: Any) -> None:
     ingest = sub.add_parser("ingest", help="add documents to the knowledge base (incremental)")
     ingest.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to ingest")
     ingest.add_argument("--collection", metavar="NAME", help="collection (default kb.collection)")
-    ingest.add_argument("--prune", action="store_true",
-                        help="remove chunks of files under PATH that no longer exist")
+    ingest.add_argument(
+        "--prune",
+        action="store_true",
+        help="remove chunks of files under PATH that no longer exist",
+    )
     ingest.add_argument("--ray", action="store_true", help="run load/chunk/embed on Ray Data")
     ingest.add_argument("--address", metavar="ADDR", help="Ray cluster (default: start locally)")
     ingest.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -47,17 +50,22 @@ def _fail(exc: BaseException) -> int:
     from bot.failures import new_error_id
 
     error_id = new_error_id()
-    structlog.get_logger("bot.cli.kb").warning("kb_command_failed", error_id=error_id,
-                                               error_type=type(exc).__name__, error=str(exc))
+    structlog.get_logger("bot.cli.kb").warning(
+        "kb_command_failed", error_id=error_id, error_type=type(exc).__name__, error=str(exc)
+    )
     print(f"bot: {exc} (error id: {error_id})", file=sys.stderr)
     return 1
 
 
 def _needs_rag() -> str | None:
-    missing = [m for m in ("chromadb", "onnxruntime", "tokenizers") if not importlib.util.find_spec(m)]
+    missing = [
+        m for m in ("chromadb", "onnxruntime", "tokenizers") if not importlib.util.find_spec(m)
+    ]
     if missing:
-        return (f"bot: the knowledge base needs {', '.join(missing)}. "
-                "Fix: pip install 'bot[rag]' (or `make setup-chat`)")
+        return (
+            f"bot: the knowledge base needs {', '.join(missing)}. "
+            "Fix: pip install 'bot[rag]' (or `make setup-chat`)"
+        )
     return None
 
 
@@ -76,8 +84,13 @@ def ingest(args: argparse.Namespace, settings: Any) -> int:
         else:
             from tools.kb.ingest import ingest as run_ingest
 
-            report = run_ingest(settings, paths, collection=args.collection, prune=args.prune,
-                                progress=False if args.no_progress else None)
+            report = run_ingest(
+                settings,
+                paths,
+                collection=args.collection,
+                prune=args.prune,
+                progress=False if args.no_progress else None,
+            )
     except KBError as exc:
         return _fail(exc)
     print(report.summary())
@@ -86,8 +99,11 @@ def ingest(args: argparse.Namespace, settings: Any) -> int:
 
 def _ingest_with_ray(settings: Any, paths: list[Path], args: argparse.Namespace) -> Any:
     if importlib.util.find_spec(RAY_INGEST) is None:
-        print("bot: --ray is not available in this version yet (tools/kb/ray_ingest.py is "
-              "missing). Fix: run `bot ingest` without --ray", file=sys.stderr)
+        print(
+            "bot: --ray is not available in this version yet (tools/kb/ray_ingest.py is "
+            "missing). Fix: run `bot ingest` without --ray",
+            file=sys.stderr,
+        )
         return None
     if importlib.util.find_spec("ray") is None:
         print("bot: --ray needs Ray. Fix: pip install 'bot[ray]'", file=sys.stderr)
@@ -95,8 +111,9 @@ def _ingest_with_ray(settings: Any, paths: list[Path], args: argparse.Namespace)
     from bot.registry import load
 
     ingest_with_ray = load(f"{RAY_INGEST}:ingest_with_ray")
-    return ingest_with_ray(settings, paths, collection=args.collection, prune=args.prune,
-                           address=args.address)
+    return ingest_with_ray(
+        settings, paths, collection=args.collection, prune=args.prune, address=args.address
+    )
 
 
 def search(args: argparse.Namespace, settings: Any) -> int:
@@ -109,7 +126,8 @@ def search(args: argparse.Namespace, settings: Any) -> int:
     query = " ".join(args.query)
     try:
         passages = Searcher(settings, collection=args.collection).search(
-            query, args.top_k, args.min_score)
+            query, args.top_k, args.min_score
+        )
     except KBError as exc:
         return _fail(exc)
     if not passages:
@@ -142,7 +160,9 @@ def ensure_default(args: argparse.Namespace, settings: Any) -> int:
     if not settings.kb.enabled:
         return 0
     if (problem := _needs_rag()) is not None:
-        print(problem.replace("bot: ", "bot: skipping the default knowledge base: "), file=sys.stderr)
+        print(
+            problem.replace("bot: ", "bot: skipping the default knowledge base: "), file=sys.stderr
+        )
         return 0  # chat still works without the knowledge base
     from tools.kb.default_docs import ensure_default as ensure
     from tools.kb.errors import KBError

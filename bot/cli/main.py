@@ -14,6 +14,7 @@ COMMAND_MODULES = [
     "bot.cli.serve",
     "bot.cli.config_cmd",
     "bot.cli.eval_cmd",
+    "bot.cli.kb",
 ]
 
 

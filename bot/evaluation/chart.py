@@ -20,7 +20,7 @@ SEGMENTS = [("correct", "accuracy_pct", "#2e7d32"), ("wrong", "wrong_pct", "#c62
 def draw_outcomes(summaries: list[ComboSummary], path: Path) -> Path:
     """Stacked horizontal bars of outcome shares, labelled ``env · backend``, saved as PNG."""
     names = [f"{s.env} · {s.backend}" for s in summaries]
-    fig, ax = plt.subplots(figsize=(9, 1.2 + 0.6 * len(summaries)))
+    fig, ax = plt.subplots(figsize=(9, 1.8 + 0.6 * len(summaries)))
     left = [0.0] * len(summaries)
     for label, attr, colour in SEGMENTS:
         values = [getattr(s, attr) for s in summaries]

@@ -25,7 +25,8 @@ def eval_settings(args: argparse.Namespace, settings: Settings) -> Settings:
     flags = {"concurrency": "concurrency", "rate": "requests_per_s",
              "context_field": "context_field", "correct_field": "correct_field",
              "incorrect_field": "incorrect_field", "id_field": "id_field",
-             "criterion": "criterion", "extractor_backend": "extractor_profile"}
+             "criterion": "criterion", "extractor_backend": "extractor_profile",
+             "max_tokens": "max_tokens"}
     update = {field: v for flag, field in flags.items()
               if (v := getattr(args, flag, None)) is not None}
     cfg = settings.eval.model_validate({**settings.eval.model_dump(), **update})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import structlog
@@ -38,6 +39,17 @@ class Combo:
         return f"{self.env} · {self.backend}"
 
 
+def measured_backend(pool: ModelPool, name: str) -> LLM:
+    """The profile's backend with its retries but never its fallbacks: a report row must be
+    the backend it names, not whichever profile happened to answer."""
+    from bot.llm.resilient import Link, ResilientLLM
+
+    profile = pool.settings.profile(name)
+    if profile.max_retries == 0:
+        return pool.backend(name)
+    return ResilientLLM([Link(name, profile, partial(pool.backend, name))], pool.cooldowns)
+
+
 def extractor_profile(settings: Settings, combo: Combo) -> str:
     """The extractor's fallback model: configured, else the backend under test."""
     return settings.eval.extractor_profile or settings.roles.extractor or combo.backend
@@ -52,10 +64,12 @@ class PairJudging:
     ) -> None:
         prompts = PromptLibrary(combo.env, settings.prompts_dir, settings.prompts_hot_reload)
         extractor = load(EVALUATORS["extractor"])(prompts)
-        self.judge: Any = load(EVALUATORS["pairwise_judge"])(prompts, extractor)
+        self.judge: Any = load(EVALUATORS["pairwise_judge"])(
+            prompts, extractor, max_tokens=settings.eval.max_tokens
+        )
         self.settings = settings
         self.combo = combo
-        self.judge_llm = models.for_profile(combo.backend)
+        self.judge_llm = measured_backend(models, combo.backend)
         self.extractor_llm = models.for_profile(extractor_profile(settings, combo))
         self.limiter = limiter
         self.session = session

@@ -46,10 +46,10 @@ class PairwisePlan:
         return {c: [i for i in self.items if (c.env, c.backend, i.id) not in done]
                 for c in self.combos}
 
-    def wanted(self, record: PairRecord) -> bool:
-        """Whether ``record`` belongs to this plan's combos and items (for the report)."""
-        ids = {i.id for i in self.items}
-        return Combo(record.env, record.backend) in self.combos and record.item_id in ids
+    def select(self, records: list[PairRecord]) -> list[PairRecord]:
+        """The latest record of each of this plan's (combo, item) keys (for the report)."""
+        keys = {(c.env, c.backend, i.id) for c in self.combos for i in self.items}
+        return [r for r in latest(records).values() if r.key in keys]
 
 
 def resolve_out_dir(base: Path, kind: str, out: Path | None, resume: bool) -> Path:
@@ -109,7 +109,7 @@ async def run_pairwise(
         log.close()
         if models is None:
             await pool.aclose()
-    return [r for r in latest(log.load()).values() if plan.wanted(r)]
+    return plan.select(log.load())
 
 
 async def _run_combo(

@@ -8,7 +8,9 @@ the stream stops generation at the next token.
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
+import time
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,11 +20,13 @@ import structlog
 from bot.llm.errors import LLMNotConfigured, LLMTimeout
 from bot.llm.llamacpp_convert import chunks_from_stream, to_llama_messages, to_llama_tools
 from bot.llm.model_files import ModelFileMissing, default_gguf
+from bot.llm.probe import ProbeResult
 from bot.llm.protocol import LLMChunk, LLMRequest, UsageChunk
 from config.profiles import ProfileSettings
 
 log = structlog.get_logger("bot.llm.llamacpp")
 _END = object()
+_HALF_TOOL_CALL = re.compile(r"\s*functions\.([\w-]+):?\s*")
 TOOL_CHAT_FORMAT = "chatml-function-calling"
 
 
@@ -64,6 +68,21 @@ class LlamaCppBackend:
                     chat_format=self.settings.chat_format,
                 )
             return self._llama
+
+    async def probe(self) -> ProbeResult:
+        """Does the model file load? (The embedded model has no server, key or model list.)"""
+        started = time.monotonic()
+        result = ProbeResult(profile=self.profile, kind="llamacpp", target=str(self.model_path),
+                             model=self.model)
+        try:
+            await asyncio.to_thread(self._load)
+        except Exception as exc:  # a corrupt or foreign file: say so, do not crash
+            result.detail = f"the model file does not load: {exc}"
+            return result
+        result.reachable = result.model_listed = True
+        result.latency_s = time.monotonic() - started
+        result.detail = f"model file loads ({self.model_path.stat().st_size // 1_000_000} MB)"
+        return result
 
     def count_tokens(self, text: str) -> int:
         return len(self._load().tokenize(text.encode("utf-8"), add_bos=False))
@@ -125,12 +144,26 @@ class LlamaCppBackend:
         from llama_cpp.llama_chat_format import get_chat_completion_handler
 
         handler = get_chat_completion_handler(TOOL_CHAT_FORMAT)
-        kwargs["stream"] = False  # the grammar-constrained tool path answers whole
-        result = handler(llama=llama, tools=to_llama_tools(request.tools), tool_choice="auto",
-                         **kwargs)
+        kwargs.update(stream=False, llama=llama, tools=to_llama_tools(request.tools))
+        result = handler(tool_choice="auto", **kwargs)  # grammar-constrained: answers whole
+        chosen = chosen_tool(result, {t.name for t in request.tools})
+        if chosen is not None:
+            # This handler version stops after "functions.NAME:" without the arguments;
+            # asking again with that tool forced makes it write them (JSON-schema grammar).
+            forced = {"type": "function", "function": {"name": chosen}}
+            result = handler(tool_choice=forced, **kwargs)
         return iter([result])
 
     async def aclose(self) -> None:
         llama, self._llama = self._llama, None
         if llama is not None:
             await asyncio.to_thread(llama.close)
+
+
+def chosen_tool(result: dict[str, Any], names: set[str]) -> str | None:
+    """The tool a reply named without calling it ("functions.calculator:"), if any."""
+    message = result["choices"][0].get("message") or {}
+    if message.get("tool_calls"):
+        return None
+    match = _HALF_TOOL_CALL.fullmatch(message.get("content") or "")
+    return match.group(1) if match and match.group(1) in names else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
 from dataclasses import dataclass
 
@@ -96,7 +96,7 @@ class ResilientLLM:
                      reason="failed recently; tried last")
         return [link for link in self.links if link not in cooling] + cooling
 
-    async def stream(self, request: LLMRequest) -> AsyncIterator[LLMChunk]:
+    async def stream(self, request: LLMRequest) -> AsyncGenerator[LLMChunk, None]:
         failures: list[LLMError] = []
         for position, link in enumerate(self._order()):
             if position:
@@ -109,7 +109,7 @@ class ResilientLLM:
                         yield chunk
             except LLMError as exc:
                 failures.append(exc)
-                if getattr(exc, "text_shown", False):
+                if exc.text_shown:
                     raise
                 if _cools_down(exc):
                     self.cooldowns.trip(link.name, link.settings.cooldown_s)
@@ -120,7 +120,7 @@ class ResilientLLM:
             return
         raise failures[0]
 
-    async def _attempts(self, link: Link, request: LLMRequest) -> AsyncIterator[LLMChunk]:
+    async def _attempts(self, link: Link, request: LLMRequest) -> AsyncGenerator[LLMChunk, None]:
         """One link, retried per its profile's policy; never once something was yielded."""
         policy = RetryPolicy.for_profile(link.settings)
         try:
@@ -139,7 +139,7 @@ class ResilientLLM:
                 return
             except LLMError as exc:
                 exc.profile = exc.profile or link.name
-                exc.text_shown = shown  # type: ignore[attr-defined]
+                exc.text_shown = shown
                 decision = policy.decide(exc, retries, shown)
                 log.warning("llm_retry" if decision.retry else "llm_give_up", profile=link.name,
                             attempt=retries + 1, error=type(exc).__name__,

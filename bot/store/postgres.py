@@ -18,6 +18,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from bot.logging import register_secret
 from bot.store import schema as q
 from bot.store.base import AssistantTurn, FeedbackRecord, TurnRecord
 
@@ -52,6 +53,8 @@ class PostgresStore:
 
     def __init__(self, url: str) -> None:
         self._url = url
+        for secret in (url, urlsplit(url).password):  # logs never show either
+            register_secret(secret)
         self._lock = threading.RLock()
         self._conn: Any = None
 
@@ -59,9 +62,12 @@ class PostgresStore:
         return f"PostgresStore({redacted_url(self._url)!r})"
 
     def _connect(self) -> Any:
-        import psycopg
-        from psycopg.conninfo import conninfo_to_dict
-
+        try:
+            import psycopg
+            from psycopg.conninfo import conninfo_to_dict
+        except ImportError:
+            raise StoreUnavailable("store.url names PostgreSQL but psycopg is not installed. "
+                                   "Fix: pip install 'bot[postgres]'") from None
         extra: dict[str, Any] = {"application_name": "bot"}
         if "connect_timeout" not in conninfo_to_dict(self._url):
             extra["connect_timeout"] = CONNECT_TIMEOUT_S  # a dead host must not hang a turn
@@ -72,10 +78,14 @@ class PostgresStore:
                 f"cannot connect to the PostgreSQL store at {redacted_url(self._url)}: "
                 f"{_first_line(exc)}. Fix: start the server or correct store.url"
             ) from None
-        with conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
-            for statement in q.SCHEMA:
-                conn.execute(statement.format(serial="SERIAL"))
+        try:
+            with conn.transaction():
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
+                for statement in q.SCHEMA:
+                    conn.execute(statement.format(serial="SERIAL"))
+        except BaseException:
+            conn.close()  # e.g. no CREATE permission: the error says which table
+            raise
         return conn
 
     @contextmanager

@@ -47,6 +47,8 @@ class SQLiteStore:
                 raise
 
     def _conversation(self, cur: sqlite3.Cursor, key: str) -> int:
+        if not self.conn.in_transaction:  # take the write lock before looking, so two
+            cur.execute("BEGIN IMMEDIATE")  # processes never open two conversations for a key
         row = cur.execute(q.SELECT_CONVERSATION, (key,)).fetchone()
         if row:
             return int(row[0])

@@ -6,14 +6,14 @@ import os
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-import gradio as gr  # noqa: E402  (after switching analytics off)
-import structlog  # noqa: E402
-from starlette.middleware import Middleware  # noqa: E402
+import gradio as gr
+import structlog
+from starlette.middleware import Middleware
 
-from bot.app import Bot  # noqa: E402
-from config.sections import GradioSettings  # noqa: E402
-from presenters.gradio.auth_gate import AuthGate  # noqa: E402
-from presenters.gradio.ui import CSS, build_app  # noqa: E402
+from bot.app import Bot
+from config.sections import GradioSettings
+from presenters.gradio.auth_gate import AuthGate
+from presenters.gradio.ui import CSS, build_app
 
 log = structlog.get_logger("presenters.gradio")
 
@@ -44,7 +44,8 @@ def launch(
         server_name=host or s.host, server_port=port if port is not None else s.port,
         share=s.share, auth=auth, auth_message=f"Sign in to {s.title}" if auth else None,
         prevent_thread_lock=True, quiet=quiet, ssr_mode=False, show_error=False,
-        max_threads=max(40, s.concurrency), css=CSS,
+        max_threads=max(40, s.concurrency), css=CSS, run_history=False,
+        footer_links=["api", "gradio", "settings"],
         app_kwargs={"middleware": [Middleware(AuthGate)]},
     )
     log.info("gradio_started", url=demo.local_url, concurrency=s.concurrency,

@@ -19,9 +19,12 @@ from starlette.websockets import WebSocketClose
 PAGE_PATHS = frozenset({"", "/", "/login", "/login/", "/favicon.ico", "/theme.css",
                         "/gradio_api/theme.css", "/manifest.json", "/robots.txt"})
 BUNDLE_PREFIXES = ("/assets/", "/static/", "/svelte/", "/gradio_api/assets/")
+STARTUP = "/gradio_api/startup-events"  # Gradio's own launch() calls it, once, to start the queue
 
 
-def is_public(path: str) -> bool:
+def is_public(path: str, app: Any) -> bool:
+    if path == STARTUP:
+        return not getattr(app, "startup_events_triggered", True)
     return path in PAGE_PATHS or path.startswith(BUNDLE_PREFIXES)
 
 
@@ -44,7 +47,7 @@ class AuthGate:
         gradio_app = scope.get("app")
         if (scope["type"] not in ("http", "websocket")
                 or getattr(gradio_app, "auth", None) is None
-                or is_public(scope.get("path", "")) or signed_in(scope, gradio_app)):
+                or is_public(scope.get("path", ""), gradio_app) or signed_in(scope, gradio_app)):
             await self.app(scope, receive, send)
             return
         if scope["type"] == "websocket":

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
-from typing import Any
+from typing import Any, cast
 
 import gradio as gr
 import structlog
@@ -16,7 +17,7 @@ from bot.events import Event, TextDelta
 from bot.failures import new_error_id, user_error
 from bot.session import Session
 from presenters.gradio.keys import session_id, session_key
-from presenters.gradio.render import ERROR_MARK, Message, TurnRenderer, from_history, stopped
+from presenters.gradio.render import ERROR_MARK, Message, TurnRenderer, from_history
 
 log = structlog.get_logger("presenters.gradio")
 TurnIds = list[int | None]
@@ -46,6 +47,7 @@ def last_exchange_start(history: list[Message]) -> int:
 
 
 NO_FEEDBACK = "That message cannot take feedback."
+STOP_POLLS = 20
 
 
 class ChatHandlers:
@@ -98,14 +100,15 @@ class ChatHandlers:
         self, events: AsyncIterator[Event], history: list[Message], turn_ids: TurnIds, sid: str
     ) -> AsyncIterator[tuple[list[Message], TurnIds]]:
         renderer = TurnRenderer(self.show_usage)
-        last = 0.0
+        last, shown = 0.0, 0
         try:
-            async with aclosing(events) as stream:
+            async with aclosing(cast(AsyncGenerator[Event, None], events)) as stream:
                 async for event in stream:
                     renderer.apply(event)
-                    if isinstance(event, TextDelta) and time.monotonic() - last < self.stream_interval_s:
-                        continue  # coalesce: the next update carries this delta too
-                    last = time.monotonic()
+                    soon = time.monotonic() - last < self.stream_interval_s
+                    if renderer.version == shown or (isinstance(event, TextDelta) and soon):
+                        continue  # nothing new, or coalesced into the next update
+                    last, shown = time.monotonic(), renderer.version
                     yield self._view(renderer, history, turn_ids)
         except Exception as exc:  # anything the Session did not turn into an Error event
             error_id = new_error_id()
@@ -113,7 +116,9 @@ class ChatHandlers:
                       error_type=type(exc).__name__, error=str(exc)[:500])
             renderer.messages.append(
                 {"role": "assistant", "content": ERROR_MARK + user_error(exc, error_id).message})
-        yield self._view(renderer, history, turn_ids)
+            renderer.version += 1
+        if renderer.version != shown:
+            yield self._view(renderer, history, turn_ids)
 
     @staticmethod
     def _view(renderer: TurnRenderer, history: list[Message], turn_ids: TurnIds
@@ -133,10 +138,16 @@ class ChatHandlers:
         await self.session(session_id(sid)).reset()
         return [], []
 
-    @staticmethod
-    def stop(history: list[Message] | None) -> list[Message]:
-        """The chat once Stop was pressed (the running answer is cancelled by Gradio)."""
-        return stopped(list(history or []))
+    async def after_stop(self, sid: Any) -> tuple[list[Message], TurnIds]:
+        """The chat once Stop cancelled the answer: as stored, the cut answer flagged."""
+        session = self.session(session_id(sid))
+        turns = await session.history()
+        for _ in range(STOP_POLLS):  # the cancelled turn is being written as we get here
+            if not turns or turns[-1].role == "assistant":
+                break
+            await asyncio.sleep(0.1)
+            turns = await session.history()
+        return from_history(turns)
 
     async def feedback(
         self, index: Any, score: Any, comment: str | None, turn_ids: TurnIds | None, sid: Any,

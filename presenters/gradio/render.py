@@ -81,11 +81,15 @@ class TurnRenderer:
         self.show_usage = show_usage
         self.messages: list[Message] = []
         self.turn_id: int | None = None
+        self.version = 0
         self._steps: dict[str, Message] = {}
 
     def apply(self, event: Event) -> None:
-        handler = getattr(self, f"_on_{event.kind}")
-        handler(event)
+        """Update the messages for ``event``; ``version`` counts the changes a page must see."""
+        if isinstance(event, Usage) and not self.show_usage:
+            return
+        getattr(self, f"_on_{event.kind}")(event)
+        self.version += 1
 
     def _settle(self) -> None:
         """Fold finished steps: anything pending is done once something newer arrives."""
@@ -137,8 +141,7 @@ class TurnRenderer:
             self.messages.append(thought(SOURCES_TITLE, format_sources(event.sources), None))
 
     def _on_usage(self, event: Usage) -> None:
-        if self.show_usage:
-            self.messages.append(thought("📊 Usage", format_usage(event), "done"))
+        self.messages.append(thought("📊 Usage", format_usage(event), "done"))
 
     def _on_error(self, event: Error) -> None:
         self._settle()
@@ -154,18 +157,6 @@ class TurnRenderer:
             self.messages.append({"role": "assistant", "content": STOPPED_NOTE})
         elif not answers and not failed:
             self.messages.append({"role": "assistant", "content": NO_ANSWER})
-
-
-def stopped(messages: list[Message]) -> list[Message]:
-    """The chat after the user pressed Stop: spinners folded, a note that it was cut."""
-    out = [dict(m) for m in messages]
-    for message in out:
-        meta = message.get("metadata")
-        if meta and meta.get("status") == "pending":
-            message["metadata"] = {**meta, "status": "done"}
-    if out and out[-1]["role"] == "assistant" and text_of(out[-1]) != STOPPED_NOTE:
-        out.append({"role": "assistant", "content": STOPPED_NOTE})
-    return out
 
 
 def from_history(turns: Iterable[TurnRecord]) -> tuple[list[Message], list[int | None]]:

@@ -59,7 +59,7 @@ def build_app(bot: Bot) -> gr.Blocks:
         _wire_chat(h, chatbot, box, send, stop, sid, turn_ids)
         _wire_feedback(h, chatbot, sid, turn_ids, pending, panel, comment, send_comment, close)
         _wire_api(h, sid, turn_ids, note)
-        demo.load(h.load, [sid], [sid, chatbot, turn_ids], api_visibility="private")
+        demo.load(h.load, [sid], [sid, chatbot, turn_ids], queue=False, api_visibility="private")
     return demo
 
 
@@ -82,9 +82,9 @@ def _wire_chat(h: ChatHandlers, chatbot: gr.Chatbot, box: gr.Textbox, send: gr.B
                              api_name="retry", show_progress="hidden")
     retrying.then(lambda: busy(False), None, [send, stop], queue=False, api_visibility="private")
     chatbot.retry(lambda: busy(True), None, [send, stop], queue=False, api_visibility="private")
-    stop.click(h.stop, [chatbot], [chatbot], cancels=[answering, from_example, retrying],
-               queue=False, api_visibility="private").then(
-        lambda: busy(False), None, [send, stop], queue=False, api_visibility="private")
+    stopping = stop.click(lambda: busy(False), None, [send, stop], queue=False,
+                          cancels=[answering, from_example, retrying], api_visibility="private")
+    stopping.then(h.after_stop, [sid], [chatbot, turn_ids], api_visibility="private")
     chatbot.undo(h.undo, [sid], [box, chatbot, turn_ids], api_name="undo")
     chatbot.clear(h.clear, [sid], [chatbot, turn_ids], api_name="clear")
 

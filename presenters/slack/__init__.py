@@ -1,4 +1,5 @@
 """The Slack presenter: ``bot serve slack`` (see docs/slack.md and manifest.yaml here).
 
-Importing this package imports nothing heavy; slack_bolt loads with ``presenters.slack.app``.
+``app.serve`` is the entry point; slack_bolt is imported only by ``presenter`` and the
+modules it uses, so ``bot --help`` and a missing Slack extra never import it.
 """

@@ -20,6 +20,7 @@ from bot.app import Bot
 from bot.events import Event
 from config.sections import SlackSettings
 from presenters.slack.inbound import Inbound
+from presenters.slack.ordering import ArrivalOrder
 from presenters.slack.render import THINKING, SlackReply
 from presenters.slack.status import StatusLine
 from presenters.slack.web import api_error_code, log_api_error
@@ -39,6 +40,7 @@ class Answerer:
         self.bot, self.client, self.settings = bot, client, settings
         self.native = settings.streaming != "update" and hasattr(client, "chat_stream")
         self.inflight: set[asyncio.Task[None]] = set()
+        self.order = ArrivalOrder()
 
     async def handle(self, inbound: Inbound) -> None:
         """Answer unless this event is a duplicate or a follow-up in a thread not ours."""
@@ -46,11 +48,15 @@ class Answerer:
         if task is not None:
             self.inflight.add(task)  # type: ignore[arg-type]
         try:
-            async with self.bot.claim_event(inbound.event_id) as fresh:
+            async with self.order.turn(inbound.session_key), \
+                    self.bot.claim_event(inbound.event_id) as fresh:
                 if not fresh:
                     log.info("slack_duplicate_event", event_id=inbound.event_id)
                 elif inbound.kind != "followup" or await self._answered_in(inbound):
                     await self.answer(inbound)
+        except Exception as exc:  # e.g. Slack unreachable: logged; the claim was released
+            log.error("slack_answer_failed", event_id=inbound.event_id,
+                      error_type=type(exc).__name__, error=str(exc)[:300])
         finally:
             if task is not None:
                 self.inflight.discard(task)  # type: ignore[arg-type]
@@ -64,21 +70,30 @@ class Answerer:
             await self._say(target, EMPTY_MENTION.format(user=inbound.user))
             return
         status = StatusLine(self.client, target)
-        await status.set(THINKING)
+        status.set(THINKING)
         reply, writer = SlackReply(), self._writer(target)
         session = self.bot.session(inbound.session_key)
         stream = cast(AsyncGenerator[Event, None], session.send(inbound.text, user=inbound.user))
-        async with aclosing(stream) as events:
-            async for event in events:
-                change = reply.apply(event)
-                if change == "status" and reply.status:
-                    await status.set(reply.status)
-                elif change == "text":
-                    writer = self._healthy(writer, target)
-                    writer.update(reply)
+        try:
+            async with aclosing(stream) as events:
+                async for event in events:
+                    writer = self._show(event, reply, writer, status, target)
+        finally:
+            await status.close()
         await self._finish(writer, reply, target)
         log.info("slack_answered", session=inbound.session_key, kind=inbound.kind,
                  turn_id=reply.turn_id, error_id=reply.error.error_id if reply.error else None)
+
+    def _show(self, event: Event, reply: SlackReply, writer: Writer, status: StatusLine,
+              target: Target) -> Writer:
+        """Take in one event; returns the writer to use from now on."""
+        change = reply.apply(event)
+        if change == "status" and reply.status:
+            status.set(reply.status, posted=writer.ts is not None)
+        elif change == "text":
+            writer = self._healthy(writer, target)
+            writer.update(reply)
+        return writer
 
     def _writer(self, target: Target) -> Writer:
         s = self.settings

@@ -20,6 +20,7 @@ from presenters.slack.render import SlackReply, final_message, footer_blocks, me
 from presenters.slack.web import log_api_error
 
 NO_ANSWER = "_(no answer)_"
+APPEND_LIMIT = 10_000  # characters per chat.appendStream; Slack takes at most 12,000
 
 
 @dataclass(frozen=True)
@@ -119,25 +120,31 @@ class NativeWriter:
             recipient_user_id=t.user, buffer_size=1)
 
     async def _publish(self) -> None:
-        text = self._reply.text[self._sent:]
-        if not text:
-            return
         try:
-            self._stream = self._stream or await self._open()
-            await self._stream.append(markdown_text=text)
+            await self._append(self._reply.text)
         except SlackApiError as exc:
             raise StreamFailed(exc, self.ts) from exc
-        self._sent += len(text)
+
+    async def _append(self, text: str) -> None:
+        """Append what of ``text`` is not sent yet, in pieces Slack accepts."""
+        while self._sent < len(text):
+            piece = text[self._sent:self._sent + APPEND_LIMIT]
+            self._stream = self._stream or await self._open()
+            await self._stream.append(markdown_text=piece)
+            self._sent += len(piece)
 
     async def finish(self, reply: SlackReply) -> None:
         """Raises :class:`StreamFailed` when streaming broke, so the caller can fall back."""
         await self._paced.close()
         if self.failure:
             raise self.failure
-        tail = reply.text[self._sent:] + reply.closing_markdown()
+        closing = reply.closing_markdown()
         if not reply.final_markdown().strip():
-            tail = NO_ANSWER
+            closing = NO_ANSWER
         try:
+            if len(reply.text) - self._sent > APPEND_LIMIT:
+                await self._append(reply.text)
+            tail = reply.text[self._sent:] + closing
             self._stream = self._stream or await self._open()
             await self._stream.stop(markdown_text=tail or None,
                                     blocks=footer_blocks(reply, self.show_usage) or None)

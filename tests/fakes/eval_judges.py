@@ -108,3 +108,8 @@ def chat_bot_reply(request: LLMRequest) -> str:
     if "breakfast" in question:
         return "I don't know what you had for breakfast."
     return "Hello! I am bot, an assistant for your team."
+
+
+def always_down(request: LLMRequest) -> str:
+    """A backend that is down for good (a transient error every time)."""
+    raise LLMServerError("503 from upstream", profile="down")

@@ -36,8 +36,11 @@ Behaviour knobs (set any time, from any thread):
 - ``latency_s`` (before headers), ``chunk_delay_s`` (between SSE chunks), ``api_key`` (when
   set, other keys get 401), ``models``, ``dims``.
 
-Observations: ``requests`` (every :class:`RecordedRequest`: method, path, headers, body),
-``chat_requests``, ``closed_early`` (streams the client hung up on before the end).
+Observations: ``requests`` (every :class:`RecordedRequest`: method, path, headers, body,
+the fault it got), ``chat_requests``, ``closed_early`` (streams the client hung up on).
+
+Settings pointing a bot at it: :mod:`tests.fakes.openai_profiles` (``openai_settings``).
+By hand: ``python -m tests.fakes.openai_server --port 8000 --fail unavailable --times 2``.
 """
 
 from __future__ import annotations
@@ -98,6 +101,7 @@ class _Knobs:
     api_key: str | None = None
     models: list[str] = field(default_factory=lambda: ["fake-model"])
     dims: int = 64
+    bind_port: int = 0  # 0: any free port (tests); a fixed one for manual demos
 
 
 class FakeOpenAI(_Knobs):
@@ -183,7 +187,7 @@ class FakeOpenAI(_Knobs):
         self._runner = web.AppRunner(app, handle_signals=False, access_log=None,
                                      shutdown_timeout=1.0)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", self.bind_port)
         await site.start()
         self.port = self._runner.addresses[0][1]
 
@@ -340,9 +344,29 @@ def _reset(request: web.Request) -> None:
     transport.abort()
 
 
+def main(argv: list[str] | None = None) -> None:
+    """``python -m tests.fakes.openai_server [--port N] [--fail MODE] [--times N]``: a demo."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="a fault-injecting OpenAI-compatible server")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--fail", choices=list(FaultMode.__args__), default=None)  # type: ignore[attr-defined]
+    parser.add_argument("--times", type=int, default=None, help="default: every request")
+    args = parser.parse_args(argv)
+    with FakeOpenAI(bind_port=args.port) as server:
+        if args.fail:
+            server.fail(args.fail, times=args.times)
+        print(f"serving {server.base_url} (model {server.model}); Ctrl-C stops", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            threading.Event().wait()
+
+
 @pytest.fixture(name="openai_server")
 def openai_server_fixture() -> Iterator[FakeOpenAI]:
     """A started :class:`FakeOpenAI`, stopped after the test."""
     with FakeOpenAI() as server:
         yield server
 
+
+if __name__ == "__main__":
+    main()

@@ -54,13 +54,20 @@ class ThrowawayPostgres:
 
     def __init__(self, bin_dir: Path) -> None:
         self.bin_dir = bin_dir
-        self.dir = Path(tempfile.mkdtemp(prefix="bot-pg-"))
         self.port = 0
         self._as: list[str] = []
+        owner = None
         if os.geteuid() == 0:
-            owner = pwd.getpwnam("postgres")
-            os.chown(self.dir, owner.pw_uid, owner.pw_gid)
+            try:
+                owner = pwd.getpwnam("postgres")
+            except KeyError:
+                raise PostgresUnavailable(
+                    "tests run as root but there is no 'postgres' user to run the server "
+                    "(initdb refuses root); install the postgresql package") from None
             self._as = ["runuser", "-u", "postgres", "--"]
+        self.dir = Path(tempfile.mkdtemp(prefix="bot-pg-"))
+        if owner is not None:
+            os.chown(self.dir, owner.pw_uid, owner.pw_gid)
 
     @property
     def url(self) -> str:

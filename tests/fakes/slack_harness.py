@@ -12,8 +12,8 @@ from pydantic import SecretStr
 
 from bot.app import Bot
 from config import Settings
-from presenters.slack.app import SlackPresenter
 from presenters.slack.inbound import Inbound
+from presenters.slack.presenter import SlackPresenter
 from tests.fakes.slack_server import (
     APP_TOKEN,
     BOT_TOKEN,

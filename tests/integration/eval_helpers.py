@@ -11,7 +11,7 @@ import pytest
 from bot.cli.main import main
 
 JUDGES = "tests.fakes.eval_judges"
-PROFILES = {
+PROFILES: dict[str, dict[str, Any]] = {
     "always_a": {"kind": "scripted", "replies": ["A"]},
     "always_b": {"kind": "scripted", "replies": ["Answer: B"]},
     "judge_ok": {"kind": "function", "function": f"{JUDGES}:correct_judge"},
@@ -21,6 +21,8 @@ PROFILES = {
     "broken": {"kind": "function", "function": f"{JUDGES}:broken_on_item_2"},
     "slow_ok": {"kind": "function", "function": f"{JUDGES}:slow_correct_judge"},
     "counting": {"kind": "function", "function": f"{JUDGES}:counting_judge"},
+    "down": {"kind": "function", "function": f"{JUDGES}:always_down", "retry_backoff_s": 0.0,
+             "fallbacks": ["always_a"]},
 }
 
 

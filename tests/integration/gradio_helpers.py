@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from bot.app import Bot
@@ -29,10 +30,10 @@ from tests.conformance.conversation import HandbookLookup
 pytest.importorskip("gradio")
 pytest.importorskip("gradio_client")
 
-from gradio_client import Client  # noqa: E402
+from gradio_client import Client
 
-from presenters.gradio.app import launch  # noqa: E402
-from presenters.gradio.render import text_of  # noqa: E402
+from presenters.gradio.app import launch
+from presenters.gradio.render import text_of
 
 
 def scripted_answer(request: LLMRequest) -> Reply:
@@ -70,22 +71,31 @@ def gradio_settings(data_dir: Path, **gradio: Any) -> Settings:
 def scripted_bot(settings: Settings, answer: Callable[[LLMRequest], Reply] = scripted_answer
                  ) -> Bot:
     llm = FunctionLLM(answer, profile="scripted")
-    return Bot.from_settings(settings, llms={"primary": llm},  # type: ignore[dict-item]
-                             tools={"handbook": HandbookLookup()})
+    tools: dict[str, Any] = {"handbook": HandbookLookup()}
+    return Bot.from_settings(settings, llms={"primary": llm}, tools=tools)
+
+
+@contextmanager
+def launched(bot: Bot) -> Iterator[Any]:
+    """Launch the page for ``bot`` on a free loopback port; yields the running Blocks."""
+    demo = launch(bot, host="127.0.0.1", port=free_port())
+    try:
+        yield demo
+    finally:
+        demo.close()
 
 
 @contextmanager
 def running(bot: Bot) -> Iterator[str]:
     """Launch the page for ``bot`` on a free loopback port; yields its URL."""
-    demo = launch(bot, host="127.0.0.1", port=free_port())
-    try:
+    with launched(bot) as demo:
         yield str(demo.local_url)
-    finally:
-        demo.close()
 
 
 def client(url: str, **kwargs: Any) -> Client:
-    return Client(url, verbose=False, download_files=False, **kwargs)
+    """A ``gradio_client`` with patient timeouts: a loaded 2-core machine is slow, not broken."""
+    return Client(url, verbose=False, download_files=False,
+                  httpx_kwargs={"timeout": httpx.Timeout(60.0)}, **kwargs)
 
 
 def chat(c: Client, question: str, sid: str | None = None) -> tuple[list[dict[str, Any]], str]:

@@ -84,3 +84,40 @@ async def test_slack_renders_the_conversation(settings: Settings, streaming: str
     finally:
         await bot.aclose()
         await fake.close()
+
+
+def parse_gradio(messages: list[dict]) -> TurnView:
+    """One turn as the Gradio chat showed it: answer text, the sources list, the error."""
+    from presenters.gradio.render import ERROR_MARK, SOURCES_TITLE, is_answer, text_of
+
+    answer = "".join(text_of(m) for m in messages if is_answer(m))
+    sources = [line.split(". ", 1)[1] for m in messages
+               if (m.get("metadata") or {}).get("title") == SOURCES_TITLE
+               for line in text_of(m).splitlines()]
+    errors = [text_of(m).removeprefix(ERROR_MARK) for m in messages
+              if text_of(m).startswith(ERROR_MARK)]
+    error = mask_error_id(errors[0] if errors else None)
+    return TurnView(answer=answer, sources=sources, error=error)
+
+
+def run_gradio(bot: Bot) -> list[TurnView]:
+    """Each question through the launched page's /chat endpoint, as one browser session."""
+    from tests.integration.gradio_helpers import client, launched
+
+    views, sid = [], None
+    with launched(bot) as demo:
+        c = client(str(demo.local_url))
+        for question in QUESTIONS:
+            _, messages, sid = c.predict(question, [], sid, api_name="/chat")
+            views.append(parse_gradio(messages[1:]))  # [0] is the question itself
+    return views
+
+
+def test_gradio_renders_the_conversation(settings: Settings) -> None:
+    import asyncio
+
+    bot = conversation_bot(settings)
+    try:
+        assert run_gradio(bot) == EXPECTED
+    finally:
+        asyncio.run(bot.aclose())

@@ -95,7 +95,7 @@ def assert_intact(store_url: str) -> None:
 def test_sigkill_mid_answer_keeps_the_question_and_the_bot_carries_on(
     tmp_path: Path, store_url: str, store: Store
 ) -> None:
-    (tmp_path / "bot.toml").write_text(BOT_TOML + "latency_s = 0.3\n")
+    (tmp_path / "bot.toml").write_text(BOT_TOML + "latency_s = 0.5\n")  # ~10 s to answer
     env = environment(tmp_path, store_url)
     proc = subprocess.Popen([*BOT, "ask", "--session", "crash", QUESTION], cwd=tmp_path,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -11,6 +11,7 @@ from bot.events import Done, TextDelta, Usage
 from bot.llm.protocol import LLMRequest, TextChunk, complete
 from bot.messages import ChatMessage
 from bot.models import build_backend
+from bot.prompts import PromptLibrary
 from config import Settings
 
 pytestmark = pytest.mark.embedded
@@ -23,7 +24,8 @@ def local_llm() -> Any:
 
 
 async def test_capital_of_france(local_llm: Any) -> None:
-    request = LLMRequest(messages=[ChatMessage.user("What is the capital of France?")],
+    request = LLMRequest(messages=[ChatMessage.system(PromptLibrary().text("system")),
+                                   ChatMessage.user("What is the capital of France?")],
                          temperature=0.0, max_tokens=48)
     reply = await complete(local_llm, request)
     assert "Paris" in reply.text
@@ -56,4 +58,4 @@ async def test_the_calculator_tool_is_called_by_the_small_model(data_dir: Any) -
     finally:
         await bot.aclose()
     assert any(getattr(e, "name", "") == "calculator" for e in events)
-    assert any("391" in getattr(e, "content", "") for e in events)
+    assert isinstance(events[-1], Done) and "391" in events[-1].text

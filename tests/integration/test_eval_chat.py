@@ -14,7 +14,7 @@ from tests.fakes.eval_judges import chat_bot_reply
 from tests.integration.eval_helpers import run_cli
 
 SAMPLE = Path(__file__).resolve().parents[2] / "config" / "sample_chat.json"
-CASES = [
+CASES: list[dict[str, object]] = [
     {"id": "sum", "question": "What is 17 times 23?", "must_contain": "391"},
     {"id": "no-leak", "question": "Hi", "must_not_contain": ["Hello"]},
     {"id": "judged", "question": "What did I have for breakfast?",

@@ -120,6 +120,15 @@ def test_transient_failures_are_retried_by_the_pool_and_persistent_ones_recorded
     assert [(x["item_id"], x["error_type"]) for x in failed] == [("item-2", "LLMAuthError")]
 
 
+def test_a_backend_is_measured_without_its_fallbacks(
+    capsys: pytest.CaptureFixture[str], config: Path, data: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "run"
+    pairwise(capsys, config, str(data), "--backend", "down", "--out", str(out), "--limit", "2")
+    row = rows(out)[("default", "down")]
+    assert (row["error_pct"], row["aa_pct"]) == (100.0, 0.0)  # always_a never stood in
+
+
 def test_concurrency_bounds_the_calls_in_flight(
     capsys: pytest.CaptureFixture[str], config: Path, data: Path, tmp_path: Path
 ) -> None:

@@ -14,8 +14,11 @@ from bot.events import Error, Event, TextDelta, Usage
 from bot.llm.resilient import Cooldowns
 from config import load_settings
 from tests.fakes.openai_profiles import fake_profile
-from tests.fakes.openai_server import FakeOpenAI, FakeReply
-from tests.fakes.openai_server import openai_server_fixture  # noqa: F401
+from tests.fakes.openai_server import (
+    FakeOpenAI,
+    FakeReply,
+    openai_server_fixture,  # noqa: F401
+)
 
 
 @pytest.fixture

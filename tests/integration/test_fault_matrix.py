@@ -20,8 +20,10 @@ from bot.events import Done, Error, Event, TextDelta, ToolResult, Usage
 from bot.session import INTERRUPTED_NOTE
 from bot.store.base import TurnRecord
 from tests.fakes.openai_profiles import openai_settings
-from tests.fakes.openai_server import FakeOpenAI
-from tests.fakes.openai_server import openai_server_fixture  # noqa: F401
+from tests.fakes.openai_server import (
+    FakeOpenAI,
+    openai_server_fixture,  # noqa: F401
+)
 
 QUESTION = "What is the capital of France?"
 ANSWER = f"You said: {QUESTION}"  # the fake server's echo once the fault has passed

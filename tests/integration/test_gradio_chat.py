@@ -79,6 +79,7 @@ def test_conversation_continues_with_the_same_id(app: tuple[Bot, str]) -> None:
     _, sid = chat(c, "first question")
     messages, sid2 = chat(c, "second question", sid)
     assert sid2 == sid
+    assert answers(messages) == ["You said: second question"]
     history = bot.store.history(f"gradio:{sid}")
     assert [t.text for t in history] == ["first question", "You said: first question",
                                          "second question", "You said: second question"]
@@ -116,7 +117,7 @@ def test_model_gets_only_its_own_sessions_context(tmp_path: Path) -> None:
     with running(bot) as url:
         a, b = client(url), client(url)
         _, sid_a = chat(a, "my name is alice")
-        _, sid_b = chat(b, "my name is bob")
+        chat(b, "my name is bob")
         chat(a, "who am I?", sid_a)
     context = " ".join(m.content for m in prompts[-1].messages)
     assert "alice" in context and "bob" not in context

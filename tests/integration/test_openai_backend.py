@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bot.llm import errors
+from bot.llm.api_keys import is_self_hosted
 from bot.llm.openai_backend import OpenAIBackend
 from bot.llm.protocol import (
     Completion,
@@ -22,8 +23,12 @@ from bot.llm.protocol import (
 )
 from bot.messages import ChatMessage, ToolCallRequest
 from tests.fakes.openai_profiles import fake_profile_settings
-from tests.fakes.openai_server import FakeOpenAI, FakeReply, FakeToolCall
-from tests.fakes.openai_server import openai_server_fixture  # noqa: F401
+from tests.fakes.openai_server import (
+    FakeOpenAI,
+    FakeReply,
+    FakeToolCall,
+    openai_server_fixture,  # noqa: F401
+)
 
 HELLO = LLMRequest(messages=[ChatMessage.system("Be brief."), ChatMessage.user("Hello?")])
 
@@ -162,7 +167,7 @@ async def test_closing_the_stream_early_closes_the_http_response(
     openai_server.reply(FakeReply(text="word " * 200))
     stream = backend(openai_server).stream(HELLO)
     await _first_text(stream)
-    await stream.aclose()  # type: ignore[attr-defined]
+    await stream.aclose()
     for _ in range(200):  # the server notices on its next write
         if openai_server.closed_early:
             break
@@ -203,9 +208,20 @@ async def test_an_empty_model_name_uses_the_first_served_model(openai_server: Fa
 
 
 async def test_probe_reports_a_healthy_profile(openai_server: FakeOpenAI) -> None:
-    result = await backend(openai_server).probe()
+    openai_server.api_key = "sk-the-right-one-0000"
+    result = await backend(openai_server, api_key="sk-the-right-one-0000").probe()
     assert (result.verdict, result.reachable, result.model_listed, result.key_accepted) == \
         ("ok", True, True, True)
+    assert result.line() == (f"[ok] fake (fake-model at {openai_server.base_url}): "
+                             "reachable, key accepted, model fake-model is served")
+
+
+async def test_probe_of_a_keyless_local_server_does_not_claim_a_key(
+    openai_server: FakeOpenAI,
+) -> None:
+    result = await backend(openai_server).probe()
+    assert (result.verdict, result.key_accepted) == ("ok", None)
+    assert "no key used" in result.detail
 
 
 async def test_probe_names_the_models_when_ours_is_missing(openai_server: FakeOpenAI) -> None:
@@ -227,3 +243,33 @@ async def test_probe_reports_an_unreachable_server(free_port: int) -> None:
     result = await backend(server, timeout_s=2).probe()
     assert result.verdict == "fail" and not result.reachable
     assert "not reachable" in result.detail
+
+
+@pytest.mark.parametrize(("url", "self_hosted"), [
+    ("http://127.0.0.1:8000/v1", True), ("http://localhost:11434/v1", True),
+    ("http://192.168.1.20:8000/v1", True), ("http://vllm:8000/v1", True),
+    ("http://gpu-box.internal/v1", True), ("https://api.openai.com/v1", False),
+    ("https://api.together.xyz/v1", False), ("http://8.8.8.8/v1", False), (None, False),
+])
+def test_only_hosted_apis_require_a_key(url: str | None, self_hosted: bool) -> None:
+    assert is_self_hosted(url) is self_hosted
+
+
+async def test_the_fake_serves_deterministic_embeddings(openai_server: FakeOpenAI) -> None:
+    """Other suites (the knowledge base) embed through the same fake: it must be stable."""
+    import openai
+
+    client = openai.AsyncOpenAI(base_url=openai_server.base_url, api_key="x", max_retries=0)
+    try:
+        texts = ["slack app setup", "set up the slack app", "banana bread recipe"]
+        first = await client.embeddings.create(model="fake-embed", input=texts, dimensions=32)
+        again = await client.embeddings.create(model="fake-embed", input=texts[0], dimensions=32)
+    finally:
+        await client.close()
+    vectors = [d.embedding for d in first.data]
+    assert len(vectors[0]) == 32 and vectors[0] == again.data[0].embedding
+
+    def cosine(a: list[float], b: list[float]) -> float:
+        return sum(x * y for x, y in zip(a, b, strict=True))
+
+    assert cosine(vectors[0], vectors[1]) > cosine(vectors[0], vectors[2])

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
 from bot.app import Bot
 from bot.events import Done, Error, Event, TextDelta, ToolCall, ToolResult, Usage
 from tests.fakes.openai_profiles import openai_settings
-from tests.fakes.openai_server import FakeOpenAI, FakeReply, FakeToolCall
-from tests.fakes.openai_server import openai_server_fixture  # noqa: F401
+from tests.fakes.openai_server import (
+    FakeOpenAI,
+    FakeReply,
+    FakeToolCall,
+    openai_server_fixture,  # noqa: F401
+)
 
 
 @pytest.fixture
@@ -105,7 +109,8 @@ async def test_stopping_an_answer_closes_the_http_stream_and_keeps_what_was_show
     openai_server.chunk_delay_s = 0.02
     openai_server.reply(FakeReply(text="word " * 200))
     shown = ""
-    async with aclosing(bot.session("test:openai").send("Talk a lot")) as events:
+    answer_stream = cast(AsyncGenerator[Event, None], bot.session("test:openai").send("Talk"))
+    async with aclosing(answer_stream) as events:
         async for event in events:
             if isinstance(event, TextDelta):
                 shown += event.text

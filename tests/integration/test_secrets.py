@@ -3,12 +3,15 @@ what the bot prints or logs: distinctive fake secrets go in, every output is sca
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -78,27 +81,27 @@ def bot_toml(echo_url: str, store_url: str | None) -> str:
     return f"""
 tools = []
 [roles]
-primary = "echoing"
+primary = "from_env"
 router = "dead"
-judge = "from_env"
+judge = "echoing"
+[profiles.from_env]
+base_url = "{echo_url}"
+model = "gpt-test"
+api_key_env = "LEAKY_TEST_KEY"
+max_retries = 0
+fallbacks = ["dead", "echoing"]
+cooldown_s = 0
 [profiles.echoing]
 base_url = "{echo_url}"
 model = "gpt-test"
 api_key = "{SECRETS['profile_key']}"
 max_retries = 0
-fallbacks = ["dead", "from_env"]
-cooldown_s = 0
 [profiles.dead]
 base_url = "{dead}"
 model = "gpt-test"
 api_key = "{SECRETS['plain_profile_key']}"
 max_retries = 0
 timeout_s = 2
-[profiles.from_env]
-base_url = "{echo_url}"
-model = "gpt-test"
-api_key_env = "LEAKY_TEST_KEY"
-max_retries = 0
 [slack]
 bot_token = "{SECRETS['slack_bot_token']}"
 app_token = "{SECRETS['slack_app_token']}"
@@ -138,10 +141,16 @@ def assert_no_secret(output: str) -> None:
     assert not leaked, f"secrets leaked: {sorted(leaked)}\n{output[-6000:]}"
 
 
+# The echoing server quoted the env key back, and the log line kept the quote, masked: the
+# path that would leak it really ran.
+QUOTED_AND_MASKED = "Incorrect API key provided: ***"
+
+
 def test_no_secret_in_any_cli_output_or_log(tmp_path: Path, echo_server: str) -> None:
     output = run_cli_paths(tmp_path, None, echo_server, all_paths=True)
     assert_no_secret(output)
     assert output.count("error id") >= 3  # the failing turns really ran and said so politely
+    assert QUOTED_AND_MASKED in output
     assert '"event": "turn_failed"' in (tmp_path / "bot.log.jsonl").read_text()
 
 
@@ -157,3 +166,150 @@ def test_the_store_password_never_shows(
     output = run_cli_paths(tmp_path, unreachable, echo_server, all_paths=False)
     assert_no_secret(output)
     assert '"event": "store_failed"' in output and "Traceback" not in output
+
+
+async def test_no_secret_in_slack_messages_or_the_serving_process_output(
+    tmp_path: Path, echo_server: str
+) -> None:
+    pytest.importorskip("slack_bolt")
+    from tests.fakes.slack_server import (
+        APP_TOKEN,
+        BOT_TOKEN,
+        BOT_USER,
+        SIGNING_SECRET,
+        FakeSlack,
+        event_body,
+    )
+
+    (tmp_path / "bot.toml").write_text(bot_toml(echo_server, None))
+    fake = await FakeSlack().start()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")} | {
+        "BOT_SLACK__BOT_TOKEN": BOT_TOKEN, "BOT_SLACK__APP_TOKEN": APP_TOKEN,
+        "BOT_SLACK__SIGNING_SECRET": SIGNING_SECRET, "BOT_SLACK__API_URL": fake.api_url,
+        "BOT_DATA_DIR": str(tmp_path / "data"), "LEAKY_TEST_KEY": SECRETS["env_key"],
+        "PYTHONPATH": str(REPO)}
+    proc = await asyncio.create_subprocess_exec(
+        *BOT, "serve", "slack", env=env, cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        await fake.wait_connected(timeout=60)
+        ts = "1600000000.000200"
+        await fake.push(event_body({"type": "app_mention", "user": "U0ALICE", "ts": ts,
+                                    "text": f"<@{BOT_USER}> hello?", "channel": "C0GENERAL"}))
+        await fake.wait_for(lambda: any("error id" in m.text and not m.streaming
+                                        for m in fake.thread("C0GENERAL", ts)), timeout=60)
+        proc.send_signal(signal.SIGTERM)
+        out, err = await asyncio.wait_for(proc.communicate(), 30)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+        await fake.close()
+    sent_to_slack = json.dumps([call.args for call in fake.calls], default=str)
+    slack_secrets = {"bot": BOT_TOKEN, "app": APP_TOKEN, "signing": SIGNING_SECRET}
+    output = out.decode() + err.decode() + sent_to_slack
+    assert not [name for name, value in slack_secrets.items() if value in output], output[-4000:]
+    assert_no_secret(output)
+    assert QUOTED_AND_MASKED in err.decode()  # the failing turn was logged, key masked
+
+
+@pytest.mark.parametrize("fmt", ["json", "console"])
+def test_tracebacks_and_library_logs_are_redacted_too(tmp_path: Path, fmt: str) -> None:
+    """A library logging through stdlib, or an exception logged with its traceback, must not
+    carry a registered secret out either (the openai SDK's errors quote upstream bodies)."""
+    import logging
+
+    import structlog
+
+    from bot.logging import configure_logging, register_secret
+
+    log_file = tmp_path / "bot.log"
+    secret = SECRETS["plain_profile_key"]
+    register_secret(secret)
+    try:
+        configure_logging("debug", fmt, log_file)
+        logging.getLogger("slack_bolt.App").error("listener failed for token %s", secret)
+        try:
+            raise RuntimeError(f"upstream said: bad key {secret}")
+        except RuntimeError:
+            structlog.get_logger("bot.test").error("turn_crashed", exc_info=True)
+            logging.getLogger("asyncio").exception("Task exception was never retrieved")
+    finally:
+        configure_logging()  # back to stderr at warning for the tests that follow
+    written = log_file.read_text()
+    assert "listener failed" in written and "turn_crashed" in written
+    assert written.count("upstream said") >= 2  # both tracebacks were written...
+    assert secret not in written  # ...with the secret masked
+
+
+def test_no_secret_on_the_web_page_or_from_the_serving_process(
+    tmp_path: Path, echo_server: str
+) -> None:
+    pytest.importorskip("gradio")
+    import httpx
+    from gradio_client import Client
+
+    (tmp_path / "bot.toml").write_text(bot_toml(echo_server, None))
+    port = closed_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")} | {
+        "BOT_DATA_DIR": str(tmp_path / "data"), "LEAKY_TEST_KEY": SECRETS["env_key"],
+        "PYTHONPATH": str(REPO), "GRADIO_ANALYTICS_ENABLED": "False"}
+    proc = subprocess.Popen([*BOT, "serve", "gradio", "--port", str(port)], cwd=tmp_path,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/"
+    seen = []
+    try:
+        wait_until_serving(url, proc)
+        seen.append(httpx.get(url, timeout=30).text)
+        refused = httpx.post(url + "login", timeout=30,
+                             data={"username": "ada", "password": "wrong-password"})
+        seen.append(refused.text)
+        web = Client(url, auth=("ada", SECRETS["gradio_password"]), verbose=False,
+                     download_files=False, httpx_kwargs={"timeout": httpx.Timeout(60.0)})
+        _, messages, _ = web.predict("hello?", [], None, api_name="/chat")
+        seen.append(json.dumps(messages))
+        seen.append(httpx.get(url + "config", cookies=web.cookies, timeout=30).text)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            out, err = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, err = proc.communicate()
+    output = "\n".join([*seen, out.decode(), err.decode()])
+    assert "error id" in seen[2]  # the failing model's answer reached the page politely
+    assert QUOTED_AND_MASKED in err.decode()
+    assert_no_secret(output)
+
+
+def wait_until_serving(url: str, proc: subprocess.Popen) -> None:
+    import httpx
+
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, proc.communicate()[1].decode()[-3000:]
+        try:
+            httpx.get(url, timeout=5)
+            return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise AssertionError("the Gradio page did not come up")
+
+
+def test_every_configured_secret_is_registered_for_redaction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever path prints one later, each secret in the settings is masked in logs."""
+    from bot.cli.runtime import collect_secrets
+    from bot.logging import redact, register_secret
+    from bot.store.postgres import PostgresStore
+    from config import load_settings
+
+    store_url = f"postgresql://bot:{SECRETS['postgres_password']}@127.0.0.1:{closed_port()}/x"
+    (tmp_path / "bot.toml").write_text(bot_toml("http://127.0.0.1:9/v1", store_url))
+    monkeypatch.setenv("LEAKY_TEST_KEY", SECRETS["env_key"])
+    for secret in collect_secrets(load_settings(tmp_path / "bot.toml")):
+        register_secret(secret)
+    PostgresStore(store_url)  # registers the password alone too; connects only when used
+    for name, secret in SECRETS.items():
+        assert redact(f"a line quoting {secret}.") == "a line quoting ***.", name

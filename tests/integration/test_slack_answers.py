@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from structlog.testing import capture_logs
+
 from bot.llm.scripted import Reply
 from tests.fakes.slack_harness import running_slack
 from tests.fakes.slack_server import BOT_ID, BOT_USER, TEAM
@@ -134,3 +136,44 @@ async def test_bare_mention_gets_a_hint_not_a_model_call(make_bot: Any, settings
         answer = await h.answer("C0GENERAL", ts)
         assert "Ask me a question" in answer.text
         assert not h.bot.models.for_role("primary").requests  # type: ignore[attr-defined]
+
+
+async def test_usage_footer_when_configured(make_bot: Any, settings: Any) -> None:
+    async with running_slack(make_bot, settings, "Counted.", "Uncounted.", show_usage=True) as h:
+        ts = await h.mention("count my tokens")
+        answer = await h.answer("C0GENERAL", ts)
+        footer = [e["text"] for b in answer.blocks if b["type"] == "context"
+                  for e in b["elements"]]
+        assert any(" in / 1 out tokens" in t and "scripted/scripted" in t for t in footer)
+    async with running_slack(make_bot, settings, "Quiet.") as h:
+        ts = await h.mention("no stats please")
+        answer = await h.answer("C0GENERAL", ts)
+        assert not [b for b in answer.blocks if b["type"] == "context"]
+
+
+async def test_slack_api_errors_are_logged_with_method_and_code(
+    make_bot: Any, settings: Any
+) -> None:
+    async with running_slack(make_bot, settings, "Nobody will see this.") as h:
+        h.fake.fail("chat.startStream", "not_in_channel")
+        h.fake.fail("chat.postMessage", "not_in_channel", times=5)
+        with capture_logs() as logs:
+            ts = await h.mention("are you there?")
+            await h.wait_handled(1)
+        failures = {(e["method"], e["error"]) for e in logs if "method" in e}
+        assert ("chat.startStream", "not_in_channel") in failures
+        assert ("chat.postMessage", "not_in_channel") in failures
+        assert not h.answers("C0GENERAL", ts)
+
+
+async def test_very_long_answers_stream_in_pieces_slack_accepts(
+    make_bot: Any, settings: Any
+) -> None:
+    long_text = "word " * 6000  # 30,000 characters arriving at once
+    async with running_slack(make_bot, settings, Reply(text=long_text, chunk_chars=30000)) as h:
+        ts = await h.mention("write a lot")
+        answer = await h.answer("C0GENERAL", ts)
+        assert answer.text == long_text
+        sizes = [len(c.args.get("markdown_text") or str(c.args.get("chunks")))
+                 for c in h.fake.calls if c.method.endswith("Stream")]
+        assert max(sizes) <= 12000

@@ -10,8 +10,9 @@ import aiohttp
 import pytest
 from pydantic import SecretStr
 
-from presenters.slack.app import SlackPresenter, serve
+from presenters.slack.app import serve
 from presenters.slack.config_check import SlackConfigError
+from presenters.slack.presenter import SlackPresenter
 from tests.fakes.slack_harness import new_ts, running_slack, slack_settings
 from tests.fakes.slack_server import BOT_USER, FakeSlack, event_body, signed_headers
 
@@ -104,4 +105,21 @@ async def test_socket_mode_needs_an_app_token(make_bot: Any, settings: Any) -> N
         with pytest.raises(SlackConfigError, match="xapp-"):
             SlackPresenter(make_bot(settings_=s))
     finally:
+        await fake.close()
+
+
+async def test_a_rejected_bot_token_stops_startup_with_the_fix(
+    make_bot: Any, settings: Any
+) -> None:
+    fake = await FakeSlack().start()
+    presenter = None
+    try:
+        s = slack_settings(settings, fake, bot_token=SecretStr("xoxb-revoked"))
+        presenter = SlackPresenter(make_bot(settings_=s))
+        with pytest.raises(SlackConfigError, match="invalid_auth"):
+            await presenter.start()
+        assert fake.connections == 0
+    finally:
+        if presenter is not None:
+            await presenter.stop()
         await fake.close()

@@ -7,7 +7,9 @@ PostgreSQL case uses a real server (see ``tests/fakes/postgres.py``).
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +20,10 @@ from bot.events import Done, Error, Event, TextDelta
 from bot.llm.errors import LLMServerError
 from bot.llm.protocol import LLMRequest
 from bot.llm.scripted import FunctionLLM, Reply, ScriptedLLM
+from bot.session import INTERRUPTED_NOTE
 from bot.store import open_store
 from bot.store.base import AssistantTurn, Store
-from config import Settings
+from config import Settings, load_settings
 
 KEY = "stdio:test"
 
@@ -106,10 +109,11 @@ async def test_an_answer_cut_mid_stream_is_stored_interrupted(
                 error=LLMServerError("stream reset"), error_after_chars=10)
     events = await collect(bots(ScriptedLLM([cut])).session(KEY).send("tell me"))
     done = events[-1]
-    assert isinstance(done, Done) and done.interrupted and done.text == "The first "
+    shown = "The first " + INTERRUPTED_NOTE  # what the user saw, with the visible note
+    assert isinstance(done, Done) and done.interrupted and done.text == shown
     answer = fresh_store().history(KEY)[-1]
     assert (answer.text, answer.interrupted, answer.error_id is not None) == (
-        "The first ", True, True)
+        shown, True, True)
 
 
 async def test_a_user_who_stops_reading_leaves_an_interrupted_turn(
@@ -196,9 +200,43 @@ def test_event_claims_dedupe_slack_retries(fresh_store: Callable[[], Store]) -> 
     assert first.claim_event("Ev2") is True
 
 
+def test_first_messages_racing_on_one_key_land_in_one_conversation(
+    fresh_store: Callable[[], Store],
+) -> None:
+    stores = [fresh_store() for _ in range(8)]  # as 8 processes
+    for store in stores:
+        store.keys()  # connected, tables made: only the conversation is raced for
+    start = threading.Barrier(len(stores))
+
+    def first_message(n: int) -> int:
+        start.wait()
+        return stores[n].add_user_turn(KEY, f"message {n}")
+
+    with ThreadPoolExecutor(len(stores)) as pool:
+        list(pool.map(first_message, range(len(stores))))
+    assert sorted(t.text for t in stores[0].history(KEY)) == [f"message {i}" for i in range(8)]
+
+
 def test_two_handles_on_one_key_share_one_conversation(fresh_store: Callable[[], Store]) -> None:
     first, second = fresh_store(), fresh_store()
     first.add_user_turn(KEY, "from process one")
     second.add_assistant_turn(KEY, AssistantTurn(text="answered by process two"))
     assert [t.text for t in first.history(KEY)] == ["from process one", "answered by process two"]
     assert [t.text for t in second.history(KEY, limit=1)] == ["answered by process two"]
+
+
+@pytest.mark.parametrize("broken_url", [
+    "sqlite:////dev/null/cannot/be/a/folder.sqlite3",
+    "postgresql://bot:pw-for-a-dead-server@127.0.0.1:9/bot",
+])
+async def test_a_store_that_cannot_be_opened_gives_a_polite_error(
+    broken_url: str, data_dir: Path
+) -> None:
+    settings = load_settings(data_dir=data_dir, tools=[], store={"url": broken_url})
+    llm = ScriptedLLM(["never asked"])
+    bot = Bot.from_settings(settings, llms={"primary": llm})
+    error, done = await collect(bot.session(KEY).send("is anyone there?"))
+    assert isinstance(error, Error) and f"(error id: {error.error_id})" in error.message
+    assert "pw-for-a-dead-server" not in error.message and "127.0.0.1" not in error.message
+    assert isinstance(done, Done) and done.turn_id is None
+    assert llm.requests == []  # nothing is asked that could not be saved

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -60,3 +62,18 @@ def test_a_server_that_is_down_gives_a_clear_message_without_the_password() -> N
     message = str(caught.value)
     assert f"127.0.0.1:{port}" in message and "Fix:" in message
     assert "Hunter2-pg-secret" not in message and "Hunter2-pg-secret" not in repr(store)
+
+
+def test_many_processes_starting_at_once_create_the_tables_once(postgres_url: str) -> None:
+    stores = [PostgresStore(postgres_url) for _ in range(8)]  # as 8 workers starting together
+    start = threading.Barrier(len(stores))
+
+    def first_call(store: PostgresStore) -> list[str]:
+        start.wait()
+        return store.keys()
+
+    with ThreadPoolExecutor(len(stores)) as pool:
+        assert list(pool.map(first_call, stores)) == [[]] * len(stores)
+    for store in stores:
+        store.close()
+

@@ -11,7 +11,8 @@ from tools.calculator import Calculator, CalculatorArgs, evaluate
 @pytest.mark.parametrize(
     ("expression", "value"),
     [("17 * 23", 391), ("2 ** 10", 1024), ("(1 + 2) * 3 - 4 / 2", 7.0), ("7 // 2", 3),
-     ("-3 + +5", 2), ("sqrt(16)", 4.0), ("2^3", 8), ("10 % 4", 2), ("round(pi, 2)", 3.14)],
+     ("-3 + +5", 2), ("sqrt(16)", 4.0), ("2^3", 8), ("10 % 4", 2), ("round(pi, 2)", 3.14),
+     ("17 * 23 = 456", 391)],
 )
 def test_arithmetic(expression: str, value: float) -> None:
     assert evaluate(expression) == value

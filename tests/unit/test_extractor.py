@@ -59,11 +59,18 @@ CASES: list[tuple[str, list[str], str | None]] = [
     ("Category: Billing.", ["billing", "technical", "other"], "billing"),
     ("i'd say TECHNICAL", ["billing", "technical"], "technical"),
     ("Label: not-enough-info", ["supported", "refuted", "not enough info"], "not enough info"),
+    # router-style labels, including one that is also a designator word
+    ("answer", ["search", "answer", "chat"], "answer"),
+    ("Route: search", ["search", "answer", "chat"], "search"),
+    ("Intent: **chat**", ["search", "answer", "chat"], "chat"),
+    ("The user asks about the onboarding guide in the team's documents, which the bot can "
+     "look up, so the route is obvious — search.", ["search", "answer", "chat"], "search"),
     # undecided
     ("", AB, None),
     ("Both summaries are equally good.", AB, None),
     ("Neither A nor B is consistent with the article.", AB, None),
     ("A summary should be faithful to its article.", AB, None),
+    ("A Leeds baker won a regional award for her rye sourdough.", AB, None),
     ("Summary A is good. Summary B is also good.", AB, None),
     ("I cannot decide between A and B.", AB, None),
     ("There is no doubt that the claim needs more context before anyone decides.",
@@ -77,6 +84,18 @@ def test_extract_label_finds_the_label_a_reply_gives(
     text: str, labels: list[str], expected: str | None
 ) -> None:
     assert extract_label(text, labels) == expected
+
+
+def test_a_reply_that_repeats_one_candidate_chooses_it() -> None:
+    echoes = {"A": "The ferry stops in March.", "B": "A Leeds baker won an award."}
+    assert extract_label("A Leeds baker won an award!", AB, echoes) == "B"
+    assert extract_label("the ferry stops in march", AB, echoes) == "A"
+    cut_short = {"A": "The night ferry will stop in March after low numbers.",
+                 "B": "The night ferry will stop in March after a storm."}
+    assert extract_label("The night ferry will stop in March after", AB, cut_short) is None
+    assert extract_label("The night ferry will stop in March after a storm", AB, cut_short) == "B"
+    both = "The ferry stops in March. A Leeds baker won an award."
+    assert extract_label(both, AB, echoes) is None
 
 
 def test_extract_label_returns_the_label_as_spelled_by_the_caller() -> None:

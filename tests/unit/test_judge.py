@@ -50,6 +50,13 @@ async def test_a_verbose_judge_is_read_without_the_extractor_model() -> None:
     assert all(v.path == "deterministic" and not v.llm_used for v in judgement.verdicts)
 
 
+async def test_a_judge_that_copies_its_choice_is_read_as_choosing_it() -> None:
+    llm = ScriptedLLM(default=RIGHT)  # small models answer by repeating a candidate
+    judgement = await PairwiseJudge().compare(completer(llm), CONTEXT, RIGHT, WRONG)
+    assert judgement.outcome == "first"
+    assert all(v.path == "deterministic" for v in judgement.verdicts)
+
+
 async def test_an_unreadable_verdict_is_other() -> None:
     llm = ScriptedLLM(["A", "I like them both"], default="other")
     judgement = await PairwiseJudge().compare(completer(llm), CONTEXT, RIGHT, WRONG)

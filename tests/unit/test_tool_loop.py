@@ -95,3 +95,21 @@ async def test_usage_and_done_close_every_turn(make_bot: Any) -> None:
     events = await collect(bot, "hello")
     assert isinstance(events[-2], Usage) and events[-2].output_tokens == 2
     assert isinstance(events[-1], Done) and events[-1].turn_id is not None
+
+
+async def test_tools_stop_being_offered_after_two_failed_steps(make_bot: Any) -> None:
+    bad = Reply(tool_calls=[ScriptedToolCall(name="calculator", arguments={"expression": ""})])
+    bot = make_bot(bad, bad, "I could not compute it.")
+    events = await collect(bot, "compute nothing")
+    assert sum(isinstance(e, ToolCall) for e in events) == 2
+    assert bot.models.for_role("primary").requests[2].tools == []
+    assert text_of(events) == "I could not compute it."
+
+
+async def test_a_silent_model_after_a_good_tool_call_answers_with_the_result(
+    make_bot: Any,
+) -> None:
+    bot = make_bot(calc("17 * 23 = 456"), "", "")
+    events = await collect(bot, "What is 17 times 23?")
+    assert text_of(events) == "17 * 23 = 391"
+    assert isinstance(events[-1], Done) and events[-1].text == "17 * 23 = 391"

@@ -33,8 +33,19 @@ if TYPE_CHECKING:
 Batch = Mapping[str, Sequence[Any]]
 LOADED_COLUMNS = ("path", "source", "status", "reason", "file_hash", "title", "kind", "sections")
 CHUNK_COLUMNS = (
-    "id", "path", "source", "title", "heading", "kind", "chunk_index", "chunk_count",
-    "content_hash", "file_hash", "text", "embed_text", "needs_embedding",
+    "id",
+    "path",
+    "source",
+    "title",
+    "heading",
+    "kind",
+    "chunk_index",
+    "chunk_count",
+    "content_hash",
+    "file_hash",
+    "text",
+    "embed_text",
+    "needs_embedding",
 )
 
 
@@ -65,8 +76,13 @@ class LoadBatch:
         except SkipFile as exc:
             return {"status": "skipped", "reason": str(exc)}
         sections = json.dumps([[s.headings, s.text] for s in doc.sections])
-        return {"status": "ok", "file_hash": digest, "title": doc.title, "kind": doc.kind,
-                "sections": sections}
+        return {
+            "status": "ok",
+            "file_hash": digest,
+            "title": doc.title,
+            "kind": doc.kind,
+            "sections": sections,
+        }
 
 
 def _read(path: Path, max_bytes: int) -> bytes:
@@ -87,7 +103,9 @@ class ChunkBatch:
     chunks are marked ``needs_embedding = False`` (their vectors are already stored)."""
 
     def __init__(
-        self, settings: Settings, known_ids: Mapping[str, set[str]] | None = None,
+        self,
+        settings: Settings,
+        known_ids: Mapping[str, set[str]] | None = None,
         counter: TokenCounter | None = None,
     ) -> None:
         from tools.kb.embedder import build_counter
@@ -114,11 +132,21 @@ class ChunkBatch:
         ids = chunk_ids(path, [c.embed_text for c in chunks])
         known = self.known_ids.get(path, set())
         return [
-            {"id": cid, "path": path, "source": str(loaded["source"]), "title": doc.title,
-             "heading": " › ".join(c.headings), "kind": doc.kind, "chunk_index": c.index,
-             "chunk_count": len(chunks), "content_hash": content_hash(c.text),
-             "file_hash": str(loaded["file_hash"]), "text": c.text, "embed_text": c.embed_text,
-             "needs_embedding": cid not in known}
+            {
+                "id": cid,
+                "path": path,
+                "source": str(loaded["source"]),
+                "title": doc.title,
+                "heading": " › ".join(c.headings),
+                "kind": doc.kind,
+                "chunk_index": c.index,
+                "chunk_count": len(chunks),
+                "content_hash": content_hash(c.text),
+                "file_hash": str(loaded["file_hash"]),
+                "text": c.text,
+                "embed_text": c.embed_text,
+                "needs_embedding": cid not in known,
+            }
             for cid, c in zip(ids, chunks, strict=True)
         ]
 
@@ -137,16 +165,24 @@ class EmbedBatch:
     def __call__(self, batch: Batch) -> dict[str, list[Any]]:
         out = {k: list(v) for k, v in batch.items()}
         todo = [i for i, flag in enumerate(batch.get("needs_embedding", [])) if flag]
-        vectors = self.embedder.embed([str(batch["embed_text"][i]) for i in todo]) if todo else []
         embeddings: list[Any] = [None] * len(out.get("id", []))
-        for i, vector in zip(todo, vectors, strict=True):
-            embeddings[i] = vector.tolist()
+        if todo:
+            vectors = self.embedder.embed([str(batch["embed_text"][i]) for i in todo])
+            for i, vector in zip(todo, vectors, strict=True):
+                embeddings[i] = vector.tolist()
         out["embedding"] = embeddings
         return out
 
 
 METADATA_COLUMNS = (
-    "path", "source", "title", "heading", "kind", "chunk_index", "chunk_count", "content_hash",
+    "path",
+    "source",
+    "title",
+    "heading",
+    "kind",
+    "chunk_index",
+    "chunk_count",
+    "content_hash",
     "file_hash",
 )
 

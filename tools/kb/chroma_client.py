@@ -46,10 +46,13 @@ def open_client(settings: Settings) -> Any:
     except Exception as exc:
         where = f"the Chroma server at {url} (kb.url)" if url else f"Chroma at {location(settings)}"
         fix = (
-            "start it (`chroma run --path DIR --port N`) or unset kb.url" if url
+            "start it (`chroma run --path DIR --port N`) or unset kb.url"
+            if url
             else "check the folder is writable, or set data_dir"
         )
-        raise StoreUnavailable(f"cannot open {where}: {type(exc).__name__}: {exc}. Fix: {fix}") from exc
+        raise StoreUnavailable(
+            f"cannot open {where}: {type(exc).__name__}: {exc}. Fix: {fix}"
+        ) from exc
 
 
 def parse_url(url: str) -> tuple[str, int, bool]:

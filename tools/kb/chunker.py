@@ -40,7 +40,9 @@ def chunk_document(
 ) -> list[Chunk]:
     """Every section's chunks in order, numbered; each ``embed_text`` fits ``counter``."""
     budget = max(16, min(chunk_tokens, counter.max_tokens))
-    chunks = [c for s in doc.sections for c in _chunk_section(doc.title, s, counter, budget, overlap)]
+    chunks = [
+        c for s in doc.sections for c in _chunk_section(doc.title, s, counter, budget, overlap)
+    ]
     chunks = _enforce_limit(chunks, counter)
     for i, chunk in enumerate(chunks):
         chunk.index = i

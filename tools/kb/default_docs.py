@@ -82,13 +82,17 @@ def _ingest_if_ours(settings: Settings, paths: list[Path]) -> str:
         roots = [str(p.expanduser().resolve()) for p in paths]
         others = [p for p in store.manifest() if not under_roots(p, roots)]
         if others:
-            return (f"knowledge base: {store.name!r} already holds {len(others)} files of "
-                    "your own; the bot's docs were not added")
+            return (
+                f"knowledge base: {store.name!r} already holds {len(others)} files of "
+                "your own; the bot's docs were not added"
+            )
         report = Ingestor(settings, store).run(paths, prune=True)
     finally:
         store.close()
-    return (f"knowledge base: the bot's docs are in ({len(report.ingested)} files ingested, "
-            f"{len(report.unchanged)} unchanged) — ask about them in the chat")
+    return (
+        f"knowledge base: the bot's docs are in ({len(report.ingested)} files ingested, "
+        f"{len(report.unchanged)} unchanged) — ask about them in the chat"
+    )
 
 
 def sync_bundle() -> list[Path]:

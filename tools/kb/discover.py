@@ -39,7 +39,7 @@ def discover(paths: list[Path]) -> Discovery:
 
 
 def _walk(root: Path) -> list[Path]:
-    found = []
+    found: list[Path] = []
     for folder, dirs, names in os.walk(root):  # symlinked folders are not followed: no loops
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
         found.extend(Path(folder) / n for n in sorted(names) if not n.startswith("."))

@@ -48,8 +48,9 @@ def build_embedder(settings: Settings) -> Embedder:
     from tools.kb.minilm import MiniLMEmbedder
     from tools.kb.model_files import locate_model
 
-    return MiniLMEmbedder(locate_model(kb.model_dir), batch_size=kb.embed_batch_size)
-
+    return MiniLMEmbedder(
+        locate_model(kb.model_dir), batch_size=kb.embed_batch_size, threads=kb.embed_threads
+    )
 
 
 def build_counter(settings: Settings) -> TokenCounter:

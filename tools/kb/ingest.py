@@ -41,7 +41,11 @@ class Ingestor:
     """One run over ``paths`` into one collection (the writer lock held throughout)."""
 
     def __init__(
-        self, settings: Settings, store: KnowledgeStore, *, embedder: Embedder | None = None,
+        self,
+        settings: Settings,
+        store: KnowledgeStore,
+        *,
+        embedder: Embedder | None = None,
         progress: bool | None = None,
     ) -> None:
         self.settings = settings
@@ -61,7 +65,9 @@ class Ingestor:
         self.manifest = self.store.manifest()
         max_bytes = int(self.settings.kb.max_file_mb * 1_000_000)
         loader = LoadBatch(max_bytes, current_hashes(self.manifest))
-        progress: Any = Progress(len(found.files), self.show_progress) if found.files else NoProgress()
+        progress: Any = (
+            Progress(len(found.files), self.show_progress) if found.files else NoProgress()
+        )
         try:
             for start in range(0, len(found.files), FILES_PER_BATCH):
                 loaded = loader(_file_batch(found.files[start : start + FILES_PER_BATCH]))
@@ -75,7 +81,9 @@ class Ingestor:
 
     def _process(self, loaded: dict[str, list[Any]], report: IngestReport) -> tuple[int, int]:
         """Record statuses, then chunk, embed and write the loaded files: (chunks, embedded)."""
-        rows_by_status = zip(loaded["path"], loaded["source"], loaded["status"], loaded["reason"], strict=True)
+        rows_by_status = zip(
+            loaded["path"], loaded["source"], loaded["status"], loaded["reason"], strict=True
+        )
         ok_paths = []
         for path, source, status, reason in rows_by_status:
             if status == "skipped":
@@ -90,7 +98,9 @@ class Ingestor:
             return 0, 0
         rows = self._chunker()(loaded)
         todo = sum(1 for flag in rows["needs_embedding"] if flag)
-        rows = self._embed_batch()(rows) if todo else {**rows, "embedding": [None] * len(rows["id"])}
+        rows = (
+            self._embed_batch()(rows) if todo else {**rows, "embedding": [None] * len(rows["id"])}
+        )
         written = write_rows(self.store, rows)
         report.deleted += delete_stale(self.store, self.manifest, ok_paths, written)
         sources = dict(zip(loaded["path"], loaded["source"], strict=True))
@@ -124,8 +134,13 @@ def _file_batch(files: list[FoundFile]) -> dict[str, list[str]]:
 
 
 def ingest(
-    settings: Settings, paths: Sequence[Path], *, collection: str | None = None,
-    prune: bool = False, embedder: Embedder | None = None, progress: bool | None = None,
+    settings: Settings,
+    paths: Sequence[Path],
+    *,
+    collection: str | None = None,
+    prune: bool = False,
+    embedder: Embedder | None = None,
+    progress: bool | None = None,
 ) -> IngestReport:
     """Ingest ``paths`` into ``collection`` (default ``kb.collection``), holding the writer lock."""
     name = embedder.name if embedder is not None else embedder_name(settings)

@@ -47,8 +47,10 @@ class OpenAIEmbedder(EstimateCounter):
         if key is None and profile.api_key_env:
             key = os.environ.get(profile.api_key_env)
         client = OpenAI(
-            base_url=profile.base_url, api_key=key or "not-needed",
-            timeout=profile.timeout_s, max_retries=profile.max_retries,
+            base_url=profile.base_url,
+            api_key=key or "not-needed",
+            timeout=profile.timeout_s,
+            max_retries=profile.max_retries,
         )
         return cls(client, kb.embedding_model, batch_size=kb.embed_batch_size)
 
@@ -57,7 +59,9 @@ class OpenAIEmbedder(EstimateCounter):
             return np.zeros((0, 0), dtype=np.float32)
         for i, n in enumerate(self.count(texts)):
             if n > self.max_tokens:
-                raise TextTooLong(f"text {i} has about {n} tokens; {self.name} reads {self.max_tokens}")
+                raise TextTooLong(
+                    f"text {i} has about {n} tokens; {self.name} reads {self.max_tokens}"
+                )
         rows: list[list[float]] = []
         for start in range(0, len(texts), self.batch_size):
             rows.extend(self._request(list(texts[start : start + self.batch_size])))

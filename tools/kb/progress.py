@@ -13,7 +13,10 @@ class Progress:
         self.chunks = 0
         self.embedded = 0
         self.bar: Any = tqdm(
-            total=total_files, unit=" docs", file=sys.stderr, dynamic_ncols=True,
+            total=total_files,
+            unit=" docs",
+            file=sys.stderr,
+            dynamic_ncols=True,
             disable=(not sys.stderr.isatty()) if enabled is None else not enabled,
             desc="ingesting",
         )

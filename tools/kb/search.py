@@ -101,6 +101,10 @@ def collapse_duplicates(hits: list[Hit], threshold: float) -> list[Hit]:
 def to_passage(hit: Hit) -> Passage:
     meta = hit.metadata
     return Passage(
-        text=hit.text, source=str(meta.get("source", "")), title=str(meta.get("title", "")),
-        heading=str(meta.get("heading", "")), score=round(hit.score, 4), chunk_id=hit.id,
+        text=hit.text,
+        source=str(meta.get("source", "")),
+        title=str(meta.get("title", "")),
+        heading=str(meta.get("heading", "")),
+        score=round(hit.score, 4),
+        chunk_id=hit.id,
     )

@@ -14,11 +14,13 @@ if TYPE_CHECKING:
 
 def collection_stats(settings: Settings, collection: str | None = None) -> str:
     """A short report: chunks, files, file kinds, embedder, location, incomplete files."""
-    store = KnowledgeStore.open(settings, embedder_name(settings), collection=collection,
-                                create=False)
+    store = KnowledgeStore.open(
+        settings, embedder_name(settings), collection=collection, create=False
+    )
     manifest = store.manifest()
     incomplete = [
-        s.source for s in manifest.values()
+        s.source
+        for s in manifest.values()
         if len(s.file_hashes) != 1 or not s.complete(next(iter(s.file_hashes)))
     ]
     kinds = Counter(_suffix(s.source) for s in manifest.values())
@@ -30,8 +32,10 @@ def collection_stats(settings: Settings, collection: str | None = None) -> str:
         f"files:      {len(manifest)}  ({', '.join(f'{k} {n}' for k, n in kinds.most_common())})",
     ]
     if incomplete:
-        lines.append(f"incomplete: {len(incomplete)} (an interrupted run; `bot ingest` again "
-                     f"finishes them): {', '.join(incomplete[:5])}")
+        lines.append(
+            f"incomplete: {len(incomplete)} (an interrupted run; `bot ingest` again "
+            f"finishes them): {', '.join(incomplete[:5])}"
+        )
     return "\n".join(lines)
 
 

@@ -56,8 +56,13 @@ class KnowledgeStore:
 
     @classmethod
     def open(
-        cls, settings: Settings, embedder_name: str, *, collection: str | None = None,
-        write: bool = False, create: bool = True,
+        cls,
+        settings: Settings,
+        embedder_name: str,
+        *,
+        collection: str | None = None,
+        write: bool = False,
+        create: bool = True,
     ) -> KnowledgeStore:
         """Open (or create) the collection. ``write`` takes the writer lock (embedded mode)."""
         lock = None
@@ -112,14 +117,19 @@ class KnowledgeStore:
             offset += len(page["ids"])
 
     def upsert(
-        self, ids: Sequence[str], vectors: np.ndarray, texts: Sequence[str],
+        self,
+        ids: Sequence[str],
+        vectors: np.ndarray,
+        texts: Sequence[str],
         metadatas: Sequence[dict[str, Any]],
     ) -> None:
         for start in range(0, len(ids), self._batch()):
             end = start + self._batch()
             self.collection.upsert(
-                ids=list(ids[start:end]), embeddings=vectors[start:end].tolist(),
-                documents=list(texts[start:end]), metadatas=list(metadatas[start:end]),
+                ids=list(ids[start:end]),
+                embeddings=vectors[start:end].tolist(),
+                documents=list(texts[start:end]),
+                metadatas=list(metadatas[start:end]),
             )
 
     def update_metadata(self, ids: Sequence[str], metadatas: Sequence[dict[str, Any]]) -> None:
@@ -140,12 +150,17 @@ class KnowledgeStore:
         if n <= 0 or self.count() == 0:
             return []
         result = self.collection.query(
-            query_embeddings=[vector.tolist()], n_results=n,
+            query_embeddings=[vector.tolist()],
+            n_results=n,
             include=["documents", "metadatas", "distances", "embeddings"],
         )
         rows = zip(
-            result["ids"][0], result["documents"][0], result["metadatas"][0],
-            result["distances"][0], result["embeddings"][0], strict=True,
+            result["ids"][0],
+            result["documents"][0],
+            result["metadatas"][0],
+            result["distances"][0],
+            result["embeddings"][0],
+            strict=True,
         )
         return [
             Hit(i, d or "", dict(m or {}), 1.0 - float(dist), np.asarray(e, dtype=np.float32))

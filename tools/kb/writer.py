@@ -24,7 +24,9 @@ def write_rows(store: KnowledgeStore, rows: Batch) -> dict[str, set[str]]:
     if fresh:
         vectors = np.asarray([rows["embedding"][i] for i in fresh], dtype=np.float32)
         store.upsert(
-            [str(rows["id"][i]) for i in fresh], vectors, [str(rows["text"][i]) for i in fresh],
+            [str(rows["id"][i]) for i in fresh],
+            vectors,
+            [str(rows["text"][i]) for i in fresh],
             [metadata_of(rows, i) for i in fresh],
         )
     if reused:
@@ -38,7 +40,9 @@ def write_rows(store: KnowledgeStore, rows: Batch) -> dict[str, set[str]]:
 
 
 def delete_stale(
-    store: KnowledgeStore, manifest: Mapping[str, SourceState], paths: Iterable[str],
+    store: KnowledgeStore,
+    manifest: Mapping[str, SourceState],
+    paths: Iterable[str],
     written: Mapping[str, set[str]],
 ) -> int:
     """Delete chunks of ``paths`` that this run did not write; how many were deleted."""

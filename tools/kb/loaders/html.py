@@ -12,8 +12,28 @@ from tools.kb.loaders.text import BINARY_SNIFF_BYTES
 
 INVISIBLE = ("script", "style", "noscript", "template", "svg", "iframe", "object", "head")
 BLOCKS = (
-    "p", "div", "section", "article", "main", "aside", "header", "footer", "nav", "ul", "ol",
-    "li", "dl", "dt", "dd", "table", "tr", "blockquote", "pre", "figure", "figcaption", "form",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "aside",
+    "header",
+    "footer",
+    "nav",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "tr",
+    "blockquote",
+    "pre",
+    "figure",
+    "figcaption",
+    "form",
 )
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 MARK = "\x00"

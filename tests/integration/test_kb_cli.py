@@ -1,0 +1,131 @@
+"""``bot ingest`` and ``bot kb ...`` as a user runs them (in-process, real Chroma)."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import structlog
+
+from bot.cli.main import main
+from tests.kb.corpus import write_bad_files, write_corpus
+
+
+@pytest.fixture(autouse=True)
+def restore_logging() -> Iterator[None]:
+    """``main`` points logging at the captured stderr; later tests must not inherit it."""
+    saved = structlog.get_config()
+    handlers = logging.getLogger().handlers[:]
+    yield
+    structlog.configure(**saved)
+    logging.getLogger().handlers[:] = handlers
+
+
+def bot(capsys: pytest.CaptureFixture[str], data_dir: Path, *argv: str) -> tuple[int, str, str]:
+    code = main(["--data-dir", str(data_dir), *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_ingest_search_and_stats(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = write_corpus(tmp_path / "handbook")
+    write_bad_files(corpus)
+    code, out, _ = bot(capsys, data_dir, "ingest", str(corpus), "--no-progress")
+    assert code == 0
+    assert "ingested:  6 files" in out and "skipped:   5 files" in out
+    assert "handbook/corrupt.pdf: corrupt PDF" in out
+    code, out, _ = bot(capsys, data_dir, "ingest", str(corpus))
+    assert code == 0 and "unchanged: 6 files" in out and "0 embedded" in out
+    code, out, _ = bot(capsys, data_dir, "kb", "search", "when", "are", "releases", "deployed")
+    assert code == 0 and out.startswith("[1] handbook/deploy.md — Release handbook › Deploying")
+    assert "score" in out
+    code, out, _ = bot(capsys, data_dir, "kb", "stats")
+    assert code == 0 and "files:      6" in out and "minilm" in out
+
+
+def test_collections_are_separate(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = write_corpus(tmp_path / "c")
+    assert bot(capsys, data_dir, "ingest", str(corpus / "deploy.md"), "--collection", "ops")[0] == 0
+    code, out, _ = bot(capsys, data_dir, "kb", "stats", "--collection", "ops")
+    assert code == 0 and "files:      1" in out
+    code, _, err = bot(capsys, data_dir, "kb", "stats")
+    assert code == 1 and "does not exist yet" in err and "bot ingest" in err
+
+
+def test_errors_are_polite_with_an_id(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = bot(capsys, data_dir, "ingest", str(tmp_path), "--collection", "x")
+    assert code == 1 and "error id:" in err and "Traceback" not in err
+
+
+def test_ray_flag_without_the_ray_module_says_what_to_do(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if importlib.util.find_spec("tools.kb.ray_ingest") is not None:
+        pytest.skip("Ray ingestion exists; it has its own tests")
+    code, _, err = bot(capsys, data_dir, "ingest", str(tmp_path), "--ray")
+    assert code == 2 and "without --ray" in err
+
+
+def test_ensure_default_ingests_the_docs_once_then_is_instant(
+    tmp_path: Path,
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    docs = tmp_path / "botdocs"
+    docs.mkdir()
+    (docs / "slack.md").write_text("# Slack\n\nRun `bot serve slack` after setting the tokens.\n")
+    monkeypatch.setenv("BOT_KB__DEFAULT_DOCS", f'["{docs}"]')
+    code, _, err = bot(capsys, data_dir, "kb", "ensure-default")
+    assert code == 0 and "the bot's docs are in (1 files ingested" in err
+    code, _, err = bot(capsys, data_dir, "kb", "ensure-default")
+    assert code == 0 and "up to date" in err
+    (docs / "gradio.md").write_text("# Gradio\n\nRun `bot serve gradio` for the web page.\n")
+    code, _, err = bot(capsys, data_dir, "kb", "ensure-default")
+    assert "1 files ingested, 1 unchanged" in err
+    code, out, _ = bot(capsys, data_dir, "kb", "search", "web page")
+    assert "gradio.md" in out
+
+
+def test_ensure_default_leaves_a_teams_own_knowledge_base_alone(
+    tmp_path: Path,
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    corpus = write_corpus(tmp_path / "team")
+    assert bot(capsys, data_dir, "ingest", str(corpus))[0] == 0
+    docs = tmp_path / "botdocs"
+    docs.mkdir()
+    (docs / "slack.md").write_text("# Slack\n\nRun `bot serve slack`.\n")
+    monkeypatch.setenv("BOT_KB__DEFAULT_DOCS", f'["{docs}"]')
+    code, _, err = bot(capsys, data_dir, "kb", "ensure-default")
+    assert code == 0 and "already holds 6 files of your own" in err
+    _, out, _ = bot(capsys, data_dir, "kb", "stats")
+    assert "files:      6" in out
+
+
+def test_help_does_not_import_the_heavy_parts() -> None:
+    import subprocess
+    import sys
+
+    heavy = "('chromadb', 'onnxruntime', 'tokenizers', 'pypdf', 'bs4')"
+    code = (
+        "import sys; from bot.cli.main import build_parser; "
+        "build_parser().parse_args(['ingest', 'x']); "
+        f"print(sorted(m for m in {heavy} if m in sys.modules))"
+    )
+    repo = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=repo
+    )
+    assert out.stdout.strip() == "[]"

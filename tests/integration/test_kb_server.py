@@ -1,0 +1,91 @@
+"""Chroma server mode: ``kb.url`` makes the bot use HttpClient against a real ``chroma run``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.kb.corpus import write_corpus
+from tests.kb.helpers import CountingEmbedder, kb_settings, shared_minilm
+from tools.kb.errors import StoreUnavailable
+from tools.kb.ingest import ingest
+from tools.kb.search import Searcher
+
+
+def chroma_command() -> str | None:
+    beside = Path(sys.executable).parent / "chroma"
+    return str(beside) if beside.exists() else shutil.which("chroma")
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path, free_port: int) -> Iterator[str]:
+    command = chroma_command()
+    if command is None:
+        pytest.skip("the chroma CLI is not installed")
+    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
+    log = (tmp_path / "chroma.log").open("w")
+    process = subprocess.Popen(
+        [
+            command,
+            "run",
+            "--path",
+            str(tmp_path / "server"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(free_port),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{free_port}"
+    try:
+        _wait_until_up(url, process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
+    for _ in range(300):
+        if process.poll() is not None:
+            raise RuntimeError(f"chroma run exited with {process.returncode}")
+        try:
+            if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("chroma run did not come up in 30 s")
+
+
+def test_ingest_and_search_through_a_chroma_server(tmp_path: Path, chroma_server: str) -> None:
+    settings = kb_settings(tmp_path / "local", url=chroma_server)
+    corpus = write_corpus(tmp_path / "corpus")
+    report = ingest(settings, [corpus], embedder=shared_minilm(), progress=False)
+    assert len(report.ingested) == 6 and report.where == chroma_server
+    assert not (tmp_path / "local" / "chroma").exists(), "nothing was written locally"
+    again = ingest(
+        settings, [corpus], embedder=(counting := CountingEmbedder(shared_minilm())), progress=False
+    )
+    assert len(again.unchanged) == 6 and counting.embedded == []
+    hits = Searcher(settings, embedder=shared_minilm()).search("how many days of paid leave", 1)
+    assert hits[0].source.endswith("vacation.md")
+
+
+def test_an_unreachable_server_is_a_clear_error(tmp_path: Path, free_port: int) -> None:
+    settings = kb_settings(tmp_path / "d", url=f"http://127.0.0.1:{free_port}")
+    with pytest.raises(StoreUnavailable) as caught:
+        ingest(settings, [tmp_path], embedder=shared_minilm(), progress=False)
+    assert "kb.url" in str(caught.value) and "chroma run" in str(caught.value)

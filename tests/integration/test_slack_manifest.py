@@ -1,0 +1,73 @@
+"""The app manifest asks for exactly the scopes and events the presenter uses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.llm.scripted import Reply, ScriptedToolCall
+from tests.fakes.slack_harness import new_ts, running_slack
+
+MANIFEST = Path(__file__).resolve().parents[2] / "presenters" / "slack" / "manifest.yaml"
+# The bot scope each Web API method needs (apps.connections.open uses the app-level token).
+METHOD_SCOPES = {
+    "auth.test": None, "apps.connections.open": None,
+    "chat.postMessage": "chat:write", "chat.update": "chat:write",
+    "chat.postEphemeral": "chat:write", "chat.startStream": "chat:write",
+    "chat.appendStream": "chat:write", "chat.stopStream": "chat:write",
+    "assistant.threads.setStatus": "chat:write",
+    "assistant.threads.setSuggestedPrompts": "assistant:write",
+}
+EVENT_SCOPES = {
+    "app_mention": "app_mentions:read", "message.im": "im:history",
+    "message.channels": "channels:history", "message.groups": "groups:history",
+    "assistant_thread_started": "assistant:write",
+}
+
+
+def manifest() -> dict[str, Any]:
+    return yaml.safe_load(MANIFEST.read_text())  # type: ignore[no-any-return]
+
+
+def sample_event(name: str) -> dict[str, Any]:
+    ts = new_ts()
+    if name == "assistant_thread_started":
+        return {"type": name, "assistant_thread": {"user_id": "U0ALICE", "channel_id": "D0A",
+                                                   "thread_ts": ts}}
+    channel, kind = {"message.im": ("D0A", "im"), "message.channels": ("C0A", "channel"),
+                     "message.groups": ("G0A", "group")}.get(name, ("C0A", "channel"))
+    return {"type": name.split(".")[0], "user": "U0ALICE", "text": "hello", "ts": ts,
+            "channel": channel, "channel_type": kind, "thread_ts": ts if kind == "im" else None}
+
+
+async def test_every_subscribed_event_is_handled_and_acked(make_bot: Any, settings: Any) -> None:
+    events = manifest()["settings"]["event_subscriptions"]["bot_events"]
+    assert set(events) == set(EVENT_SCOPES)
+    async with running_slack(make_bot, settings, *["Hi."] * len(events)) as h:
+        for name in events:
+            await h.fake.wait_acked(await h.push_event(sample_event(name)))
+
+
+async def test_scopes_are_exactly_those_used(make_bot: Any, settings: Any) -> None:
+    """Drive every feature, then compare the scopes its calls and events need."""
+    calc = Reply(tool_calls=[ScriptedToolCall(name="calculator", arguments={"expression": "1+1"})])
+    async with running_slack(make_bot, settings, calc, "Two.", "Edited.") as h:
+        ts = await h.mention("1+1?")
+        answer = await h.answer("C0GENERAL", ts)
+        await h.push_event(sample_event("assistant_thread_started"))
+        await h.fake.wait_for(lambda: h.fake.calls_to("assistant.threads.setSuggestedPrompts"))
+        up = next(b for b in answer.blocks if b["type"] == "actions")["elements"][0]
+        await h.fake.push({"type": "block_actions", "team": {"id": "T0FAKE"},
+                           "user": {"id": "U0BOB"}, "channel": {"id": "C0GENERAL"},
+                           "message": {"ts": answer.ts, "thread_ts": ts},
+                           "actions": [{"action_id": up["action_id"], "value": up["value"]}]},
+                          kind="interactive")
+        await h.fake.wait_for(lambda: h.fake.calls_to("chat.postEphemeral"))
+        h.fake.fail("chat.startStream", "unknown_method")
+        await h.answer("C0GENERAL", await h.mention("again"))
+    used = {c.method for c in h.fake.calls}
+    assert used <= set(METHOD_SCOPES), f"unknown scope for {used - set(METHOD_SCOPES)}"
+    needed = {METHOD_SCOPES[m] for m in used} | set(EVENT_SCOPES.values())
+    assert set(manifest()["oauth_config"]["scopes"]["bot"]) == needed - {None}

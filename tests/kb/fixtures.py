@@ -1,0 +1,27 @@
+"""Pytest fixtures for knowledge-base tests (import them into a test module to use them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from config import Settings
+from tests.kb.corpus import write_corpus
+from tests.kb.helpers import kb_settings, shared_minilm
+from tools.kb.ingest import ingest
+from tools.kb.search import Searcher
+from tools.kb.search_tool import SearchKnowledge
+
+
+@pytest.fixture(name="kb_ready")
+def kb_ready_fixture(tmp_path: Path) -> Settings:
+    """Settings whose knowledge base holds the test corpus (search tool enabled)."""
+    settings = kb_settings(tmp_path / "kbdata")
+    ingest(settings, [write_corpus(tmp_path / "corpus")], embedder=shared_minilm(), progress=False)
+    return settings
+
+
+@pytest.fixture(name="search_tool")
+def search_tool_fixture(kb_ready: Settings) -> SearchKnowledge:
+    return SearchKnowledge(Searcher(kb_ready, embedder=shared_minilm()))
