@@ -128,7 +128,16 @@ class Session:
             meter=meter,
         )
 
-    def _store(self, turn: _Turn, m: UsageMeter) -> int:
+    def _store(self, turn: _Turn, m: UsageMeter) -> int | None:
+        """Save the answer; a store failing now is logged, never raised into a presenter."""
+        try:
+            return self._save(turn, m)
+        except Exception as exc:  # the answer was already shown; losing its record is logged
+            log.error("store_failed", session=self.key, stage="answer",
+                      error_type=type(exc).__name__, error=str(exc)[:500])
+            return None
+
+    def _save(self, turn: _Turn, m: UsageMeter) -> int:
         record = AssistantTurn(
             text=turn.text, tool_calls=turn.tool_calls, sources=turn.sources,
             backend=m.backend or None, model=m.model or None, input_tokens=m.input_tokens,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
 
@@ -23,9 +23,16 @@ class ToolError(Exception):
 
 @runtime_checkable
 class Tool(Protocol):
-    name: ClassVar[str]
-    description: ClassVar[str]
-    Args: ClassVar[type[BaseModel]]
+    """A tool: plain class attributes ``name``, ``description`` and ``Args`` do."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def description(self) -> str: ...
+
+    @property
+    def Args(self) -> type[BaseModel]: ...  # the arguments model (a class)
 
     async def run(self, args: Any) -> ToolOutput: ...
 

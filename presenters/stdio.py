@@ -111,4 +111,5 @@ def run_chat(bot: Bot, session_name: str | None = None, show_stats: bool = False
         return TerminalChat(bot, session_name, show_stats=show_stats).run(loop)
     finally:
         loop.run_until_complete(bot.aclose())
+        loop.run_until_complete(loop.shutdown_asyncgens())
         loop.close()

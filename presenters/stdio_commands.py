@@ -5,9 +5,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+import structlog
+
+from bot.failures import new_error_id
+
 if TYPE_CHECKING:
     from presenters.stdio import TerminalChat
 
+log = structlog.get_logger("presenters.stdio")
 HELP = "Type a message, or /help for commands. Ctrl-C stops an answer, Ctrl-D exits."
 
 
@@ -70,6 +75,13 @@ COMMANDS: dict[str, Command] = {
 
 
 async def run_command(chat: TerminalChat, line: str) -> bool:
-    """Run a slash command; False means exit."""
+    """Run a slash command; False means exit. A failure is one polite line, not a traceback."""
     name, _, arg = line.partition(" ")
-    return await COMMANDS[name](chat, arg.strip())
+    try:
+        return await COMMANDS[name](chat, arg.strip())
+    except Exception as exc:  # e.g. the store is unreachable: keep the REPL alive
+        error_id = new_error_id()
+        log.error("command_failed", command=name, error_id=error_id,
+                  error_type=type(exc).__name__, error=str(exc)[:300])
+        chat.out.write(f"Sorry — {name} failed ({type(exc).__name__}). (error id: {error_id})\n")
+        return True

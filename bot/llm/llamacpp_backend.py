@@ -145,12 +145,12 @@ class LlamaCppBackend:
 
         handler = get_chat_completion_handler(TOOL_CHAT_FORMAT)
         kwargs.update(stream=False, llama=llama, tools=to_llama_tools(request.tools))
-        result = handler(tool_choice="auto", **kwargs)  # grammar-constrained: answers whole
+        result: Any = handler(tool_choice="auto", **kwargs)  # grammar-constrained: whole reply
         chosen = chosen_tool(result, {t.name for t in request.tools})
         if chosen is not None:
             # This handler version stops after "functions.NAME:" without the arguments;
             # asking again with that tool forced makes it write them (JSON-schema grammar).
-            forced = {"type": "function", "function": {"name": chosen}}
+            forced: Any = {"type": "function", "function": {"name": chosen}}
             result = handler(tool_choice=forced, **kwargs)
         return iter([result])
 

@@ -23,12 +23,14 @@ from config import Settings
 QUESTIONS = ["How do I connect it to Slack?", "And to the web page?"]
 
 
+class HandbookArgs(BaseModel):
+    query: str
+
+
 class HandbookLookup:
     name = "handbook"
     description = "Look something up in the handbook."
-
-    class Args(BaseModel):
-        query: str
+    Args = HandbookArgs
 
     async def run(self, args: Any) -> ToolOutput:
         passage = Source(n=1, source="docs/slack.md", heading="Setup", score=0.9,
