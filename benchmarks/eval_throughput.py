@@ -32,7 +32,8 @@ from config import Settings, load_settings
 from tests.fakes.openai_server import FakeOpenAI
 
 LATENCY_S = 0.1
-RUNS = [(1, 30), (8, 160), (32, 480)]  # (concurrency, items)
+RUNS = [(1, 30), (8, 160), (32, 320)]  # (concurrency, items)
+ROUNDS = 3  # harness and raw alternate; the best of each is kept (the machine is shared)
 
 
 def judge_reply(body: dict[str, Any]) -> str:
@@ -119,15 +120,18 @@ def run() -> str:
         settings = settings_for(base_url, Path(tmp))
         asyncio.run(raw_calls(settings, 1, 2))  # warm up imports and the connection path
         for concurrency, n in RUNS:
-            ideal = n * LATENCY_S / concurrency
-            ours = asyncio.run(harness(settings, concurrency, n, Path(tmp) / f"c{concurrency}"))
-            raw = asyncio.run(raw_calls(settings, concurrency, n))
-            rows.append((concurrency, n, ideal, ours, raw))
+            harness_s, raw_s = [], []
+            for k in range(ROUNDS):
+                out = Path(tmp) / f"c{concurrency}-{k}"
+                harness_s.append(asyncio.run(harness(settings, concurrency, n, out)))
+                raw_s.append(asyncio.run(raw_calls(settings, concurrency, n)))
+            rows.append((concurrency, n, n * LATENCY_S / concurrency, min(harness_s), min(raw_s)))
         ceiling = asyncio.run(harness_ceiling(Path(tmp)))
     lines = [
         f"Fake OpenAI-compatible server (own process) on 127.0.0.1, {LATENCY_S * 1000:.0f} ms "
         "before each response; real `openai` backend; each item = 2 judge calls in parallel; "
-        f"results appended to JSONL as they arrive. Load average at start: {load:.1f}.\n",
+        f"results appended to JSONL as they arrive. Best of {ROUNDS} alternating runs; load "
+        f"average at start: {load:.1f}.\n",
         "| concurrency C | items N | ideal N·L/C | `bot eval` | items/s | of ideal "
         "| raw backend calls, same load | harness cost |",
         "|---|---|---|---|---|---|---|---|",

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -63,16 +63,39 @@ def _port() -> int:
         return int(sock.getsockname()[1])
 
 
-@contextmanager
-def _server(data_dir: Path) -> Iterator[str]:
-    """``bot serve gradio`` in its own process, so clients and server do not share a GIL."""
-    config, port = data_dir / "bench.toml", _port()
+def _bot_command(data_dir: Path, port: int) -> list[str]:
+    config = data_dir / "bench.toml"
     config.write_text(CONFIG)
+    return [sys.executable, "-m", "bot.cli.main", "--config", str(config), "--data-dir",
+            str(data_dir), "serve", "gradio", "--port", str(port)]
+
+
+def _bare_command(data_dir: Path, port: int) -> list[str]:
+    return [sys.executable, "-m", "benchmarks.gradio_latency", "--bare", str(port)]
+
+
+def bare_app(port: int) -> None:
+    """The floor: a plain Gradio app streaming the same text in one update, no bot."""
+    import gradio as gr
+
+    async def talk(message: str) -> AsyncIterator[str]:
+        yield ANSWER
+
+    with gr.Blocks(analytics_enabled=False) as demo:
+        box, out = gr.Textbox(), gr.Textbox()
+        box.submit(talk, box, out, api_name="chat")
+    demo.queue(default_concurrency_limit=32).launch(
+        server_name="127.0.0.1", server_port=port, quiet=True, ssr_mode=False)
+
+
+@contextmanager
+def _server(data_dir: Path, command: Any = _bot_command) -> Iterator[str]:
+    """A server in its own process, so clients and server do not share a GIL."""
+    port = _port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli.main", "--config", str(config), "--data-dir",
-         str(data_dir), "serve", "gradio", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env["GRADIO_ANALYTICS_ENABLED"] = "False"
+    proc = subprocess.Popen(command(data_dir, port), cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 180
@@ -115,6 +138,16 @@ def _page_turn(client: Any) -> float:
     return time.perf_counter() - started
 
 
+def _bare_turns(url: str) -> float:
+    client, times = _client(url), []
+    for n in range(WARMUP + RUNS):
+        started = time.perf_counter()
+        client.predict("Talk.", api_name="/chat")
+        if n >= WARMUP:
+            times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
 def _added_latency(url: str, data_dir: Path) -> tuple[float, float]:
     settings = load_settings(data_dir=data_dir / "direct", tools=[])
     direct = Bot.from_settings(settings, llms={"primary": FunctionLLM(bench_answer)})
@@ -138,9 +171,12 @@ def _crowd(url: str, users: int) -> float:
 
 def run() -> str:
     configure_logging("warning")  # a `turn` log line per answer would be measured too
-    with tempfile.TemporaryDirectory() as tmp, _server(Path(tmp)) as url:
-        session_s, page_s = _added_latency(url, Path(tmp))
-        walls = {n: _crowd(url, n) for n in USERS}
+    with tempfile.TemporaryDirectory() as tmp:
+        with _server(Path(tmp), _bare_command) as url:
+            bare_s = _bare_turns(url)
+        with _server(Path(tmp)) as url:
+            session_s, page_s = _added_latency(url, Path(tmp))
+            walls = {n: _crowd(url, n) for n in USERS}
     one = walls[1]
     rows = "\n".join(f"| {n} | {walls[n]:.2f} s | {walls[n] / one:.2f}× |" for n in USERS)
     return f"""## Gradio page: added latency and many users
@@ -153,6 +189,10 @@ A scripted 50-chunk answer, median of {RUNS} turns, `Session` directly (in proce
 | `Session.send` directly | {session_s * 1000:.1f} ms |
 | Gradio page (`/chat`) | {page_s * 1000:.1f} ms |
 | **added by the page** | **{(page_s - session_s) * 1000:.1f} ms** ({page_s / session_s:.1f}×) |
+| floor: a bare Gradio app, same text in one update, no bot | {bare_s * 1000:.1f} ms |
+
+Most of what the page adds is Gradio's own round trip (queue join, server-sent events,
+`gradio_client`); the bare app shows that floor on the same machine.
 
 N `gradio_client` users (threads of one process) ask at once; the backend takes 0.5 s per
 answer; default `gradio.concurrency` = 32, so past 32 users answers queue in waves.
@@ -164,4 +204,7 @@ Wall time vs one user alone:
 
 
 if __name__ == "__main__":
-    print(run())
+    if sys.argv[1:2] == ["--bare"]:
+        bare_app(int(sys.argv[2]))
+    else:
+        print(run())

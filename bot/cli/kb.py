@@ -124,13 +124,15 @@ def search(args: argparse.Namespace, settings: Any) -> int:
     from tools.kb.search import Searcher
 
     query = " ".join(args.query)
+    searcher = Searcher(settings, collection=args.collection)
     try:
-        passages = Searcher(settings, collection=args.collection).search(
-            query, args.top_k, args.min_score
-        )
+        passages = searcher.search(query, args.top_k, args.min_score)
+        empty = not passages and searcher.count() == 0
     except KBError as exc:
         return _fail(exc)
-    if not passages:
+    if empty:
+        print("The knowledge base is empty. Fix: `bot ingest PATH` first.")
+    elif not passages:
         print(f"No passage matches {query!r} (min score {settings.kb.min_score}).")
     for n, p in enumerate(passages, 1):
         where = f"{p.source} — {p.heading}" if p.heading else p.source

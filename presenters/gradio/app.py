@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
@@ -27,6 +28,13 @@ def auth_pairs(s: GradioSettings) -> list[tuple[str, str]] | None:
     return [(s.auth_username, s.auth_password.get_secret_value())]
 
 
+def free_port(host: str) -> int:
+    """A port the OS says is free now, for ``port = 0`` (Gradio itself needs a number)."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
 def launch(
     bot: Bot, *, host: str | None = None, port: int | None = None, quiet: bool = True
 ) -> gr.Blocks:
@@ -37,11 +45,13 @@ def launch(
     waiting requests the page tells the user the application is busy.
     """
     s = bot.settings.gradio
+    host = host or s.host
+    port = port if port is not None else s.port
     demo = build_app(bot)
     demo.queue(default_concurrency_limit=s.concurrency, max_size=s.queue_size)
     auth = auth_pairs(s)
     demo.launch(
-        server_name=host or s.host, server_port=port if port is not None else s.port,
+        server_name=host, server_port=port or free_port(host),
         share=s.share, auth=auth, auth_message=f"Sign in to {s.title}" if auth else None,
         prevent_thread_lock=True, quiet=quiet, ssr_mode=False, show_error=False,
         max_threads=max(40, s.concurrency), css=CSS, run_history=False,

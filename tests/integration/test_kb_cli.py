@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import structlog
+from chromadb.api.client import SharedSystemClient
 
 from bot.cli.main import main
 from tests.kb.corpus import write_bad_files, write_corpus
@@ -57,6 +59,8 @@ def test_collections_are_separate(
     assert code == 0 and "files:      1" in out
     code, _, err = bot(capsys, data_dir, "kb", "stats")
     assert code == 1 and "does not exist yet" in err and "bot ingest" in err
+    code, out, _ = bot(capsys, data_dir, "kb", "search", "release")
+    assert code == 0 and "knowledge base is empty" in out
 
 
 def test_errors_are_polite_with_an_id(
@@ -89,6 +93,10 @@ def test_ensure_default_ingests_the_docs_once_then_is_instant(
     assert code == 0 and "the bot's docs are in (1 files ingested" in err
     code, _, err = bot(capsys, data_dir, "kb", "ensure-default")
     assert code == 0 and "up to date" in err
+    shutil.rmtree(data_dir / "chroma")  # the index deleted by hand: the stamp must not lie
+    SharedSystemClient.clear_system_cache()  # as a new process would see it
+    code, _, err = bot(capsys, data_dir, "kb", "ensure-default")
+    assert "1 files ingested" in err
     (docs / "gradio.md").write_text("# Gradio\n\nRun `bot serve gradio` for the web page.\n")
     code, _, err = bot(capsys, data_dir, "kb", "ensure-default")
     assert "1 files ingested, 1 unchanged" in err

@@ -63,4 +63,4 @@ async def test_the_tool_is_built_from_settings_and_left_out_when_disabled(
 async def test_an_empty_knowledge_base_is_not_an_error(tmp_path: Path) -> None:
     tool = SearchKnowledge(Searcher(kb_settings(tmp_path / "none"), embedder=shared_minilm()))
     out = await tool.run(SearchArgs(query="anything"))
-    assert out.sources == [] and "No passage" in out.content
+    assert out.sources == [] and "knowledge base is empty" in out.content

@@ -16,7 +16,7 @@ model once, in ``__init__``. Skipped and unchanged files travel as rows with a `
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from tools.kb.embedder import Embedder
     from tools.kb.tokens import TokenCounter
 
-Batch = Mapping[str, Sequence[Any]]
+Batch = Mapping[str, Any]  # column -> list or numpy array (what Ray Data passes)
 LOADED_COLUMNS = ("path", "source", "status", "reason", "file_hash", "title", "kind", "sections")
 CHUNK_COLUMNS = (
     "id",

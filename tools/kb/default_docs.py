@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tools.kb.chroma_client import location
+from tools.kb.chroma_client import chroma_path, location
 from tools.kb.discover import discover, under_roots
 from tools.kb.embedder import embedder_name
 
@@ -65,7 +65,12 @@ def ensure_default(settings: Settings) -> str:
     paths = default_doc_paths(settings)
     stamp = stamp_path(settings)
     mark = fingerprint(settings, paths)
-    if stamp.is_file() and json.loads(stamp.read_text()).get("fingerprint") == mark:
+    index_gone = settings.kb.url is None and not chroma_path(settings).exists()
+    if (
+        not index_gone
+        and stamp.is_file()
+        and json.loads(stamp.read_text()).get("fingerprint") == mark
+    ):
         return "knowledge base: up to date"
     message = _ingest_if_ours(settings, paths)
     stamp.parent.mkdir(parents=True, exist_ok=True)

@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from tools.kb.search import Passage, Searcher
 
 RAG_MODULES = ("chromadb", "onnxruntime", "tokenizers", "numpy")
+EMPTY = (
+    "The knowledge base is empty: no documents have been ingested yet (`bot ingest PATH`). "
+    "Say so, and answer from general knowledge only if you are sure."
+)
 
 
 class SearchArgs(BaseModel):
@@ -57,6 +61,8 @@ class SearchKnowledge:
     async def run(self, args: SearchArgs) -> ToolOutput:
         try:
             passages = await asyncio.to_thread(self.searcher.search, args.query, args.top_k)
+            if not passages and await asyncio.to_thread(self.searcher.count) == 0:
+                return ToolOutput(content=EMPTY)
         except KBError as exc:
             raise ToolError(f"the knowledge base is unavailable: {exc}") from exc
         return passages_output(args.query, passages)
