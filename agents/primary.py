@@ -18,11 +18,22 @@ LENGTH_NOTE = "\n\n(answer cut short: the model reached its length limit)"
 MAX_FAILED_STEPS = 2
 
 
-def format_passages(output: ToolOutput, first: int) -> tuple[str, list[Source]]:
-    """Number a tool's sources from ``first`` and lay them out for the model to cite."""
-    numbered = [s.model_copy(update={"n": first + i}) for i, s in enumerate(output.sources)]
-    blocks = [f"[{s.n}] {s.label()}\n{s.text}" for s in numbered]
-    return "\n\n".join([output.content, *blocks]).strip(), numbered
+def format_passages(output: ToolOutput, known: list[Source]) -> tuple[str, list[Source]]:
+    """Number a tool's sources after ``known`` ones and lay them out for the model to cite.
+
+    A passage already found earlier in the turn keeps its number instead of getting a new one.
+    """
+    seen = {(s.source, s.text): s.n for s in known}
+    new: list[Source] = []
+    blocks = []
+    for source in output.sources:
+        n = seen.get((source.source, source.text))
+        if n is None:
+            n = len(known) + len(new) + 1
+            seen[(source.source, source.text)] = n
+            new.append(source.model_copy(update={"n": n}))
+        blocks.append(f"[{n}] {source.label()}\n{source.text}")
+    return "\n\n".join([output.content, *blocks]).strip(), new
 
 
 @dataclass
@@ -118,7 +129,7 @@ class ToolCallingAgent:
         yield Status(text=f"using {call.name}…")
         try:
             output = await run_tool(ctx.tools, call)
-            content, found = format_passages(output, len(loop.sources) + 1)
+            content, found = format_passages(output, loop.sources)
             loop.sources.extend(found)
             loop.results.append(output.content)
             is_error = False

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import structlog
+
 from bot.events import Source
 from bot.tooling import Tool, ToolError
+
+log = structlog.get_logger("agents.retrieval")
 
 
 async def retrieve(tool: Tool, queries: Sequence[str], top_k: int) -> list[Source]:
@@ -18,7 +22,8 @@ async def retrieve(tool: Tool, queries: Sequence[str], top_k: int) -> list[Sourc
     for query in dict.fromkeys(q.strip() for q in queries if q.strip()):
         try:
             output = await tool.run(tool.Args(query=query))
-        except ToolError:
+        except ToolError as exc:  # the answer goes on without passages; the log says why
+            log.warning("retrieval_failed", query=query[:100], error=str(exc)[:300])
             continue
         for source in output.sources:
             key = (source.source, source.heading, source.text)

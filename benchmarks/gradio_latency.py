@@ -196,7 +196,9 @@ Most of what the page adds is Gradio's own round trip (queue join, server-sent e
 
 N `gradio_client` users (threads of one process) ask at once; the backend takes 0.5 s per
 answer; default `gradio.concurrency` = 32, so past 32 users answers queue in waves.
-Wall time vs one user alone:
+Wall time vs one user alone. The 0.5 s waits overlap (the store shows a crowd's answers
+written within about 0.1 s of each other); what grows with N is the CPU each request costs
+the Gradio server and the N client threads, all on these 2 cores:
 
 | users | wall time | vs 1 user |
 | --- | --- | --- |

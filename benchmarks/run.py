@@ -21,6 +21,9 @@ BENCHMARKS = [
     "slack_ack",
     "store_throughput",
     "gradio_latency",
+    "kb_embed",
+    "kb_retrieval",
+    "kb_ray",
 ]
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 HEADER = """# Benchmarks

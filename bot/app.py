@@ -85,7 +85,7 @@ class Bot:
     @property
     def agent(self) -> Agent:
         if self._agent is None:
-            self._agent = lookup(AGENTS, self.settings.agent, "agent")()
+            self._agent = lookup(AGENTS, self.settings.agent_name(), "agent")()
         return self._agent
 
     def session(self, key: str) -> Session:

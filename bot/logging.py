@@ -53,6 +53,22 @@ class _RedactingFormatter(logging.Formatter):
         return redact(super().format(record))
 
 
+_LEVELS = {"debug": 10, "info": 20, "msg": 20, "warning": 30, "warn": 30, "error": 40,
+           "exception": 40, "critical": 50, "fatal": 50}
+
+
+class _LevelFilter:
+    """Drops events below the configured level."""
+
+    def __init__(self, level: int) -> None:
+        self.level = level
+
+    def __call__(self, _: Any, method: str, event_dict: MutableMapping[str, Any]) -> Any:
+        if _LEVELS.get(method, logging.INFO) < self.level:
+            raise structlog.DropEvent
+        return event_dict
+
+
 class _CurrentStderr:
     """Whatever ``sys.stderr`` is at write time (test runners swap it between tests)."""
 
@@ -84,6 +100,7 @@ def configure_logging(level: str = "warning", fmt: str = "auto", file: Path | No
     numeric = getattr(logging, level.upper(), logging.WARNING)
     structlog.configure(
         processors=[
+            _LevelFilter(numeric),
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso"),
@@ -92,7 +109,9 @@ def configure_logging(level: str = "warning", fmt: str = "auto", file: Path | No
             renderer,
             _redact_rendered,
         ],
-        wrapper_class=structlog.make_filtering_bound_logger(numeric),
+        # Filtering happens in _LevelFilter, a processor, so that structlog's capture_logs
+        # (which swaps the processors) still sees every level in tests.
+        wrapper_class=structlog.make_filtering_bound_logger(logging.NOTSET),
         logger_factory=structlog.PrintLoggerFactory(stream),
         cache_logger_on_first_use=False,
     )

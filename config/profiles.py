@@ -34,6 +34,7 @@ class ProfileSettings(BaseModel):
     chat_format: str | None = None
     n_ctx: int = Field(4096, gt=0)
     n_threads: int | None = None
+    repeat_penalty: float = Field(1.0, gt=0, description="above 1 discourages repetition")
     # scripted / function
     replies: list[str] = Field(default_factory=list)
     function: str | None = None
@@ -51,7 +52,8 @@ def _server(port: int, model: str) -> dict[str, Any]:
 PRESETS: dict[str, dict[str, Any]] = {
     "local": {"kind": "llamacpp", "model": "SmolLM2-135M-Instruct", "context_tokens": 1536,
               "n_ctx": 2048, "temperature": 0.0, "max_tokens": 256, "timeout_s": 120.0,
-              "max_retries": 0},  # in-process: a retry would only repeat the same failure
+              # in-process: a retry would only repeat the same failure
+              "max_retries": 0, "repeat_penalty": 1.2},
     "openai": {**_hosted("https://api.openai.com/v1", "OPENAI_API_KEY", "gpt-4o-mini"),
                "price_in": 0.15, "price_out": 0.60, "context_tokens": 32000},
     "together": _hosted("https://api.together.xyz/v1", "TOGETHER_API_KEY",

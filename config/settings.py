@@ -63,7 +63,9 @@ class Settings(BaseSettings):
     )
 
     presenter: Literal["stdio", "gradio", "slack"] = "stdio"
-    agent: Literal["tools", "pipeline"] = "tools"
+    agent: Literal["auto", "tools", "pipeline"] = Field(
+        "auto", description="auto: pipeline on the embedded model, tools elsewhere"
+    )
     environment: str = Field("default", description="prompt set under config/prompts/")
     prompts_dir: Path | None = Field(None, description="a prompts folder that overrides ours")
     prompts_hot_reload: bool = False
@@ -105,6 +107,14 @@ class Settings(BaseSettings):
                         f"Fix: use one of {', '.join(sorted(self.profiles))}"
                     )
         return self
+
+    def agent_name(self) -> str:
+        """The agent to run. ``auto`` gives small embedded models the one-LLM-one-job
+        pipeline (they cannot drive a tool loop reliably) and everything else the tools agent.
+        """
+        if self.agent != "auto":
+            return self.agent
+        return "pipeline" if self.profile_for_role("primary")[1].kind == "llamacpp" else "tools"
 
     def profile(self, name: str) -> ProfileSettings:
         return self.profiles[name]

@@ -74,8 +74,8 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings(data_dir: Path) -> Settings:
-    """Settings isolated in a temp data dir, with only the offline tools."""
-    return load_settings(data_dir=data_dir, tools=["clock", "calculator"])
+    """Settings isolated in a temp data dir, the tools agent and only the offline tools."""
+    return load_settings(data_dir=data_dir, tools=["clock", "calculator"], agent="tools")
 
 
 def scripted_bot(settings: Settings, *replies: ReplyLike, **roles: ScriptedLLM) -> Bot:

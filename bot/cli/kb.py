@@ -112,7 +112,12 @@ def _ingest_with_ray(settings: Any, paths: list[Path], args: argparse.Namespace)
 
     ingest_with_ray = load(f"{RAY_INGEST}:ingest_with_ray")
     return ingest_with_ray(
-        settings, paths, collection=args.collection, prune=args.prune, address=args.address
+        settings,
+        paths,
+        collection=args.collection,
+        prune=args.prune,
+        address=args.address,
+        progress=False if args.no_progress else None,
     )
 
 

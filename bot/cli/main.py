@@ -25,7 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--config", metavar="PATH", help="TOML settings file (default ./bot.toml)")
     parser.add_argument("--primary", metavar="PROFILE", help="profile for the primary role")
-    parser.add_argument("--agent", choices=["tools", "pipeline"], help="agent to run")
+    parser.add_argument("--agent", choices=["auto", "tools", "pipeline"],
+                        help="agent to run (auto: pipeline on the embedded model, else tools)")
     parser.add_argument("--environment", metavar="NAME", help="prompt set to use")
     parser.add_argument("--data-dir", metavar="DIR", help="where the store and index live")
     parser.add_argument("--log-level", choices=["debug", "info", "warning", "error"])

@@ -137,6 +137,7 @@ class LlamaCppBackend:
             "temperature": request.temperature if request.temperature is not None
             else (self.settings.temperature if self.settings.temperature is not None else 0.2),
             "max_tokens": request.max_tokens or self.settings.max_tokens,
+            "repeat_penalty": self.settings.repeat_penalty,
             "stream": True,
         }
         if not request.tools:

@@ -65,7 +65,8 @@ def gradio_settings(data_dir: Path, **gradio: Any) -> Settings:
         for name in [n for n in os.environ if n.startswith("BOT_")]:
             mp.delenv(name)
         mp.chdir(data_dir)
-        return load_settings(data_dir=data_dir, tools=[], gradio={"stream_interval_s": 0, **gradio})
+        return load_settings(data_dir=data_dir, tools=[], agent="tools",
+                             gradio={"stream_interval_s": 0, **gradio})
 
 
 def scripted_bot(settings: Settings, answer: Callable[[LLMRequest], Reply] = scripted_answer

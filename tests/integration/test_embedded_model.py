@@ -52,7 +52,7 @@ async def test_a_turn_through_the_session_on_the_default_profile(data_dir: Any) 
 
 
 async def test_the_calculator_tool_is_called_by_the_small_model(data_dir: Any) -> None:
-    bot = Bot.from_settings(Settings(data_dir=data_dir, tools=["calculator"]))
+    bot = Bot.from_settings(Settings(data_dir=data_dir, tools=["calculator"], agent="tools"))
     try:
         events = [e async for e in bot.session("stdio:calc").send("What is 17 times 23?")]
     finally:

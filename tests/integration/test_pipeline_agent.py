@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from bot.app import Bot
@@ -21,7 +22,8 @@ def pipeline_bot(settings: Settings, tool: SearchKnowledge | None, **llms: Scrip
 
 async def turn(bot: Bot, text: str) -> list[Any]:
     try:
-        return [e async for e in bot.session("test:pipeline").send(text)]
+        # a fresh conversation per turn: the store is shared by the module's tests
+        return [e async for e in bot.session(f"test:{uuid.uuid4().hex}").send(text)]
     finally:
         await bot.aclose()
 

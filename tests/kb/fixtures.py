@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from config import Settings
@@ -14,11 +12,13 @@ from tools.kb.search import Searcher
 from tools.kb.search_tool import SearchKnowledge
 
 
-@pytest.fixture(name="kb_ready")
-def kb_ready_fixture(tmp_path: Path) -> Settings:
-    """Settings whose knowledge base holds the test corpus (search tool enabled)."""
-    settings = kb_settings(tmp_path / "kbdata")
-    ingest(settings, [write_corpus(tmp_path / "corpus")], embedder=shared_minilm(), progress=False)
+@pytest.fixture(name="kb_ready", scope="module")
+def kb_ready_fixture(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings whose knowledge base holds the test corpus (search tool enabled); ingested
+    once per test module, so tests using it must only read the knowledge base."""
+    root = tmp_path_factory.mktemp("kb_ready")
+    settings = kb_settings(root / "kbdata")
+    ingest(settings, [write_corpus(root / "corpus")], embedder=shared_minilm(), progress=False)
     return settings
 
 

@@ -111,3 +111,9 @@ def test_config_show_masks_secrets_and_names_origins(
     assert lines["environment"].endswith("# env")
     assert lines["agent"].endswith("# default")
     assert lines["profiles.local.kind"].endswith("# preset")
+
+
+def test_auto_agent_is_the_pipeline_on_the_embedded_model_only() -> None:
+    assert load_settings().agent_name() == "pipeline"
+    assert load_settings(roles={"primary": "openai"}).agent_name() == "tools"
+    assert load_settings(agent="tools").agent_name() == "tools"

@@ -113,3 +113,28 @@ async def test_a_silent_model_after_a_good_tool_call_answers_with_the_result(
     events = await collect(bot, "What is 17 times 23?")
     assert text_of(events) == "17 * 23 = 391"
     assert isinstance(events[-1], Done) and events[-1].text == "17 * 23 = 391"
+
+
+async def test_a_passage_found_twice_keeps_one_number(make_bot: Any) -> None:
+    from bot.events import Source, Sources
+    from bot.tooling import ToolOutput
+
+    class Lookup:
+        name = "lookup"
+        description = "look up"
+
+        class Args(BaseModel):
+            q: str = ""
+
+        async def run(self, args: Any) -> ToolOutput:
+            same = Source(n=1, source="docs/a.md", heading="Intro", text="Alpha.")
+            return ToolOutput(content="found", sources=[same])
+
+    call = Reply(tool_calls=[ScriptedToolCall(name="lookup")])
+    bot = make_bot(call, call, "Alpha [1].")
+    bot._tools = {"lookup": Lookup()}
+    events = await collect(bot, "alpha?")
+    sources = next(e for e in events if isinstance(e, Sources)).sources
+    assert [(s.n, s.source) for s in sources] == [(1, "docs/a.md")]
+    results = [e.content for e in events if isinstance(e, ToolResult)]
+    assert results[1].startswith("found\n\n[1] docs/a.md — Intro")

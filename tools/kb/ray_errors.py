@@ -7,10 +7,14 @@ may wrap it once more. The user should read the original one-line message instea
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from tools.kb import errors
 from tools.kb.errors import KBError
+
+REMOTE_KB_ERROR = re.compile(r"^tools\.kb\.errors\.(\w+): (.+)$", re.M)
 
 
 class RayIngestFailed(KBError):
@@ -26,16 +30,16 @@ def unwrap_ray_error() -> Iterator[None]:
     except Exception as exc:
         from ray.exceptions import RayError
 
+        if not _mentions_ray(exc, RayError):
+            raise
         original = _original_kb_error(exc)
-        if original is not None and original is not exc:
+        if original is not None:
             raise original from None
-        if original is None and _mentions_ray(exc, RayError):
-            first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[-1]
-            raise RayIngestFailed(
-                f"a Ray worker failed: {first_line[:300]}. Fix: see the Ray logs "
-                "(/tmp/ray/session_latest/logs), or ingest without --ray"
-            ) from exc
-        raise
+        last_line = (str(exc).strip().splitlines() or [type(exc).__name__])[-1]
+        raise RayIngestFailed(
+            f"a Ray worker failed: {last_line[:300]}. Fix: see the Ray logs "
+            "(/tmp/ray/session_latest/logs), or ingest without --ray"
+        ) from exc
 
 
 def _chain(exc: BaseException) -> Iterator[BaseException]:
@@ -46,25 +50,26 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
         yield current
         cause = getattr(current, "cause", None)
         current = cause if isinstance(cause, BaseException) else current.__cause__
-        current = current or None
 
 
 def _original_kb_error(exc: BaseException) -> KBError | None:
-    """The innermost knowledge-base error raised in a worker, rebuilt without Ray's wrapper."""
+    """The innermost knowledge-base error raised in a worker, rebuilt without Ray's wrapper.
+
+    An actor that fails in its constructor reaches the driver only as ``ActorDiedError``
+    whose message holds the remote traceback: the error is read back from its last line."""
     found = [e for e in _chain(exc) if isinstance(e, KBError)]
-    if not found:
-        return None
-    return _plain(found[-1])
-
-
-def _plain(error: KBError) -> KBError:
-    """Ray re-raises a remote error as a subclass of both RayTaskError and the original
-    class; the original class (from ``tools.kb``) with the original message is what we show."""
-    for cls in type(error).__mro__:
-        if issubclass(cls, KBError) and cls.__module__.startswith("tools.kb"):
-            return error if cls is type(error) else cls(*error.args)
-    return error
+    if found:  # the last one is the worker's own exception (Ray keeps it as ``cause``)
+        return found[-1]
+    for error in _chain(exc):
+        lines = REMOTE_KB_ERROR.findall(str(error))
+        cls = getattr(errors, lines[-1][0], None) if lines else None
+        if isinstance(cls, type) and issubclass(cls, KBError):
+            return cls(lines[-1][1].strip())
+    return None
 
 
 def _mentions_ray(exc: BaseException, ray_error: type[BaseException]) -> bool:
-    return any(isinstance(e, ray_error) or "ray" in type(e).__module__ for e in _chain(exc))
+    """Whether Ray raised (or wrapped) ``exc``; other errors are the driver's own and pass."""
+    return any(
+        isinstance(e, ray_error) or type(e).__module__.startswith("ray.") for e in _chain(exc)
+    )

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from tools.kb.batches import Batch, ChunkBatch, EmbedBatch, LoadBatch
 from tools.kb.discover import FoundFile, discover
-from tools.kb.embedder import embedder_name
+from tools.kb.embedder import build_counter, embedder_name
 from tools.kb.ingest import FILES_PER_BATCH, Ingestor, current_hashes
 from tools.kb.progress import NoProgress, Progress
 from tools.kb.ray_cluster import ray_connected
@@ -132,8 +132,8 @@ class RayIngestor(Ingestor):
         report.reused += len(batch["id"]) - todo
         for path, ids in write_rows(self.store, batch).items():
             self.written[path] |= ids
-        expected = {str(p): int(n) for p, n in zip(batch["path"], batch["chunk_count"], strict=True)}
-        done = [p for p, n in expected.items() if len(self.written[p]) == n]
+        counts = zip(batch["path"], batch["chunk_count"], strict=True)
+        done = {str(p) for p, n in counts if len(self.written[str(p)]) == int(n)}
         report.deleted += delete_stale(self.store, self.manifest, done, self.written)
         self.progress.advance(len(done), len(batch["id"]), todo)
 
@@ -174,7 +174,10 @@ def ingest_with_ray(
     """Like :func:`tools.kb.ingest.ingest`, on the Ray cluster at ``address`` (default: a
     local Ray with ``num_cpus`` CPUs, all by default). The writer lock is taken first, so a
     second writer fails before any Ray starts."""
-    store = KnowledgeStore.open(settings, embedder_name(settings), collection=collection, write=True)
+    if address is None:
+        build_counter(settings)  # a missing model fails here, clearly, not in a Ray actor
+    name = embedder_name(settings)
+    store = KnowledgeStore.open(settings, name, collection=collection, write=True)
     try:
         with ray_connected(address, num_cpus) as cpus, unwrap_ray_error():
             return RayIngestor(settings, store, cpus, progress=progress).run(paths, prune)
