@@ -12,6 +12,8 @@ question at a time:
 2. query writer (role ``query_writer``, ``query_writer.txt``): the search query.
 3. retrieve: the ``search_knowledge`` tool, for the written query and the user's words.
 4. respond (role ``primary``, ``respond.txt``): the answer from the passages, citing [n].
+   An answer whose words mostly do not occur in the passages gets a note quoting the best
+   passage (agents/grounding.py): tiny models invent fluent text.
 
 Each step yields a Status event; the answer streams as TextDelta; cited passages end the
 turn as a Sources event. A failing router or query writer degrades to searching with the
@@ -26,6 +28,7 @@ from collections.abc import AsyncIterator
 import structlog
 
 from agents.extractor import AnswerExtractor
+from agents.grounding import weak_grounding_note
 from agents.primary import LENGTH_NOTE
 from agents.retrieval import cited, format_passages, retrieve
 from bot.agent import TurnContext
@@ -65,8 +68,13 @@ class PipelineAgent:
         async for event in self.respond(ctx, sources):
             answer += event.text
             yield event
+        shown = cited(answer, sources)
+        note = weak_grounding_note(answer, sources)
+        if note is not None:
+            yield TextDelta(text=note)
+            shown = shown if sources[0] in shown else [sources[0], *shown]
         if sources:
-            yield Sources(sources=cited(answer, sources))
+            yield Sources(sources=shown)
 
     async def needs_knowledge(self, ctx: TurnContext) -> bool:
         """The router's verdict, asked both ways round to catch a model that always says
