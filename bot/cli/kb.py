@@ -98,13 +98,6 @@ def ingest(args: argparse.Namespace, settings: Any) -> int:
 
 
 def _ingest_with_ray(settings: Any, paths: list[Path], args: argparse.Namespace) -> Any:
-    if importlib.util.find_spec(RAY_INGEST) is None:
-        print(
-            "bot: --ray is not available in this version yet (tools/kb/ray_ingest.py is "
-            "missing). Fix: run `bot ingest` without --ray",
-            file=sys.stderr,
-        )
-        return None
     if importlib.util.find_spec("ray") is None:
         print("bot: --ray needs Ray. Fix: pip install 'bot[ray]'", file=sys.stderr)
         return None

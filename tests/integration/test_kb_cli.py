@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import shutil
 from collections.abc import Iterator
@@ -68,15 +67,6 @@ def test_errors_are_polite_with_an_id(
 ) -> None:
     code, _, err = bot(capsys, data_dir, "ingest", str(tmp_path), "--collection", "x")
     assert code == 1 and "error id:" in err and "Traceback" not in err
-
-
-def test_ray_flag_without_the_ray_module_says_what_to_do(
-    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    if importlib.util.find_spec("tools.kb.ray_ingest") is not None:
-        pytest.skip("Ray ingestion exists; it has its own tests")
-    code, _, err = bot(capsys, data_dir, "ingest", str(tmp_path), "--ray")
-    assert code == 2 and "without --ray" in err
 
 
 def test_ensure_default_ingests_the_docs_once_then_is_instant(

@@ -1,8 +1,9 @@
 """Connecting to Ray for ``bot ingest --ray``: a given cluster, or a private local one.
 
-A local Ray listens on loopback only and reports nothing home (usage stats off, no
-dashboard). If the process already runs Ray (a test, a notebook), that Ray is used and left
-running; a Ray started here is shut down when the ingest ends.
+A local Ray is addressed on loopback and reports nothing home (usage stats off, no
+dashboard); its services do listen on every interface (Ray has no switch for that) behind
+Ray's token authentication. If the process already runs Ray (a test, a notebook), that Ray
+is used and left running; a Ray started here is shut down when the block ends.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from tools.kb.errors import KBError
 
@@ -38,14 +40,14 @@ def ray_connected(address: str | None = None, num_cpus: int | None = None) -> It
             ray.shutdown()
 
 
-def _init(ray: object, address: str | None, num_cpus: int | None) -> None:
+def _init(ray: Any, address: str | None, num_cpus: int | None) -> None:
     common = {"include_dashboard": False, "log_to_driver": False, "logging_level": logging.ERROR}
     try:
         if address:
-            ray.init(address=address, **common)  # type: ignore[attr-defined]
+            ray.init(address=address, **common)
         else:
             # The node address is given: Ray would otherwise look up the machine's outward IP.
-            ray.init(  # type: ignore[attr-defined]
+            ray.init(
                 num_cpus=num_cpus or os.cpu_count() or 1, _node_ip_address=LOOPBACK, **common
             )
     except Exception as exc:
