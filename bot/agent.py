@@ -17,6 +17,7 @@ from bot.llm.protocol import (
     TextChunk,
     ToolCallChunk,
     UsageChunk,
+    collect,
     cost_usd,
 )
 from bot.messages import ChatMessage
@@ -91,18 +92,7 @@ class TurnContext:
 
     async def complete(self, role: str, request: LLMRequest) -> Completion:
         """The role's whole reply, metered; for single-purpose steps that need no streaming."""
-        result = Completion()
-        async for chunk in self.stream(role, request):
-            if isinstance(chunk, TextChunk):
-                result.text += chunk.text
-            elif isinstance(chunk, ToolCallChunk):
-                result.tool_calls.append(chunk.call)
-            elif isinstance(chunk, UsageChunk):
-                result.input_tokens += chunk.input_tokens
-                result.output_tokens += chunk.output_tokens
-            else:
-                result.finish_reason = chunk.reason
-        return result
+        return await collect(self.stream(role, request))
 
 
 class Agent(Protocol):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
@@ -86,8 +86,13 @@ class Completion(BaseModel):
 
 async def complete(llm: LLM, request: LLMRequest) -> Completion:
     """Run ``llm.stream`` to the end and return the collected reply."""
+    return await collect(llm.stream(request))
+
+
+async def collect(chunks: AsyncIterator[LLMChunk]) -> Completion:
+    """The whole reply a stream of chunks adds up to."""
     result = Completion()
-    async for chunk in llm.stream(request):
+    async for chunk in chunks:
         if isinstance(chunk, TextChunk):
             result.text += chunk.text
         elif isinstance(chunk, ToolCallChunk):

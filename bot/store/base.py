@@ -10,26 +10,6 @@ from pydantic import BaseModel, Field
 from bot.events import Source
 
 
-class TurnRecord(BaseModel):
-    id: int
-    key: str
-    role: Literal["user", "assistant"]
-    text: str
-    user: str | None = None
-    tool_calls: list[dict[str, Any]] = Field(default_factory=list)
-    sources: list[Source] = Field(default_factory=list)
-    backend: str | None = None
-    model: str | None = None
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cost_usd: float = 0.0
-    latency_s: float | None = None
-    ttft_s: float | None = None
-    error_id: str | None = None
-    interrupted: bool = False
-    created_at: float = 0.0
-
-
 class AssistantTurn(BaseModel):
     """Everything recorded about one answer."""
 
@@ -45,6 +25,16 @@ class AssistantTurn(BaseModel):
     ttft_s: float | None = None
     error_id: str | None = None
     interrupted: bool = False
+
+
+class TurnRecord(AssistantTurn):
+    """A stored turn of either side; user turns leave the answer-only fields empty."""
+
+    id: int
+    key: str
+    role: Literal["user", "assistant"]
+    user: str | None = None
+    created_at: float = 0.0
 
 
 class FeedbackRecord(BaseModel):
