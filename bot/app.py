@@ -15,11 +15,12 @@ from bot.llm.protocol import LLM
 from bot.logging import ensure_logging
 from bot.models import ModelPool
 from bot.prompts import PromptLibrary
-from bot.registry import AGENTS, TOOLS, load, lookup
+from bot.registry import AGENTS, TOOLS, lookup
 from bot.session import Session
 from bot.store.base import Store, open_store
 from bot.tooling import Tool
 from config import Settings
+from config.sections import ROLES
 
 log = structlog.get_logger("bot.app")
 
@@ -108,7 +109,7 @@ class Bot:
     def describe_roles(self) -> list[tuple[str, str, str, str]]:
         """(role, profile, kind, model) for each role, as configured now."""
         rows: list[tuple[str, str, str, str]] = []
-        for role in ("primary", "router", "query_writer", "extractor", "judge"):
+        for role in ROLES:
             name = self.models.profile_name(role)
             profile = self.settings.profiles[name]
             rows.append((role, name, profile.kind, profile.model))
@@ -139,4 +140,4 @@ class Bot:
             self._store.close()
 
 
-__all__ = ["Bot", "build_tools", "load"]
+__all__ = ["Bot", "build_tools"]

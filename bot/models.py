@@ -40,12 +40,14 @@ class ModelPool:
         self._by_role: dict[str, LLM] = dict(overrides or {})
         self._profile_for_role: dict[str, str] = {}
 
+    def _leader(self, role: str) -> str:
+        """The role whose model does ``role``'s job: itself, or primary when left unset."""
+        unset = getattr(self.settings.roles, role, None) is None
+        return "primary" if unset and role not in self._profile_for_role else role
+
     def profile_name(self, role: str) -> str:
-        if role in self._profile_for_role:
-            return self._profile_for_role[role]
-        if role != "primary" and getattr(self.settings.roles, role, None) is None:
-            return self.profile_name("primary")
-        return self.settings.roles.profile_for(role)
+        leader = self._leader(role)
+        return self._profile_for_role.get(leader) or self.settings.roles.profile_for(leader)
 
     def use_profile(self, role: str, profile: str) -> None:
         """Route ``role`` (and roles that follow primary) to another profile."""
@@ -53,11 +55,9 @@ class ModelPool:
         self._profile_for_role[role] = profile
 
     def for_role(self, role: str) -> LLM:
-        if role in self._by_role:
-            return self._by_role[role]
-        follows_primary = getattr(self.settings.roles, role, None) is None
-        if role != "primary" and follows_primary and "primary" in self._by_role:
-            return self._by_role["primary"]
+        for candidate in (role, self._leader(role)):
+            if candidate in self._by_role:
+                return self._by_role[candidate]
         return self.for_profile(self.profile_name(role))
 
     def for_profile(self, name: str) -> LLM:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, Field, SecretStr, model_validator
 
 RoleName = Literal["primary", "router", "query_writer", "extractor", "judge"]
+ROLES: tuple[RoleName, ...] = get_args(RoleName)
 
 
 class RolesSettings(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
 import socket
 from collections.abc import AsyncIterator, Iterator
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import structlog
 
 from bot.app import Bot
 from bot.llm.scripted import ReplyLike, ScriptedLLM
@@ -54,6 +56,16 @@ def network_tripwire(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fail any connection to a non-loopback address (real model APIs, Slack's cloud)."""
     monkeypatch.setattr(socket.socket, "connect", _guarded(_real_connect))
     monkeypatch.setattr(socket.socket, "connect_ex", _guarded(_real_connect_ex))
+
+
+@pytest.fixture(autouse=True)
+def restore_logging() -> Iterator[None]:
+    """A test that runs the CLI in-process reconfigures logging; the next test starts afresh."""
+    saved = structlog.get_config()
+    handlers = logging.getLogger().handlers[:]
+    yield
+    structlog.configure(**saved)
+    logging.getLogger().handlers[:] = handlers
 
 
 @pytest.fixture(autouse=True)

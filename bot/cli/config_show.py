@@ -7,12 +7,13 @@ import json
 from typing import Any
 
 from config.origin import flatten, origin_of, source_layers
+from config.sections import ROLES
 from config.settings import toml_path
 
 
 def profiles_in_use(settings: Any) -> list[str]:
     names: list[str] = []
-    for role in ("primary", "router", "query_writer", "extractor", "judge"):
+    for role in ROLES:
         name = settings.roles.profile_for(role)
         for candidate in [name, *settings.profiles[name].fallbacks]:
             if candidate not in names:

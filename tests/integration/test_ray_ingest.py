@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import structlog
 
 from bot.cli.main import main
 from config import Settings
@@ -29,16 +27,6 @@ def local_ray() -> Iterator[None]:
 
     with ray_connected(num_cpus=2):
         yield
-
-
-@pytest.fixture(autouse=True)
-def restore_logging() -> Iterator[None]:
-    """``main`` points logging at the captured stderr; later tests must not inherit it."""
-    saved = structlog.get_config()
-    handlers = logging.getLogger().handlers[:]
-    yield
-    structlog.configure(**saved)
-    logging.getLogger().handlers[:] = handlers
 
 
 def bot_ingest(capsys: pytest.CaptureFixture[str], data_dir: Path, *argv: str) -> str:

@@ -174,16 +174,9 @@ class EmbedBatch:
         return out
 
 
-METADATA_COLUMNS = (
-    "path",
-    "source",
-    "title",
-    "heading",
-    "kind",
-    "chunk_index",
-    "chunk_count",
-    "content_hash",
-    "file_hash",
+# What Chroma stores beside each chunk: every chunk column but the id, texts and work flag.
+METADATA_COLUMNS = tuple(
+    c for c in CHUNK_COLUMNS if c not in ("id", "text", "embed_text", "needs_embedding")
 )
 
 
