@@ -29,6 +29,10 @@ class ProfileSettings(BaseModel):
     retry_backoff_s: float = Field(0.5, ge=0, description="first retry's backoff cap; doubles")
     fallbacks: list[str] = Field(default_factory=list)
     cooldown_s: float = Field(30.0, ge=0)
+    small: bool | None = Field(
+        None, description="a small model: the pipeline shows only what the passages support; "
+        "default: true for llamacpp"
+    )
     # llamacpp
     model_path: str | None = None
     chat_format: str | None = None
@@ -39,6 +43,10 @@ class ProfileSettings(BaseModel):
     replies: list[str] = Field(default_factory=list)
     function: str | None = None
     latency_s: float = Field(0.0, ge=0)
+
+    def is_small(self) -> bool:
+        """Whether answers need checking against the passages (embedded models by default)."""
+        return self.kind == "llamacpp" if self.small is None else self.small
 
 
 def _hosted(base_url: str, env: str, model: str) -> dict[str, Any]:

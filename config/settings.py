@@ -27,6 +27,7 @@ from config.sections import (
     InputSettings,
     KnowledgeBaseSettings,
     LogSettings,
+    PipelineSettings,
     RolesSettings,
     SlackSettings,
     StoreSettings,
@@ -80,6 +81,7 @@ class Settings(BaseSettings):
     input: InputSettings = Field(default_factory=lambda: InputSettings())
     log: LogSettings = Field(default_factory=lambda: LogSettings())
     kb: KnowledgeBaseSettings = Field(default_factory=lambda: KnowledgeBaseSettings())
+    pipeline: PipelineSettings = Field(default_factory=lambda: PipelineSettings())
     gradio: GradioSettings = Field(default_factory=lambda: GradioSettings())
     slack: SlackSettings = Field(default_factory=lambda: SlackSettings())
     eval: EvalSettings = Field(default_factory=lambda: EvalSettings())

@@ -1,0 +1,53 @@
+"""An answer made only of the documents' own words: what a small model's answer falls back to.
+
+The passages that share most words with the question (then score best) are quoted whole,
+each under its citation; the others are listed as "see also". Nothing in it is the model's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from agents.wording import FENCE_MARK, content_words, stems
+from bot.events import Source
+
+QUOTED = 2
+MAX_QUOTE_CHARS = 900
+LEAD = "Here is what the documents say."
+
+
+def short_label(source: Source) -> str:
+    """The file name and the innermost heading: enough to find the passage."""
+    name = source.source.rsplit("/", 1)[-1]
+    heading = source.heading.rsplit("›", 1)[-1].strip()
+    return f"{name} — {heading}" if heading else name
+
+
+def relevance(question: str, source: Source) -> tuple[int, float]:
+    """How many of the question's content words the passage holds, then its search score."""
+    return len(content_words(question) & stems(f"{source.heading}\n{source.text}")), source.score
+
+
+def quote(text: str, limit: int = MAX_QUOTE_CHARS) -> str:
+    """The passage, cut at a line end when it is long, with any open code block closed."""
+    text = text.strip()
+    if len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        text = text[: cut if cut > 0 else limit].rstrip() + "\n…"
+    if text.count(FENCE_MARK) % 2:
+        text += "\n" + FENCE_MARK
+    return text
+
+
+def extractive_answer(question: str, sources: Sequence[Source]) -> tuple[str, list[Source]]:
+    """The answer text and the sources it cites (best first); empty without sources."""
+    ranked = sorted(sources, key=lambda s: relevance(question, s), reverse=True)
+    if not ranked:
+        return "", []
+    parts = [LEAD]
+    for source in ranked[:QUOTED]:
+        parts.append(f"[{source.n}] {short_label(source)}:\n\n{quote(source.text)}")
+    others = ranked[QUOTED:]
+    if others:
+        parts.append("See also " + "; ".join(f"[{s.n}] {short_label(s)}" for s in others) + ".")
+    return "\n\n".join(parts), ranked

@@ -1,0 +1,83 @@
+"""A small model's answer is shown only where the passages support it, else their own words."""
+
+from __future__ import annotations
+
+from agents.checked_answer import CheckedAnswer
+from agents.extractive import extractive_answer
+from agents.support import Evidence, check_sentence
+from bot.events import Source
+
+SLACK = Source(
+    n=1, source="docs/slack.md", heading="Running the bot in Slack › 2. Install it", score=0.55,
+    text="1. **Install App → Install to Workspace → Allow.** Copy the **Bot User OAuth Token** "
+    "(`xoxb-…`).\n2. Generate an app-level token with the scope `connections:write` and copy "
+    "it (`xapp-…`).\n\n```sh\nexport BOT_SLACK__BOT_TOKEN=xoxb-...\n.venv/bin/bot serve slack\n```",
+)
+GRADIO = Source(
+    n=2, source="docs/gradio.md", heading="The web page (Gradio)", score=0.35,
+    text="`bot serve gradio` opens a chat page for your team at <http://127.0.0.1:7860>.",
+)
+# what the embedded model wrote when asked "How do I connect it to Slack?" (issue 10)
+INVENTED = (
+    "To connect it to Slack, follow these steps:\n\n"
+    "1. Run `gitlab-kubectl create -f https://api.slack.com/workspace` to create a workspace.\n"
+    "2. Add your SSH key to the Slack admin console under Security Keys.\n"
+)
+
+
+def stream(text: str, sources: list[Source], *, chunk: int = 5) -> tuple[list[str], CheckedAnswer]:
+    """What the user sees, delta by delta, when ``text`` streams in ``chunk``-sized pieces."""
+    check = CheckedAnswer("How do I connect it to Slack?", sources, min_share=0.7)
+    shown = [check.feed(text[i : i + chunk]) for i in range(0, len(text), chunk)]
+    return [*shown, check.finish()], check
+
+
+def test_a_sentence_in_the_passages_words_is_shown_citing_the_passage_that_says_it() -> None:
+    reply = "Copy the Bot User OAuth Token and the app-level token [2]."
+    shown, check = stream(reply, [SLACK, GRADIO])
+    assert "".join(shown) == "Copy the Bot User OAuth Token and the app-level token [1]."
+    assert check.shown_sources() == [SLACK]
+
+
+def test_invented_steps_are_never_shown_and_the_documents_words_replace_them() -> None:
+    shown, check = stream(INVENTED, [SLACK, GRADIO])
+    answer = "".join(shown)
+    for invented in ("gitlab", "kubectl", "SSH", "api.slack.com/workspace", "Security Keys"):
+        assert invented not in answer
+    assert answer.startswith("To connect it to Slack, follow these steps:")  # a lead-in passes
+    assert "[1] slack.md — 2. Install it:" in answer
+    assert "Copy the **Bot User OAuth Token**" in answer  # quoted verbatim
+    assert check.shown_sources()[0] == SLACK and len(check.dropped) == 2
+
+
+def test_a_command_must_be_in_the_passage_word_for_word() -> None:
+    evidence = [Evidence.of(SLACK)]
+    assert check_sentence("Start it with `bot serve slack`.", evidence, 0.7).supported
+    invented = check_sentence("Start it with `bot serve slack --socket`.", evidence, 0.7)
+    assert not invented.supported
+    assert not check_sentence("Set BOT_SLACK__APP_SECRET first.", evidence, 0.7).supported
+
+
+def test_supported_sentences_stream_before_the_answer_ends() -> None:
+    check = CheckedAnswer("tokens?", [SLACK], min_share=0.7)
+    first = check.feed("Copy the Bot User OAuth Token. Then generate an app")
+    assert first == "Copy the Bot User OAuth Token [1]. "
+    rest = check.feed("-level token with `connections:write`.") + check.finish()
+    assert rest == "Then generate an app-level token with `connections:write` [1]."
+
+
+def test_a_sentence_cut_off_by_the_length_limit_is_not_shown() -> None:
+    check = CheckedAnswer("tokens?", [SLACK], min_share=0.7)
+    shown = check.feed("Copy the Bot User OAuth Token. Then export BOT_SLACK__BOT_")
+    assert shown + check.finish(cut_short=True) == "Copy the Bot User OAuth Token [1]. "
+
+
+def test_the_extractive_answer_quotes_the_passages_that_match_the_question_first() -> None:
+    text, used = extractive_answer("How do I open the web page?", [SLACK, GRADIO])
+    assert used == [GRADIO, SLACK]
+    assert text.index("[2] gradio.md — The web page (Gradio):") < text.index("[1] slack.md")
+    assert GRADIO.text in text and "```sh" in text and text.count("```") % 2 == 0
+
+
+def test_without_passages_there_is_no_extractive_answer() -> None:
+    assert extractive_answer("anything", []) == ("", [])
