@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from typing import TYPE_CHECKING
 
 import structlog
@@ -110,11 +111,15 @@ class CheckedSteps:
         ctx = self.ctx
         check = CheckedAnswer(ctx.user_text, sources, ctx.settings.pipeline.min_support)
         cut_short = False
-        async for delta in self.agent.respond(ctx, sources):
-            if delta.text == LENGTH_NOTE:
-                cut_short = True
-            elif shown := check.feed(delta.text):
-                yield TextDelta(text=shown)
+        async with aclosing(self.agent.respond(ctx, sources)) as deltas:
+            async for delta in deltas:
+                if delta.text == LENGTH_NOTE:
+                    cut_short = True
+                elif shown := check.feed(delta.text):
+                    yield TextDelta(text=shown)
+                if check.hopeless:  # closing the stream stops the model
+                    cut_short = True
+                    break
         if rest := check.finish(cut_short):
             yield TextDelta(text=rest)
         yield Sources(sources=check.shown_sources())

@@ -2,8 +2,9 @@
 
 Each sentence (list item, code block) is checked once it is complete (agents/support.py):
 a supported one is shown at once, citing the passage that supports it; any other is
-dropped and logged. When nothing substantive survives, the answer is the documents' own
-words instead (agents/extractive.py). So the text streams a sentence at a time, and no
+dropped and logged; after a few in a row the model is stopped, as what follows is rarely
+better. When nothing substantive survives, the answer is the documents' own words instead
+(agents/extractive.py). So the text streams a sentence at a time, and no
 sentence the passages do not support is ever shown as the answer.
 """
 
@@ -23,6 +24,7 @@ from bot.events import Source
 log = structlog.get_logger("agents.checked_answer")
 _CITATIONS = re.compile(r"\s*\[\d{1,2}\]")
 _TAIL = re.compile(r"([.!?:;,]*)(\s*)$")
+GIVE_UP_AFTER = 3  # failed sentences in a row before the model is stopped
 
 
 class CheckedAnswer:
@@ -38,6 +40,13 @@ class CheckedAnswer:
         self.shown = ""
         self.dropped: list[str] = []
         self.substantive = 0
+        self._pending = ""  # lead-ins ("Here is how:") held until something follows them
+        self._failed_in_a_row = 0
+
+    @property
+    def hopeless(self) -> bool:
+        """Several sentences in a row failed: the rest is not worth waiting for."""
+        return self._failed_in_a_row >= GIVE_UP_AFTER
 
     def feed(self, text: str) -> str:
         """The text to show now: the sentences completed by ``text`` that passed."""
@@ -48,15 +57,18 @@ class CheckedAnswer:
         then the documents' own words if no substantive sentence passed."""
         last = self.splitter.close()
         text = self._show([] if cut_short else last)
-        if cut_short and last:
+        if cut_short:
             self.dropped.extend(last)
-        if self.substantive == 0:
-            quoted, used = extractive_answer(self.question, self.sources)
-            text += ("\n\n" if self.shown.strip() else "") + quoted
-            self.shown += quoted
+        extra = ""
+        if self.substantive and not self._pending.rstrip().endswith(":"):
+            extra = self._pending  # a closing remark; a lead-in to nothing is left out
+        elif not self.substantive:  # lead-ins held back so far are never shown
+            extra, used = extractive_answer(self.question, self.sources)
             self.cited.update((s.n, s) for s in used)
+        self.shown += extra
+        text += extra
         log.info("answer_checked", shown=self.substantive, dropped=len(self.dropped),
-                 extractive=self.substantive == 0)
+                 extractive=not self.substantive)
         return text
 
     def shown_sources(self) -> list[Source]:
@@ -64,28 +76,30 @@ class CheckedAnswer:
         return [self.cited[n] for n in sorted(self.cited)]
 
     def _show(self, units: list[str]) -> str:
+        """The units that pass; those that say nothing wait for one that says something."""
         out = ""
         for unit in units:
             verdict = check_sentence(unit, self.evidence, self.min_share)
             if not verdict.supported:
+                self._failed_in_a_row += verdict.substantive
                 self.dropped.append(unit)
                 log.debug("sentence_dropped", share=round(verdict.share, 2), text=unit[:200])
-                continue
-            out += self._cite(unit, verdict)
+            elif not verdict.substantive:
+                self._pending += _CITATIONS.sub("", unit)
+            else:
+                out += self._pending + self._cite(unit, verdict)
+                self._pending, self._failed_in_a_row = "", 0
         self.shown += out
         return out
 
     def _cite(self, unit: str, verdict: Verdict) -> str:
         """The unit citing the passage that supports it (code blocks keep their form)."""
-        if verdict.substantive:
-            self.substantive += 1
-        if verdict.source is None or not verdict.substantive:
-            return _CITATIONS.sub("", unit)
-        self.cited[verdict.source.n] = verdict.source
-        if unit.lstrip().startswith(FENCE_MARK):
-            return unit
+        self.substantive += 1
         clean = _CITATIONS.sub("", unit)
+        if verdict.source is None:
+            return clean
+        self.cited[verdict.source.n] = verdict.source
         tail = _TAIL.search(clean)
-        if tail is None:  # cannot happen: the pattern matches the end of any string
+        if unit.lstrip().startswith(FENCE_MARK) or tail is None:
             return clean
         return f"{clean[: tail.start()]} [{verdict.source.n}]{tail.group(1)}{tail.group(2)}"

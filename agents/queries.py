@@ -39,9 +39,10 @@ def plausible_query(text: str) -> bool:
 
 
 def invented_words(query: str, message: str, history: list[ChatMessage]) -> set[str]:
-    """The query's content words (stems) found neither in the message nor in the history."""
-    said = stems(message + "\n" + "\n".join(m.content for m in history if m.content))
-    return content_words(query) - said
+    """The query's content words (stems) the user wrote neither in this message nor in an
+    earlier one. The assistant's words do not count: they are the model's or the documents'."""
+    earlier = "\n".join(m.content for m in history if m.role == "user" and m.content)
+    return content_words(query) - stems(f"{message}\n{earlier}")
 
 
 def recent(history: list[ChatMessage]) -> list[ChatMessage]:

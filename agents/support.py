@@ -52,7 +52,7 @@ def check_sentence(sentence: str, evidence: Sequence[Evidence], min_share: float
     """Whether one of the passages supports ``sentence``, and which one supports it best."""
     words, terms = content_words(sentence), exact_terms(sentence)
     substantive = len(words) >= MIN_WORDS and not sentence.rstrip().endswith(":")
-    if not words and not terms:
+    if len(words) < MIN_WORDS and not terms:  # "Sure!", "Thanks!": nothing to check
         return Verdict(supported=True, substantive=False)
     best: tuple[float, Evidence] | None = None
     for item in evidence:

@@ -106,7 +106,7 @@ class PipelineSettings(BaseModel):
         "covering the question; none does -> answer without the documents, saying so"
     )
     min_support: float = Field(
-        0.7, gt=0, le=1, description="with checks: share of a sentence's content words its "
+        0.8, gt=0, le=1, description="with checks: share of a sentence's content words its "
         "passage must contain for the sentence to be shown"
     )
 

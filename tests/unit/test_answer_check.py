@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agents.checked_answer import CheckedAnswer
-from agents.extractive import extractive_answer
+from agents.extractive import LEAD, extractive_answer
 from agents.support import Evidence, check_sentence
 from bot.events import Source
 
@@ -44,7 +44,7 @@ def test_invented_steps_are_never_shown_and_the_documents_words_replace_them() -
     answer = "".join(shown)
     for invented in ("gitlab", "kubectl", "SSH", "api.slack.com/workspace", "Security Keys"):
         assert invented not in answer
-    assert answer.startswith("To connect it to Slack, follow these steps:")  # a lead-in passes
+    assert answer.startswith(LEAD), "a lead-in to nothing is not shown"
     assert "[1] slack.md — 2. Install it:" in answer
     assert "Copy the **Bot User OAuth Token**" in answer  # quoted verbatim
     assert check.shown_sources()[0] == SLACK and len(check.dropped) == 2
@@ -66,6 +66,13 @@ def test_supported_sentences_stream_before_the_answer_ends() -> None:
     assert rest == "Then generate an app-level token with `connections:write` [1]."
 
 
+def test_a_lead_in_waits_for_a_sentence_that_passes() -> None:
+    check = CheckedAnswer("tokens?", [SLACK], min_share=0.7)
+    assert check.feed("Here is how:\n") == ""
+    shown = check.feed("Copy the Bot User OAuth Token.\nThanks!") + check.finish()
+    assert shown == "Here is how:\nCopy the Bot User OAuth Token [1].\nThanks!"
+
+
 def test_a_sentence_cut_off_by_the_length_limit_is_not_shown() -> None:
     check = CheckedAnswer("tokens?", [SLACK], min_share=0.7)
     shown = check.feed("Copy the Bot User OAuth Token. Then export BOT_SLACK__BOT_")
@@ -81,3 +88,13 @@ def test_the_extractive_answer_quotes_the_passages_that_match_the_question_first
 
 def test_without_passages_there_is_no_extractive_answer() -> None:
     assert extractive_answer("anything", []) == ("", [])
+
+
+def test_the_model_is_given_up_on_after_three_invented_sentences_in_a_row() -> None:
+    check = CheckedAnswer("tokens?", [SLACK], min_share=0.7)
+    check.feed("Install nginx on the server first. Then edit the Apache virtual host. ")
+    assert not check.hopeless
+    check.feed("Copy the Bot User OAuth Token. Restart the Kubernetes pod afterwards. ")
+    assert not check.hopeless, "a sentence that passes starts the count again"
+    check.feed("Then open the firewall on port 443. Finally reboot the Windows machine. x")
+    assert check.hopeless

@@ -29,9 +29,9 @@ def test_a_query_that_answers_the_question_itself_is_caught() -> None:
     assert invented_words("capital France", "What is the capital of France?", []) == set()
 
 
-def test_a_follow_up_query_may_use_the_conversations_words() -> None:
+def test_a_follow_up_query_may_use_the_users_earlier_words_but_not_the_models() -> None:
     assert invented_words("change web page port", "How do I change its port?", HISTORY) == set()
-    assert invented_words("gradio port", "How do I change its port?", HISTORY) == set()
+    assert invented_words("gradio port", "How do I change its port?", HISTORY) == {"gradio"}
     assert invented_words("nginx port", "How do I change its port?", HISTORY) == {"nginx"}
     assert context_query("How do I change its port?", HISTORY) == (
         "How do I start the web page? How do I change its port?"
