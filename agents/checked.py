@@ -24,7 +24,7 @@ from agents.checked_answer import CheckedAnswer
 from agents.coverage import covering
 from agents.primary import LENGTH_NOTE
 from agents.queries import MAX_QUERY_CHARS, context_query, invented_words
-from agents.retrieval import retrieve
+from agents.retrieval import SEARCH_TOOL, retrieve
 from agents.small_talk import is_small_talk
 from bot.agent import TurnContext
 from bot.events import Event, Source, Sources, Status, TextDelta, ToolCall, ToolResult
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from agents.pipeline import PipelineAgent
 
 log = structlog.get_logger("agents.checked")
-SEARCH_TOOL = "search_knowledge"
 CALCULATOR = "calculator"
 NOT_COVERED = (
     "The documents do not cover this, so this answer is the model's own and may be wrong.\n\n"

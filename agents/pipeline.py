@@ -36,7 +36,7 @@ from agents.extractor import AnswerExtractor
 from agents.grounding import weak_grounding_note
 from agents.primary import LENGTH_NOTE
 from agents.queries import MAX_QUERY_CHARS, clean_query, history_text
-from agents.retrieval import cited, format_passages, retrieve
+from agents.retrieval import SEARCH_TOOL, cited, format_passages, retrieve
 from bot.agent import TurnContext
 from bot.events import Event, Source, Sources, Status, TextDelta, ToolCall, ToolResult
 from bot.llm.errors import LLMContentFiltered, LLMError
@@ -45,7 +45,6 @@ from bot.messages import ChatMessage
 from bot.tooling import Tool
 
 log = structlog.get_logger("agents.pipeline")
-SEARCH_TOOL = "search_knowledge"
 
 
 class PipelineAgent:

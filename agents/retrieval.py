@@ -10,6 +10,7 @@ from bot.events import Source
 from bot.tooling import Tool, ToolError
 
 log = structlog.get_logger("agents.retrieval")
+SEARCH_TOOL = "search_knowledge"
 
 
 async def retrieve(tool: Tool, queries: Sequence[str], top_k: int) -> list[Source]:

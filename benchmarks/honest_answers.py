@@ -27,6 +27,7 @@ from bot.models import build_backend
 from config import Settings, load_settings
 
 MODES = ("off", "on")
+PARTIAL = Path(tempfile.gettempdir()) / "bot-honest-answers.partial.json"
 
 
 class RecordingLLM:
@@ -89,29 +90,39 @@ async def ask(bot: Bot, llm: RecordingLLM, case: dict[str, Any], mode: str) -> d
     }
 
 
-async def run_mode(settings: Settings, mode: str, cases: list[dict[str, Any]]) -> list[dict]:
+async def run_mode(
+    settings: Settings, mode: str, cases: list[dict[str, Any]], done: dict[str, Any]
+) -> None:
+    """Ask every case not in ``done`` (keyed ``id|mode``), saving ``done`` after each."""
     pipeline = settings.pipeline.model_copy(update={"checks": mode})
     settings = settings.model_copy(update={"pipeline": pipeline})
     llm = RecordingLLM(build_backend("local", settings.profile("local")))
     bot = Bot.from_settings(settings, llms={"primary": llm})
     try:
-        records = []
         for case in cases:
+            if f"{case['id']}|{mode}" in done:
+                continue
             llm.requests.clear()
-            records.append(await ask(bot, llm, case, mode))
-            print(f"  {mode} {case['id']}: {records[-1]['seconds']} s", flush=True)
-        return records
+            record = await ask(bot, llm, case, mode)
+            done[f"{case['id']}|{mode}"] = record
+            PARTIAL.write_text(json.dumps(done, ensure_ascii=False))
+            print(f"  {mode} {case['id']}: {record['seconds']} s", flush=True)
     finally:
         await bot.aclose()
 
 
 def run() -> str:
-    """Ask every question in both modes, store the outputs, and score them."""
+    """Ask every question in both modes, store the outputs, and score them. An interrupted
+    run (the model's process can die) resumes where it stopped."""
     cases = json.loads((DATA / "questions.json").read_text())
+    done = json.loads(PARTIAL.read_text()) if PARTIAL.exists() else {}
     with tempfile.TemporaryDirectory(prefix="bench-honest-") as tmp:
         settings = build_index(Path(tmp))
-        records = [r for mode in MODES for r in asyncio.run(run_mode(settings, mode, cases))]
+        for mode in MODES:
+            asyncio.run(run_mode(settings, mode, cases, done))
+    records = [done[f"{c['id']}|{m}"] for m in MODES for c in cases]
     OUTPUTS.write_text(json.dumps(records, indent=1, ensure_ascii=False) + "\n")
+    PARTIAL.unlink()
     return report()
 
 

@@ -44,6 +44,32 @@ _FIXED = re.compile(
 _PASSAGE_SOURCE = re.compile(r"^\[\d+\] (\S+\.md)(?: — |$)", re.M)
 
 
+METHOD = """How each figure is judged (not by the pipeline's own check, which is lexical):
+
+- **Unsupported claim, hand labels.** Each answer of both runs was read once by a person
+  next to the passages the model was given (the respond prompt, stored as `passages`),
+  and labelled `unsupported` when it states as the answer something those passages do
+  not say, without telling the user that the documents do not cover the question.
+  Greetings, questions back to the user and a calculator's result are not claims. The
+  label is stored with a hash of the answer it judged; an answer that changes in a later
+  run shows as *unlabelled* until it is labelled again. `false` marks an answer that
+  states something untrue, whether or not the documents cover it.
+- **MiniLM proxy.** Every sentence of the answer except the bot's fixed wording is
+  embedded with all-MiniLM-L6-v2 and compared with every sentence of the passages; a
+  sentence whose best cosine similarity is below 0.6 (or any claim when no passage was
+  given, unless the answer says the documents do not cover it) makes the answer count.
+- **Routing right**: the answer drew on passages exactly when the question set says the
+  bundled docs answer the question (`route` in `questions.json`).
+- **Expected doc given**: a passage of the file named by `doc` was among those given.
+- **Query with words nobody wrote**: a word of the searched query (stop words aside) that
+  the user did not write in the conversation. With checks on this is 0 by construction
+  (it is the check); the other rows say whether the replacement query still finds the
+  right passages.
+- Thresholds (`min_score` 0.3, `min_support` 0.8) were chosen by looking at the model's
+  output on these same questions: read the after column as a development-set figure, not
+  a held-out one."""
+
+
 def digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -170,5 +196,6 @@ def report() -> str:
         "through `session.send`, once with `pipeline.checks = \"off\"` (the behaviour before "
         "the checks) and once with `\"on\"`. Outputs: `outputs.json`; hand labels: "
         "`labels.json`; how each figure is judged: `benchmarks/honest_scoring.py`.\n\n"
-        "| | before: checks off | after: checks on |\n|---|---|---|\n" + rows
+        "| | before: checks off | after: checks on |\n|---|---|---|\n" + rows + "\n\n"
+        + METHOD
     )

@@ -24,6 +24,7 @@ BENCHMARKS = [
     "kb_embed",
     "kb_retrieval",
     "kb_ray",
+    "honest_answers",
 ]
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 HEADER = """# Benchmarks
