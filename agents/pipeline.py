@@ -28,6 +28,7 @@ user's own words; only the answer itself may fail the turn.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 
 import structlog
 
@@ -134,10 +135,13 @@ class PipelineAgent:
         else:
             system = ctx.prompts.text("respond_direct")
         messages = [ChatMessage.system(system), *ctx.history, ChatMessage.user(ctx.user_text)]
-        async for chunk in ctx.stream("primary", LLMRequest(messages=messages)):
-            if isinstance(chunk, TextChunk) and chunk.text:
-                yield TextDelta(text=chunk.text)
-            elif isinstance(chunk, FinishChunk) and chunk.reason == "length":
-                yield TextDelta(text=LENGTH_NOTE)
-            elif isinstance(chunk, FinishChunk) and chunk.reason == "content_filter":
-                raise LLMContentFiltered(profile=ctx.models.profile_name("primary"))
+        # aclosing: when the caller stops reading, the model must stop now; left to garbage
+        # collection, the old generation would still run while the next one starts
+        async with aclosing(ctx.stream("primary", LLMRequest(messages=messages))) as chunks:
+            async for chunk in chunks:
+                if isinstance(chunk, TextChunk) and chunk.text:
+                    yield TextDelta(text=chunk.text)
+                elif isinstance(chunk, FinishChunk) and chunk.reason == "length":
+                    yield TextDelta(text=LENGTH_NOTE)
+                elif isinstance(chunk, FinishChunk) and chunk.reason == "content_filter":
+                    raise LLMContentFiltered(profile=ctx.models.profile_name("primary"))

@@ -170,6 +170,8 @@ def mode_figures(records: list[dict[str, Any]], cases: dict[str, Any], labels: d
             [expected_doc_given(r, cases[r["id"]]) for r in kb_cases]),
         "searches whose query has words nobody wrote": rate(
             [invented_query(r) for r in records]),
+        "answers that quote the documents (extractive fallback)": rate(
+            [LEAD in r["answer"] for r in records]),
         "median seconds per turn": f"{statistics.median(r['seconds'] for r in records):.1f}",
         "turns that failed": str(sum(1 for r in records if r["error"])),
     }

@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from agents.checked import NOT_COVERED
+from agents.extractive import LEAD
 from bot.app import Bot
 from bot.events import Done, Sources, Status, TextDelta, ToolCall
 from bot.llm.scripted import ScriptedLLM
@@ -133,3 +134,38 @@ async def test_checks_follow_the_answering_profile_when_left_on_auto(
             "How many holidays do I get?",
         )
         assert (invented in answer(events)) is shown, profile
+
+
+class ClosingWatch(ScriptedLLM):
+    """A scripted model that notes when its reply stream is closed."""
+
+    def __init__(self, reply: str) -> None:
+        super().__init__([], default=reply, profile="scripted")
+        self.open_streams = 0
+
+    async def stream(self, request: Any) -> Any:
+        self.open_streams += 1
+        try:
+            async for chunk in super().stream(request):
+                yield chunk
+        finally:
+            self.open_streams -= 1
+
+
+async def test_a_model_given_up_on_is_stopped_before_the_documents_words_are_shown(
+    kb_ready: Settings, search_tool: SearchKnowledge
+) -> None:
+    invented = " ".join(f"Install package number{i} on the Kubernetes cluster." for i in range(40))
+    primary = ClosingWatch(invented)
+    bot = checked_bot(kb_ready, [search_tool], query_writer=ScriptedLLM(["leave"]), primary=primary)
+    open_when_quoting = None
+    try:
+        async for event in bot.session(f"test:{uuid.uuid4().hex}").send("How many holidays?"):
+            if isinstance(event, TextDelta) and LEAD in event.text:
+                open_when_quoting = primary.open_streams
+                assert "25 days" in event.text and "Kubernetes" not in event.text
+    finally:
+        await bot.aclose()
+    # a model still generating in the background would share llama.cpp's state with the
+    # next request (issue 10: a native crash on the next turn)
+    assert open_when_quoting == 0
