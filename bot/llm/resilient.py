@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import structlog
 
 from bot.history import approx_tokens
-from bot.llm.errors import LLMAuthError, LLMError, LLMNotConfigured
+from bot.llm.errors import LLMAuthError, LLMError, LLMNotConfigured, LLMWorkerCrashed
 from bot.llm.protocol import (
     LLM,
     LLMChunk,
@@ -62,7 +62,7 @@ class Link:
 
 def _cools_down(error: LLMError) -> bool:
     """Failures that say the backend is unwell, not that this one request was bad."""
-    return error.retryable or isinstance(error, LLMAuthError | LLMNotConfigured)
+    return error.retryable or isinstance(error, LLMAuthError | LLMNotConfigured | LLMWorkerCrashed)
 
 
 class ResilientLLM:
