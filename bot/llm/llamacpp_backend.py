@@ -27,7 +27,7 @@ from bot.llm.errors import (
     LLMWorkerCrashed,
     LLMWorkerStalled,
 )
-from bot.llm.llamacpp_convert import chunks_from_stream, to_llama_messages, to_llama_tools
+from bot.llm.llamacpp_convert import to_llama_messages, to_llama_tools, worker_chunks
 from bot.llm.model_files import ModelFileMissing, default_gguf, gguf_problem
 from bot.llm.probe import ProbeResult
 from bot.llm.protocol import LLMChunk, LLMRequest, TextChunk, UsageChunk
@@ -108,7 +108,7 @@ class LlamaCppBackend:
                         if "end" in message:
                             prompt = int(message["end"]["input_tokens"])
                             continue
-                        for chunk in chunks_from_stream(message["part"]):
+                        for chunk in worker_chunks(message):
                             produced += isinstance(chunk, TextChunk)
                             yield chunk
             except TimeoutError:

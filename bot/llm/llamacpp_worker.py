@@ -7,9 +7,10 @@ bot, and the bot only reads what this process writes (:mod:`bot.llm.worker_proce
 Protocol, one JSON object per line. The first line on stdin is the load config; the worker
 answers ``{"ready": {...}}`` or ``{"error": {...}}``. Then, per request:
 
-- in: ``{"op": "generate", "id": N, "request": {...}}`` -> out: ``{"id": N, "part": {...}}``
-  (llama-cpp-python's OpenAI-shaped chunks) ..., preceded by ``{"id": N, "whole_reply":
-  true}`` when the reply comes in one piece (tool calls), then
+- in: ``{"op": "generate", "id": N, "request": {...}}`` -> out: ``{"id": N, "text": "..."}``
+  per token, ``{"id": N, "part": {...}}`` for anything else (llama-cpp-python's chunks),
+  ``{"id": N, "whole_reply": true}`` first when the reply comes in one piece (tool calls),
+  then
   ``{"id": N, "end": {"input_tokens": n}}`` or ``{"id": N, "error": {...}}``;
 - in: ``{"op": "cancel", "id": N}``: generation stops at the next token and ends as usual.
 
@@ -82,6 +83,16 @@ def chosen_tool(result: dict[str, Any], names: set[str]) -> str | None:
     return match.group(1) if match and match.group(1) in names else None
 
 
+def compact(part: dict[str, Any]) -> dict[str, Any]:
+    """A streamed token as ``{"text": ...}``: most of the pipe's traffic, kept small.
+    Anything else (finish reasons, tool calls) travels whole as ``{"part": ...}``."""
+    choice = (part.get("choices") or [{}])[0]
+    delta = choice.get("delta")
+    if delta is not None and set(delta) <= {"content", "role"} and not choice.get("finish_reason"):
+        return {"text": delta.get("content") or ""}
+    return {"part": part}
+
+
 def prompt_tokens(llama: Any, messages: list[dict[str, Any]]) -> int:
     count = 0
     for message in messages:
@@ -100,7 +111,7 @@ def generate(llama: Any, channel: Channel, command: dict[str, Any],
         for part in completion(llama, command["request"]):
             if request_id in cancelled:
                 break
-            channel.send({"id": request_id, "part": part})
+            channel.send({"id": request_id, **compact(part)})
         tokens = prompt_tokens(llama, command["request"]["messages"])
     except Exception as exc:  # reported to the bot, which turns it into an LLMError
         channel.send({"id": request_id, "error": {"type": type(exc).__name__,

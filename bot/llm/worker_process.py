@@ -146,7 +146,8 @@ class WorkerProcess:
     async def _read(self, stall_s: float) -> dict[str, Any]:
         assert self.process.stdout is not None
         try:
-            line = await asyncio.wait_for(self.process.stdout.readline(), stall_s)
+            async with asyncio.timeout(stall_s):  # no task per line, unlike wait_for
+                line = await self.process.stdout.readline()
         except TimeoutError:
             self.kill()
             raise WorkerStalled(stall_s) from None
