@@ -104,11 +104,24 @@ def wheel_dir(key: str) -> Path:
     return cache / "bot" / "llama-wheels" / key
 
 
-def installed_marker() -> dict[str, object]:
+def installed_key() -> str | None:
+    """The key of the build in this venv, if it is still the one this script installed
+    (a later ``pip install llama-cpp-python`` replaces the library and voids the record)."""
     try:
-        return dict(json.loads(MARKER.read_text()))
+        marker = json.loads(MARKER.read_text())
     except (OSError, ValueError):
-        return {}
+        return None
+    return str(marker["key"]) if marker.get("library") == library_digest() else None
+
+
+def library_digest() -> str | None:
+    libraries = sorted((site_packages() / "llama_cpp" / "lib").glob("libggml-cpu*.so*"))
+    if not libraries:
+        return None
+    digest = hashlib.sha256()
+    for lib in libraries:
+        digest.update(lib.read_bytes())
+    return digest.hexdigest()
 
 
 def build_wheel(version: str, args: list[str], into: Path) -> Path:
@@ -159,7 +172,8 @@ def install(wheel: Path, key: str, args: list[str]) -> None:
         raise SystemExit(f"install_llama: the built library holds {found} AMX instructions; "
                          "refusing it. Fix: report this with `python scripts/install_llama.py "
                          "--check` output")
-    MARKER.write_text(json.dumps({"key": key, "cmake_args": args, "wheel": wheel.name}))
+    MARKER.write_text(json.dumps({"key": key, "cmake_args": args, "wheel": wheel.name,
+                                  "library": library_digest()}))
     print(f"install_llama: installed {wheel.name} ({key})")
 
 
@@ -174,10 +188,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ["-DGGML_NATIVE=ON"] if opts.native else cmake_args(cpu_flags(), machine)
     key = build_key(version, args, machine) + ("-native" if opts.native else "")
     if opts.check:
-        current = installed_marker().get("key")
+        current = installed_key()
         print(json.dumps({"wanted": key, "installed": current, "cmake_args": args}, indent=1))
         return 0 if current == key else 1
-    if installed_marker().get("key") == key and not opts.rebuild and not opts.wheel_only:
+    if installed_key() == key and not opts.rebuild and not opts.wheel_only:
         return 0
     folder = wheel_dir(key)
     if opts.rebuild:
