@@ -66,7 +66,7 @@ def _port() -> int:
 def _bot_command(data_dir: Path, port: int) -> list[str]:
     config = data_dir / "bench.toml"
     config.write_text(CONFIG)
-    return [sys.executable, "-m", "bot.cli.main", "--config", str(config), "--data-dir",
+    return [sys.executable, "-m", "apps.cli.main", "--config", str(config), "--data-dir",
             str(data_dir), "serve", "gradio", "--port", str(port)]
 
 

@@ -14,7 +14,7 @@ from tests.fakes.openai_server import (
     openai_server_fixture,  # noqa: F401
 )
 
-BOT = [sys.executable, "-m", "bot.cli.main"]
+BOT = [sys.executable, "-m", "apps.cli.main"]
 ERROR_ID = r"\(error id: [0-9a-f]{8}\)"
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.cli.main import main
+from apps.cli.main import main
 from config import Settings
 from tests.kb.corpus import PARAPHRASES, write_bad_files, write_corpus
 from tests.kb.helpers import kb_settings, shared_minilm

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-BOT = [sys.executable, "-m", "bot.cli.main"]
+BOT = [sys.executable, "-m", "apps.cli.main"]
 SCRIPTED = """
 tools = ["calculator"]
 [roles]

@@ -27,7 +27,7 @@ def register(sub: Any) -> None:
     ingest.add_argument("--ray", action="store_true", help="run load/chunk/embed on Ray Data")
     ingest.add_argument("--address", metavar="ADDR", help="Ray cluster (default: start locally)")
     ingest.add_argument("--no-progress", action="store_true", help="no progress bar")
-    ingest.set_defaults(handler="bot.cli.kb:ingest")
+    ingest.set_defaults(handler="apps.cli.kb:ingest")
     kb = sub.add_parser("kb", help="search and inspect the knowledge base")
     kb_sub = kb.add_subparsers(dest="kb_command", metavar="ACTION", required=True)
     search = kb_sub.add_parser("search", help="show the passages a question retrieves")
@@ -35,12 +35,12 @@ def register(sub: Any) -> None:
     search.add_argument("--top-k", type=int, metavar="N", help="passages (default kb.top_k)")
     search.add_argument("--min-score", type=float, metavar="S", help="default kb.min_score")
     search.add_argument("--collection", metavar="NAME")
-    search.set_defaults(handler="bot.cli.kb:search")
+    search.set_defaults(handler="apps.cli.kb:search")
     stats = kb_sub.add_parser("stats", help="chunks, files and embedder of a collection")
     stats.add_argument("--collection", metavar="NAME")
-    stats.set_defaults(handler="bot.cli.kb:stats")
+    stats.set_defaults(handler="apps.cli.kb:stats")
     default = kb_sub.add_parser("ensure-default", help="ingest the bot's own docs on first run")
-    default.set_defaults(handler="bot.cli.kb:ensure_default")
+    default.set_defaults(handler="apps.cli.kb:ensure_default")
 
 
 def _fail(exc: BaseException) -> int:
@@ -50,7 +50,7 @@ def _fail(exc: BaseException) -> int:
     from bot.failures import new_error_id
 
     error_id = new_error_id()
-    structlog.get_logger("bot.cli.kb").warning(
+    structlog.get_logger("apps.cli.kb").warning(
         "kb_command_failed", error_id=error_id, error_type=type(exc).__name__, error=str(exc)
     )
     print(f"bot: {exc} (error id: {error_id})", file=sys.stderr)

@@ -11,7 +11,7 @@ def register(sub: Any) -> None:
     p.add_argument("presenter", nargs="?", choices=["stdio", "gradio", "slack"])
     p.add_argument("--host", help="listen address (gradio, slack http mode)")
     p.add_argument("--port", type=int, help="listen port (gradio, slack http mode)")
-    p.set_defaults(handler="bot.cli.serve:serve")
+    p.set_defaults(handler="apps.cli.serve:serve")
 
 
 def serve(args: argparse.Namespace, settings: Any) -> int:

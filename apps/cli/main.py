@@ -10,11 +10,11 @@ from typing import Any
 
 # Each module defines ``register(subparsers)``; its parsers set ``handler="module:func"``.
 COMMAND_MODULES = [
-    "bot.cli.chat",
-    "bot.cli.serve",
-    "bot.cli.config_cmd",
-    "bot.cli.eval_cmd",
-    "bot.cli.kb",
+    "apps.cli.chat",
+    "apps.cli.serve",
+    "apps.cli.config_cmd",
+    "apps.cli.eval_cmd",
+    "apps.cli.kb",
 ]
 
 
@@ -57,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 0
-    from bot.cli.runtime import run_handler
+    from apps.cli.runtime import run_handler
 
     return run_handler(args, overrides_from(args))
 

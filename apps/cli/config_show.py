@@ -22,7 +22,7 @@ def profiles_in_use(settings: Any) -> list[str]:
 
 
 def show(args: argparse.Namespace, settings: Any) -> int:
-    from bot.cli.main import overrides_from
+    from apps.cli.main import overrides_from
 
     data = settings.model_dump(mode="json")  # SecretStr values dump as '**********'
     in_use = profiles_in_use(settings)

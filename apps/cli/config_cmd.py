@@ -10,6 +10,6 @@ def register(sub: Any) -> None:
     cfg_sub = cfg.add_subparsers(dest="config_command", metavar="ACTION", required=True)
     show = cfg_sub.add_parser("show", help="print settings, secrets masked, with their origin")
     show.add_argument("--all", action="store_true", help="include profiles no role uses")
-    show.set_defaults(handler="bot.cli.config_show:show")
+    show.set_defaults(handler="apps.cli.config_show:show")
     check = cfg_sub.add_parser("check", help="probe each profile in use and give a verdict")
-    check.set_defaults(handler="bot.cli.config_check:check")
+    check.set_defaults(handler="apps.cli.config_check:check")

@@ -37,7 +37,7 @@ def _register_pairwise(kinds: Any) -> None:
     p.add_argument("--ray", action="store_true", help="run items as Ray tasks (bot[ray])")
     p.add_argument("--rate", type=float, metavar="R", help="at most R LLM requests/s per backend")
     _common(p)
-    p.set_defaults(handler="bot.cli.eval_cmd:pairwise")
+    p.set_defaults(handler="apps.cli.eval_cmd:pairwise")
 
 
 def _register_chat(kinds: Any) -> None:
@@ -49,7 +49,7 @@ def _register_chat(kinds: Any) -> None:
     p.add_argument("data", type=Path, help="JSON or JSONL file of cases")
     p.add_argument("--limit", type=int, metavar="N", help="only the first N cases")
     _common(p)
-    p.set_defaults(handler="bot.cli.eval_cmd:chat")
+    p.set_defaults(handler="apps.cli.eval_cmd:chat")
 
 
 def _common(p: argparse.ArgumentParser) -> None:

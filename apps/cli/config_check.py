@@ -6,7 +6,7 @@ import argparse
 import asyncio
 from typing import Any
 
-from bot.cli.config_show import profiles_in_use
+from apps.cli.config_show import profiles_in_use
 
 
 async def verdict(name: str, settings: Any) -> tuple[bool, str]:

@@ -11,12 +11,12 @@ def register(sub: Any) -> None:
     chat = sub.add_parser("chat", help="chat in the terminal (streams answers)")
     chat.add_argument("--session", metavar="NAME", help="continue the conversation NAME")
     chat.add_argument("--stats", action="store_true", help="show tokens, cost, latency per turn")
-    chat.set_defaults(handler="bot.cli.chat:chat")
+    chat.set_defaults(handler="apps.cli.chat:chat")
     ask = sub.add_parser("ask", help="ask one question and print the answer")
     ask.add_argument("question", nargs="+", help="the question ('-' reads stdin)")
     ask.add_argument("--session", metavar="NAME", help="ask within the conversation NAME")
     ask.add_argument("--stats", action="store_true", help="show tokens, cost, latency")
-    ask.set_defaults(handler="bot.cli.chat:ask")
+    ask.set_defaults(handler="apps.cli.chat:ask")
 
 
 def chat(args: argparse.Namespace, settings: Any) -> int:
