@@ -24,7 +24,7 @@ TOOLS = {
     "search_knowledge": "tools.kb.search_tool:SearchKnowledge",
     "compare": "tools.judge_tool:CompareCandidates",
 }
-# Single-purpose agents the eval harness (bot/evaluation) uses without importing agents/.
+# Single-purpose agents the eval harness (apps/eval) uses without importing agents/.
 EVALUATORS = {
     "pairwise_judge": "agents.judge:PairwiseJudge",
     "extractor": "agents.extractor:AnswerExtractor",

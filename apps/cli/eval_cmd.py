@@ -60,12 +60,12 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def pairwise(args: argparse.Namespace, settings: Any) -> int:
-    from bot.evaluation.commands import pairwise_command
+    from apps.eval.commands import pairwise_command
 
     return pairwise_command(args, settings)
 
 
 def chat(args: argparse.Namespace, settings: Any) -> int:
-    from bot.evaluation.commands import chat_command
+    from apps.eval.commands import chat_command
 
     return chat_command(args, settings)

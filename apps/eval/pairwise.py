@@ -10,11 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.evaluation.data import PairItem
-from bot.evaluation.judging import Combo, PairJudging
-from bot.evaluation.pacing import RateLimiter
-from bot.evaluation.progress import Progress
-from bot.evaluation.records import PairRecord, ResultLog, latest
+from apps.eval.data import PairItem
+from apps.eval.judging import Combo, PairJudging
+from apps.eval.pacing import RateLimiter
+from apps.eval.progress import Progress
+from apps.eval.records import PairRecord, ResultLog, latest
 from bot.models import ModelPool
 from config import Settings
 
@@ -117,7 +117,7 @@ async def _run_combo(
     pool: ModelPool, limiter: RateLimiter, session: str, sink: Sink,
 ) -> None:
     if plan.use_ray:
-        from bot.evaluation.ray_runner import run_combo_on_ray
+        from apps.eval.ray_runner import run_combo_on_ray
 
         await run_combo_on_ray(settings, combo, todo, plan.concurrency, limiter, session, sink)
         return

@@ -12,10 +12,10 @@ import hashlib
 import time
 from typing import Any
 
-from bot.evaluation.data import PairItem
-from bot.evaluation.judging import Combo, PairJudging
-from bot.evaluation.pacing import RateLimiter
-from bot.evaluation.records import PairRecord
+from apps.eval.data import PairItem
+from apps.eval.judging import Combo, PairJudging
+from apps.eval.pacing import RateLimiter
+from apps.eval.records import PairRecord
 from bot.models import ModelPool
 from config import Settings
 

@@ -7,11 +7,11 @@ import asyncio
 import sys
 from typing import Any
 
-from bot.evaluation.data import DataError, PairFields, load_pairs
-from bot.evaluation.judging import Combo
-from bot.evaluation.pairwise import PairwisePlan, RunExists, resolve_out_dir, run_pairwise
-from bot.evaluation.report import render_table, write_report
-from bot.evaluation.summary import summarize
+from apps.eval.data import DataError, PairFields, load_pairs
+from apps.eval.judging import Combo
+from apps.eval.pairwise import PairwisePlan, RunExists, resolve_out_dir, run_pairwise
+from apps.eval.report import render_table, write_report
+from apps.eval.summary import summarize
 from bot.prompts import PromptLibrary, PromptNotFound
 from config import Settings
 
@@ -98,7 +98,7 @@ def pairwise_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def chat_command(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.evaluation.chat import ChatPlan, load_cases, render_chat_report, run_chat_eval
+    from apps.eval.chat import ChatPlan, load_cases, render_chat_report, run_chat_eval
 
     settings = eval_settings(args, settings)
     try:

@@ -12,12 +12,12 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from apps.eval.data import DataError, item_ids, read_objects
+from apps.eval.pairwise import RunExists
+from apps.eval.progress import Progress
+from apps.eval.records import ResultLog
 from bot.app import Bot
 from bot.completer import MeteredCompleter
-from bot.evaluation.data import DataError, item_ids, read_objects
-from bot.evaluation.pairwise import RunExists
-from bot.evaluation.progress import Progress
-from bot.evaluation.records import ResultLog
 from bot.events import Done, Error, Usage
 from bot.llm.protocol import LLMRequest
 from bot.messages import ChatMessage

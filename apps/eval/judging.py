@@ -9,18 +9,18 @@ from typing import Any
 
 import structlog
 
+from apps.eval.data import PairItem
+from apps.eval.pacing import RateLimitedCompleter, RateLimiter
+from apps.eval.records import REPLY_CHARS, PairOutcome, PairRecord, VerdictRecord
 from bot.agent import UsageMeter
 from bot.completer import MeteredCompleter
-from bot.evaluation.data import PairItem
-from bot.evaluation.pacing import RateLimitedCompleter, RateLimiter
-from bot.evaluation.records import REPLY_CHARS, PairOutcome, PairRecord, VerdictRecord
 from bot.llm.protocol import LLM
 from bot.models import ModelPool
 from bot.prompts import PromptLibrary
 from bot.registry import EVALUATORS, load
 from config import Settings
 
-log = structlog.get_logger("bot.evaluation")
+log = structlog.get_logger("apps.eval")
 # The correct candidate is always passed first, so "first" means the judge was right.
 OUTCOME_OF: dict[str, PairOutcome] = {
     "first": "correct", "second": "wrong", "AA": "AA", "BB": "BB", "other": "other",

@@ -10,7 +10,7 @@ from typing import Generic, Literal, TypeVar
 import structlog
 from pydantic import BaseModel, Field, ValidationError
 
-log = structlog.get_logger("bot.evaluation")
+log = structlog.get_logger("apps.eval")
 PairOutcome = Literal["correct", "wrong", "AA", "BB", "other", "error"]
 OUTCOMES: tuple[PairOutcome, ...] = ("correct", "wrong", "AA", "BB", "other", "error")
 REPLY_CHARS = 2000

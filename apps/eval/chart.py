@@ -10,7 +10,7 @@ matplotlib.use("Agg")  # files only: no display, no GUI toolkit
 
 from matplotlib import pyplot as plt
 
-from bot.evaluation.summary import ComboSummary
+from apps.eval.summary import ComboSummary
 
 SEGMENTS = [("correct", "accuracy_pct", "#2e7d32"), ("wrong", "wrong_pct", "#c62828"),
             ("AA (first)", "aa_pct", "#1565c0"), ("BB (second)", "bb_pct", "#ef6c00"),

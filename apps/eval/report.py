@@ -8,9 +8,9 @@ from typing import Any
 
 import structlog
 
-from bot.evaluation.summary import ComboSummary
+from apps.eval.summary import ComboSummary
 
-log = structlog.get_logger("bot.evaluation")
+log = structlog.get_logger("apps.eval")
 COLUMNS = ["env", "backend", "items", "accuracy", "AA", "BB", "bias", "wrong", "other",
            "errors", "LLM fallback", "tokens", "cost $", "wall s", "p50 s", "p95 s"]
 
@@ -66,7 +66,7 @@ def write_report(out: Path, summaries: list[ComboSummary], meta: dict[str, Any])
     js.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     written = [md, js]
     try:
-        from bot.evaluation.chart import draw_outcomes
+        from apps.eval.chart import draw_outcomes
     except ImportError:
         log.warning("eval_chart_skipped", reason="matplotlib missing; pip install 'bot[eval]'")
         return written

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from bot.evaluation.records import OUTCOMES, PairRecord
+from apps.eval.records import OUTCOMES, PairRecord
 
 
 class ComboSummary(BaseModel):
