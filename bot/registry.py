@@ -21,7 +21,7 @@ AGENTS = {
 TOOLS = {
     "clock": "tools.clock:CurrentTime",
     "calculator": "tools.calculator:Calculator",
-    "search_knowledge": "tools.kb.search_tool:SearchKnowledge",
+    "search_knowledge": "tools.search_knowledge:SearchKnowledge",
     "compare": "tools.judge_tool:CompareCandidates",
 }
 # Single-purpose agents the eval harness (apps/eval) uses without importing agents/.

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-RAY_INGEST = "tools.kb.ray_ingest"
+RAY_INGEST = "knowledge.ray_ingest"
 
 
 def register(sub: Any) -> None:
@@ -74,7 +74,7 @@ def ingest(args: argparse.Namespace, settings: Any) -> int:
         print(problem, file=sys.stderr)
         return 2
     paths = [Path(p) for p in args.paths]
-    from tools.kb.errors import KBError
+    from knowledge.errors import KBError
 
     try:
         if args.ray:
@@ -82,7 +82,7 @@ def ingest(args: argparse.Namespace, settings: Any) -> int:
             if report is None:
                 return 2
         else:
-            from tools.kb.ingest import ingest as run_ingest
+            from knowledge.ingest import ingest as run_ingest
 
             report = run_ingest(
                 settings,
@@ -118,8 +118,8 @@ def search(args: argparse.Namespace, settings: Any) -> int:
     if (problem := _needs_rag()) is not None:
         print(problem, file=sys.stderr)
         return 2
-    from tools.kb.errors import KBError
-    from tools.kb.search import Searcher
+    from knowledge.errors import KBError
+    from knowledge.search import Searcher
 
     query = " ".join(args.query)
     searcher = Searcher(settings, collection=args.collection)
@@ -143,8 +143,8 @@ def stats(args: argparse.Namespace, settings: Any) -> int:
     if (problem := _needs_rag()) is not None:
         print(problem, file=sys.stderr)
         return 2
-    from tools.kb.errors import CollectionMissing, KBError
-    from tools.kb.stats import collection_stats
+    from knowledge.errors import CollectionMissing, KBError
+    from knowledge.stats import collection_stats
 
     try:
         print(collection_stats(settings, args.collection))
@@ -164,8 +164,8 @@ def ensure_default(args: argparse.Namespace, settings: Any) -> int:
             problem.replace("bot: ", "bot: skipping the default knowledge base: "), file=sys.stderr
         )
         return 0  # chat still works without the knowledge base
-    from tools.kb.default_docs import ensure_default as ensure
-    from tools.kb.errors import KBError
+    from knowledge.default_docs import ensure_default as ensure
+    from knowledge.errors import KBError
 
     try:
         print(ensure(settings), file=sys.stderr)

@@ -7,15 +7,15 @@ from pathlib import Path
 import pytest
 
 from config import load_settings
+from knowledge.embedder import build_embedder
+from knowledge.errors import EmbeddingFailed
+from knowledge.ingest import ingest
+from knowledge.search import Searcher
 from tests.fakes.openai_server import (
     FakeOpenAI,
     openai_server_fixture,  # noqa: F401  (fixture)
 )
 from tests.kb.corpus import write_corpus
-from tools.kb.embedder import build_embedder
-from tools.kb.errors import EmbeddingFailed
-from tools.kb.ingest import ingest
-from tools.kb.search import Searcher
 
 
 def openai_kb_settings(data_dir: Path, server: FakeOpenAI, batch: int = 4):  # type: ignore[no-untyped-def]
@@ -65,7 +65,7 @@ def test_the_collection_remembers_its_embedder(tmp_path: Path, openai_server: Fa
     minilm = settings.model_copy(
         update={"kb": settings.kb.model_copy(update={"embedder": "minilm"})}
     )
-    from tools.kb.errors import EmbedderMismatch
+    from knowledge.errors import EmbedderMismatch
 
     with pytest.raises(EmbedderMismatch, match="--collection"):
         ingest(minilm, [tmp_path / "corpus"], progress=False)

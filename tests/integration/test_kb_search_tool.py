@@ -6,11 +6,11 @@ from pathlib import Path
 
 from bot.app import build_tools
 from config import Settings
+from knowledge.ingest import ingest
+from knowledge.search import Searcher
 from tests.kb.fixtures import kb_ready_fixture, search_tool_fixture  # noqa: F401
 from tests.kb.helpers import kb_settings, shared_minilm
-from tools.kb.ingest import ingest
-from tools.kb.search import Searcher
-from tools.kb.search_tool import SearchArgs, SearchKnowledge
+from tools.search_knowledge import SearchArgs, SearchKnowledge
 
 
 async def test_top_passages_come_with_source_heading_and_score(

@@ -9,9 +9,9 @@ import pytest
 from bot.app import Bot
 from bot.events import Done, Error, Sources, Status, TextDelta
 from config import load_settings
+from knowledge.default_docs import BUNDLE, checkout_docs
+from knowledge.ingest import ingest
 from tests.kb.helpers import shared_minilm
-from tools.kb.default_docs import BUNDLE, checkout_docs
-from tools.kb.ingest import ingest
 
 pytestmark = pytest.mark.embedded
 

@@ -7,7 +7,7 @@ import io
 import logging
 from pathlib import Path
 
-from tools.kb.documents import Document, Section, SkipFile
+from knowledge.documents import Document, Section, SkipFile
 
 
 def load(data: bytes, path: Path) -> Document:

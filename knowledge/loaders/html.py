@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tools.kb.documents import Document, SkipFile
-from tools.kb.loaders.headings import SectionBuilder
-from tools.kb.loaders.text import BINARY_SNIFF_BYTES
+from knowledge.documents import Document, SkipFile
+from knowledge.loaders.headings import SectionBuilder
+from knowledge.loaders.text import BINARY_SNIFF_BYTES
 
 INVISIBLE = ("script", "style", "noscript", "template", "svg", "iframe", "object", "head")
 BLOCKS = (

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from tools.kb.errors import StoreUnavailable
+from knowledge.errors import StoreUnavailable
 
 if TYPE_CHECKING:
     from config import Settings

@@ -1,6 +1,6 @@
 """The embedder protocol, and building the configured one from settings.
 
-Every embedder is also a :class:`~tools.kb.tokens.TokenCounter`, so the chunker counts
+Every embedder is also a :class:`~knowledge.tokens.TokenCounter`, so the chunker counts
 tokens exactly as the model will see them.
 """
 
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from config import Settings
-    from tools.kb.tokens import TokenCounter
+    from knowledge.tokens import TokenCounter
 
 
 @runtime_checkable
@@ -42,11 +42,11 @@ def build_embedder(settings: Settings) -> Embedder:
     """The embedder named by ``kb.embedder`` (model files or endpoint resolved now)."""
     kb = settings.kb
     if kb.embedder == "openai":
-        from tools.kb.openai_embedder import OpenAIEmbedder
+        from knowledge.openai_embedder import OpenAIEmbedder
 
         return OpenAIEmbedder.from_settings(settings)
-    from tools.kb.minilm import MiniLMEmbedder
-    from tools.kb.model_files import locate_model
+    from knowledge.minilm import MiniLMEmbedder
+    from knowledge.model_files import locate_model
 
     return MiniLMEmbedder(
         locate_model(kb.model_dir), batch_size=kb.embed_batch_size, threads=kb.embed_threads
@@ -56,12 +56,12 @@ def build_embedder(settings: Settings) -> Embedder:
 def build_counter(settings: Settings) -> TokenCounter:
     """Only the tokenizer of the configured embedder (cheap: no model session)."""
     if settings.kb.embedder == "openai":
-        from tools.kb.tokens import EstimateCounter
+        from knowledge.tokens import EstimateCounter
 
         return EstimateCounter()
-    from tools.kb.minilm import MAX_SEQUENCE
-    from tools.kb.model_files import locate_model
-    from tools.kb.tokens import WordPieceCounter
+    from knowledge.minilm import MAX_SEQUENCE
+    from knowledge.model_files import locate_model
+    from knowledge.tokens import WordPieceCounter
 
     return WordPieceCounter(locate_model(settings.kb.model_dir).tokenizer, MAX_SEQUENCE)
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tools.kb.documents import Document, Section
-from tools.kb.tokens import TokenCounter
+from knowledge.documents import Document, Section
+from knowledge.tokens import TokenCounter
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")

@@ -20,15 +20,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tools.kb.chunker import chunk_document
-from tools.kb.documents import Document, Section, SkipFile
-from tools.kb.ids import chunk_ids, content_hash, file_hash
-from tools.kb.loaders import load_file
+from knowledge.chunker import chunk_document
+from knowledge.documents import Document, Section, SkipFile
+from knowledge.ids import chunk_ids, content_hash, file_hash
+from knowledge.loaders import load_file
 
 if TYPE_CHECKING:
     from config import Settings
-    from tools.kb.embedder import Embedder
-    from tools.kb.tokens import TokenCounter
+    from knowledge.embedder import Embedder
+    from knowledge.tokens import TokenCounter
 
 Batch = Mapping[str, Any]  # column -> list or numpy array (what Ray Data passes)
 LOADED_COLUMNS = ("path", "source", "status", "reason", "file_hash", "title", "kind", "sections")
@@ -108,7 +108,7 @@ class ChunkBatch:
         known_ids: Mapping[str, set[str]] | None = None,
         counter: TokenCounter | None = None,
     ) -> None:
-        from tools.kb.embedder import build_counter
+        from knowledge.embedder import build_counter
 
         self.counter = counter or build_counter(settings)
         self.chunk_tokens = settings.kb.chunk_tokens
@@ -156,7 +156,7 @@ class EmbedBatch:
 
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
         if embedder is None:
-            from tools.kb.embedder import build_embedder
+            from knowledge.embedder import build_embedder
 
             assert settings is not None, "EmbedBatch needs settings or an embedder"
             embedder = build_embedder(settings)

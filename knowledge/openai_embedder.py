@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tools.kb.errors import EmbeddingFailed, TextTooLong
-from tools.kb.tokens import EstimateCounter
+from knowledge.errors import EmbeddingFailed, TextTooLong
+from knowledge.tokens import EstimateCounter
 
 if TYPE_CHECKING:
     from config import Settings

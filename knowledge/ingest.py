@@ -13,17 +13,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tools.kb.batches import ChunkBatch, EmbedBatch, LoadBatch
-from tools.kb.discover import FoundFile, discover, under_roots
-from tools.kb.embedder import embedder_name
-from tools.kb.progress import NoProgress, Progress
-from tools.kb.report import IngestReport
-from tools.kb.store import KnowledgeStore, SourceState
-from tools.kb.writer import delete_stale, write_rows
+from knowledge.batches import ChunkBatch, EmbedBatch, LoadBatch
+from knowledge.discover import FoundFile, discover, under_roots
+from knowledge.embedder import embedder_name
+from knowledge.progress import NoProgress, Progress
+from knowledge.report import IngestReport
+from knowledge.store import KnowledgeStore, SourceState
+from knowledge.writer import delete_stale, write_rows
 
 if TYPE_CHECKING:
     from config import Settings
-    from tools.kb.embedder import Embedder
+    from knowledge.embedder import Embedder
 
 FILES_PER_BATCH = 32
 

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tools.kb.chroma_client import location, open_client
-from tools.kb.errors import CollectionMissing, EmbedderMismatch, StoreUnavailable
-from tools.kb.writer_lock import WriterLock
+from knowledge.chroma_client import location, open_client
+from knowledge.errors import CollectionMissing, EmbedderMismatch, StoreUnavailable
+from knowledge.writer_lock import WriterLock
 
 if TYPE_CHECKING:
     from config import Settings
@@ -67,7 +67,7 @@ class KnowledgeStore:
         """Open (or create) the collection. ``write`` takes the writer lock (embedded mode)."""
         lock = None
         if write and settings.kb.url is None:
-            from tools.kb.chroma_client import chroma_path
+            from knowledge.chroma_client import chroma_path
 
             lock = WriterLock(chroma_path(settings)).acquire()
         try:

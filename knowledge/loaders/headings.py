@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tools.kb.documents import Section
+from knowledge.documents import Section
 
 
 class SectionBuilder:

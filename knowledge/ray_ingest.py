@@ -1,10 +1,10 @@
 """``bot ingest --ray``: load -> chunk -> embed as Ray Data ``map_batches``; the driver writes.
 
-The stages are the very callables of the local path (:mod:`tools.kb.batches`): loading runs
+The stages are the very callables of the local path (:mod:`knowledge.batches`): loading runs
 as Ray tasks, chunking and embedding in actors that load the tokenizer or model once. Chroma
 is not process-safe, so only this driver process writes, through the local path's writer
-(:func:`~tools.kb.writer.write_rows`, :func:`~tools.kb.writer.delete_stale`) and with its
-manifest, report and ``--prune`` (:class:`~tools.kb.ingest.Ingestor`): content-derived ids,
+(:func:`~knowledge.writer.write_rows`, :func:`~knowledge.writer.delete_stale`) and with its
+manifest, report and ``--prune`` (:class:`~knowledge.ingest.Ingestor`): content-derived ids,
 unchanged files never parsed, stored vectors re-used, a killed run safe to rerun.
 """
 
@@ -16,16 +16,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tools.kb.batches import Batch, ChunkBatch, EmbedBatch, LoadBatch
-from tools.kb.discover import FoundFile, discover
-from tools.kb.embedder import build_counter, embedder_name
-from tools.kb.ingest import FILES_PER_BATCH, Ingestor, current_hashes
-from tools.kb.progress import NoProgress, Progress
-from tools.kb.ray_cluster import ray_connected
-from tools.kb.ray_errors import unwrap_ray_error
-from tools.kb.report import IngestReport
-from tools.kb.store import KnowledgeStore
-from tools.kb.writer import delete_stale, write_rows
+from knowledge.batches import Batch, ChunkBatch, EmbedBatch, LoadBatch
+from knowledge.discover import FoundFile, discover
+from knowledge.embedder import build_counter, embedder_name
+from knowledge.ingest import FILES_PER_BATCH, Ingestor, current_hashes
+from knowledge.progress import NoProgress, Progress
+from knowledge.ray_cluster import ray_connected
+from knowledge.ray_errors import unwrap_ray_error
+from knowledge.report import IngestReport
+from knowledge.store import KnowledgeStore
+from knowledge.writer import delete_stale, write_rows
 
 if TYPE_CHECKING:
     from config import Settings
@@ -171,7 +171,7 @@ def ingest_with_ray(
     num_cpus: int | None = None,
     progress: bool | None = None,
 ) -> IngestReport:
-    """Like :func:`tools.kb.ingest.ingest`, on the Ray cluster at ``address`` (default: a
+    """Like :func:`knowledge.ingest.ingest`, on the Ray cluster at ``address`` (default: a
     local Ray with ``num_cpus`` CPUs, all by default). The writer lock is taken first, so a
     second writer fails before any Ray starts."""
     if address is None:

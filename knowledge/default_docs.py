@@ -4,8 +4,8 @@ Where the docs come from, first match wins:
 1. ``kb.default_docs`` when set;
 2. the source checkout the bot runs from (its ``README.md`` and ``docs/``), so the answers
    follow the docs as they are edited;
-3. the copy shipped inside the package (``tools/kb/bundled_docs/``), for an installed bot.
-   ``python -m tools.kb.default_docs sync`` refreshes that copy from the checkout (run it
+3. the copy shipped inside the package (``knowledge/bundled_docs/``), for an installed bot.
+   ``python -m knowledge.default_docs sync`` refreshes that copy from the checkout (run it
    before building a release).
 
 The default docs are added only to a collection that holds nothing else: a team that has
@@ -22,15 +22,15 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tools.kb.chroma_client import chroma_path, location
-from tools.kb.discover import discover, under_roots
-from tools.kb.embedder import embedder_name
+from knowledge.chroma_client import chroma_path, location
+from knowledge.discover import discover, under_roots
+from knowledge.embedder import embedder_name
 
 if TYPE_CHECKING:
     from config import Settings
 
 BUNDLE = Path(__file__).resolve().parent / "bundled_docs"
-CHECKOUT = Path(__file__).resolve().parents[2]
+CHECKOUT = Path(__file__).resolve().parents[1]
 
 
 def checkout_docs() -> list[Path]:
@@ -79,8 +79,8 @@ def ensure_default(settings: Settings) -> str:
 
 
 def _ingest_if_ours(settings: Settings, paths: list[Path]) -> str:
-    from tools.kb.ingest import Ingestor
-    from tools.kb.store import KnowledgeStore
+    from knowledge.ingest import Ingestor
+    from knowledge.store import KnowledgeStore
 
     store = KnowledgeStore.open(settings, embedder_name(settings), write=True)
     try:
@@ -116,6 +116,6 @@ def sync_bundle() -> list[Path]:
 
 if __name__ == "__main__":
     if sys.argv[1:] != ["sync"]:
-        raise SystemExit("usage: python -m tools.kb.default_docs sync")
+        raise SystemExit("usage: python -m knowledge.default_docs sync")
     for copied in sync_bundle():
         sys.stdout.write(f"bundled {copied}\n")

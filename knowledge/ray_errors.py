@@ -11,10 +11,10 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from tools.kb import errors
-from tools.kb.errors import KBError
+from knowledge import errors
+from knowledge.errors import KBError
 
-REMOTE_KB_ERROR = re.compile(r"^tools\.kb\.errors\.(\w+): (.+)$", re.M)
+REMOTE_KB_ERROR = re.compile(r"^knowledge\.errors\.(\w+): (.+)$", re.M)
 
 
 class RayIngestFailed(KBError):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from tools.kb.embedder import embedder_name
-from tools.kb.store import KnowledgeStore
+from knowledge.embedder import embedder_name
+from knowledge.store import KnowledgeStore
 
 if TYPE_CHECKING:
     from config import Settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-from tools.kb.documents import Document, Section, SkipFile
+from knowledge.documents import Document, Section, SkipFile
 
 BINARY_SNIFF_BYTES = 8192
 

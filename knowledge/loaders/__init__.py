@@ -1,4 +1,4 @@
-"""Loaders: a file's bytes -> :class:`~tools.kb.documents.Document`, chosen by extension.
+"""Loaders: a file's bytes -> :class:`~knowledge.documents.Document`, chosen by extension.
 
 :func:`load_file` never raises for a bad file: binary, undecodable, empty, huge, corrupt or
 unsupported files raise :class:`SkipFile` with the reason, which ingestion reports.
@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from tools.kb.documents import Document, SkipFile
-from tools.kb.loaders import code, html, markdown, pdf, rst, text
+from knowledge.documents import Document, SkipFile
+from knowledge.loaders import code, html, markdown, pdf, rst, text
 
 Loader = Callable[[bytes, Path], Document]
 

@@ -14,11 +14,11 @@ from pydantic import BaseModel, Field
 
 from bot.events import Source
 from bot.tooling import ToolError, ToolOutput
-from tools.kb.errors import KBError
+from knowledge.errors import KBError
 
 if TYPE_CHECKING:
     from config import Settings
-    from tools.kb.search import Passage, Searcher
+    from knowledge.search import Passage, Searcher
 
 RAG_MODULES = ("chromadb", "onnxruntime", "tokenizers", "numpy")
 EMPTY = (
@@ -54,7 +54,7 @@ class SearchKnowledge:
         """The tool, or None when the knowledge base is switched off or not installed."""
         if not settings.kb.enabled or not rag_installed(settings.kb.embedder):
             return None
-        from tools.kb.search import Searcher
+        from knowledge.search import Searcher
 
         return cls(Searcher(settings))
 

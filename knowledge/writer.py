@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
-from tools.kb.batches import Batch, metadata_of
-from tools.kb.store import KnowledgeStore, SourceState
+from knowledge.batches import Batch, metadata_of
+from knowledge.store import KnowledgeStore, SourceState
 
 
 def write_rows(store: KnowledgeStore, rows: Batch) -> dict[str, set[str]]:

@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 import structlog
 
-from tools.kb.errors import EmbeddingFailed, TextTooLong
-from tools.kb.model_files import ModelFiles
-from tools.kb.tokens import WordPieceCounter
+from knowledge.errors import EmbeddingFailed, TextTooLong
+from knowledge.model_files import ModelFiles
+from knowledge.tokens import WordPieceCounter
 
-log = structlog.get_logger("tools.kb.minilm")
+log = structlog.get_logger("knowledge.minilm")
 MAX_SEQUENCE = 256  # all-MiniLM-L6-v2 was trained on 256-token inputs
 
 

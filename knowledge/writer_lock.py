@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tools.kb.errors import WriterLocked
+from knowledge.errors import WriterLocked
 
 
 class WriterLock:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from tools.kb.errors import KBError
+from knowledge.errors import KBError
 
 LOOPBACK = "127.0.0.1"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tools.kb.documents import Document
-from tools.kb.loaders.headings import SectionBuilder
-from tools.kb.loaders.text import decode, normalise_newlines
+from knowledge.documents import Document
+from knowledge.loaders.headings import SectionBuilder
+from knowledge.loaders.text import decode, normalise_newlines
 
 ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
