@@ -30,7 +30,7 @@ EVALUATORS = {
     "extractor": "agents.extractor:AnswerExtractor",
 }
 PRESENTERS = {
-    "stdio": "presenters.stdio:serve",
+    "stdio": "presenters.terminal.chat:serve",
     "gradio": "presenters.gradio.app:serve",
     "slack": "presenters.slack.app:serve",
 }

@@ -21,7 +21,7 @@ def register(sub: Any) -> None:
 
 def chat(args: argparse.Namespace, settings: Any) -> int:
     from bot.app import Bot
-    from presenters.stdio import run_chat
+    from presenters.terminal.chat import run_chat
 
     return run_chat(Bot.from_settings(settings), args.session, args.stats)
 
@@ -30,7 +30,7 @@ def ask(args: argparse.Namespace, settings: Any) -> int:
     import asyncio
 
     from bot.app import Bot
-    from presenters.stdio import ask as ask_once
+    from presenters.terminal.chat import ask as ask_once
 
     question = " ".join(args.question)
     if question == "-":

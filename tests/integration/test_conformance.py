@@ -15,7 +15,7 @@ import pytest
 
 from bot.app import Bot
 from config import Settings
-from presenters.stdio import TerminalChat
+from presenters.terminal.chat import TerminalChat
 from tests.conformance.conversation import (
     EXPECTED,
     QUESTIONS,

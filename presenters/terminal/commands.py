@@ -10,9 +10,9 @@ import structlog
 from bot.failures import new_error_id
 
 if TYPE_CHECKING:
-    from presenters.stdio import TerminalChat
+    from presenters.terminal.chat import TerminalChat
 
-log = structlog.get_logger("presenters.stdio")
+log = structlog.get_logger("presenters.terminal")
 HELP = "Type a message, or /help for commands. Ctrl-C stops an answer, Ctrl-D exits."
 
 

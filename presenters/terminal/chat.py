@@ -16,8 +16,8 @@ from typing import TextIO
 
 from bot.app import Bot
 from bot.events import Event
-from presenters.stdio_commands import COMMANDS, HELP, run_command
-from presenters.stdio_render import TerminalRenderer
+from presenters.terminal.commands import COMMANDS, HELP, run_command
+from presenters.terminal.render import TerminalRenderer
 
 PROMPT = "you> "
 
