@@ -16,9 +16,9 @@ import structlog
 
 from agents.label_rules import extract_label
 from bot.completer import Completer
-from bot.llm.errors import LLMError
-from bot.llm.protocol import LLMRequest
-from bot.messages import ChatMessage
+from bot.contracts.llm import LLMRequest
+from bot.contracts.llm_errors import LLMError
+from bot.contracts.messages import ChatMessage
 from bot.prompts import PromptLibrary
 
 OTHER = "other"

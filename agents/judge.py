@@ -14,8 +14,8 @@ from typing import Literal
 
 from agents.extractor import OTHER, AnswerExtractor, ExtractionPath
 from bot.completer import Completer
-from bot.llm.protocol import LLMRequest
-from bot.messages import ChatMessage
+from bot.contracts.llm import LLMRequest
+from bot.contracts.messages import ChatMessage
 from bot.prompts import PromptLibrary
 
 Order = Literal["AB", "BA"]

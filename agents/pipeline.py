@@ -31,11 +31,11 @@ from agents.extractor import AnswerExtractor
 from agents.grounding import weak_grounding_note
 from agents.primary import LENGTH_NOTE
 from agents.retrieval import cited, format_passages, retrieve
-from bot.agent import TurnContext
-from bot.events import Event, Source, Sources, Status, TextDelta, ToolCall, ToolResult
-from bot.llm.errors import LLMContentFiltered, LLMError
-from bot.llm.protocol import FinishChunk, LLMRequest, TextChunk
-from bot.messages import ChatMessage
+from bot.contracts.agent import TurnContext
+from bot.contracts.events import Event, Source, Sources, Status, TextDelta, ToolCall, ToolResult
+from bot.contracts.llm import FinishChunk, LLMRequest, TextChunk
+from bot.contracts.llm_errors import LLMContentFiltered, LLMError
+from bot.contracts.messages import ChatMessage
 
 log = structlog.get_logger("agents.pipeline")
 SEARCH_TOOL = "search_knowledge"

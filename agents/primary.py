@@ -7,12 +7,12 @@ from contextlib import aclosing
 from dataclasses import dataclass, field
 
 from agents.tool_runner import ToolFailure, parse_arguments, run_tool
-from bot.agent import TurnContext
-from bot.events import Event, Source, Sources, Status, TextDelta, ToolCall, ToolResult
-from bot.llm.errors import LLMContentFiltered
-from bot.llm.protocol import FinishChunk, LLMRequest, TextChunk, ToolCallChunk
-from bot.messages import ChatMessage, ToolCallRequest
-from bot.tooling import ToolOutput, tool_spec
+from bot.contracts.agent import TurnContext
+from bot.contracts.events import Event, Source, Sources, Status, TextDelta, ToolCall, ToolResult
+from bot.contracts.llm import FinishChunk, LLMRequest, TextChunk, ToolCallChunk
+from bot.contracts.llm_errors import LLMContentFiltered
+from bot.contracts.messages import ChatMessage, ToolCallRequest
+from bot.contracts.tools import ToolOutput, tool_spec
 
 LENGTH_NOTE = "\n\n(answer cut short: the model reached its length limit)"
 MAX_FAILED_STEPS = 2

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import structlog
 
-from bot.events import Source
-from bot.tooling import Tool, ToolError
+from bot.contracts.events import Source
+from bot.contracts.tools import Tool, ToolError
 
 log = structlog.get_logger("agents.retrieval")
 

@@ -7,8 +7,8 @@ import json
 import structlog
 from pydantic import ValidationError
 
-from bot.messages import ToolCallRequest
-from bot.tooling import Tool, ToolError, ToolOutput
+from bot.contracts.messages import ToolCallRequest
+from bot.contracts.tools import Tool, ToolError, ToolOutput
 
 log = structlog.get_logger("agents.tools")
 

@@ -26,8 +26,8 @@ from typing import Any
 import httpx
 
 from bot.app import Bot
-from bot.events import TextDelta
-from bot.llm.protocol import LLMRequest
+from bot.contracts.events import TextDelta
+from bot.contracts.llm import LLMRequest
 from bot.llm.scripted import FunctionLLM, Reply
 from bot.logging import configure_logging
 from config import load_settings

@@ -1,6 +1,6 @@
 """What single-purpose agents (extractor, judge) need from the world: complete a role's request.
 
-:class:`bot.agent.TurnContext` already is one (inside a turn, metered into the turn's
+:class:`bot.contracts.agent.TurnContext` already is one (inside a turn, metered into the turn's
 usage). Outside a turn, the eval harness and tools use :class:`MeteredCompleter` over a
 :class:`bot.models.ModelPool` or over explicit LLMs.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from bot.agent import UsageMeter
-from bot.llm.protocol import LLM, Completion, LLMRequest, complete
+from bot.contracts.agent import UsageMeter
+from bot.contracts.llm import LLM, Completion, LLMRequest, complete
 
 if TYPE_CHECKING:
     from bot.models import ModelPool

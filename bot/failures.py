@@ -1,11 +1,11 @@
-"""Turning any exception into an :class:`bot.events.Error` a user may safely read."""
+"""Turning any exception into an :class:`bot.contracts.events.Error` a user may safely read."""
 
 from __future__ import annotations
 
 import secrets
 
-from bot.events import Error
-from bot.llm.errors import LLMError, LLMNotConfigured
+from bot.contracts.events import Error
+from bot.contracts.llm_errors import LLMError, LLMNotConfigured
 
 
 def new_error_id() -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.messages import ChatMessage
+from bot.contracts.messages import ChatMessage
 from bot.store.base import TurnRecord
 
 TokenCounter = Callable[[str], int]

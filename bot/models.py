@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
-from bot.llm.protocol import LLM
+from bot.contracts.llm import LLM
 from bot.llm.resilient import Cooldowns
 from bot.registry import BACKENDS, load
 from config import Settings

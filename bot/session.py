@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 
-from bot.agent import TurnContext, UsageMeter
-from bot.events import Done, Error, Event, Source, Sources, TextDelta, ToolCall, Usage
+from bot.contracts.agent import TurnContext, UsageMeter
+from bot.contracts.events import Done, Error, Event, Source, Sources, TextDelta, ToolCall, Usage
+from bot.contracts.llm_errors import LLMEmptyReply
 from bot.failures import new_error_id, user_error
 from bot.history import approx_tokens, trim_history
 from bot.input_guard import InputTooLong, clean_input
-from bot.llm.errors import LLMEmptyReply
 from bot.store.base import AssistantTurn, FeedbackRecord, TurnRecord
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field
 
-from bot.tooling import ToolError, ToolOutput
+from bot.contracts.tools import ToolError, ToolOutput
 
 
 class ClockArgs(BaseModel):

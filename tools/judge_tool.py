@@ -11,9 +11,9 @@ from pydantic import BaseModel, Field
 
 from agents.judge import DEFAULT_CRITERION, Judgement, PairwiseJudge
 from bot.completer import MeteredCompleter
-from bot.llm.errors import LLMError
+from bot.contracts.llm_errors import LLMError
+from bot.contracts.tools import ToolError, ToolOutput
 from bot.prompts import PromptLibrary
-from bot.tooling import ToolError, ToolOutput
 
 if TYPE_CHECKING:
     from config import Settings

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from bot.events import Source
-from bot.tooling import ToolError, ToolOutput
+from bot.contracts.events import Source
+from bot.contracts.tools import ToolError, ToolOutput
 from knowledge.errors import KBError
 
 if TYPE_CHECKING:

@@ -18,9 +18,9 @@ from apps.eval.progress import Progress
 from apps.eval.records import ResultLog
 from bot.app import Bot
 from bot.completer import MeteredCompleter
-from bot.events import Done, Error, Usage
-from bot.llm.protocol import LLMRequest
-from bot.messages import ChatMessage
+from bot.contracts.events import Done, Error, Usage
+from bot.contracts.llm import LLMRequest
+from bot.contracts.messages import ChatMessage
 from bot.registry import EVALUATORS, load
 from config import Settings
 

@@ -12,9 +12,9 @@ import structlog
 from apps.eval.data import PairItem
 from apps.eval.pacing import RateLimitedCompleter, RateLimiter
 from apps.eval.records import REPLY_CHARS, PairOutcome, PairRecord, VerdictRecord
-from bot.agent import UsageMeter
 from bot.completer import MeteredCompleter
-from bot.llm.protocol import LLM
+from bot.contracts.agent import UsageMeter
+from bot.contracts.llm import LLM
 from bot.models import ModelPool
 from bot.prompts import PromptLibrary
 from bot.registry import EVALUATORS, load

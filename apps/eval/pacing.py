@@ -11,7 +11,7 @@ import asyncio
 import time
 
 from bot.completer import Completer
-from bot.llm.protocol import Completion, LLMRequest
+from bot.contracts.llm import Completion, LLMRequest
 
 
 class RateLimiter:

@@ -17,11 +17,11 @@ from typing import Any
 
 import structlog
 
-from bot.llm.errors import LLMNotConfigured, LLMTimeout
+from bot.contracts.llm import LLMChunk, LLMRequest, UsageChunk
+from bot.contracts.llm_errors import LLMNotConfigured, LLMTimeout
 from bot.llm.llamacpp_convert import chunks_from_stream, to_llama_messages, to_llama_tools
 from bot.llm.model_files import ModelFileMissing, default_gguf
 from bot.llm.probe import ProbeResult
-from bot.llm.protocol import LLMChunk, LLMRequest, UsageChunk
 from config.profiles import ProfileSettings
 
 log = structlog.get_logger("bot.llm.llamacpp")

@@ -1,7 +1,7 @@
 """The ``openai`` kind: OpenAI and every OpenAI-compatible server, through ``AsyncOpenAI``.
 
 Retries are ours (:mod:`bot.llm.retry`), so the SDK's are off; each failure is mapped to one
-:mod:`bot.llm.errors` class by :func:`bot.llm.openai_errors.map_error`.
+:mod:`bot.contracts.llm_errors` class by :func:`bot.llm.openai_errors.map_error`.
 """
 
 from __future__ import annotations
@@ -12,14 +12,7 @@ from typing import Any
 import openai
 import structlog
 
-from bot.history import approx_tokens
-from bot.llm.api_keys import NO_KEY, is_self_hosted, missing_key_message, resolve_api_key
-from bot.llm.errors import LLMError, LLMNotConfigured, LLMStreamCut
-from bot.llm.openai_errors import map_error
-from bot.llm.openai_probe import probe_openai
-from bot.llm.openai_wire import finish_reason, wire_message, wire_tool
-from bot.llm.probe import ProbeResult
-from bot.llm.protocol import (
+from bot.contracts.llm import (
     FinishChunk,
     LLMChunk,
     LLMRequest,
@@ -27,6 +20,13 @@ from bot.llm.protocol import (
     ToolCallChunk,
     UsageChunk,
 )
+from bot.contracts.llm_errors import LLMError, LLMNotConfigured, LLMStreamCut
+from bot.history import approx_tokens
+from bot.llm.api_keys import NO_KEY, is_self_hosted, missing_key_message, resolve_api_key
+from bot.llm.openai_errors import map_error
+from bot.llm.openai_probe import probe_openai
+from bot.llm.openai_wire import finish_reason, wire_message, wire_tool
+from bot.llm.probe import ProbeResult
 from bot.llm.tool_assembly import ToolCallAssembler
 from bot.logging import register_secret
 from config.profiles import ProfileSettings

@@ -21,7 +21,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from bot.llm.errors import LLMError, LLMRateLimited
+from bot.contracts.llm_errors import LLMError, LLMRateLimited
 from config.profiles import ProfileSettings
 
 

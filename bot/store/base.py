@@ -7,7 +7,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, Field
 
-from bot.events import Source
+from bot.contracts.events import Source
 
 
 class AssistantTurn(BaseModel):

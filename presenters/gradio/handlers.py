@@ -13,7 +13,7 @@ import gradio as gr
 import structlog
 
 from bot.app import Bot
-from bot.events import Event, TextDelta
+from bot.contracts.events import Event, TextDelta
 from bot.failures import new_error_id, user_error
 from bot.session import Session
 from presenters.gradio.keys import session_id, session_key

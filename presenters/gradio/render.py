@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from bot.events import (
+from bot.contracts.events import (
     Done,
     Error,
     Event,

@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import Bot
-from bot.events import Event
+from bot.contracts.events import Event
 from config.sections import SlackSettings
 from presenters.slack.inbound import Inbound
 from presenters.slack.ordering import ArrivalOrder

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.events import (
+from bot.contracts.events import (
     Done,
     Error,
     Event,

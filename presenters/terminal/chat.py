@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import TextIO
 
 from bot.app import Bot
-from bot.events import Event
+from bot.contracts.events import Event
 from presenters.terminal.commands import COMMANDS, HELP, run_command
 from presenters.terminal.render import TerminalRenderer
 

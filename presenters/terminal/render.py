@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from bot.events import (
+from bot.contracts.events import (
     Done,
     Error,
     Event,

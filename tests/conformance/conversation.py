@@ -14,10 +14,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from bot.app import Bot
-from bot.events import Source
-from bot.llm.errors import LLMServerError
+from bot.contracts.events import Source
+from bot.contracts.llm_errors import LLMServerError
+from bot.contracts.tools import ToolOutput
 from bot.llm.scripted import Reply, ScriptedLLM, ScriptedToolCall
-from bot.tooling import ToolOutput
 from config import Settings
 
 QUESTIONS = ["How do I connect it to Slack?", "And to the web page?"]

@@ -10,7 +10,7 @@ import pytest
 from structlog.testing import capture_logs
 
 from bot.app import Bot
-from bot.events import Error, Event, TextDelta, Usage
+from bot.contracts.events import Error, Event, TextDelta, Usage
 from bot.llm.resilient import Cooldowns
 from config import load_settings
 from tests.fakes.openai_profiles import fake_profile

@@ -16,7 +16,7 @@ import pytest
 from structlog.testing import capture_logs
 
 from bot.app import Bot
-from bot.events import Done, Error, Event, TextDelta, ToolResult, Usage
+from bot.contracts.events import Done, Error, Event, TextDelta, ToolResult, Usage
 from bot.session import INTERRUPTED_NOTE
 from bot.store.base import TurnRecord
 from tests.fakes.openai_profiles import openai_settings

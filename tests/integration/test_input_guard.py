@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.events import Done, Error, Event
+from bot.contracts.events import Done, Error, Event
 from bot.llm.scripted import ScriptedLLM
 from config import Settings, load_settings
 

@@ -6,8 +6,8 @@ import uuid
 from typing import Any
 
 from bot.app import Bot
-from bot.events import Done, Sources, Status, TextDelta, ToolCall
-from bot.llm.errors import LLMTimeout
+from bot.contracts.events import Done, Sources, Status, TextDelta, ToolCall
+from bot.contracts.llm_errors import LLMTimeout
 from bot.llm.scripted import Reply, ScriptedLLM
 from config import Settings
 from tests.kb.fixtures import kb_ready_fixture, search_tool_fixture  # noqa: F401

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import Bot
-from bot.events import Done, Error, Sources, Status, TextDelta
+from bot.contracts.events import Done, Error, Sources, Status, TextDelta
 from config import load_settings
 from knowledge.default_docs import BUNDLE, checkout_docs
 from knowledge.ingest import ingest

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from bot.app import Bot
-from bot.events import Done, Error, Event, TextDelta
-from bot.llm.errors import LLMServerError
-from bot.llm.protocol import LLMRequest
+from bot.contracts.events import Done, Error, Event, TextDelta
+from bot.contracts.llm import LLMRequest
+from bot.contracts.llm_errors import LLMServerError
 from bot.llm.scripted import FunctionLLM, Reply, ScriptedLLM
 from bot.session import INTERRUPTED_NOTE
 from bot.store import open_store

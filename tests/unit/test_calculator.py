@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.tooling import ToolError
+from bot.contracts.tools import ToolError
 from tools.calculator import Calculator, CalculatorArgs, evaluate
 
 

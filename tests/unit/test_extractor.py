@@ -6,7 +6,7 @@ import pytest
 
 from agents.extractor import AnswerExtractor, extract_label
 from bot.completer import MeteredCompleter
-from bot.llm.errors import LLMServerError
+from bot.contracts.llm_errors import LLMServerError
 from bot.llm.scripted import Reply, ScriptedLLM
 
 AB = ["A", "B"]

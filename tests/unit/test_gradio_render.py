@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.events import (
+from bot.contracts.events import (
     Done,
     Error,
     Source,

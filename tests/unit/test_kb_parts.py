@@ -8,7 +8,7 @@ import pytest
 
 from agents.pipeline import clean_query
 from agents.retrieval import cited
-from bot.events import Source
+from bot.contracts.events import Source
 from config import load_settings
 from knowledge.chroma_client import parse_url
 from knowledge.errors import ModelFilesMissing, StoreUnavailable

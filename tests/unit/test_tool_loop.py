@@ -6,9 +6,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from bot.events import Done, Error, Event, TextDelta, ToolCall, ToolResult, Usage
+from bot.contracts.events import Done, Error, Event, TextDelta, ToolCall, ToolResult, Usage
+from bot.contracts.tools import ToolOutput
 from bot.llm.scripted import Reply, ScriptedToolCall
-from bot.tooling import ToolOutput
 from tools.calculator import Calculator
 
 
@@ -116,8 +116,8 @@ async def test_a_silent_model_after_a_good_tool_call_answers_with_the_result(
 
 
 async def test_a_passage_found_twice_keeps_one_number(make_bot: Any) -> None:
-    from bot.events import Source, Sources
-    from bot.tooling import ToolOutput
+    from bot.contracts.events import Source, Sources
+    from bot.contracts.tools import ToolOutput
 
     class Lookup:
         name = "lookup"

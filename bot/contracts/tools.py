@@ -6,8 +6,8 @@ from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
 
-from bot.events import Source
-from bot.llm.protocol import ToolSpec
+from bot.contracts.events import Source
+from bot.contracts.llm import ToolSpec
 
 
 class ToolOutput(BaseModel):

@@ -8,8 +8,8 @@ from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from bot.events import Event
-from bot.llm.protocol import (
+from bot.contracts.events import Event
+from bot.contracts.llm import (
     LLM,
     Completion,
     LLMChunk,
@@ -20,9 +20,9 @@ from bot.llm.protocol import (
     collect,
     cost_usd,
 )
-from bot.messages import ChatMessage
+from bot.contracts.messages import ChatMessage
+from bot.contracts.tools import Tool
 from bot.prompts import PromptLibrary
-from bot.tooling import Tool
 
 if TYPE_CHECKING:
     from bot.models import ModelPool

@@ -7,7 +7,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
 
-from bot.messages import ChatMessage, ToolCallRequest
+from bot.contracts.messages import ChatMessage, ToolCallRequest
 
 FinishReason = Literal["stop", "tool_calls", "length", "content_filter", "error"]
 
