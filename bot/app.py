@@ -12,13 +12,14 @@ import structlog
 
 from bot.contracts.agent import Agent
 from bot.contracts.llm import LLM
+from bot.contracts.store import Store
 from bot.contracts.tools import Tool
 from bot.logging import ensure_logging
 from bot.models import ModelPool
 from bot.prompts import PromptLibrary
 from bot.registry import AGENTS, TOOLS, lookup
 from bot.session import Session
-from bot.store.base import Store, open_store
+from bot.store import open_store
 from config import Settings
 from config.sections import ROLES
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.contracts.messages import ChatMessage
-from bot.store.base import TurnRecord
+from bot.contracts.store import TurnRecord
 
 TokenCounter = Callable[[str], int]
 

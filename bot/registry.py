@@ -34,10 +34,6 @@ PRESENTERS = {
     "gradio": "presenters.gradio.app:serve",
     "slack": "presenters.slack.app:serve",
 }
-STORES = {
-    "sqlite": "bot.store.sqlite:SQLiteStore",
-    "postgresql": "bot.store.postgres:PostgresStore",
-}
 
 
 def load(target: str) -> Any:

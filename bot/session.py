@@ -13,10 +13,10 @@ import structlog
 from bot.contracts.agent import TurnContext, UsageMeter
 from bot.contracts.events import Done, Error, Event, Source, Sources, TextDelta, ToolCall, Usage
 from bot.contracts.llm_errors import LLMEmptyReply
+from bot.contracts.store import AssistantTurn, FeedbackRecord, TurnRecord
 from bot.failures import new_error_id, user_error
 from bot.history import approx_tokens, trim_history
 from bot.input_guard import InputTooLong, clean_input
-from bot.store.base import AssistantTurn, FeedbackRecord, TurnRecord
 
 if TYPE_CHECKING:
     from bot.app import Bot

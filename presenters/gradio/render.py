@@ -24,7 +24,7 @@ from bot.contracts.events import (
     ToolResult,
     Usage,
 )
-from bot.store.base import TurnRecord
+from bot.contracts.store import TurnRecord
 
 Message = dict[str, Any]
 ERROR_MARK = "⚠️ "

@@ -17,8 +17,8 @@ from structlog.testing import capture_logs
 
 from bot.app import Bot
 from bot.contracts.events import Done, Error, Event, TextDelta, ToolResult, Usage
+from bot.contracts.store import TurnRecord
 from bot.session import INTERRUPTED_NOTE
-from bot.store.base import TurnRecord
 from tests.fakes.openai_profiles import openai_settings
 from tests.fakes.openai_server import (
     FakeOpenAI,

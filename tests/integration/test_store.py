@@ -19,10 +19,10 @@ from bot.app import Bot
 from bot.contracts.events import Done, Error, Event, TextDelta
 from bot.contracts.llm import LLMRequest
 from bot.contracts.llm_errors import LLMServerError
+from bot.contracts.store import AssistantTurn, Store
 from bot.llm.scripted import FunctionLLM, Reply, ScriptedLLM
 from bot.session import INTERRUPTED_NOTE
 from bot.store import open_store
-from bot.store.base import AssistantTurn, Store
 from config import Settings, load_settings
 
 KEY = "stdio:test"

@@ -13,7 +13,7 @@ from bot.contracts.events import (
     ToolResult,
     Usage,
 )
-from bot.store.base import TurnRecord
+from bot.contracts.store import TurnRecord
 from presenters.gradio.render import (
     NO_ANSWER,
     STOPPED_NOTE,

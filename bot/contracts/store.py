@@ -1,8 +1,7 @@
-"""The store contract shared by SQLite and PostgreSQL, and the factory choosing one."""
+"""The store contract shared by SQLite and PostgreSQL: the records and the protocol."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, Field
@@ -64,12 +63,3 @@ class Store(Protocol):
     def keys(self) -> list[str]: ...
     def close(self) -> None: ...
 
-
-def open_store(url: str | None, data_dir: Path) -> Store:
-    """SQLite in ``data_dir`` by default; ``sqlite:///path`` or ``postgresql://...`` by URL."""
-    from bot.registry import STORES, load
-
-    if url and url.startswith(("postgresql://", "postgres://")):
-        return load(STORES["postgresql"])(url)  # type: ignore[no-any-return]
-    path = Path(url.removeprefix("sqlite:///")) if url else data_dir / "bot.sqlite3"
-    return load(STORES["sqlite"])(path)  # type: ignore[no-any-return]
