@@ -27,7 +27,6 @@ from collections.abc import AsyncIterator
 
 import structlog
 
-from agents.extractor import AnswerExtractor
 from agents.grounding import weak_grounding_note
 from agents.primary import LENGTH_NOTE
 from agents.retrieval import cited, format_passages, retrieve
@@ -36,6 +35,7 @@ from bot.contracts.events import Event, Source, Sources, Status, TextDelta, Tool
 from bot.contracts.llm import FinishChunk, LLMRequest, TextChunk
 from bot.contracts.llm_errors import LLMContentFiltered, LLMError
 from bot.contracts.messages import ChatMessage
+from judging.extractor import AnswerExtractor
 
 log = structlog.get_logger("agents.pipeline")
 SEARCH_TOOL = "search_knowledge"

@@ -26,8 +26,8 @@ TOOLS = {
 }
 # Single-purpose agents the eval harness (apps/eval) uses without importing agents/.
 EVALUATORS = {
-    "pairwise_judge": "agents.judge:PairwiseJudge",
-    "extractor": "agents.extractor:AnswerExtractor",
+    "pairwise_judge": "judging.pairwise:PairwiseJudge",
+    "extractor": "judging.extractor:AnswerExtractor",
 }
 PRESENTERS = {
     "stdio": "presenters.terminal.chat:serve",

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
-from agents.judge import DEFAULT_CRITERION, Judgement, PairwiseJudge
 from bot.completer import MeteredCompleter
 from bot.contracts.llm_errors import LLMError
 from bot.contracts.tools import ToolError, ToolOutput
 from bot.prompts import PromptLibrary
+from judging.pairwise import DEFAULT_CRITERION, Judgement, PairwiseJudge
 
 if TYPE_CHECKING:
     from config import Settings

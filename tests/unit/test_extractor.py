@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from agents.extractor import AnswerExtractor, extract_label
 from bot.completer import MeteredCompleter
 from bot.contracts.llm_errors import LLMServerError
 from bot.llm.scripted import Reply, ScriptedLLM
+from judging.extractor import AnswerExtractor, extract_label
 
 AB = ["A", "B"]
 YES_NO = ["yes", "no"]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from agents.judge import PairwiseJudge
 from bot.completer import MeteredCompleter
 from bot.llm.scripted import FunctionLLM, ScriptedLLM
 from bot.registry import TOOLS
 from config.settings import DEFAULT_TOOLS
+from judging.pairwise import PairwiseJudge
 from tests.fakes.eval_judges import correct_judge, verbose_correct_judge
 from tools.judge_tool import CompareArgs, CompareCandidates
 

@@ -12,11 +12,11 @@ import time
 from dataclasses import dataclass
 from typing import Literal
 
-from agents.extractor import OTHER, AnswerExtractor, ExtractionPath
 from bot.completer import Completer
 from bot.contracts.llm import LLMRequest
 from bot.contracts.messages import ChatMessage
 from bot.prompts import PromptLibrary
+from judging.extractor import OTHER, AnswerExtractor, ExtractionPath
 
 Order = Literal["AB", "BA"]
 Outcome = Literal["first", "second", "AA", "BB", "other"]

@@ -14,16 +14,16 @@ from typing import Literal
 
 import structlog
 
-from agents.label_rules import extract_label
 from bot.completer import Completer
 from bot.contracts.llm import LLMRequest
 from bot.contracts.llm_errors import LLMError
 from bot.contracts.messages import ChatMessage
 from bot.prompts import PromptLibrary
+from judging.label_rules import extract_label
 
 OTHER = "other"
 ExtractionPath = Literal["deterministic", "llm", "none"]
-log = structlog.get_logger("agents.extractor")
+log = structlog.get_logger("judging.extractor")
 
 __all__ = ["OTHER", "AnswerExtractor", "Extraction", "extract_label"]
 
