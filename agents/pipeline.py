@@ -59,7 +59,8 @@ class PipelineAgent:
                 query = await self.write_query(ctx)
                 yield Status(text=f"searching the knowledge base for “{query}”…")
                 yield ToolCall(id="pipeline-search", name=SEARCH_TOOL, arguments={"query": query})
-                sources = await retrieve(tool, [query, ctx.user_text], ctx.settings.kb.top_k)
+                sources = await retrieve(tool, [query, ctx.user_text], ctx.settings.kb.top_k,
+                                         ctx.for_tool(SEARCH_TOOL))
                 yield ToolResult(
                     id="pipeline-search", name=SEARCH_TOOL, content=f"{len(sources)} passages"
                 )

@@ -128,7 +128,7 @@ class ToolCallingAgent:
         yield ToolCall(id=call.id, name=call.name, arguments=shown_args)
         yield Status(text=f"using {call.name}…")
         try:
-            output = await run_tool(ctx.tools, call)
+            output = await run_tool(ctx, call)
             content, found = format_passages(output, loop.sources)
             loop.sources.extend(found)
             loop.results.append(output.content)

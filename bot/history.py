@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
+from bot.contracts.llm import TokenCounter, approx_tokens
 from bot.contracts.messages import ChatMessage
 from bot.contracts.store import TurnRecord
-
-TokenCounter = Callable[[str], int]
-
-
-def approx_tokens(text: str) -> int:
-    """About four characters a token: the fallback when a backend has no tokenizer."""
-    return len(text) // 4 + 1
 
 
 def trim_history(

@@ -10,12 +10,15 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 
-from bot.contracts.agent import TurnContext, UsageMeter
-from bot.contracts.events import Done, Error, Event, Source, Sources, TextDelta, ToolCall, Usage
+from bot.contracts.agent import TurnContext
+from bot.contracts.events import Done, Error, Event, Source, Sources, TextDelta, ToolCall
+from bot.contracts.llm import approx_tokens
 from bot.contracts.llm_errors import LLMEmptyReply
+from bot.contracts.run_context import Cancellation
 from bot.contracts.store import AssistantTurn, FeedbackRecord, TurnRecord
+from bot.contracts.usage import UsageMeter
 from bot.failures import new_error_id, user_error
-from bot.history import approx_tokens, trim_history
+from bot.history import trim_history
 from bot.input_guard import InputTooLong, clean_input
 
 if TYPE_CHECKING:
@@ -80,12 +83,12 @@ class Session:
             yield user_error(exc, error_id)
             yield Done(turn_id=None, text="", interrupted=False)
             return
-        meter = UsageMeter()
+        meter, cancel = UsageMeter(), Cancellation()
         turn = _Turn()
         stored = False
         try:
             async with asyncio.timeout(self.bot.settings.turn_timeout_s):
-                ctx = await self._context(text, user_turn, meter)
+                ctx = await self._context(text, user_turn, meter, cancel)
                 async with aclosing(self.bot.agent.run(ctx)) as events:
                     async for event in events:
                         turn.see(event)
@@ -93,11 +96,13 @@ class Session:
             if not turn.text.strip():
                 raise LLMEmptyReply("the turn produced no text")
         except (asyncio.CancelledError, GeneratorExit):
+            cancel.set()
             turn.interrupted = True
             self._store(turn, meter)  # synchronous: no await may run once we are cancelled
             stored = True
             raise
         except Exception as exc:  # every failure becomes a polite Error event
+            cancel.set()  # e.g. the turn timed out: a tool's thread may stop early
             turn.error_id = new_error_id()
             log.error("turn_failed", session=self.key, error_id=turn.error_id,
                       error_type=type(exc).__name__, error=str(exc)[:500],
@@ -111,10 +116,12 @@ class Session:
         finally:
             if not stored:
                 turn_id = await asyncio.to_thread(self._store, turn, meter)
-        yield self._usage(meter)
+        yield meter.usage()
         yield Done(turn_id=turn_id, text=turn.text, interrupted=turn.interrupted)
 
-    async def _context(self, text: str, user_turn: int, meter: UsageMeter) -> TurnContext:
+    async def _context(
+        self, text: str, user_turn: int, meter: UsageMeter, cancel: Cancellation
+    ) -> TurnContext:
         bot = self.bot
         llm = bot.models.for_role("primary")
         profile = bot.settings.profiles.get(llm.profile)
@@ -125,7 +132,7 @@ class Session:
         return TurnContext(
             key=self.key, user_text=text, history=trim_history(prior, budget, counter),
             models=bot.models, tools=bot.tools, prompts=bot.prompts, settings=bot.settings,
-            meter=meter,
+            meter=meter, cancel=cancel, log=log.bind(session=self.key),
         )
 
     def _store(self, turn: _Turn, m: UsageMeter) -> int | None:
@@ -153,12 +160,6 @@ class Session:
                  cost_usd=round(m.cost_usd, 6), error_id=turn.error_id,
                  interrupted=turn.interrupted)
         return turn_id
-
-    @staticmethod
-    def _usage(m: UsageMeter) -> Usage:
-        return Usage(input_tokens=m.input_tokens, output_tokens=m.output_tokens,
-                     cost_usd=m.cost_usd, latency_s=time.monotonic() - m.started,
-                     ttft_s=m.ttft_s, backend=m.backend, model=m.model)
 
     async def history(self) -> list[TurnRecord]:
         """The current conversation's turns, oldest first."""

@@ -14,11 +14,10 @@ from typing import Literal
 
 import structlog
 
-from bot.completer import Completer
 from bot.contracts.llm import LLMRequest
 from bot.contracts.llm_errors import LLMError
 from bot.contracts.messages import ChatMessage
-from bot.prompts import PromptLibrary
+from bot.contracts.run_context import Completer, Prompts
 from judging.label_rules import extract_label
 
 OTHER = "other"
@@ -56,14 +55,14 @@ class AnswerExtractor:
 
     def __init__(
         self,
-        prompts: PromptLibrary | None = None,
+        prompts: Prompts,
         *,
         role: str = "extractor",
         use_llm: bool = True,
         on_error: Literal["raise", "other"] = "raise",
         max_chars: int = 3000,
     ) -> None:
-        self.prompts = prompts or PromptLibrary()
+        self.prompts = prompts
         self.role = role
         self.use_llm = use_llm
         self.on_error = on_error

@@ -12,10 +12,9 @@ import time
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.completer import Completer
 from bot.contracts.llm import LLMRequest
 from bot.contracts.messages import ChatMessage
-from bot.prompts import PromptLibrary
+from bot.contracts.run_context import Completer, Prompts
 from judging.extractor import OTHER, AnswerExtractor, ExtractionPath
 
 Order = Literal["AB", "BA"]
@@ -70,14 +69,14 @@ class PairwiseJudge:
 
     def __init__(
         self,
-        prompts: PromptLibrary | None = None,
+        prompts: Prompts,
         extractor: AnswerExtractor | None = None,
         *,
         role: str = "judge",
         prompt: str = "judge",
         max_tokens: int | None = None,
     ) -> None:
-        self.prompts = prompts or PromptLibrary()
+        self.prompts = prompts
         self.extractor = extractor or AnswerExtractor(self.prompts)
         self.role = role
         self.prompt = prompt

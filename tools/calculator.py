@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from bot.contracts.run_context import ToolRunContext
 from bot.contracts.tools import ToolError, ToolOutput
 
 _BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
@@ -86,6 +87,6 @@ class Calculator:
     description = "Evaluate an arithmetic expression exactly (+ - * / // % ** sqrt log ...)."
     Args = CalculatorArgs
 
-    async def run(self, args: CalculatorArgs) -> ToolOutput:
+    async def run(self, args: CalculatorArgs, ctx: ToolRunContext) -> ToolOutput:
         value = _format(evaluate(args.expression))
         return ToolOutput(content=f"{normalise(args.expression)} = {value}")

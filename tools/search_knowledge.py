@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from bot.contracts.events import Source
+from bot.contracts.run_context import ToolRunContext
 from bot.contracts.tools import ToolError, ToolOutput
 from knowledge.errors import KBError
 
@@ -58,10 +59,12 @@ class SearchKnowledge:
 
         return cls(Searcher(settings))
 
-    async def run(self, args: SearchArgs) -> ToolOutput:
+    async def run(self, args: SearchArgs, ctx: ToolRunContext) -> ToolOutput:
         try:
             passages = await asyncio.to_thread(self.searcher.search, args.query, args.top_k)
-            if not passages and await asyncio.to_thread(self.searcher.count) == 0:
+            if passages or ctx.cancel.is_set():  # a stopped turn needs no second query
+                return passages_output(args.query, passages)
+            if await asyncio.to_thread(self.searcher.count) == 0:
                 return ToolOutput(content=EMPTY)
         except KBError as exc:
             raise ToolError(f"the knowledge base is unavailable: {exc}") from exc

@@ -13,8 +13,8 @@ from apps.eval.data import PairItem
 from apps.eval.pacing import RateLimitedCompleter, RateLimiter
 from apps.eval.records import REPLY_CHARS, PairOutcome, PairRecord, VerdictRecord
 from bot.completer import MeteredCompleter
-from bot.contracts.agent import UsageMeter
 from bot.contracts.llm import LLM
+from bot.contracts.usage import UsageMeter
 from bot.models import ModelPool
 from bot.prompts import PromptLibrary
 from bot.registry import EVALUATORS, load

@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import time
 
-from bot.completer import Completer
 from bot.contracts.llm import Completion, LLMRequest
+from bot.contracts.run_context import Completer
 
 
 class RateLimiter:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import Any, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
 
 from bot.contracts.messages import ChatMessage, ToolCallRequest
 
+TokenCounter = Callable[[str], int]
 FinishReason = Literal["stop", "tool_calls", "length", "content_filter", "error"]
 
 
@@ -108,3 +109,8 @@ async def collect(chunks: AsyncIterator[LLMChunk]) -> Completion:
 def cost_usd(llm: LLM, input_tokens: int, output_tokens: int) -> float:
     """Dollar cost of a call at the profile's per-million-token prices."""
     return (input_tokens * llm.price_in + output_tokens * llm.price_out) / 1_000_000
+
+
+def approx_tokens(text: str) -> int:
+    """About four characters a token: the fallback when a backend has no tokenizer."""
+    return len(text) // 4 + 1

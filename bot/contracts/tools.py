@@ -1,4 +1,7 @@
-"""The tool contract: typed pydantic arguments, a JSON schema for the model, a result."""
+"""The tool contract: typed pydantic arguments, a JSON schema for the model, a result.
+
+A tool runs with the turn's :class:`~bot.contracts.run_context.ToolRunContext`.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from bot.contracts.events import Source
 from bot.contracts.llm import ToolSpec
+from bot.contracts.run_context import ToolRunContext
 
 
 class ToolOutput(BaseModel):
@@ -34,7 +38,7 @@ class Tool(Protocol):
     @property
     def Args(self) -> type[BaseModel]: ...  # the arguments model (a class)
 
-    async def run(self, args: Any) -> ToolOutput: ...
+    async def run(self, args: Any, ctx: ToolRunContext) -> ToolOutput: ...
 
 
 def tool_spec(tool: Tool) -> ToolSpec:

@@ -19,16 +19,16 @@ from bot.contracts.llm import (
     TextChunk,
     ToolCallChunk,
     UsageChunk,
+    approx_tokens,
 )
 from bot.contracts.llm_errors import LLMError, LLMNotConfigured, LLMStreamCut
-from bot.history import approx_tokens
+from bot.contracts.secrets import register_secret
 from bot.llm.api_keys import NO_KEY, is_self_hosted, missing_key_message, resolve_api_key
 from bot.llm.openai_errors import map_error
 from bot.llm.openai_probe import probe_openai
 from bot.llm.openai_wire import finish_reason, wire_message, wire_tool
 from bot.llm.probe import ProbeResult
 from bot.llm.tool_assembly import ToolCallAssembler
-from bot.logging import register_secret
 from config.profiles import ProfileSettings
 
 log = structlog.get_logger("bot.llm.openai")

@@ -23,10 +23,10 @@ from bot.contracts.llm import (
     TextChunk,
     ToolCallChunk,
     UsageChunk,
+    approx_tokens,
     cost_usd,
 )
 from bot.contracts.llm_errors import LLMAuthError, LLMError, LLMNotConfigured
-from bot.history import approx_tokens
 from bot.llm.retry import RetryPolicy
 from config.profiles import ProfileSettings
 

@@ -18,8 +18,8 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from bot.contracts.secrets import register_secret
 from bot.contracts.store import AssistantTurn, FeedbackRecord, TurnRecord
-from bot.logging import register_secret
 from bot.store import schema as q
 
 # Two processes creating the tables at once would race on PostgreSQL's catalogue;

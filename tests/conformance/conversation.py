@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from bot.app import Bot
 from bot.contracts.events import Source
 from bot.contracts.llm_errors import LLMServerError
+from bot.contracts.run_context import ToolRunContext
 from bot.contracts.tools import ToolOutput
 from bot.llm.scripted import Reply, ScriptedLLM, ScriptedToolCall
 from config import Settings
@@ -32,7 +33,7 @@ class HandbookLookup:
     description = "Look something up in the handbook."
     Args = HandbookArgs
 
-    async def run(self, args: Any) -> ToolOutput:
+    async def run(self, args: Any, ctx: ToolRunContext) -> ToolOutput:
         passage = Source(n=1, source="docs/slack.md", heading="Setup", score=0.9,
                          text="Create the app from the manifest, then set two tokens.")
         return ToolOutput(content="Found 1 passage.", sources=[passage])

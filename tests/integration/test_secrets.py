@@ -221,7 +221,8 @@ def test_tracebacks_and_library_logs_are_redacted_too(tmp_path: Path, fmt: str) 
 
     import structlog
 
-    from bot.logging import configure_logging, register_secret
+    from bot.contracts.secrets import register_secret
+    from bot.logging import configure_logging
 
     log_file = tmp_path / "bot.log"
     secret = SECRETS["plain_profile_key"]
@@ -301,7 +302,7 @@ def test_every_configured_secret_is_registered_for_redaction(
 ) -> None:
     """Whatever path prints one later, each secret in the settings is masked in logs."""
     from apps.cli.runtime import collect_secrets
-    from bot.logging import redact, register_secret
+    from bot.contracts.secrets import redact, register_secret
     from bot.store.postgres import PostgresStore
     from config import load_settings
 

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from bot.contracts.events import Done, Error, Event, TextDelta, ToolCall, ToolResult, Usage
+from bot.contracts.run_context import ToolRunContext
 from bot.contracts.tools import ToolOutput
 from bot.llm.scripted import Reply, ScriptedToolCall
 from tools.calculator import Calculator
@@ -45,7 +46,7 @@ class Broken:
     class Args(BaseModel):
         pass
 
-    async def run(self, args: Any) -> ToolOutput:
+    async def run(self, args: Any, ctx: ToolRunContext) -> ToolOutput:
         raise RuntimeError("disk on fire")
 
 
@@ -126,7 +127,7 @@ async def test_a_passage_found_twice_keeps_one_number(make_bot: Any) -> None:
         class Args(BaseModel):
             q: str = ""
 
-        async def run(self, args: Any) -> ToolOutput:
+        async def run(self, args: Any, ctx: ToolRunContext) -> ToolOutput:
             same = Source(n=1, source="docs/a.md", heading="Intro", text="Alpha.")
             return ToolOutput(content="found", sources=[same])
 
