@@ -1,18 +1,22 @@
 """Embeddings from any OpenAI-compatible ``/v1/embeddings`` endpoint, sent in batches.
 
 The endpoint comes from a backend profile (``kb.embedding_profile``: its base_url and key)
-and the model from ``kb.embedding_model``. Its tokenizer is not available offline, so the
-chunker counts with a deliberately high estimate (:class:`EstimateCounter`).
+and the model from ``kb.embedding_model``. The client is the chat backends' own
+(:func:`bot.llm.openai_client.openai_client`), and a failed request is retried by the same
+policy (:mod:`bot.llm.retry`), never by the SDK. The model's tokenizer is not available
+offline, so the chunker counts with a deliberately high estimate (:class:`EstimateCounter`).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from bot.contracts.llm_errors import LLMError, LLMNotConfigured
+from bot.llm.openai_errors import map_error
+from bot.llm.retry import RetryPolicy, call_with_retries
 from knowledge.errors import EmbeddingFailed, TextTooLong
 from knowledge.tokens import EstimateCounter
 
@@ -24,17 +28,20 @@ class OpenAIEmbedder(EstimateCounter):
     """Name ``openai``: batches of ``batch_size`` texts per request, results in input order."""
 
     def __init__(
-        self, client: Any, model: str, *, batch_size: int = 64, max_tokens: int = 8191
+        self, client: Any, model: str, *, batch_size: int = 64, max_tokens: int = 8191,
+        profile: str = "", retry: RetryPolicy | None = None,
     ) -> None:
         super().__init__(max_tokens)
         self.client = client
         self.model = model
         self.batch_size = batch_size
         self.name = f"openai:{model}"
+        self.profile = profile
+        self.retry = retry or RetryPolicy(max_retries=0)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> OpenAIEmbedder:
-        from openai import OpenAI
+        from bot.llm.openai_client import openai_client
 
         kb = settings.kb
         if kb.embedding_profile not in settings.profiles:
@@ -43,16 +50,12 @@ class OpenAIEmbedder(EstimateCounter):
                 f"one of {', '.join(sorted(settings.profiles))}"
             )
         profile = settings.profile(kb.embedding_profile)
-        key = profile.api_key.get_secret_value() if profile.api_key else None
-        if key is None and profile.api_key_env:
-            key = os.environ.get(profile.api_key_env)
-        client = OpenAI(
-            base_url=profile.base_url,
-            api_key=key or "not-needed",
-            timeout=profile.timeout_s,
-            max_retries=profile.max_retries,
-        )
-        return cls(client, kb.embedding_model, batch_size=kb.embed_batch_size)
+        try:
+            client = openai_client(kb.embedding_profile, profile, blocking=True)
+        except LLMNotConfigured as exc:
+            raise EmbeddingFailed(exc.detail) from exc
+        return cls(client, kb.embedding_model, batch_size=kb.embed_batch_size,
+                   profile=kb.embedding_profile, retry=RetryPolicy.for_profile(profile))
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -74,13 +77,18 @@ class OpenAIEmbedder(EstimateCounter):
 
     def _request(self, batch: list[str]) -> list[list[float]]:
         try:
-            response = self.client.embeddings.create(model=self.model, input=batch)
-        except Exception as exc:
+            response = call_with_retries(
+                lambda: self.client.embeddings.create(model=self.model, input=batch),
+                self.retry, self.profile, self._as_error)
+        except LLMError as exc:
             raise EmbeddingFailed(f"{self.name}: the embeddings endpoint failed: {exc}") from exc
         data = sorted(response.data, key=lambda d: d.index)
         if len(data) != len(batch):
             raise EmbeddingFailed(f"{self.name}: sent {len(batch)} texts, got {len(data)} vectors")
         return [list(d.embedding) for d in data]
+
+    def _as_error(self, exc: Exception) -> LLMError:
+        return map_error(exc, self.profile, streaming=False)
 
 
 def _normalised(matrix: np.ndarray) -> np.ndarray:
