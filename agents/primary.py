@@ -8,13 +8,22 @@ from dataclasses import dataclass, field
 
 from agents.tool_runner import ToolFailure, parse_arguments, run_tool
 from bot.contracts.agent import TurnContext
-from bot.contracts.events import Event, Source, Sources, Status, TextDelta, ToolCall, ToolResult
+from bot.contracts.events import (
+    Event,
+    Notice,
+    Source,
+    Sources,
+    Status,
+    TextDelta,
+    ToolCall,
+    ToolResult,
+)
 from bot.contracts.llm import FinishChunk, LLMRequest, TextChunk, ToolCallChunk
 from bot.contracts.llm_errors import LLMContentFiltered
 from bot.contracts.messages import ChatMessage, ToolCallRequest
 from bot.contracts.tools import ToolOutput, tool_spec
 
-LENGTH_NOTE = "\n\n(answer cut short: the model reached its length limit)"
+LENGTH_NOTE = "(answer cut short: the model reached its length limit)"
 MAX_FAILED_STEPS = 2
 
 
@@ -104,7 +113,7 @@ class ToolCallingAgent:
                 elif isinstance(chunk, ToolCallChunk):
                     calls.append(chunk.call)
                 elif isinstance(chunk, FinishChunk) and chunk.reason == "length" and not calls:
-                    yield TextDelta(text=LENGTH_NOTE)
+                    yield Notice(text=LENGTH_NOTE)
                 elif isinstance(chunk, FinishChunk) and chunk.reason == "content_filter":
                     raise LLMContentFiltered(profile=ctx.models.profile_name("primary"))
 

@@ -23,9 +23,4 @@ def user_error(exc: BaseException, error_id: str) -> Error:
         what, retryable = exc.user_message, exc.retryable
     else:
         what, retryable = "Something went wrong on our side.", False
-    hint = " Please try again." if retryable else ""
-    return Error(
-        message=f"Sorry — {what}{hint} (error id: {error_id})",
-        error_id=error_id,
-        retryable=retryable,
-    )
+    return Error.apology(what, error_id, retryable)

@@ -7,8 +7,9 @@ from typing import Any
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("serve", help="run the configured presenter (stdio, gradio, slack)")
-    p.add_argument("presenter", nargs="?", choices=["stdio", "gradio", "slack"])
+    p = sub.add_parser("serve", help="run the configured presenter (terminal, gradio, slack)")
+    p.add_argument("presenter", nargs="?", choices=["terminal", "gradio", "slack"],
+                   type=lambda name: "terminal" if name == "stdio" else name)  # its old name
     p.add_argument("--host", help="listen address (gradio, slack http mode)")
     p.add_argument("--port", type=int, help="listen port (gradio, slack http mode)")
     p.set_defaults(handler="apps.cli.serve:serve")

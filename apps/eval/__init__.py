@@ -1,5 +1,5 @@
 """``bot eval``: the pairwise-judge bias report and the chat regression suite.
 
-Agents (the judge, the extractor) are found through :data:`bot.registry.EVALUATORS`, so
-this package, like the rest of the core, never imports ``agents/`` directly.
+An app on top of the bot: it prints reports and sets exit codes. The judge and the extractor
+come from :mod:`judging`; chat cases run through exactly the graph the presenters use.
 """

@@ -21,8 +21,8 @@ from bot.completer import MeteredCompleter
 from bot.contracts.events import Done, Error, Usage
 from bot.contracts.llm import LLMRequest
 from bot.contracts.messages import ChatMessage
-from bot.registry import EVALUATORS, load
 from config import Settings
+from judging.extractor import AnswerExtractor
 
 
 class ChatCase(BaseModel):
@@ -86,7 +86,7 @@ class ExpectationCheck:
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
-        self.extractor = load(EVALUATORS["extractor"])(bot.prompts)
+        self.extractor = AnswerExtractor(bot.prompts)
 
     async def check(self, question: str, answer: str, expectation: str) -> tuple[bool, str]:
         completer = MeteredCompleter.from_pool(self.bot.models)

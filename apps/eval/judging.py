@@ -17,8 +17,9 @@ from bot.contracts.llm import LLM
 from bot.contracts.usage import UsageMeter
 from bot.models import ModelPool
 from bot.prompts import PromptLibrary
-from bot.registry import EVALUATORS, load
 from config import Settings
+from judging.extractor import AnswerExtractor
+from judging.pairwise import PairwiseJudge
 
 log = structlog.get_logger("apps.eval")
 # The correct candidate is always passed first, so "first" means the judge was right.
@@ -63,10 +64,8 @@ class PairJudging:
         session: str = "",
     ) -> None:
         prompts = PromptLibrary(combo.env, settings.prompts_dir, settings.prompts_hot_reload)
-        extractor = load(EVALUATORS["extractor"])(prompts)
-        self.judge: Any = load(EVALUATORS["pairwise_judge"])(
-            prompts, extractor, max_tokens=settings.eval.max_tokens
-        )
+        extractor = AnswerExtractor(prompts)
+        self.judge = PairwiseJudge(prompts, extractor, max_tokens=settings.eval.max_tokens)
         self.settings = settings
         self.combo = combo
         self.judge_llm = measured_backend(models, combo.backend)

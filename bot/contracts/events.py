@@ -1,4 +1,5 @@
-"""The closed set of events a Session yields; every presenter renders every kind."""
+"""The closed set of events a Session yields; every presenter renders every kind through
+:class:`bot.contracts.turn_view.TurnView`."""
 
 from __future__ import annotations
 
@@ -24,6 +25,13 @@ class Source(BaseModel):
 
 class TextDelta(BaseModel):
     kind: Literal["text"] = "text"
+    text: str
+
+
+class Notice(BaseModel):
+    """A remark on the answer, shown after its text (e.g. the model hit its length limit)."""
+
+    kind: Literal["notice"] = "notice"
     text: str
 
 
@@ -71,6 +79,15 @@ class Error(BaseModel):
     error_id: str
     retryable: bool = False
 
+    @classmethod
+    def apology(cls, what: str, error_id: str, retryable: bool = False) -> Error:
+        """"Sorry — <what> [Please try again.] (error id: …)": the one error sentence."""
+        if what[1:2].islower():  # "The model…" reads "the model…" after the dash; "API…" stays
+            what = what[:1].lower() + what[1:]
+        hint = " Please try again." if retryable else ""
+        return cls(message=f"Sorry — {what}{hint} (error id: {error_id})", error_id=error_id,
+                   retryable=retryable)
+
 
 class Done(BaseModel):
     kind: Literal["done"] = "done"
@@ -80,7 +97,6 @@ class Done(BaseModel):
 
 
 Event = Annotated[
-    TextDelta | Status | ToolCall | ToolResult | Sources | Usage | Error | Done,
+    TextDelta | Notice | Status | ToolCall | ToolResult | Sources | Usage | Error | Done,
     Field(discriminator="kind"),
 ]
-EVENT_KINDS = ("text", "status", "tool_call", "tool_result", "sources", "usage", "error", "done")

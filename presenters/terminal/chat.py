@@ -20,6 +20,9 @@ from presenters.terminal.commands import COMMANDS, HELP, run_command
 from presenters.terminal.render import TerminalRenderer
 
 PROMPT = "you> "
+# Conversations are stored under "stdio:<name>" (the presenter's first name): kept, so that
+# `bot chat --session NAME` still finds the conversations it had before.
+KEY_PREFIX = "stdio"
 
 
 class TerminalChat:
@@ -30,7 +33,7 @@ class TerminalChat:
         stdout: TextIO | None = None, stderr: TextIO | None = None, show_stats: bool = False,
     ) -> None:
         self.bot = bot
-        self.session = bot.session(f"stdio:{session_name or uuid.uuid4().hex[:12]}")
+        self.session = bot.session(f"{KEY_PREFIX}:{session_name or uuid.uuid4().hex[:12]}")
         self.stdin = stdin or sys.stdin
         self.out = stdout or sys.stdout
         self.err = stderr or sys.stderr
@@ -100,7 +103,7 @@ async def ask(
 
 
 def serve(bot: Bot) -> int:
-    """``bot serve stdio``: the REPL."""
+    """``bot serve terminal``: the REPL."""
     return run_chat(bot)
 
 

@@ -54,11 +54,11 @@ async def _retry(chat: TerminalChat, arg: str) -> bool:
 async def _backend(chat: TerminalChat, arg: str) -> bool:
     if arg:
         try:
-            chat.bot.switch_profile("primary", arg)
+            chat.bot.models.use_profile("primary", arg)
         except KeyError as exc:
             chat.out.write(f"{exc.args[0]}\n")
             return True
-    for role, profile, kind, model in chat.bot.describe_roles():
+    for role, profile, kind, model in chat.bot.models.describe_roles():
         chat.out.write(f"{role:<13} {profile} ({kind}{', ' + model if model else ''})\n")
     return True
 

@@ -1,15 +1,18 @@
-"""How the terminal shows each event. Answers, sources and errors go to ``out``; tool steps
-and status go to ``err`` so that ``bot ask ... > answer.txt`` keeps only the answer."""
+"""How the terminal shows a turn, as it streams: the :class:`TurnView` written line by line.
+
+Answers, notes, sources and errors go to ``out``; tool steps and status go to ``err`` so that
+``bot ask ... > answer.txt`` keeps only the answer.
+"""
 
 from __future__ import annotations
 
-import json
 from typing import TextIO
 
 from bot.contracts.events import (
     Done,
     Error,
     Event,
+    Notice,
     Sources,
     Status,
     TextDelta,
@@ -17,33 +20,22 @@ from bot.contracts.events import (
     ToolResult,
     Usage,
 )
-
-
-def format_sources(event: Sources) -> str:
-    lines = [f"  [{s.n}] {s.label()}" for s in event.sources]
-    return "Sources:\n" + "\n".join(lines)
-
-
-def format_usage(event: Usage) -> str:
-    ttft = "" if event.ttft_s is None else f" · first token {event.ttft_s:.2f} s"
-    return (
-        f"[{event.input_tokens} in / {event.output_tokens} out tokens · ${event.cost_usd:.4f} · "
-        f"{event.latency_s:.2f} s{ttft} · {event.backend}/{event.model}]"
-    )
-
-
-def format_tool_call(event: ToolCall) -> str:
-    args = event.arguments if isinstance(event.arguments, str) else json.dumps(event.arguments)
-    return f"  ⚙ {event.name} {args}"
+from bot.contracts.turn_view import TurnView
 
 
 class TerminalRenderer:
-    """Renders one turn's events as they stream; remembers whether a line is open."""
+    """Writes each event's part of the view; remembers whether a line is open."""
 
     def __init__(self, out: TextIO, err: TextIO, show_stats: bool = False) -> None:
         self.out, self.err, self.show_stats = out, err, show_stats
+        self.view = TurnView()
         self.open_line = False
-        self.failed = False
+        self._noted = False
+        self._after = 0  # how much of the view's after-text (fence, notices) is written
+
+    @property
+    def failed(self) -> bool:
+        return self.view.error is not None
 
     def _line(self, text: str, stream: TextIO | None = None) -> None:
         stream = stream or self.out
@@ -53,33 +45,58 @@ class TerminalRenderer:
         stream.write(text + "\n")
         stream.flush()
 
+    def _text(self, text: str) -> None:
+        self.out.write(text)
+        self.out.flush()
+        self.open_line = not text.endswith("\n")
+
     def render(self, event: Event) -> None:
+        self.view.apply(event)
         if isinstance(event, TextDelta):
-            self.out.write(event.text)
-            self.out.flush()
-            self.open_line = not event.text.endswith("\n")
+            self._text(event.text)
+        elif isinstance(event, Notice):  # after a code block the text left open, if any
+            after = self.view.after_text()
+            self._text(after[self._after:])
+            self._after = len(after)
         elif isinstance(event, Status):
             self._line(f"  … {event.text}", self.err)
-        elif isinstance(event, ToolCall):
-            self._line(format_tool_call(event), self.err)
-        elif isinstance(event, ToolResult):
-            mark = "✗" if event.is_error else "→"
-            self._line(f"  {mark} {event.content.splitlines()[0][:200] if event.content else ''}",
-                       self.err)
+        elif isinstance(event, ToolCall | ToolResult):
+            self._step(event)
         elif isinstance(event, Sources):
-            self._line("\n" + format_sources(event))
+            lines = [f"  [{s.n}] {s.label()}" for s in event.sources]
+            self._line("\nSources:\n" + "\n".join(lines))
         elif isinstance(event, Error):
-            self.failed = True
+            self._notes()  # "(interrupted)" comes before the apology
             self._line(event.message)
         elif isinstance(event, Usage) and self.show_stats:
-            self._line(format_usage(event))
+            self._line(f"[{self.view.usage_line()}]")
         elif isinstance(event, Done):
-            self.finish(event.interrupted)
+            self.finish()
+
+    def _step(self, event: ToolCall | ToolResult) -> None:
+        step = self.view.step(event.id)
+        if step is None:
+            return
+        if isinstance(event, ToolCall):
+            self._line(f"  ⚙ {step.name} {step.arguments_json}", self.err)
+            return
+        first = step.result.splitlines()[0][:200] if step.result else ""
+        self._line(f"  {'✗' if step.failed else '→'} {first}", self.err)
+
+    def _notes(self) -> None:
+        if self._noted:
+            return
+        for note in self.view.notes():
+            self._noted = True
+            self._line(("\n" if self.view.text else "") + note)
 
     def finish(self, interrupted: bool = False) -> None:
-        if interrupted and not self.failed:
-            self._line(" (interrupted)")
-        elif self.open_line:
+        """The turn ended (``interrupted``: the user stopped it): notes, then a clean line."""
+        if interrupted:
+            self.view.stop()
+        self.view.finished = True
+        self._notes()
+        if self.open_line:
             self.out.write("\n")
             self.out.flush()
             self.open_line = False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.app import build_tools
+from bot.catalog import build_tools
 from config import Settings
 from knowledge.ingest import ingest
 from knowledge.search import Searcher

@@ -48,6 +48,6 @@ async def test_a_cut_answer_ends_with_the_note_and_the_error_id(
     openai_server.fail("cut", times=1, after_chars=8)
     ts = await slack.mention("tell me")
     answer = await slack.answer("C0GENERAL", ts)
-    assert answer.text.startswith("Partial") and "(interrupted)" in answer.text
-    assert "The answer was cut off" in answer.text and "error id: " in answer.text
+    assert answer.text.startswith("Partial \n\n_(interrupted)_\n\n")
+    assert "Sorry — the answer was cut off" in answer.text and "error id: " in answer.text
     assert len(openai_server.chat_requests) == 1

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from bot.catalog import TOOLS
 from bot.completer import MeteredCompleter
 from bot.llm.scripted import FunctionLLM, ScriptedLLM
 from bot.prompts import PromptLibrary
-from bot.registry import TOOLS
 from config.settings import DEFAULT_TOOLS
 from judging.pairwise import PairwiseJudge
 from tests.fakes.eval_judges import correct_judge, verbose_correct_judge
@@ -70,7 +70,7 @@ async def test_compare_tool_reports_the_winner_and_is_opt_in() -> None:
     args = CompareArgs(context=CONTEXT, candidate_a=WRONG, candidate_b=RIGHT)
     out = await CompareCandidates().run(args, tool_context(judge=FunctionLLM(correct_judge)))
     assert out.content.startswith("Candidate B is better")
-    assert TOOLS["compare"] == "tools.judge_tool:CompareCandidates"
+    assert "compare" in TOOLS
     assert "compare" not in DEFAULT_TOOLS
 
 

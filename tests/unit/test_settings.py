@@ -21,7 +21,8 @@ def write_toml(path: Path, text: str) -> Path:
 
 def test_defaults_use_the_embedded_model_for_every_role() -> None:
     settings = load_settings()
-    assert settings.presenter == "stdio"
+    assert settings.presenter == "terminal"
+    assert load_settings(presenter="stdio").presenter == "terminal"  # its old name still works
     for role in ("primary", "router", "query_writer", "extractor", "judge"):
         assert settings.roles.profile_for(role) == "local"
     assert settings.profiles["local"].kind == "llamacpp"
@@ -84,7 +85,7 @@ def test_bad_value_exits_2_with_one_clear_message(tmp_path: Path) -> None:
                          capture_output=True, text=True, cwd=tmp_path)
     assert run.returncode == 2
     assert "presenter = 'telegram'" in run.stderr
-    assert "Fix: use 'stdio', 'gradio' or 'slack'" in run.stderr
+    assert "Fix: use 'terminal', 'gradio' or 'slack'" in run.stderr
     assert "Traceback" not in run.stderr
 
 

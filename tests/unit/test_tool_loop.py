@@ -51,8 +51,8 @@ class Broken:
 
 
 async def test_a_tool_that_raises_becomes_a_tool_error(make_bot: Any) -> None:
-    bot = make_bot(Reply(tool_calls=[ScriptedToolCall(name="broken")]), "The tool failed.")
-    bot._tools = {"broken": Broken(), "calculator": Calculator()}
+    bot = make_bot(Reply(tool_calls=[ScriptedToolCall(name="broken")]), "The tool failed.",
+                   tools={"broken": Broken(), "calculator": Calculator()})
     events = await collect(bot, "break it")
     result = next(e for e in events if isinstance(e, ToolResult))
     assert result.is_error and "disk on fire" in result.content
@@ -132,8 +132,7 @@ async def test_a_passage_found_twice_keeps_one_number(make_bot: Any) -> None:
             return ToolOutput(content="found", sources=[same])
 
     call = Reply(tool_calls=[ScriptedToolCall(name="lookup")])
-    bot = make_bot(call, call, "Alpha [1].")
-    bot._tools = {"lookup": Lookup()}
+    bot = make_bot(call, call, "Alpha [1].", tools={"lookup": Lookup()})
     events = await collect(bot, "alpha?")
     sources = next(e for e in events if isinstance(e, Sources)).sources
     assert [(s.n, s.source) for s in sources] == [(1, "docs/a.md")]
