@@ -148,7 +148,8 @@ def load_settings(config: str | Path | None = None, **overrides: Any) -> Setting
     """Load settings with the documented precedence; ``overrides`` play the CLI flags' part.
 
     Raises :class:`ConfigFileMissing` when an explicitly named TOML file does not exist, and
-    pydantic's ``ValidationError`` for bad values (see ``bot.config_errors`` for the message).
+    pydantic's ``ValidationError`` for bad values (the CLI turns it into one line per field:
+    ``apps.cli.runtime.describe_validation_error``).
     """
     path = toml_path(config)
     if path is not None and not path.is_file():

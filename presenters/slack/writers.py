@@ -63,7 +63,7 @@ class UpdateWriter:
                  show_usage: bool, ts: str | None = None) -> None:
         self.client, self.target, self.show_usage, self.ts = client, target, show_usage, ts
         self._view = TurnView()
-        self._paced = Paced(interval, self._publish)
+        self._paced = Paced(interval, self._publish, "answer edits")
 
     def update(self, view: TurnView) -> None:
         self._view = view
@@ -105,7 +105,7 @@ class NativeWriter:
         self._view = TurnView()
         self._stream: Any = None
         self._sent = 0
-        self._paced = Paced(interval, self._publish)
+        self._paced = Paced(interval, self._publish, "answer stream")
 
     @property
     def ts(self) -> str | None:

@@ -43,3 +43,5 @@ def test_bot_serve_gradio_serves_a_page_that_answers(tmp_path: Path) -> None:
         output = proc.communicate(timeout=60)[0]
     assert proc.returncode == 0, output
     assert "Traceback" not in output
+    # The Bot was closed: the store's last connection checkpointed and removed its WAL file.
+    assert (tmp_path / "bot.sqlite3").is_file() and not (tmp_path / "bot.sqlite3-wal").exists()
