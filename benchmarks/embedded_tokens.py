@@ -11,9 +11,9 @@ import statistics
 import time
 from typing import Any
 
+from bot.contracts.llm import LLMRequest, TextChunk
+from bot.contracts.messages import ChatMessage
 from bot.llm.llamacpp_backend import LlamaCppBackend
-from bot.llm.protocol import LLMRequest, TextChunk
-from bot.messages import ChatMessage
 from config import Settings
 
 PROMPT = "Write a short story about a lighthouse keeper."

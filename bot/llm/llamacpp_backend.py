@@ -20,20 +20,20 @@ from typing import Any
 
 import structlog
 
-from bot.llm.errors import (
+from bot.contracts.llm import LLMChunk, LLMRequest, TextChunk, UsageChunk
+from bot.contracts.llm_errors import (
     LLMBadRequest,
     LLMNotConfigured,
     LLMTimeout,
     LLMWorkerCrashed,
     LLMWorkerStalled,
 )
+from bot.contracts.messages import ChatMessage
 from bot.llm.llamacpp_convert import to_llama_messages, to_llama_tools, worker_chunks
 from bot.llm.model_files import ModelFileMissing, default_gguf, gguf_problem
 from bot.llm.probe import ProbeResult
-from bot.llm.protocol import LLMChunk, LLMRequest, TextChunk, UsageChunk
 from bot.llm.worker_crash import explain
 from bot.llm.worker_process import WorkerDied, WorkerFailed, WorkerProcess, WorkerStalled
-from bot.messages import ChatMessage
 from config.profiles import ProfileSettings
 
 log = structlog.get_logger("bot.llm.llamacpp")

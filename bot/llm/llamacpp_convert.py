@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.llm.protocol import FinishChunk, LLMChunk, TextChunk, ToolCallChunk, ToolSpec
-from bot.messages import ChatMessage, ToolCallRequest
+from bot.contracts.llm import FinishChunk, LLMChunk, TextChunk, ToolCallChunk, ToolSpec
+from bot.contracts.messages import ChatMessage, ToolCallRequest
 
 _FINISH = {"stop": "stop", "length": "length", "tool_calls": "tool_calls",
            "function_call": "tool_calls"}

@@ -16,16 +16,21 @@ from dataclasses import dataclass
 
 import structlog
 
-from bot.history import approx_tokens
-from bot.llm.errors import LLMAuthError, LLMError, LLMNotConfigured, LLMWorkerCrashed
-from bot.llm.protocol import (
+from bot.contracts.llm import (
     LLM,
     LLMChunk,
     LLMRequest,
     TextChunk,
     ToolCallChunk,
     UsageChunk,
+    approx_tokens,
     cost_usd,
+)
+from bot.contracts.llm_errors import (
+    LLMAuthError,
+    LLMError,
+    LLMNotConfigured,
+    LLMWorkerCrashed,
 )
 from bot.llm.retry import RetryPolicy
 from config.profiles import ProfileSettings
@@ -66,7 +71,7 @@ def _cools_down(error: LLMError) -> bool:
 
 
 class ResilientLLM:
-    """An :class:`~bot.llm.protocol.LLM` that retries and falls back; usage names who answered."""
+    """An :class:`~bot.contracts.llm.LLM` that retries and falls back; usage names who answered."""
 
     def __init__(self, links: list[Link], cooldowns: Cooldowns) -> None:
         first = links[0]

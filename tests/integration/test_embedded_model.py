@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from bot.app import Bot
-from bot.events import Done, TextDelta, Usage
-from bot.llm.protocol import LLMRequest, TextChunk, complete
-from bot.messages import ChatMessage
+from bot.contracts.events import Done, TextDelta, Usage
+from bot.contracts.llm import LLMRequest, TextChunk, complete
+from bot.contracts.messages import ChatMessage
 from bot.models import build_backend
 from bot.prompts import PromptLibrary
 from config import Settings

@@ -15,7 +15,7 @@ import pytest
 from structlog.testing import capture_logs
 
 from bot.app import Bot
-from bot.events import Done, Error, Event, TextDelta, Usage
+from bot.contracts.events import Done, Error, Event, TextDelta, Usage
 from bot.llm.llamacpp_backend import LlamaCppBackend
 from bot.llm.model_files import available_memory, default_gguf
 from config import Settings, load_settings
