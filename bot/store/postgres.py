@@ -3,9 +3,9 @@
 Same schema and queries as SQLite (``bot/store/schema.py``). One connection per process,
 guarded by a lock, because the Session calls the store from worker threads and each call
 is one short transaction. Construction does no I/O; the first call connects and creates
-the tables. A connection the server dropped while idle is replaced transparently; one
-that breaks mid-transaction raises (the write may or may not have happened) and is
-replaced on the next call.
+or migrates the tables (``bot/store/migrations.py``). A connection the server dropped
+while idle is replaced transparently; one that breaks mid-transaction raises (the write
+may or may not have happened) and is replaced on the next call.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 from bot.contracts.secrets import register_secret
 from bot.contracts.store import AssistantTurn, FeedbackRecord, TurnRecord
 from bot.store import schema as q
+from bot.store.migrations import POSTGRES, migrate
 
 # Two processes creating the tables at once would race on PostgreSQL's catalogue;
 # an advisory lock (any fixed number) makes the second one wait for the first.
@@ -81,8 +82,7 @@ class PostgresStore:
         try:
             with conn.transaction():
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
-                for statement in q.SCHEMA:
-                    conn.execute(statement.format(serial="SERIAL"))
+                migrate(conn.cursor(), POSTGRES, q.STEPS)
         except BaseException:
             conn.close()  # e.g. no CREATE permission: the error says which table
             raise

@@ -1,4 +1,8 @@
-"""The one schema and the queries both stores run (``?`` placeholders; PostgreSQL converts)."""
+"""The one schema and the queries both stores run (``?`` placeholders; PostgreSQL converts).
+
+The schema is the ordered list of :data:`STEPS`; ``bot.store.migrations`` applies the ones a
+store lacks when it opens. Add a step at the end to change it; never edit a shipped one.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,10 @@ import json
 from typing import Any
 
 from bot.contracts.store import AssistantTurn, FeedbackRecord, TurnRecord
+from bot.store.migrations import Step
 
-SCHEMA = [
+# The schema as it was before versions existed; stores made then are at step 1 already.
+BASELINE = (
     """CREATE TABLE IF NOT EXISTS conversations (
         id {serial} PRIMARY KEY, key TEXT NOT NULL, created_at DOUBLE PRECISION NOT NULL,
         archived INTEGER NOT NULL DEFAULT 0)""",
@@ -28,6 +34,10 @@ SCHEMA = [
         created_at DOUBLE PRECISION NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS events (
         event_id TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at DOUBLE PRECISION NOT NULL)""",
+)
+
+STEPS: list[Step] = [
+    Step(1, "conversations, turns, feedback, events", BASELINE),
 ]
 
 TURN_COLUMNS = (

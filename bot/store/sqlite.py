@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.contracts.store import AssistantTurn, FeedbackRecord, TurnRecord
 from bot.store import schema as q
+from bot.store.migrations import SQLITE, migrate
 
 
 class SQLiteStore:
@@ -29,9 +30,13 @@ class SQLiteStore:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
-            for statement in q.SCHEMA:
-                conn.execute(statement.format(serial="INTEGER"))
-            conn.commit()
+            try:
+                conn.execute("BEGIN IMMEDIATE")  # one process migrates; the others wait
+                migrate(conn.cursor(), SQLITE, q.STEPS)
+                conn.commit()
+            except BaseException:
+                conn.close()
+                raise
             self._conn = conn
         return self._conn
 
