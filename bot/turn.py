@@ -10,8 +10,11 @@ from contextlib import aclosing
 
 import structlog
 
+from bot.budget_text import refusal_message
+from bot.budgets import BudgetGate, Ticket
+from bot.catalog import build_agent
 from bot.contracts.agent import Agent, TurnContext
-from bot.contracts.events import Done, Event
+from bot.contracts.events import Done, Error, Event
 from bot.contracts.llm import approx_tokens
 from bot.contracts.llm_errors import LLMEmptyReply
 from bot.contracts.run_context import Cancellation, Prompts
@@ -22,36 +25,54 @@ from bot.contracts.usage import UsageMeter
 from bot.failures import new_error_id, user_error
 from bot.history import trim_history
 from bot.models import ModelPool
+from bot.spaces import Space, Spaces
 from config import Settings
 
 log = structlog.get_logger("bot.session")
+
+
+def _failed(what: str, key: str, exc: Exception) -> list[Event]:
+    """A turn that could not start: logged with an error id, shown politely, nothing asked."""
+    error = user_error(exc, new_error_id())
+    log.error(what, session=key, error_id=error.error_id, error_type=type(exc).__name__,
+              error=str(exc)[:500])
+    return [error, Done(turn_id=None, text="", interrupted=False)]
 
 
 class TurnRunner:
     """Shared by every session of a Bot: what a turn needs, handed over explicitly."""
 
     def __init__(self, *, settings: Settings, store: Store, models: ModelPool, agent: Agent,
-                 tools: dict[str, Tool], prompts: Prompts) -> None:
+                 tools: dict[str, Tool], prompts: Prompts, spaces: Spaces,
+                 budgets: BudgetGate) -> None:
         self.settings, self.store, self.models = settings, store, models
         self.agent, self.tools, self.prompts = agent, tools, prompts
+        self.spaces, self.budgets = spaces, budgets
+        self._agents: dict[str, Agent] = {}  # other agents spaces call for, built when first used
 
-    async def run(self, key: str, text: str, user: str | None) -> AsyncGenerator[Event, None]:
-        """Answer ``text`` in conversation ``key``: the agent's events, then Usage and Done."""
+    async def run(self, key: str, text: str, user: str | None,
+                  place: str | None = None) -> AsyncGenerator[Event, None]:
+        """Answer ``text`` in conversation ``key``: the agent's events, then Usage and Done.
+        ``place`` (e.g. ``"slack:C0123"``) picks the space whose settings and budget apply."""
+        space = self.spaces.resolve(place)
         try:
-            user_turn = await asyncio.to_thread(self.store.add_user_turn, key, text, user)
+            user_turn = await asyncio.to_thread(self.store.add_user_turn, key, text, user,
+                                                space.place)
         except Exception as exc:  # the store is down: nothing was saved or asked; say so
-            error = user_error(exc, new_error_id())
-            log.error("store_failed", session=key, error_id=error.error_id,
-                      error_type=type(exc).__name__, error=str(exc)[:500])
-            yield error
-            yield Done(turn_id=None, text="", interrupted=False)
+            for event in _failed("store_failed", key, exc):
+                yield event
+            return
+        ticket = await self._admit(key, user, space, user_turn)
+        if not isinstance(ticket, Ticket):  # refused: the turn is stored, no model is called
+            for event in ticket:
+                yield event
             return
         meter, cancel, view = UsageMeter(), Cancellation(), TurnView()
         stored = False
         try:
             async with asyncio.timeout(self.settings.turn_timeout_s):
-                ctx = await self._context(key, text, user_turn, meter, cancel)
-                async with aclosing(self.agent.run(ctx)) as events:
+                ctx = await self._context(key, text, user_turn, meter, cancel, space)
+                async with aclosing(self._agent_for(space).run(ctx)) as events:
                     async for event in events:
                         view.apply(event)
                         yield event
@@ -60,7 +81,7 @@ class TurnRunner:
         except (asyncio.CancelledError, GeneratorExit):
             cancel.set()
             view.stop()
-            self._store(key, view, meter)  # synchronous: no await may run once we are cancelled
+            self._store(key, view, meter, ticket)  # synchronous: no await may run once cancelled
             stored = True
             raise
         except Exception as exc:  # every failure becomes a polite Error event
@@ -73,32 +94,65 @@ class TurnRunner:
             yield error
         finally:
             if not stored:
-                turn_id = await asyncio.to_thread(self._store, key, view, meter)
+                turn_id = await asyncio.to_thread(self._store, key, view, meter, ticket)
         yield meter.usage()
         yield Done(turn_id=turn_id, text=view.answer, interrupted=view.interrupted)
 
+    async def _admit(self, key: str, user: str | None, space: Space,
+                     user_turn: int) -> Ticket | list[Event]:
+        """A ticket for the turn, or what to show when a budget refuses it (or cannot be
+        checked: then no model is called either, so a cap is never passed unseen)."""
+        try:
+            admitted = await asyncio.to_thread(self.budgets.admit, key, user, space)
+            if isinstance(admitted, Ticket):
+                return admitted
+            await asyncio.to_thread(self.store.refuse_turn, user_turn, admitted.line.name)
+        except Exception as exc:
+            return _failed("budget_check_failed", key, exc)
+        error_id, now = new_error_id(), time.time()
+        log.info("budget_refused", session=key, user=user, place=space.place,
+                 limit=admitted.line.name, scope=admitted.line.scope, used=admitted.used,
+                 cap=admitted.line.cap, error_id=error_id)
+        message = refusal_message(admitted, self.settings.budgets.contact, now, self.budgets.tz)
+        return [Error(message=message, error_id=error_id, retryable=False),
+                Done(turn_id=None, text="", interrupted=False)]
+
+    def _agent_for(self, space: Space) -> Agent:
+        """The configured agent; a space whose primary model calls for another (``agent =
+        "auto"``) gets that one."""
+        name = space.settings.agent_name()
+        if space.primary is None or name == self.settings.agent_name():
+            return self.agent
+        if name not in self._agents:
+            self._agents[name] = build_agent(space.settings)
+        return self._agents[name]
+
     async def _context(self, key: str, text: str, user_turn: int, meter: UsageMeter,
-                       cancel: Cancellation) -> TurnContext:
-        llm = self.models.for_role("primary")
-        profile = self.settings.profiles.get(llm.profile)
+                       cancel: Cancellation, space: Space) -> TurnContext:
+        models = self.spaces.models(space, self.models)
+        llm = models.for_role("primary")
+        profile = space.settings.profiles.get(llm.profile)
         budget = (profile.context_tokens if profile else 4096) // 2
         counter = getattr(llm, "count_tokens", approx_tokens)
         turns = await asyncio.to_thread(self.store.history, key, 200)
         prior = [t for t in turns if t.id != user_turn]
         return TurnContext(
             key=key, user_text=text, history=trim_history(prior, budget, counter),
-            models=self.models, tools=self.tools, prompts=self.prompts, settings=self.settings,
-            meter=meter, cancel=cancel, log=log.bind(session=key),
+            models=models, tools=self.tools, prompts=self.spaces.prompts(space, self.prompts),
+            settings=space.settings, meter=meter, cancel=cancel, log=log.bind(session=key),
         )
 
-    def _store(self, key: str, view: TurnView, meter: UsageMeter) -> int | None:
-        """Save the answer; a store failing now is logged, never raised into a presenter."""
+    def _store(self, key: str, view: TurnView, meter: UsageMeter, ticket: Ticket) -> int | None:
+        """Save the answer and settle its budget; a store failing now is logged, never
+        raised into a presenter (an unsettled hold lapses by itself)."""
+        turn_id = None
         try:
-            return self._save(key, view, meter)
+            turn_id = self._save(key, view, meter)
+            self.budgets.settle(ticket, meter.input_tokens + meter.output_tokens, meter.cost_usd)
         except Exception as exc:  # the answer was already shown; losing its record is logged
             log.error("store_failed", session=key, stage="answer",
                       error_type=type(exc).__name__, error=str(exc)[:500])
-            return None
+        return turn_id
 
     def _save(self, key: str, view: TurnView, m: UsageMeter) -> int:
         record = AssistantTurn(

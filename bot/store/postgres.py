@@ -18,8 +18,10 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from bot.contracts.budget import BudgetAsk, BudgetCharge, BudgetRefusal
 from bot.contracts.secrets import register_secret
 from bot.contracts.store import AssistantTurn, FeedbackRecord, TurnRecord
+from bot.store import budget_ledger as ledger
 from bot.store import schema as q
 from bot.store.migrations import POSTGRES, migrate
 
@@ -139,9 +141,15 @@ class PostgresStore:
             cur.execute(pg(q.INSERT_TURN) + " RETURNING id", params(conv))
             return int(cur.fetchone()[0])
 
-    def add_user_turn(self, key: str, text: str, user: str | None = None) -> int:
+    def add_user_turn(
+        self, key: str, text: str, user: str | None = None, space: str | None = None
+    ) -> int:
         return self._insert_turn(
-            key, lambda conv: q.user_turn_params(conv, key, text, user, time.time()))
+            key, lambda conv: q.user_turn_params(conv, key, text, user, space, time.time()))
+
+    def refuse_turn(self, turn_id: int, limit: str) -> None:
+        with self._tx() as cur:
+            cur.execute(pg(q.REFUSE_TURN), (limit, turn_id))
 
     def add_assistant_turn(self, key: str, turn: AssistantTurn) -> int:
         return self._insert_turn(
@@ -202,9 +210,26 @@ class PostgresStore:
         with self._tx() as cur:
             return [r[0] for r in cur.execute(q.KEYS).fetchall()]
 
+    def reserve_budget(self, ask: BudgetAsk) -> BudgetRefusal | None:
+        with self._tx() as cur:
+            _lock_scopes(cur, ledger.scopes(ask))
+            return ledger.reserve(cur, ask, pg)
+
+    def settle_budget(self, hold: str | None, charge: BudgetCharge) -> None:
+        with self._tx() as cur:
+            _lock_scopes(cur, ledger.scopes(charge))
+            ledger.settle(cur, hold, charge, pg)
+
     def close(self) -> None:
         with self._lock:
             self._drop_connection()
+
+
+def _lock_scopes(cur: Any, scopes: list[str]) -> None:
+    """Every process checking or settling a scope's budget waits for the one before it.
+    ``scopes`` comes sorted, so two transactions never wait on each other's locks."""
+    for scope in scopes:
+        cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"budget:{scope}",))
 
 
 def _first_line(exc: BaseException) -> str:
