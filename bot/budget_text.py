@@ -24,7 +24,9 @@ def refusal_message(refusal: BudgetRefusal, contact: str, now: float, tz: ZoneIn
         period = PERIOD_NAMES.get(int(line.window_s), f"{int(line.window_s)} s")
         return (f"Sorry — {whose} limit of {int(line.cap):,} requests a {period} is reached, "
                 f"so I can't answer now. You can ask again in {wait}. {raise_it}")
-    amount = f"${line.cap:,.2f}" if line.metric == "cost_usd" else f"{int(line.cap):,} tokens"
+    tokens = int(line.cap)
+    amount = f"${line.cap:,.2f}" if line.metric == "cost_usd" else \
+        f"{tokens:,} token{'' if tokens == 1 else 's'}"
     kind = "spending" if line.metric == "cost_usd" else "token"
     daily = line.period.startswith("day:")
     return (f"Sorry — {whose} {'daily' if daily else 'monthly'} {kind} budget ({amount}) is "

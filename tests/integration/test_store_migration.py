@@ -15,6 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from bot.contracts.budget import BudgetAsk, BudgetCharge, BudgetLine
 from bot.contracts.store import AssistantTurn, Store
 from bot.store import open_store
 from bot.store.schema import STEPS
@@ -133,10 +134,28 @@ def test_a_migrated_store_reads_old_turns_and_takes_new_ones(
     assert answer.sources[0].source == "guide.md" and answer.cost_usd == pytest.approx(3.6e-5)
     assert [f.comment for f in store.feedback(2)] == ["spot on"]
     assert store.claim_event("Ev01") is False and store.claim_event("Ev03") is True
-    store.add_user_turn(OLD_KEY, "a new question", user="U1")
+    store.add_user_turn(OLD_KEY, "a new question", user="U1", space="slack:C1")
     new_id = store.add_assistant_turn(OLD_KEY, AssistantTurn(text="a new answer"))
     assert new_id > 5  # ids carry on after the old rows
-    assert [t.text for t in store.history(OLD_KEY)][-2:] == ["a new question", "a new answer"]
+    turns = store.history(OLD_KEY)
+    assert [(t.text, t.space) for t in turns] == [
+        ("what is new?", None), ("It broke off", None),
+        ("a new question", "slack:C1"), ("a new answer", None)]
+
+
+def test_a_migrated_store_keeps_budgets(old_store: OldStore, opened: Callable[[], Store]) -> None:
+    store = opened()
+    line = BudgetLine(name="budgets.user.tokens_per_day", scope="user:U1", metric="tokens",
+                      period="day:2025-06-14", cap=100)
+    ask = BudgetAsk(lines=[line], hold="h1", hold_tokens=10, hold_cost_usd=0, hold_until=2e9,
+                    now=1.75e9)
+    assert store.reserve_budget(ask) is None
+    store.settle_budget("h1", BudgetCharge(windows=[("user:U1", line.period)], tokens=120,
+                                           cost_usd=0.01))
+    refused = store.reserve_budget(ask.model_copy(update={"hold": "h2"}))
+    assert refused is not None and refused.used == 120
+    store.refuse_turn(3, refused.line.name)
+    assert store.history(OLD_KEY)[0].refused == "budgets.user.tokens_per_day"
 
 
 def test_migrating_is_idempotent_and_happens_once_when_processes_open_together(
