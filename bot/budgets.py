@@ -63,6 +63,10 @@ class BudgetGate:
         self.settings, self.store, self.clock = settings, store, clock
         self.tz = ZoneInfo(settings.budgets.timezone)
 
+    def applies(self, space: Space) -> bool:
+        """Whether any cap is set for a turn in ``space`` (if not, the store is not asked)."""
+        return self.settings.budgets.enabled or bool(space.budget.caps())
+
     def admit(self, key: str, user: str | None, space: Space) -> Ticket | BudgetRefusal:
         """Blocking (the store): a ticket for the turn, or the first cap it does not fit."""
         now = self.clock()

@@ -102,6 +102,8 @@ class TurnRunner:
                      user_turn: int) -> Ticket | list[Event]:
         """A ticket for the turn, or what to show when a budget refuses it (or cannot be
         checked: then no model is called either, so a cap is never passed unseen)."""
+        if not self.budgets.applies(space):
+            return Ticket()
         try:
             admitted = await asyncio.to_thread(self.budgets.admit, key, user, space)
             if isinstance(admitted, Ticket):

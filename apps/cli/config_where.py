@@ -34,8 +34,9 @@ def rows(settings: Any) -> list[tuple[str, ...]]:
                         space.primary or settings.roles.primary,
                         ", ".join(sorted(space.prompts)) or "-",
                         describe_limits(budget) + shared))
+    each = " each" if settings.budgets.space.caps() else ""
     out.append(("any other place", "-", settings.kb.collection, settings.roles.primary, "-",
-                describe_limits(settings.budgets.space) + " each"))
+                describe_limits(settings.budgets.space) + each))
     return out
 
 
