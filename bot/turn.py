@@ -10,11 +10,11 @@ from contextlib import aclosing
 
 import structlog
 
-from bot.budget_text import refusal_message
+from bot.admission import admit
 from bot.budgets import BudgetGate, Ticket
 from bot.catalog import build_agent
 from bot.contracts.agent import Agent, TurnContext
-from bot.contracts.events import Done, Error, Event
+from bot.contracts.events import Done, Event
 from bot.contracts.llm import approx_tokens
 from bot.contracts.llm_errors import LLMEmptyReply
 from bot.contracts.run_context import Cancellation, Prompts
@@ -22,21 +22,13 @@ from bot.contracts.store import AssistantTurn, Store
 from bot.contracts.tools import Tool
 from bot.contracts.turn_view import TurnView
 from bot.contracts.usage import UsageMeter
-from bot.failures import new_error_id, user_error
+from bot.failures import could_not_start, new_error_id, user_error
 from bot.history import trim_history
 from bot.models import ModelPool
 from bot.spaces import Space, Spaces
 from config import Settings
 
 log = structlog.get_logger("bot.session")
-
-
-def _failed(what: str, key: str, exc: Exception) -> list[Event]:
-    """A turn that could not start: logged with an error id, shown politely, nothing asked."""
-    error = user_error(exc, new_error_id())
-    log.error(what, session=key, error_id=error.error_id, error_type=type(exc).__name__,
-              error=str(exc)[:500])
-    return [error, Done(turn_id=None, text="", interrupted=False)]
 
 
 class TurnRunner:
@@ -59,10 +51,10 @@ class TurnRunner:
             user_turn = await asyncio.to_thread(self.store.add_user_turn, key, text, user,
                                                 space.place)
         except Exception as exc:  # the store is down: nothing was saved or asked; say so
-            for event in _failed("store_failed", key, exc):
+            for event in could_not_start("store_failed", key, exc):
                 yield event
             return
-        ticket = await self._admit(key, user, space, user_turn)
+        ticket = await admit(self.budgets, self.store, key, user, space, user_turn)
         if not isinstance(ticket, Ticket):  # refused: the turn is stored, no model is called
             for event in ticket:
                 yield event
@@ -97,27 +89,6 @@ class TurnRunner:
                 turn_id = await asyncio.to_thread(self._store, key, view, meter, ticket)
         yield meter.usage()
         yield Done(turn_id=turn_id, text=view.answer, interrupted=view.interrupted)
-
-    async def _admit(self, key: str, user: str | None, space: Space,
-                     user_turn: int) -> Ticket | list[Event]:
-        """A ticket for the turn, or what to show when a budget refuses it (or cannot be
-        checked: then no model is called either, so a cap is never passed unseen)."""
-        if not self.budgets.applies(space):
-            return Ticket()
-        try:
-            admitted = await asyncio.to_thread(self.budgets.admit, key, user, space)
-            if isinstance(admitted, Ticket):
-                return admitted
-            await asyncio.to_thread(self.store.refuse_turn, user_turn, admitted.line.name)
-        except Exception as exc:
-            return _failed("budget_check_failed", key, exc)
-        error_id, now = new_error_id(), time.time()
-        log.info("budget_refused", session=key, user=user, place=space.place,
-                 limit=admitted.line.name, scope=admitted.line.scope, used=admitted.used,
-                 cap=admitted.line.cap, error_id=error_id)
-        message = refusal_message(admitted, self.settings.budgets.contact, now, self.budgets.tz)
-        return [Error(message=message, error_id=error_id, retryable=False),
-                Done(turn_id=None, text="", interrupted=False)]
 
     def _agent_for(self, space: Space) -> Agent:
         """The configured agent; a space whose primary model calls for another (``agent =
