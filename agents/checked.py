@@ -22,14 +22,22 @@ import structlog
 from agents.arithmetic import arithmetic_expression
 from agents.checked_answer import CheckedAnswer
 from agents.coverage import covering
-from agents.primary import LENGTH_NOTE
 from agents.queries import MAX_QUERY_CHARS, context_query, invented_words
 from agents.retrieval import SEARCH_TOOL, retrieve
 from agents.small_talk import is_small_talk
-from bot.agent import TurnContext
-from bot.events import Event, Source, Sources, Status, TextDelta, ToolCall, ToolResult
-from bot.llm.errors import LLMError
-from bot.tooling import Tool, ToolError
+from bot.contracts.agent import TurnContext
+from bot.contracts.events import (
+    Event,
+    Notice,
+    Source,
+    Sources,
+    Status,
+    TextDelta,
+    ToolCall,
+    ToolResult,
+)
+from bot.contracts.llm_errors import LLMError
+from bot.contracts.tools import Tool, ToolError
 
 if TYPE_CHECKING:
     from agents.pipeline import PipelineAgent
@@ -91,7 +99,7 @@ class CheckedSteps:
         yield Status(text=f"searching the knowledge base for “{query}”…")
         yield ToolCall(id="pipeline-search", name=SEARCH_TOOL, arguments={"query": query})
         queries = [query, ctx.user_text, context_query(ctx.user_text, ctx.history) or ""]
-        passages = await retrieve(tool, queries, ctx.settings.kb.top_k)
+        passages = await retrieve(tool, queries, ctx.settings.kb.top_k, ctx.for_tool(SEARCH_TOOL))
         min_score = ctx.settings.pipeline.min_score
         found.extend(covering(passages, ctx.user_text, ctx.history, min_score))
         summary = f"{len(found)} passages" if found else "no passage covers the question"
@@ -112,7 +120,7 @@ class CheckedSteps:
         cut_short = False
         async with aclosing(self.agent.respond(ctx, sources)) as deltas:
             async for delta in deltas:
-                if delta.text == LENGTH_NOTE:
+                if isinstance(delta, Notice):  # the length limit: the last sentence is cut
                     cut_short = True
                 elif shown := check.feed(delta.text):
                     yield TextDelta(text=shown)
@@ -128,7 +136,9 @@ class CheckedSteps:
         yield Status(text="calculating…")
         yield ToolCall(id="pipeline-calc", name=CALCULATOR, arguments={"expression": expression})
         try:
-            output = await calculator.run(calculator.Args(expression=expression))
+            output = await calculator.run(
+                calculator.Args(expression=expression), self.ctx.for_tool(CALCULATOR)
+            )
         except ToolError as exc:
             yield ToolResult(id="pipeline-calc", name=CALCULATOR, content=str(exc), is_error=True)
             yield TextDelta(text=f"I could not calculate that: {exc}")

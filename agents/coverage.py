@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from agents.queries import recent
 from agents.small_talk import SMALL_TALK_WORDS
 from agents.wording import content_words, stem, stems
-from bot.events import Source
-from bot.messages import ChatMessage
+from bot.contracts.events import Source
+from bot.contracts.messages import ChatMessage
 
 _PLEASANTRIES = frozenset(stem(w) for w in SMALL_TALK_WORDS)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from agents.wording import FENCE_MARK, content_words, stems
-from bot.events import Source
+from bot.contracts.events import Source
 
 QUOTED = 2
 MAX_QUOTE_CHARS = 900

@@ -27,23 +27,32 @@ user's own words; only the answer itself may fail the turn.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 
 import structlog
 
 from agents.checked import CheckedSteps, checks_on
-from agents.extractor import AnswerExtractor
 from agents.grounding import weak_grounding_note
 from agents.primary import LENGTH_NOTE
 from agents.queries import MAX_QUERY_CHARS, clean_query, history_text
 from agents.retrieval import SEARCH_TOOL, cited, format_passages, retrieve
-from bot.agent import TurnContext
-from bot.events import Event, Source, Sources, Status, TextDelta, ToolCall, ToolResult
-from bot.llm.errors import LLMContentFiltered, LLMError
-from bot.llm.protocol import FinishChunk, LLMRequest, TextChunk
-from bot.messages import ChatMessage
-from bot.tooling import Tool
+from bot.contracts.agent import TurnContext
+from bot.contracts.events import (
+    Event,
+    Notice,
+    Source,
+    Sources,
+    Status,
+    TextDelta,
+    ToolCall,
+    ToolResult,
+)
+from bot.contracts.llm import FinishChunk, LLMRequest, TextChunk
+from bot.contracts.llm_errors import LLMContentFiltered, LLMError
+from bot.contracts.messages import ChatMessage
+from bot.contracts.tools import Tool
+from judging.extractor import AnswerExtractor
 
 log = structlog.get_logger("agents.pipeline")
 
@@ -51,7 +60,7 @@ log = structlog.get_logger("agents.pipeline")
 class PipelineAgent:
     """Route, write a query, retrieve, respond: each step a single-purpose LLM call."""
 
-    async def run(self, ctx: TurnContext) -> AsyncIterator[Event]:
+    async def run(self, ctx: TurnContext) -> AsyncGenerator[Event, None]:
         tool = ctx.tools.get(SEARCH_TOOL)
         if checks_on(ctx):
             async for event in CheckedSteps(self, ctx).run(tool):
@@ -65,13 +74,13 @@ class PipelineAgent:
                     yield event
         yield Status(text="writing the answer…")
         answer = ""
-        async for delta in self.respond(ctx, sources):
-            answer += delta.text
-            yield delta
+        async for event in self.respond(ctx, sources):
+            answer += event.text if isinstance(event, TextDelta) else ""
+            yield event
         shown = cited(answer, sources)
         note = weak_grounding_note(answer, sources)
         if note is not None:
-            yield TextDelta(text=note)
+            yield Notice(text=note.lstrip("\n"))
             shown = shown if sources[0] in shown else [sources[0], *shown]
         if sources:
             yield Sources(sources=shown)
@@ -84,7 +93,8 @@ class PipelineAgent:
         query = await self.write_query(ctx)
         yield Status(text=f"searching the knowledge base for “{query}”…")
         yield ToolCall(id="pipeline-search", name=SEARCH_TOOL, arguments={"query": query})
-        found.extend(await retrieve(tool, [query, ctx.user_text], ctx.settings.kb.top_k))
+        queries, top_k = [query, ctx.user_text], ctx.settings.kb.top_k
+        found.extend(await retrieve(tool, queries, top_k, ctx.for_tool(SEARCH_TOOL)))
         yield ToolResult(id="pipeline-search", name=SEARCH_TOOL, content=f"{len(found)} passages")
 
     async def needs_knowledge(self, ctx: TurnContext) -> bool:
@@ -127,9 +137,11 @@ class PipelineAgent:
             return ctx.user_text[:MAX_QUERY_CHARS]
         return clean_query(reply.text) or ctx.user_text[:MAX_QUERY_CHARS]
 
-    async def respond(self, ctx: TurnContext, sources: list[Source]) -> AsyncIterator[TextDelta]:
+    async def respond(
+        self, ctx: TurnContext, sources: list[Source]
+    ) -> AsyncGenerator[TextDelta | Notice, None]:
         """Stream the answer from the ``primary`` role, grounded in ``sources`` when any;
-        a reply cut at the length limit ends with :data:`LENGTH_NOTE`."""
+        a reply cut at the length limit ends with a Notice (:data:`LENGTH_NOTE`)."""
         if sources:
             system = ctx.prompts.render("respond", passages=format_passages(sources))
         else:
@@ -142,6 +154,6 @@ class PipelineAgent:
                 if isinstance(chunk, TextChunk) and chunk.text:
                     yield TextDelta(text=chunk.text)
                 elif isinstance(chunk, FinishChunk) and chunk.reason == "length":
-                    yield TextDelta(text=LENGTH_NOTE)
+                    yield Notice(text=LENGTH_NOTE)
                 elif isinstance(chunk, FinishChunk) and chunk.reason == "content_filter":
                     raise LLMContentFiltered(profile=ctx.models.profile_name("primary"))

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from agents.wording import content_words, exact_terms, normalised, stems
-from bot.events import Source
+from bot.contracts.events import Source
 
 MIN_WORDS = 2  # fewer content words than this say nothing that needs a source
 

@@ -21,8 +21,8 @@ from typing import Any
 
 from benchmarks.honest_scoring import DATA, OUTPUTS, report
 from bot.app import Bot
-from bot.events import Done, Error, Sources, Status, ToolCall
-from bot.llm.protocol import LLM, LLMRequest
+from bot.contracts.events import Done, Error, Sources, Status, ToolCall
+from bot.contracts.llm import LLM, LLMRequest
 from bot.models import build_backend
 from config import Settings, load_settings
 
@@ -57,8 +57,8 @@ class RecordingLLM:
 def build_index(data_dir: Path) -> Settings:
     """Settings over a fresh index of the bundled docs (what ``make chat`` indexes)."""
     from benchmarks.kb_common import our_embedder
-    from tools.kb.default_docs import BUNDLE
-    from tools.kb.ingest import ingest
+    from knowledge.default_docs import BUNDLE
+    from knowledge.ingest import ingest
 
     settings = load_settings(data_dir=data_dir, agent="pipeline")
     ingest(settings, [BUNDLE], embedder=our_embedder(), progress=False)

@@ -31,7 +31,7 @@ from agents.primary import LENGTH_NOTE
 from agents.queries import invented_words
 from agents.sentences import SentenceSplitter
 from agents.small_talk import is_small_talk
-from bot.messages import ChatMessage
+from bot.contracts.messages import ChatMessage
 
 DATA = Path(__file__).resolve().parent / "data" / "honest_answers"
 OUTPUTS = DATA / "outputs.json"

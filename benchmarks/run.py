@@ -16,10 +16,12 @@ from pathlib import Path
 BENCHMARKS = [
     "session_overhead",
     "embedded_tokens",
+    "embedded_build",
     "cli_startup",
     "eval_throughput",
     "slack_ack",
     "store_throughput",
+    "budget_overhead",
     "gradio_latency",
     "kb_embed",
     "kb_retrieval",

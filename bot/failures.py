@@ -1,11 +1,13 @@
-"""Turning any exception into an :class:`bot.events.Error` a user may safely read."""
+"""Turning any exception into an :class:`bot.contracts.events.Error` a user may safely read."""
 
 from __future__ import annotations
 
 import secrets
 
-from bot.events import Error
-from bot.llm.errors import LLMError, LLMNotConfigured
+import structlog
+
+from bot.contracts.events import Done, Error, Event
+from bot.contracts.llm_errors import LLMError, LLMNotConfigured
 
 
 def new_error_id() -> str:
@@ -23,9 +25,14 @@ def user_error(exc: BaseException, error_id: str) -> Error:
         what, retryable = exc.user_message, exc.retryable
     else:
         what, retryable = "Something went wrong on our side.", False
-    hint = " Please try again." if retryable else ""
-    return Error(
-        message=f"Sorry — {what}{hint} (error id: {error_id})",
-        error_id=error_id,
-        retryable=retryable,
-    )
+    return Error.apology(what, error_id, retryable)
+
+
+def could_not_start(what: str, key: str, exc: Exception) -> list[Event]:
+    """A turn that could not start (the store is down): logged as ``what`` with an error id,
+    shown politely, no model asked."""
+    error = user_error(exc, new_error_id())
+    structlog.get_logger("bot.session").error(
+        what, session=key, error_id=error.error_id, error_type=type(exc).__name__,
+        error=str(exc)[:500])
+    return [error, Done(turn_id=None, text="", interrupted=False)]

@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from bot.messages import ChatMessage
-from bot.store.base import TurnRecord
-
-TokenCounter = Callable[[str], int]
-
-
-def approx_tokens(text: str) -> int:
-    """About four characters a token: the fallback when a backend has no tokenizer."""
-    return len(text) // 4 + 1
+from bot.contracts.llm import TokenCounter, approx_tokens
+from bot.contracts.messages import ChatMessage
+from bot.contracts.store import TurnRecord
 
 
 def trim_history(
@@ -20,12 +12,13 @@ def trim_history(
 ) -> list[ChatMessage]:
     """The newest turns whose text fits in ``budget`` tokens, oldest first.
 
-    Failed answers (error with no text) are left out: the model should not imitate them.
+    Failed answers (error with no text) are left out: the model should not imitate them;
+    so are questions a budget refused, which no model saw and nobody answered.
     """
     kept: list[ChatMessage] = []
     used = 0
     for turn in reversed(turns):
-        if turn.role == "assistant" and not turn.text.strip():
+        if turn.refused or (turn.role == "assistant" and not turn.text.strip()):
             continue
         cost = count(turn.text) + 4
         if used + cost > budget:

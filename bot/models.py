@@ -7,26 +7,30 @@ from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
-from bot.llm.protocol import LLM
+from bot.contracts.llm import LLM
 from bot.llm.resilient import Cooldowns
 from bot.registry import BACKENDS, load
 from config import Settings
 from config.profiles import ProfileSettings
+from config.sections import ROLES
 
 
 def build_backend(name: str, profile: ProfileSettings) -> LLM:
     """One backend instance for a profile (imports its module only now)."""
     factory: Any = load(BACKENDS[profile.kind])
+    if profile.kind not in ("scripted", "function"):
+        return factory.from_profile(name, profile)  # type: ignore[no-any-return]
     if profile.kind == "scripted":
         from bot.llm.scripted import Reply
 
         replies = [Reply(text=r, delay_s=profile.latency_s) for r in profile.replies]
-        return factory(replies, default=replies[-1] if replies else None, profile=name)  # type: ignore[no-any-return]
-    if profile.kind == "function":
-        if not profile.function:
-            raise ValueError(f"profiles.{name}.function must name 'module:attr'")
-        return factory(load(profile.function), profile=name)  # type: ignore[no-any-return]
-    return factory.from_profile(name, profile)  # type: ignore[no-any-return]
+        double = factory(replies, default=replies[-1] if replies else None, profile=name)
+    elif not profile.function:
+        raise ValueError(f"profiles.{name}.function must name 'module:attr'")
+    else:
+        double = factory(load(profile.function), profile=name)
+    double.price_in, double.price_out = profile.price_in, profile.price_out  # costs in demos
+    return double  # type: ignore[no-any-return]
 
 
 class ModelPool:
@@ -45,14 +49,35 @@ class ModelPool:
         unset = getattr(self.settings.roles, role, None) is None
         return "primary" if unset and role not in self._profile_for_role else role
 
+    def follows_primary(self, role: str) -> bool:
+        """Whether ``role`` is done by the primary role's model (``primary`` itself included);
+        a role given its own model (``override``, ``llms=``) does its own job."""
+        return role == "primary" or (role not in self._by_role and self._leader(role) == "primary")
+
     def profile_name(self, role: str) -> str:
         leader = self._leader(role)
         return self._profile_for_role.get(leader) or self.settings.roles.profile_for(leader)
 
     def use_profile(self, role: str, profile: str) -> None:
-        """Route ``role`` (and roles that follow primary) to another profile."""
+        """Route ``role`` (and roles that follow primary) to another profile.
+
+        Raises KeyError naming the known profiles when ``profile`` is not configured
+        (``/backend NAME`` in the terminal shows it).
+        """
+        if profile not in self.settings.profiles:
+            known = ", ".join(sorted(self.settings.profiles))
+            raise KeyError(f"no profile named {profile!r}; known: {known}")
         self._by_role.pop(role, None)
         self._profile_for_role[role] = profile
+
+    def describe_roles(self) -> list[tuple[str, str, str, str]]:
+        """(role, profile, kind, model) for each role, as routed now."""
+        rows: list[tuple[str, str, str, str]] = []
+        for role in ROLES:
+            name = self.profile_name(role)
+            profile = self.settings.profiles[name]
+            rows.append((role, name, profile.kind, profile.model))
+        return rows
 
     def for_role(self, role: str) -> LLM:
         for candidate in (role, self._leader(role)):

@@ -20,6 +20,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from config.budgets import BudgetSettings
 from config.profiles import ProfileSettings, merge_presets
 from config.sections import (
     EvalSettings,
@@ -32,6 +33,7 @@ from config.sections import (
     SlackSettings,
     StoreSettings,
 )
+from config.spaces import SpaceSettings, check_spaces
 
 _toml_path: ContextVar[Path | None] = ContextVar("bot_toml_path", default=None)
 DEFAULT_TOOLS = ["clock", "calculator", "search_knowledge"]
@@ -63,7 +65,7 @@ class Settings(BaseSettings):
         validate_default=True,
     )
 
-    presenter: Literal["stdio", "gradio", "slack"] = "stdio"
+    presenter: Literal["terminal", "gradio", "slack"] = "terminal"
     agent: Literal["auto", "tools", "pipeline"] = Field(
         "auto", description="auto: pipeline on the embedded model, tools elsewhere"
     )
@@ -85,6 +87,14 @@ class Settings(BaseSettings):
     gradio: GradioSettings = Field(default_factory=lambda: GradioSettings())
     slack: SlackSettings = Field(default_factory=lambda: SlackSettings())
     eval: EvalSettings = Field(default_factory=lambda: EvalSettings())
+    budgets: BudgetSettings = Field(default_factory=lambda: BudgetSettings())
+    spaces: dict[str, SpaceSettings] = Field(
+        default_factory=dict, description="places with settings of their own (docs/operations.md)")
+
+    @field_validator("presenter", mode="before")
+    @classmethod
+    def _terminal_was_stdio(cls, value: Any) -> Any:
+        return "terminal" if value == "stdio" else value  # its old name still works
 
     @field_validator("profiles", mode="before")
     @classmethod
@@ -108,6 +118,7 @@ class Settings(BaseSettings):
                         f"profiles.{pname}.fallbacks names unknown profile {fb!r}. "
                         f"Fix: use one of {', '.join(sorted(self.profiles))}"
                     )
+        check_spaces(self.spaces, list(self.profiles))
         return self
 
     def agent_name(self) -> str:
@@ -145,7 +156,8 @@ def load_settings(config: str | Path | None = None, **overrides: Any) -> Setting
     """Load settings with the documented precedence; ``overrides`` play the CLI flags' part.
 
     Raises :class:`ConfigFileMissing` when an explicitly named TOML file does not exist, and
-    pydantic's ``ValidationError`` for bad values (see ``bot.config_errors`` for the message).
+    pydantic's ``ValidationError`` for bad values (the CLI turns it into one line per field:
+    ``apps.cli.runtime.describe_validation_error``).
     """
     path = toml_path(config)
     if path is not None and not path.is_file():

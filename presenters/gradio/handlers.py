@@ -13,11 +13,11 @@ import gradio as gr
 import structlog
 
 from bot.app import Bot
-from bot.events import Event, TextDelta
+from bot.contracts.events import Event, TextDelta
 from bot.failures import new_error_id, user_error
 from bot.session import Session
 from presenters.gradio.keys import session_id, session_key
-from presenters.gradio.render import ERROR_MARK, Message, TurnRenderer, from_history
+from presenters.gradio.render import Message, TurnRenderer, from_history
 
 log = structlog.get_logger("presenters.gradio")
 TurnIds = list[int | None]
@@ -36,6 +36,13 @@ def as_score(value: Any) -> int | None:
 def username(request: gr.Request | None) -> str | None:
     """Who is signed in, when auth is on."""
     return getattr(request, "username", None) if request is not None else None
+
+
+def place(request: gr.Request | None) -> str:
+    """Where it was asked, for budgets and ``[spaces]``: ``gradio:<login>``, or ``gradio``
+    for a page without sign-in."""
+    login = username(request)
+    return f"gradio:{login}" if login else "gradio"
 
 
 def last_exchange_start(history: list[Message]) -> int:
@@ -79,7 +86,8 @@ class ChatHandlers:
         history.append({"role": "user", "content": message})
         turn_ids.append(None)
         yield "", history, sid, turn_ids
-        events = self.session(sid).send(message, user=username(request))
+        events = self.session(sid).send(message, user=username(request),
+                                            space=place(request))
         async for chat, ids in self._stream(events, history, turn_ids, sid):
             yield "", chat, sid, ids
 
@@ -92,7 +100,7 @@ class ChatHandlers:
         keep = last_exchange_start(history)
         history, turn_ids = history[:keep], list(turn_ids or [])[:keep]
         yield history, sid, turn_ids
-        events = self.session(sid).retry(user=username(request))
+        events = self.session(sid).retry(user=username(request), space=place(request))
         async for chat, ids in self._stream(events, history, turn_ids, sid):
             yield chat, sid, ids
 
@@ -114,9 +122,7 @@ class ChatHandlers:
             error_id = new_error_id()
             log.error("gradio_turn_failed", session=session_key(sid), error_id=error_id,
                       error_type=type(exc).__name__, error=str(exc)[:500])
-            renderer.messages.append(
-                {"role": "assistant", "content": ERROR_MARK + user_error(exc, error_id).message})
-            renderer.version += 1
+            renderer.apply(user_error(exc, error_id))
         if renderer.version != shown:
             yield self._view(renderer, history, turn_ids)
 

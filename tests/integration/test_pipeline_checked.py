@@ -8,12 +8,12 @@ from typing import Any
 from agents.checked import NOT_COVERED
 from agents.extractive import LEAD
 from bot.app import Bot
-from bot.events import Done, Sources, Status, TextDelta, ToolCall
+from bot.contracts.events import Done, Sources, Status, TextDelta, ToolCall
 from bot.llm.scripted import ScriptedLLM
 from config import Settings
 from tests.kb.fixtures import kb_ready_fixture, search_tool_fixture  # noqa: F401
 from tools.calculator import Calculator
-from tools.kb.search_tool import SearchKnowledge
+from tools.search_knowledge import SearchKnowledge
 
 
 def checked_bot(

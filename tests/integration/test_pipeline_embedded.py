@@ -17,11 +17,11 @@ from agents.checked import NOT_COVERED
 from agents.extractive import LEAD
 from agents.sentences import SentenceSplitter
 from bot.app import Bot
-from bot.events import Done, Error, Source, Sources, TextDelta, ToolCall
+from bot.contracts.events import Done, Error, Source, Sources, TextDelta, ToolCall
 from config import Settings, load_settings
+from knowledge.default_docs import BUNDLE
+from knowledge.ingest import ingest
 from tests.kb.helpers import shared_minilm
-from tools.kb.default_docs import BUNDLE
-from tools.kb.ingest import ingest
 
 pytestmark = pytest.mark.embedded
 COMMON = {"the", "and", "for", "you", "your", "with", "this", "that", "then", "can", "are",

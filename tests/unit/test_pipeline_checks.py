@@ -7,8 +7,8 @@ from agents.coverage import covering
 from agents.queries import context_query, invented_words
 from agents.sentences import SentenceSplitter
 from agents.small_talk import is_small_talk
-from bot.events import Source
-from bot.messages import ChatMessage
+from bot.contracts.events import Source
+from bot.contracts.messages import ChatMessage
 
 HISTORY = [
     ChatMessage.user("How do I start the web page?"),
