@@ -26,7 +26,6 @@ from tests.kb.helpers import shared_minilm
 pytestmark = pytest.mark.embedded
 COMMON = {"the", "and", "for", "you", "your", "with", "this", "that", "then", "can", "are",
           "use", "from", "into", "its", "how", "what", "will", "has", "have", "not", "our"}
-HEADER = re.compile(r"^\[(\d+)\] [^\n]+:$")
 
 
 @pytest.fixture(scope="module")
@@ -57,31 +56,31 @@ def plain(text: str) -> str:
     return " ".join(re.sub(r"[*`]|\[\d+\]", "", text).lower().split())
 
 
-def backed(unit: str, passages: list[Source]) -> bool:
-    """A quote of the passages, or a sentence whose words and code its cited passage holds."""
-    if any(plain(unit) in plain(p.text) for p in passages):
-        return True
-    corpus = " ".join(plain(p.heading + " " + p.text) for p in passages)
+def backed(unit: str, cited: list[Source]) -> bool:
+    """A sentence whose code and most of whose words are in the passages it cites."""
+    corpus = " ".join(plain(p.heading + " " + p.text) for p in cited)
     code_ok = all(plain(c) in corpus for c in re.findall(r"`([^`]+)`", unit))
     said = words(plain(unit))
-    return code_ok and sum(w in corpus for w in said) >= 0.6 * len(said)
+    return bool(cited) and code_ok and sum(w in corpus for w in said) >= 0.6 * len(said)
 
 
 def unsupported_sentences(answer: str, sources: list[Source]) -> list[str]:
-    """Every sentence of ``answer`` not backed by the passages it cites (or quotes under)."""
+    """Sentences of the model not backed by the passages they cite, and quoted lines that
+    are not in the passage they are quoted under."""
     by_n = {s.n: s for s in sources}
+    model_part, _, quoted = answer.partition(LEAD)
     splitter = SentenceSplitter()
-    bad: list[str] = []
-    quoting: list[Source] = []
-    for unit in [u.strip() for u in [*splitter.feed(answer), *splitter.close()]]:
-        if header := HEADER.match(unit):
-            quoting = [by_n[int(header.group(1))]]
-            continue
-        if unit in (LEAD, "") or unit.startswith("See also [") or len(words(unit)) < 2:
-            continue
-        cited = [by_n[int(n)] for n in re.findall(r"\[(\d{1,2})\]", unit) if int(n) in by_n]
-        if not backed(unit, cited or quoting):
-            bad.append(unit)
+    bad = [
+        unit for unit in (u.strip() for u in [*splitter.feed(model_part), *splitter.close()])
+        if len(words(unit)) >= 2 and not backed(
+            unit, [by_n[int(n)] for n in re.findall(r"\[(\d{1,2})\]", unit) if int(n) in by_n])
+    ]
+    blocks = re.split(r"^\[(\d+)\] [^\n]+:$", quoted, flags=re.M)
+    for n, body in zip(blocks[1::2], blocks[2::2], strict=True):
+        passage = plain(by_n[int(n)].text)
+        for line in body.strip().splitlines():
+            if line.strip() not in ("", "…", "```") and not line.startswith("See also ["):
+                bad += [] if plain(line) in passage else [line]
     return bad
 
 
