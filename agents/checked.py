@@ -77,19 +77,15 @@ class CheckedSteps:
             async for event in self.calculate(calculator, expression):
                 yield event
             return
+        searching = tool is not None and not is_small_talk(ctx.user_text)
         sources: list[Source] = []
-        if tool is not None and not is_small_talk(ctx.user_text):
+        if tool is not None and searching:
             async for event in self.search(tool, sources):
                 yield event
         yield Status(text="writing the answer…")
-        if sources:
-            async for event in self.answer(sources):
-                yield event
-            return
-        if tool is not None and not is_small_talk(ctx.user_text):
-            yield TextDelta(text=NOT_COVERED)
-        async for delta in self.agent.respond(ctx, []):
-            yield delta
+        answer = self.answer(sources) if sources else self.answer_alone(uncovered=searching)
+        async for event in answer:
+            yield event
 
     async def search(self, tool: Tool, found: list[Source]) -> AsyncIterator[Event]:
         """Query, search, keep the covering passages in ``found``; a Status per step."""
@@ -131,6 +127,14 @@ class CheckedSteps:
             yield TextDelta(text=rest)
         yield Sources(sources=check.shown_sources())
 
+    async def answer_alone(self, uncovered: bool) -> AsyncIterator[Event]:
+        """The model's own answer, streamed as it comes; said to be its own when the
+        documents were searched and do not cover the question."""
+        if uncovered:
+            yield TextDelta(text=NOT_COVERED)
+        async for event in self.agent.respond(self.ctx, []):
+            yield event
+
     async def calculate(self, calculator: Tool, expression: str) -> AsyncIterator[Event]:
         """A sum answered by the calculator tool, not by the model."""
         yield Status(text="calculating…")
@@ -144,4 +148,4 @@ class CheckedSteps:
             yield TextDelta(text=f"I could not calculate that: {exc}")
             return
         yield ToolResult(id="pipeline-calc", name=CALCULATOR, content=output.content)
-        yield TextDelta(text=f"{output.content}")
+        yield TextDelta(text=output.content)

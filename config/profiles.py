@@ -63,7 +63,7 @@ PRESETS: dict[str, dict[str, Any]] = {
     "local": {"kind": "llamacpp", "model": "SmolLM2-135M-Instruct", "context_tokens": 1536,
               "n_ctx": 2048, "temperature": 0.0, "max_tokens": 256, "timeout_s": 120.0,
               # in-process: a retry would only repeat the same failure
-              "max_retries": 0, "repeat_penalty": 1.2},
+              "max_retries": 0, "repeat_penalty": 1.2, "small": True},
     "openai": {**_hosted("https://api.openai.com/v1", "OPENAI_API_KEY", "gpt-4o-mini"),
                "price_in": 0.15, "price_out": 0.60, "context_tokens": 32000},
     "together": _hosted("https://api.together.xyz/v1", "TOGETHER_API_KEY",

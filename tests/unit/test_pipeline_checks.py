@@ -9,6 +9,7 @@ from agents.sentences import SentenceSplitter
 from agents.small_talk import is_small_talk
 from bot.contracts.events import Source
 from bot.contracts.messages import ChatMessage
+from config import load_settings
 
 HISTORY = [
     ChatMessage.user("How do I start the web page?"),
@@ -85,3 +86,12 @@ def test_streamed_text_is_cut_into_units_that_join_back_into_it() -> None:
         "To start it, e.g. locally, do this:\n\n", "1. Open the page. ", "Then log in!\n",
         "2. Run:\n\n", "```sh\nbot serve gradio\n```\n\n", "Version 1.0 works? ", "Yes",
     ]
+
+
+def test_embedded_profiles_are_small_unless_they_say_otherwise() -> None:
+    settings = load_settings(profiles={"big_gguf": {"kind": "llamacpp", "small": False},
+                                       "tiny_server": {"kind": "openai", "small": True}})
+    small = {name: p.is_small() for name, p in settings.profiles.items()}
+    assert small["local"] and small["tiny_server"]
+    assert not small["big_gguf"] and not small["openai"] and not small["ollama"]
+    assert load_settings(profiles={"mine": {"kind": "llamacpp"}}).profiles["mine"].is_small()
