@@ -2,7 +2,9 @@
 
 - **Routing** by the search itself (agents/coverage.py), not by the router model: no
   passage covers the message -> the answer comes without the documents, and says so.
-  Greetings and thanks skip the search; a sum goes to the calculator.
+  A sum goes to the calculator; greetings and thanks get a fixed reply
+  (``reply_greeting.txt``, ``reply_thanks.txt``), since a small model's pleasantries
+  invent a person.
 - **Query**: the query writer's query is used only if every content word of it was
   written in the conversation; otherwise the user's own words are searched
   (agents/queries.py). The user's previous message with this one is searched too.
@@ -24,7 +26,7 @@ from agents.checked_answer import CheckedAnswer
 from agents.coverage import covering
 from agents.queries import MAX_QUERY_CHARS, context_query, invented_words
 from agents.retrieval import SEARCH_TOOL, retrieve
-from agents.small_talk import is_small_talk
+from agents.small_talk import small_talk_reply
 from bot.contracts.agent import TurnContext
 from bot.contracts.events import (
     Event,
@@ -77,13 +79,16 @@ class CheckedSteps:
             async for event in self.calculate(calculator, expression):
                 yield event
             return
-        searching = tool is not None and not is_small_talk(ctx.user_text)
+        reply = small_talk_reply(ctx.user_text)
+        if reply is not None:  # a small model's pleasantries invent a person
+            yield TextDelta(text=ctx.prompts.text(reply).strip())
+            return
         sources: list[Source] = []
-        if tool is not None and searching:
+        if tool is not None:
             async for event in self.search(tool, sources):
                 yield event
         yield Status(text="writing the answer…")
-        answer = self.answer(sources) if sources else self.answer_alone(uncovered=searching)
+        answer = self.answer(sources) if sources else self.answer_alone(tool is not None)
         async for event in answer:
             yield event
 

@@ -40,7 +40,7 @@ class CheckedAnswer:
         self.shown = ""
         self.dropped: list[str] = []
         self.substantive = 0
-        self._pending = ""  # lead-ins ("Here is how:") held until something follows them
+        self._held: list[tuple[str, Verdict]] = []  # passed, but say nothing on their own
         self._failed_in_a_row = 0
 
     @property
@@ -59,10 +59,10 @@ class CheckedAnswer:
         text = self._show([] if cut_short else last)
         if cut_short:
             self.dropped.extend(last)
-        extra = ""
-        if self.substantive and not self._pending.rstrip().endswith(":"):
-            extra = self._pending  # a closing remark; a lead-in to nothing is left out
-        elif not self.substantive:  # lead-ins held back so far are never shown
+        held = "".join(unit for unit, _ in self._held)
+        if self.substantive:  # a closing remark is shown; a lead-in to nothing is not
+            extra = "" if held.rstrip().endswith(":") else self._release()
+        else:  # whatever was held back is never shown
             extra, used = extractive_answer(self.question, self.sources)
             self.cited.update((s.n, s) for s in used)
         self.shown += extra
@@ -81,20 +81,25 @@ class CheckedAnswer:
         for unit in units:
             verdict = check_sentence(unit, self.evidence, self.min_share)
             if not verdict.supported:
-                self._failed_in_a_row += verdict.substantive
+                self._failed_in_a_row += 1
                 self.dropped.append(unit)
                 log.debug("sentence_dropped", share=round(verdict.share, 2), text=unit[:200])
             elif not verdict.substantive:
-                self._pending += _CITATIONS.sub("", unit)
+                self._held.append((unit, verdict))
             else:
-                out += self._pending + self._cite(unit, verdict)
-                self._pending, self._failed_in_a_row = "", 0
+                out += self._release() + self._cite(unit, verdict)
+                self.substantive += 1
+                self._failed_in_a_row = 0
         self.shown += out
         return out
 
+    def _release(self) -> str:
+        text = "".join(self._cite(unit, verdict) for unit, verdict in self._held)
+        self._held = []
+        return text
+
     def _cite(self, unit: str, verdict: Verdict) -> str:
         """The unit citing the passage that supports it (code blocks keep their form)."""
-        self.substantive += 1
         clean = _CITATIONS.sub("", unit)
         if verdict.source is None:
             return clean

@@ -6,11 +6,14 @@ each under its citation; the others are listed as "see also". Nothing in it is t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from agents.wording import FENCE_MARK, content_words, stems
 from bot.contracts.events import Source
 
+_MID_SENTENCE = re.compile(r"^[a-z,;)\]]")
+_SENTENCE_END = re.compile(r"[.!?]\s")
 QUOTED = 2
 MAX_QUOTE_CHARS = 900
 LEAD = "Here is what the documents say."
@@ -29,8 +32,12 @@ def relevance(question: str, source: Source) -> tuple[int, float]:
 
 
 def quote(text: str, limit: int = MAX_QUOTE_CHARS) -> str:
-    """The passage, cut at a line end when it is long, with any open code block closed."""
+    """The passage from its first whole sentence (a chunk may begin mid-sentence, where it
+    overlaps the one before), cut at a line end when long, any open code block closed."""
     text = text.strip()
+    start = _SENTENCE_END.search(text) if _MID_SENTENCE.match(text) else None
+    if start is not None and start.end() < len(text) // 2:
+        text = text[start.end() :].lstrip()
     if len(text) > limit:
         cut = text.rfind("\n", 0, limit)
         text = text[: cut if cut > 0 else limit].rstrip() + "\n…"

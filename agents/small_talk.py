@@ -1,8 +1,9 @@
 """Messages that need neither the documents nor a fact: greetings, thanks, goodbyes.
 
-The pipeline tells the user when the documents do not cover a question and the model
-answers on its own; for "Hello, how are you?" that note would be noise. A fixed word list
-decides it: a message made only of these words is small talk.
+With checks on, a small model does not answer them at all: asked "Hello, how are you?",
+SmolLM2-135M replied that it was "a regular guy" who "loved the outdoors". The reply is
+the prompt file ``reply_greeting.txt`` or ``reply_thanks.txt`` instead. A fixed word list
+decides: a message made only of these words is small talk.
 """
 
 from __future__ import annotations
@@ -17,10 +18,24 @@ okay awesome perfect lovely sure yes no nope yeah yep got i i'm am we we're appr
 appreciated welcome please and again there bot everyone folks team
 """
 SMALL_TALK_WORDS = frozenset(_SMALL_TALK.split())
+THANKS_WORDS = frozenset({"thanks", "thank", "thx", "ty", "cheers", "appreciate",
+                          "appreciated", "bye", "goodbye"})
 _WORD = re.compile(r"[a-z']+")
+
+
+def small_talk_reply(text: str) -> str | None:
+    """The prompt that replies to ``text`` when it is small talk (thanks and goodbyes get
+    ``reply_thanks``, anything else ``reply_greeting``); None when it is not small talk."""
+    if not is_small_talk(text):
+        return None
+    return "reply_thanks" if THANKS_WORDS & set(_words(text)) else "reply_greeting"
 
 
 def is_small_talk(text: str) -> bool:
     """Whether every word of ``text`` is a greeting, thanks or pleasantry."""
-    words = _WORD.findall(text.lower().replace("’", "'"))
-    return bool(words) and all(w.strip("'") in SMALL_TALK_WORDS for w in words)
+    words = _words(text)
+    return bool(words) and all(w in SMALL_TALK_WORDS for w in words)
+
+
+def _words(text: str) -> list[str]:
+    return [w.strip("'") for w in _WORD.findall(text.lower().replace("’", "'"))]

@@ -8,13 +8,15 @@ whatever number the model wrote: small models cite [1] for everything.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from agents.wording import content_words, exact_terms, normalised, stems
+from agents.wording import FENCE_MARK, content_words, exact_terms, normalised, stems
 from bot.contracts.events import Source
 
-MIN_WORDS = 2  # fewer content words than this say nothing that needs a source
+CHECKED_WORDS = 2  # fewer content words (and no exact term): nothing to check ("Sure!")
+SUBSTANTIVE_WORDS = 3  # fewer: a fragment or a lead-in, not yet an answer
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,8 @@ class Evidence:
         return len(words & self.stems) / len(words) if words else 1.0
 
     def holds(self, terms: Sequence[str]) -> bool:
-        return all(normalised(term) in self.text for term in terms)
+        """Whether every term occurs as a whole token ("3" is not in "503")."""
+        return all(re.search(_whole(normalised(term)), self.text) for term in terms)
 
 
 @dataclass(frozen=True)
@@ -51,8 +54,12 @@ class Verdict:
 def check_sentence(sentence: str, evidence: Sequence[Evidence], min_share: float) -> Verdict:
     """Whether one of the passages supports ``sentence``, and which one supports it best."""
     words, terms = content_words(sentence), exact_terms(sentence)
-    substantive = len(words) >= MIN_WORDS and not sentence.rstrip().endswith(":")
-    if len(words) < MIN_WORDS and not terms:  # "Sure!", "Thanks!": nothing to check
+    substantive = (
+        len(words) >= SUBSTANTIVE_WORDS
+        and not sentence.rstrip().endswith(":")
+        and not sentence.lstrip().startswith(FENCE_MARK)  # code alone does not answer
+    )
+    if len(words) < CHECKED_WORDS and not terms:
         return Verdict(supported=True, substantive=False)
     best: tuple[float, Evidence] | None = None
     for item in evidence:
@@ -63,3 +70,8 @@ def check_sentence(sentence: str, evidence: Sequence[Evidence], min_share: float
         top = max((item.share(words) for item in evidence), default=0.0)
         return Verdict(supported=False, substantive=substantive, share=top)
     return Verdict(supported=True, substantive=substantive, source=best[1].source, share=best[0])
+
+
+def _whole(term: str) -> str:
+    """A pattern for ``term`` not glued to letters or digits on either side."""
+    return rf"(?<![a-z0-9_]){re.escape(term)}(?![a-z0-9_])"

@@ -116,8 +116,13 @@ def proxy_unsupported(record: dict[str, Any], embedder: Any) -> bool:
     evidence = [u for u in evidence if len(u) > 12]
     if not evidence:
         return True
-    similarity = np.asarray(embedder.embed(said)) @ np.asarray(embedder.embed(evidence)).T
+    similarity = embed(embedder, said) @ embed(embedder, evidence).T
     return bool((similarity.max(axis=1) < PROXY_MIN_SIMILARITY).any())
+
+
+def embed(embedder: Any, texts: list[str]) -> np.ndarray:
+    """Unit vectors of ``texts``, each cut to what the model reads (a long code block)."""
+    return np.stack([np.asarray(embedder.embed_query(t)) for t in texts])
 
 
 def routed_to_docs(record: dict[str, Any]) -> bool:

@@ -96,17 +96,17 @@ async def test_an_off_topic_question_is_searched_with_the_users_words_and_said_t
     assert "passages" not in primary.requests[0].messages[0].content
 
 
-async def test_a_greeting_is_answered_without_a_search_or_a_note(
+async def test_greetings_and_thanks_get_a_fixed_reply_not_the_models(
     kb_ready: Settings, search_tool: SearchKnowledge
 ) -> None:
     writer = ScriptedLLM([])
-    events = await turn(
-        checked_bot(kb_ready, [search_tool], query_writer=writer,
-                    primary=ScriptedLLM(["Hello! How can I help?"])),
-        "Hello, how are you?",
-    )
-    assert writer.requests == [] and not any(isinstance(e, ToolCall | Sources) for e in events)
-    assert answer(events) == "Hello! How can I help?"
+    primary = ScriptedLLM(["I'm just a regular guy who loves the outdoors."])
+    bot = checked_bot(kb_ready, [search_tool], query_writer=writer, primary=primary)
+    hello = answer(await turn(bot, "Hello, how are you?"))
+    bye = answer(await turn(bot, "Thanks, that's all for today!"))
+    assert hello.startswith("Hello! I answer questions about your team's documents")
+    assert bye == "You're welcome! Ask again any time."
+    assert writer.requests == [] and primary.requests == []
 
 
 async def test_a_sum_is_worked_out_by_the_calculator_not_the_model(

@@ -98,3 +98,23 @@ def test_the_model_is_given_up_on_after_three_invented_sentences_in_a_row() -> N
     assert not check.hopeless, "a sentence that passes starts the count again"
     check.feed("Then open the firewall on port 443. Finally reboot the Windows machine. x")
     assert check.hopeless
+
+
+def test_a_number_must_be_a_whole_token_of_the_passage() -> None:
+    evidence = [Evidence.of(Source(n=1, source="r.md", text="500 / 503 errors are retried."))]
+    assert check_sentence("Errors 503 are retried.", evidence, 0.7).supported
+    assert not check_sentence("Errors are retried 3 times.", evidence, 0.7).supported
+
+
+def test_code_or_a_fragment_alone_is_not_an_answer() -> None:
+    shown, check = stream("```sh\n.venv/bin/bot serve slack\n```\nCopy it (`xoxb-…`).", [SLACK])
+    answer = "".join(shown)
+    assert answer.startswith(LEAD), "a verbatim command with nothing said about it"
+    assert check.dropped == []
+
+
+def test_a_quote_starts_at_a_whole_sentence() -> None:
+    chunk = Source(n=1, source="kb.md", heading="Default", score=0.5,
+                   text="for an installed bot.\n   Refresh it with `sync` before a release.")
+    text, _ = extractive_answer("How do I refresh it?", [chunk])
+    assert "Refresh it with `sync` before a release." in text and "installed" not in text

@@ -6,7 +6,7 @@ from agents.arithmetic import arithmetic_expression
 from agents.coverage import covering
 from agents.queries import context_query, invented_words
 from agents.sentences import SentenceSplitter
-from agents.small_talk import is_small_talk
+from agents.small_talk import is_small_talk, small_talk_reply
 from bot.contracts.events import Source
 from bot.contracts.messages import ChatMessage
 from config import load_settings
@@ -65,6 +65,9 @@ def test_small_talk_and_sums_are_recognised_and_questions_are_not() -> None:
     assert is_small_talk("Hello, how are you?") and is_small_talk("Thanks, that's all for today!")
     assert not is_small_talk("Hello! How do I start the web page?")
     assert not is_small_talk("Thanks! What is the tallest mountain in the world?")
+    assert small_talk_reply("Hi there!") == "reply_greeting"
+    assert small_talk_reply("Thanks a lot, bye!") == "reply_thanks"
+    assert small_talk_reply("Thanks! Where are the logs?") is None
     assert arithmetic_expression("What is 17 times 23?") == "17 * 23"
     assert arithmetic_expression("Calculate (3 + 4) * 5") == "(3 + 4) * 5"
     assert arithmetic_expression("How much is 100 divided by 7?") == "100 / 7"
