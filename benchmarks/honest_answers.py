@@ -6,7 +6,8 @@ Every question of ``benchmarks/data/honest_answers/questions.json`` is asked thr
 showed, searched and gave the model is written to ``outputs.json`` beside the questions;
 ``benchmarks/honest_scoring.py`` scores it against the hand labels in ``labels.json`` and
 an automatic proxy. ``python -m benchmarks.honest_answers report`` re-scores the stored
-outputs without running the model (after labelling).
+outputs without running the model (after labelling) and rewrites the section of
+docs/benchmarks.md; ``python -m benchmarks.honest_labels`` shows and stores labels.
 """
 
 from __future__ import annotations
@@ -126,7 +127,17 @@ def run() -> str:
     return report()
 
 
+def rewrite_section() -> str:
+    """Re-score the stored outputs (after labelling) into docs/benchmarks.md."""
+    from benchmarks.run import PAGE, machine, replace_section
+
+    body = report() + f"\n\n_{time.strftime('%Y-%m-%d')}, {machine()}, re-scored from the " \
+        "stored outputs._"
+    PAGE.write_text(replace_section(PAGE.read_text(), "honest_answers", body))
+    return body
+
+
 if __name__ == "__main__":
     if sys.argv[1:] != ["report"]:
         raise SystemExit("usage: python -m benchmarks.honest_answers report  (or benchmarks.run)")
-    sys.stdout.write(report() + "\n")
+    sys.stdout.write(rewrite_section() + "\n")

@@ -142,14 +142,14 @@ def invented_query(record: dict[str, Any]) -> bool | None:
     return bool(invented_words(queries[0], record["question"], history))
 
 
-def rate(values: Sequence[bool | None]) -> str:
+def rate(values: Sequence[bool | None], unknown: str = "unlabelled") -> str:
     """``k/n (p%)`` over the known values, with the unknown ones counted apart."""
     known = [v for v in values if v is not None]
     if not known:
         return "—"
     text = f"{sum(known)}/{len(known)} ({100 * sum(known) / len(known):.0f}%)"
     missing = len(values) - len(known)
-    return text + (f", {missing} unlabelled" if missing else "")
+    return text + (f", {missing} {unknown}" if missing else "")
 
 
 def mode_figures(records: list[dict[str, Any]], cases: dict[str, Any], labels: dict[str, Any],
@@ -158,7 +158,8 @@ def mode_figures(records: list[dict[str, Any]], cases: dict[str, Any], labels: d
     by_group = {g: [r for r in records if group(r, cases[r["id"]]) == g] for g in GROUPS}
     proxy = [proxy_unsupported(r, embedder) for r in records]
     hand = [hand_label(r, labels, "unsupported") for r in records]
-    agree = [None if h is None else h == p for h, p in zip(hand, proxy, strict=True)]
+    agree: list[bool | None] = [
+        None if h is None else h == p for h, p in zip(hand, proxy, strict=True)]
     kb_cases = [r for r in records if cases[r["id"]]["route"] == "kb"]
     figures = {"answers with an unsupported claim (hand labels)": rate(hand)}
     for name, title in GROUPS.items():
@@ -173,8 +174,8 @@ def mode_figures(records: list[dict[str, Any]], cases: dict[str, Any], labels: d
             [routed_to_docs(r) == (cases[r["id"]]["route"] == "kb") for r in records]),
         "expected doc among the passages given (on-topic and follow-ups)": rate(
             [expected_doc_given(r, cases[r["id"]]) for r in kb_cases]),
-        "searches whose query has words nobody wrote": rate(
-            [invented_query(r) for r in records]),
+        "searches whose query has words the user never wrote": rate(
+            [invented_query(r) for r in records], "without a search"),
         "answers that quote the documents (extractive fallback)": rate(
             [LEAD in r["answer"] for r in records]),
         "median seconds per turn": f"{statistics.median(r['seconds'] for r in records):.1f}",
