@@ -41,9 +41,26 @@ def quote(text: str, limit: int = MAX_QUOTE_CHARS) -> str:
     if len(text) > limit:
         cut = text.rfind("\n", 0, limit)
         text = text[: cut if cut > 0 else limit].rstrip() + "\n…"
-    if text.count(FENCE_MARK) % 2:
-        text += "\n" + FENCE_MARK
-    return text
+    return balanced(text)
+
+
+def balanced(text: str) -> str:
+    """``text`` with an odd code fence paired: a chunk that begins inside a code block
+    shows its closing fence first (a bare one), so the opening one goes before the text."""
+    if text.count(FENCE_MARK) % 2 == 0:
+        return text
+    first = next(line.strip() for line in text.splitlines() if line.strip().startswith(FENCE_MARK))
+    return f"{FENCE_MARK}\n{text}" if first == FENCE_MARK else f"{text}\n{FENCE_MARK}"
+
+
+def unseen(text: str, shown: str) -> str:
+    """``text`` without its leading lines already quoted (chunks of a section overlap)."""
+    seen = {" ".join(line.split()) for line in shown.splitlines()}
+    lines = text.strip().splitlines()
+    start = 0
+    while start < len(lines) and " ".join(lines[start].split()) in seen | {""}:
+        start += 1
+    return "\n".join(lines[start:])
 
 
 def extractive_answer(question: str, sources: Sequence[Source]) -> tuple[str, list[Source]]:
@@ -52,9 +69,15 @@ def extractive_answer(question: str, sources: Sequence[Source]) -> tuple[str, li
     if not ranked:
         return "", []
     parts = [LEAD]
-    for source in ranked[:QUOTED]:
-        parts.append(f"[{source.n}] {short_label(source)}:\n\n{quote(source.text)}")
-    others = ranked[QUOTED:]
+    quoted: list[Source] = []
+    others: list[Source] = []
+    for source in ranked:
+        text = unseen(source.text, "\n".join(s.text for s in quoted))
+        if len(quoted) == QUOTED or not text.strip():
+            others.append(source)
+            continue
+        quoted.append(source)
+        parts.append(f"[{source.n}] {short_label(source)}:\n\n{quote(text)}")
     if others:
         parts.append("See also " + "; ".join(f"[{s.n}] {short_label(s)}" for s in others) + ".")
-    return "\n\n".join(parts), ranked
+    return "\n\n".join(parts), quoted + others

@@ -118,3 +118,22 @@ def test_a_quote_starts_at_a_whole_sentence() -> None:
                    text="for an installed bot.\n   Refresh it with `sync` before a release.")
     text, _ = extractive_answer("How do I refresh it?", [chunk])
     assert "Refresh it with `sync` before a release." in text and "installed" not in text
+
+
+def test_a_chunk_that_begins_inside_a_code_block_is_quoted_as_code() -> None:
+    chunk = Source(n=1, source="README.md", heading="Switching models", score=0.5,
+                   text='model = "llama3"\n```\n\nOllama, as a fallback:\n\n```toml\nx = 1\n```')
+    text, _ = extractive_answer("Which model for Ollama?", [chunk])
+    assert '```\nmodel = "llama3"\n```\n\nOllama, as a fallback:' in text
+    assert text.count("```") == 4
+
+
+def test_overlapping_chunks_of_one_section_are_not_quoted_twice() -> None:
+    first = Source(n=1, source="slack.md", heading="HTTP mode", score=0.7,
+                   text="Use this behind a public HTTPS address.\nStart it with `bot serve slack`.")
+    second = Source(n=2, source="slack.md", heading="HTTP mode", score=0.6,
+                    text="Start it with `bot serve slack`.\nIt serves `POST /slack/events`.")
+    text, used = extractive_answer("How do I run it over HTTPS?", [first, second])
+    assert text.count("Start it with `bot serve slack`.") == 1
+    assert "[2] slack.md — HTTP mode:\n\nIt serves `POST /slack/events`." in text
+    assert used == [first, second]
