@@ -59,10 +59,9 @@ class CheckedAnswer:
         text = self._show([] if cut_short else last)
         if cut_short:
             self.dropped.extend(last)
-        held = "".join(unit for unit, _ in self._held)
-        if self.substantive:  # a closing remark is shown; a lead-in to nothing is not
-            extra = "" if held.rstrip().endswith(":") else self._release()
-        else:  # whatever was held back is never shown
+        self._held = []  # a lead-in or fragment after the last sentence that passed
+        extra = ""
+        if not self.substantive:
             extra, used = extractive_answer(self.question, self.sources)
             self.cited.update((s.n, s) for s in used)
         self.shown += extra

@@ -69,8 +69,8 @@ def test_supported_sentences_stream_before_the_answer_ends() -> None:
 def test_a_lead_in_waits_for_a_sentence_that_passes() -> None:
     check = CheckedAnswer("tokens?", [SLACK], min_share=0.7)
     assert check.feed("Here is how:\n") == ""
-    shown = check.feed("Copy the Bot User OAuth Token.\nThanks!") + check.finish()
-    assert shown == "Here is how:\nCopy the Bot User OAuth Token [1].\nThanks!"
+    shown = check.feed("Copy the Bot User OAuth Token.\n[--address ADDR]") + check.finish()
+    assert shown == "Here is how:\nCopy the Bot User OAuth Token [1].\n", "no trailing fragment"
 
 
 def test_a_sentence_cut_off_by_the_length_limit_is_not_shown() -> None:
