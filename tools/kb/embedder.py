@@ -45,12 +45,17 @@ def build_embedder(settings: Settings) -> Embedder:
         from tools.kb.openai_embedder import OpenAIEmbedder
 
         return OpenAIEmbedder.from_settings(settings)
+    from dataclasses import replace
+
     from tools.kb.minilm import MiniLMEmbedder
     from tools.kb.model_files import locate_model
 
-    return MiniLMEmbedder(
-        locate_model(kb.model_dir), batch_size=kb.embed_batch_size, threads=kb.embed_threads
-    )
+    files = locate_model(kb.model_dir)
+    if kb.quantize:
+        from tools.kb.quantize import quantized_model
+
+        files = replace(files, model=quantized_model(files.model, settings.data_dir / "models"))
+    return MiniLMEmbedder(files, batch_size=kb.embed_batch_size, threads=kb.embed_threads)
 
 
 def build_counter(settings: Settings) -> TokenCounter:
