@@ -23,8 +23,11 @@ original model is used, and a log line says why.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import structlog
@@ -70,9 +73,24 @@ def _build(source: Path, target: Path) -> None:
         removed = remove_nan_guards(model)
         onnx.save(model, str(folded))
         partial = Path(tmp) / "quantized.onnx"
-        quantize_dynamic(str(folded), str(partial), weight_type=QuantType.QInt8)
+        with _quiet_root_logger():  # it logs a pre-processing hint as a root WARNING
+            quantize_dynamic(str(folded), str(partial), weight_type=QuantType.QInt8)
         os.replace(partial, target)  # atomic: a concurrent builder never sees half a file
     log.info("quantized_model_built", model=str(target), nan_guards_removed=removed)
+
+
+@contextmanager
+def _quiet_root_logger() -> Iterator[None]:
+    """Silence module-level ``logging.warning`` calls without letting them install a
+    handler on the root logger (``logging.warning`` calls ``basicConfig`` when it has none)."""
+    root, guard = logging.getLogger(), logging.NullHandler()
+    root.addHandler(guard)
+    logging.disable(logging.WARNING)
+    try:
+        yield
+    finally:
+        logging.disable(logging.NOTSET)
+        root.removeHandler(guard)
 
 
 def _fold(source: Path, target: Path) -> None:
