@@ -31,8 +31,8 @@ from benchmarks.kb_common import settings_in
 from benchmarks.pg_corpus import QUESTIONS, subset
 
 EVERY = 20
-ROUNDS = 3
-SAMPLE = 256  # chunk texts per embedding round
+ROUNDS = 2
+SAMPLE = 128  # chunk texts per embedding round
 
 
 @dataclass
@@ -68,7 +68,7 @@ def legacy_embedder() -> Any:
 
     from tools.kb.minilm import MiniLMEmbedder
 
-    embedder = MiniLMEmbedder(model_files(), threads=1)  # one worker: runs one batch at once
+    embedder = MiniLMEmbedder(model_files(), batch_size=32, threads=1)  # one batch at once
     options = ort.SessionOptions()
     options.log_severity_level = 3
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")

@@ -63,7 +63,10 @@ class KnowledgeBaseSettings(BaseModel):
     )
     embedding_profile: str = Field("openai", description="profile for embedder = openai")
     embedding_model: str = "text-embedding-3-small"
-    embed_batch_size: int = Field(32, gt=0, le=2048, description="texts per embedding call")
+    embed_batch_size: int = Field(
+        32, gt=0, le=2048, description="texts per /v1/embeddings request (embedder = openai); "
+        "minilm runs micro-batches of 4 texts per core"
+    )
     embed_threads: int | None = Field(
         None, gt=0, description="minilm batches embedded in parallel, one core each; "
         "default: one per core"
@@ -87,6 +90,10 @@ class KnowledgeBaseSettings(BaseModel):
     identifier_weight: float = Field(
         1.0, ge=0, description="boost for passages holding a question's identifiers "
         "(work_mem, os.path.join, --flag) exactly; 0 = off"
+    )
+    max_per_source: int = Field(
+        2, ge=0, description="passages one file may fill in a search's results, so several "
+        "files get a say; 0 = no limit"
     )
     rerank_model: str | None = Field(
         None, description="cross-encoder reranker: a folder with model.onnx + tokenizer.json, "

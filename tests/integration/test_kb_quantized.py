@@ -30,7 +30,7 @@ def test_the_quantized_model_is_built_once_and_agrees_with_the_original(
     again = build_embedder(settings)
     assert again.files.model == built[0] and built[0].stat().st_mtime_ns == stamp  # type: ignore[attr-defined]
     cosine = np.sum(quantized.embed(TEXTS) * shared_minilm().embed(TEXTS), axis=1)
-    assert cosine.min() > 0.95, cosine
+    assert cosine.min() > 0.98, cosine
 
 
 def test_retrieval_with_the_quantized_model_finds_every_paraphrase(

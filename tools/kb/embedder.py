@@ -55,7 +55,7 @@ def build_embedder(settings: Settings) -> Embedder:
         from tools.kb.quantize import quantized_model
 
         files = replace(files, model=quantized_model(files.model, settings.data_dir / "models"))
-    return MiniLMEmbedder(files, batch_size=kb.embed_batch_size, threads=kb.embed_threads)
+    return MiniLMEmbedder(files, threads=kb.embed_threads)
 
 
 def build_counter(settings: Settings) -> TokenCounter:

@@ -111,7 +111,7 @@ class Searcher:
         reranker = self._reranker_or_none()
         if reranker is not None:
             hits = reranker.rerank(query, hits[: kb.rerank_candidates])
-        kept = collapse_duplicates(hits, kb.duplicate_score)
+        kept = per_source(collapse_duplicates(hits, kb.duplicate_score), kb.max_per_source)
         return [to_passage(h) for h in kept[:k]]
 
     def _reranker_or_none(self) -> Reranker | None:
@@ -143,6 +143,21 @@ def collapse_duplicates(hits: list[Hit], threshold: float) -> list[Hit]:
         kept.append(hit)
         seen_text.add(text_key)
     return kept
+
+
+def per_source(hits: list[Hit], limit: int) -> list[Hit]:
+    """At most ``limit`` hits from each source file (0 = no limit), best first; the rest
+    follow in order, so a small knowledge base still fills every slot."""
+    if limit <= 0:
+        return hits
+    counts: dict[str, int] = {}
+    first: list[Hit] = []
+    rest: list[Hit] = []
+    for hit in hits:
+        source = str(hit.metadata.get("path") or hit.metadata.get("source", ""))
+        counts[source] = counts.get(source, 0) + 1
+        (first if counts[source] <= limit else rest).append(hit)
+    return first + rest
 
 
 def to_passage(hit: Hit) -> Passage:
