@@ -23,19 +23,28 @@ user's own words; only the answer itself may fail the turn.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 
 import structlog
 
-from agents.extractor import AnswerExtractor
 from agents.grounding import weak_grounding_note
 from agents.primary import LENGTH_NOTE
 from agents.retrieval import cited, format_passages, retrieve
-from bot.agent import TurnContext
-from bot.events import Event, Source, Sources, Status, TextDelta, ToolCall, ToolResult
-from bot.llm.errors import LLMContentFiltered, LLMError
-from bot.llm.protocol import FinishChunk, LLMRequest, TextChunk
-from bot.messages import ChatMessage
+from bot.contracts.agent import TurnContext
+from bot.contracts.events import (
+    Event,
+    Notice,
+    Source,
+    Sources,
+    Status,
+    TextDelta,
+    ToolCall,
+    ToolResult,
+)
+from bot.contracts.llm import FinishChunk, LLMRequest, TextChunk
+from bot.contracts.llm_errors import LLMContentFiltered, LLMError
+from bot.contracts.messages import ChatMessage
+from judging.extractor import AnswerExtractor
 
 log = structlog.get_logger("agents.pipeline")
 SEARCH_TOOL = "search_knowledge"
@@ -49,7 +58,7 @@ HISTORY_MESSAGES = 4
 class PipelineAgent:
     """Route, write a query, retrieve, respond: each step a single-purpose LLM call."""
 
-    async def run(self, ctx: TurnContext) -> AsyncIterator[Event]:
+    async def run(self, ctx: TurnContext) -> AsyncGenerator[Event, None]:
         tool = ctx.tools.get(SEARCH_TOOL)
         sources: list[Source] = []
         if tool is not None:
@@ -59,7 +68,8 @@ class PipelineAgent:
                 query = await self.write_query(ctx)
                 yield Status(text=f"searching the knowledge base for “{query}”…")
                 yield ToolCall(id="pipeline-search", name=SEARCH_TOOL, arguments={"query": query})
-                sources = await retrieve(tool, [query, ctx.user_text], ctx.settings.kb.top_k)
+                sources = await retrieve(tool, [query, ctx.user_text], ctx.settings.kb.top_k,
+                                         ctx.for_tool(SEARCH_TOOL))
                 yield ToolResult(
                     id="pipeline-search", name=SEARCH_TOOL, content=f"{len(sources)} passages"
                 )
@@ -71,7 +81,7 @@ class PipelineAgent:
         shown = cited(answer, sources)
         note = weak_grounding_note(answer, sources)
         if note is not None:
-            yield TextDelta(text=note)
+            yield Notice(text=note.lstrip("\n"))
             shown = shown if sources[0] in shown else [sources[0], *shown]
         if sources:
             yield Sources(sources=shown)
@@ -112,7 +122,9 @@ class PipelineAgent:
             return ctx.user_text[:MAX_QUERY_CHARS]
         return clean_query(reply.text) or ctx.user_text[:MAX_QUERY_CHARS]
 
-    async def respond(self, ctx: TurnContext, sources: list[Source]) -> AsyncIterator[TextDelta]:
+    async def respond(
+        self, ctx: TurnContext, sources: list[Source]
+    ) -> AsyncIterator[TextDelta | Notice]:
         """Stream the answer from the ``primary`` role, grounded in ``sources`` when any."""
         if sources:
             system = ctx.prompts.render("respond", passages=format_passages(sources))
@@ -123,7 +135,7 @@ class PipelineAgent:
             if isinstance(chunk, TextChunk) and chunk.text:
                 yield TextDelta(text=chunk.text)
             elif isinstance(chunk, FinishChunk) and chunk.reason == "length":
-                yield TextDelta(text=LENGTH_NOTE)
+                yield Notice(text=LENGTH_NOTE)
             elif isinstance(chunk, FinishChunk) and chunk.reason == "content_filter":
                 raise LLMContentFiltered(profile=ctx.models.profile_name("primary"))
 

@@ -6,34 +6,44 @@ from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from dataclasses import dataclass, field
 
+from agents.retrieval import format_passages
 from agents.tool_runner import ToolFailure, parse_arguments, run_tool
-from bot.agent import TurnContext
-from bot.events import Event, Source, Sources, Status, TextDelta, ToolCall, ToolResult
-from bot.llm.errors import LLMContentFiltered
-from bot.llm.protocol import FinishChunk, LLMRequest, TextChunk, ToolCallChunk
-from bot.messages import ChatMessage, ToolCallRequest
-from bot.tooling import ToolOutput, tool_spec
+from bot.contracts.agent import TurnContext
+from bot.contracts.events import (
+    Event,
+    Notice,
+    Source,
+    Sources,
+    Status,
+    TextDelta,
+    ToolCall,
+    ToolResult,
+)
+from bot.contracts.llm import FinishChunk, LLMRequest, TextChunk, ToolCallChunk
+from bot.contracts.llm_errors import LLMContentFiltered
+from bot.contracts.messages import ChatMessage, ToolCallRequest
+from bot.contracts.tools import ToolOutput, tool_spec
 
-LENGTH_NOTE = "\n\n(answer cut short: the model reached its length limit)"
+LENGTH_NOTE = "(answer cut short: the model reached its length limit)"
 MAX_FAILED_STEPS = 2
 
 
-def format_passages(output: ToolOutput, known: list[Source]) -> tuple[str, list[Source]]:
-    """Number a tool's sources after ``known`` ones and lay them out for the model to cite.
+def number_sources(output: ToolOutput, known: list[Source]) -> tuple[str, list[Source]]:
+    """Number a tool's sources after ``known`` ones; the text the model reads cites them.
 
     A passage already found earlier in the turn keeps its number instead of getting a new one.
     """
     seen = {(s.source, s.text): s.n for s in known}
     new: list[Source] = []
-    blocks = []
+    numbered = []
     for source in output.sources:
         n = seen.get((source.source, source.text))
         if n is None:
             n = len(known) + len(new) + 1
             seen[(source.source, source.text)] = n
             new.append(source.model_copy(update={"n": n}))
-        blocks.append(f"[{n}] {source.label()}\n{source.text}")
-    return "\n\n".join([output.content, *blocks]).strip(), new
+        numbered.append(source.model_copy(update={"n": n}))
+    return "\n\n".join([output.content, format_passages(numbered)]).strip(), new
 
 
 @dataclass
@@ -104,7 +114,7 @@ class ToolCallingAgent:
                 elif isinstance(chunk, ToolCallChunk):
                     calls.append(chunk.call)
                 elif isinstance(chunk, FinishChunk) and chunk.reason == "length" and not calls:
-                    yield TextDelta(text=LENGTH_NOTE)
+                    yield Notice(text=LENGTH_NOTE)
                 elif isinstance(chunk, FinishChunk) and chunk.reason == "content_filter":
                     raise LLMContentFiltered(profile=ctx.models.profile_name("primary"))
 
@@ -128,8 +138,8 @@ class ToolCallingAgent:
         yield ToolCall(id=call.id, name=call.name, arguments=shown_args)
         yield Status(text=f"using {call.name}…")
         try:
-            output = await run_tool(ctx.tools, call)
-            content, found = format_passages(output, loop.sources)
+            output = await run_tool(ctx, call)
+            content, found = number_sources(output, loop.sources)
             loop.sources.extend(found)
             loop.results.append(output.content)
             is_error = False

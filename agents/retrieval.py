@@ -6,13 +6,16 @@ from collections.abc import Sequence
 
 import structlog
 
-from bot.events import Source
-from bot.tooling import Tool, ToolError
+from bot.contracts.events import Source
+from bot.contracts.run_context import ToolRunContext
+from bot.contracts.tools import Tool, ToolError
 
 log = structlog.get_logger("agents.retrieval")
 
 
-async def retrieve(tool: Tool, queries: Sequence[str], top_k: int) -> list[Source]:
+async def retrieve(
+    tool: Tool, queries: Sequence[str], top_k: int, ctx: ToolRunContext
+) -> list[Source]:
     """The best ``top_k`` passages over all ``queries`` (each passage once), numbered from 1.
 
     Searching with both the written query and the user's own words guards against a small
@@ -21,7 +24,7 @@ async def retrieve(tool: Tool, queries: Sequence[str], top_k: int) -> list[Sourc
     best: dict[tuple[str, str, str], Source] = {}
     for query in dict.fromkeys(q.strip() for q in queries if q.strip()):
         try:
-            output = await tool.run(tool.Args(query=query))
+            output = await tool.run(tool.Args(query=query), ctx)
         except ToolError as exc:  # the answer goes on without passages; the log says why
             log.warning("retrieval_failed", query=query[:100], error=str(exc)[:300])
             continue

@@ -7,8 +7,9 @@ import json
 import structlog
 from pydantic import ValidationError
 
-from bot.messages import ToolCallRequest
-from bot.tooling import Tool, ToolError, ToolOutput
+from bot.contracts.agent import TurnContext
+from bot.contracts.messages import ToolCallRequest
+from bot.contracts.tools import ToolError, ToolOutput
 
 log = structlog.get_logger("agents.tools")
 
@@ -27,18 +28,18 @@ def parse_arguments(raw: str) -> dict[str, object]:
     return value
 
 
-async def run_tool(tools: dict[str, Tool], call: ToolCallRequest) -> ToolOutput:
+async def run_tool(ctx: TurnContext, call: ToolCallRequest) -> ToolOutput:
     """Validate and run ``call``. Raises :class:`ToolFailure` with a model-readable message."""
-    tool = tools.get(call.name)
+    tool = ctx.tools.get(call.name)
     if tool is None:
-        known = ", ".join(sorted(tools)) or "none"
+        known = ", ".join(sorted(ctx.tools)) or "none"
         raise ToolFailure(f"unknown tool {call.name!r}; available tools: {known}")
     try:
         args = tool.Args.model_validate(parse_arguments(call.arguments))
     except ValidationError as exc:
         raise ToolFailure(f"invalid arguments for {call.name}: {exc.errors()[0]['msg']}") from exc
     try:
-        return await tool.run(args)
+        return await tool.run(args, ctx.for_tool(call.name))
     except ToolError as exc:
         raise ToolFailure(str(exc)) from exc
     except Exception as exc:  # a broken tool must not end the turn

@@ -20,7 +20,7 @@ def run() -> str:
     baseline, bot = [], []
     for _ in range(RUNS):  # alternate so both see the same machine state
         baseline.append(_time([sys.executable, "-c", "pass"]))
-        bot.append(_time([sys.executable, "-m", "bot.cli.main", "--help"]))
+        bot.append(_time([sys.executable, "-m", "apps.cli.main", "--help"]))
     b, m = statistics.median(baseline), statistics.median(bot)
     return (
         "## Fast start: `bot --help` vs `python -c pass`\n\n"

@@ -22,11 +22,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bot.evaluation.data import PairItem
-from bot.evaluation.judging import Combo
-from bot.evaluation.pairwise import PairwisePlan, run_pairwise
-from bot.llm.protocol import LLMRequest, complete
-from bot.messages import ChatMessage
+from apps.eval.data import PairItem
+from apps.eval.judging import Combo
+from apps.eval.pairwise import PairwisePlan, run_pairwise
+from bot.contracts.llm import LLMRequest, complete
+from bot.contracts.messages import ChatMessage
 from bot.models import ModelPool
 from config import Settings, load_settings
 from tests.fakes.openai_server import FakeOpenAI

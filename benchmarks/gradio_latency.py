@@ -26,8 +26,8 @@ from typing import Any
 import httpx
 
 from bot.app import Bot
-from bot.events import TextDelta
-from bot.llm.protocol import LLMRequest
+from bot.contracts.events import TextDelta
+from bot.contracts.llm import LLMRequest
 from bot.llm.scripted import FunctionLLM, Reply
 from bot.logging import configure_logging
 from config import load_settings
@@ -66,7 +66,7 @@ def _port() -> int:
 def _bot_command(data_dir: Path, port: int) -> list[str]:
     config = data_dir / "bench.toml"
     config.write_text(CONFIG)
-    return [sys.executable, "-m", "bot.cli.main", "--config", str(config), "--data-dir",
+    return [sys.executable, "-m", "apps.cli.main", "--config", str(config), "--data-dir",
             str(data_dir), "serve", "gradio", "--port", str(port)]
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from config import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS_DIRS = ("docs", "tools/kb/loaders")  # ~15 files, ~200 chunks: fits 2 busy cores
+CORPUS_DIRS = ("docs", "knowledge/loaders")  # ~15 files, ~200 chunks: fits 2 busy cores
 
 
 def corpus() -> list[Path]:
@@ -23,8 +23,8 @@ def corpus() -> list[Path]:
 
 def corpus_texts() -> tuple[int, list[str]]:
     """(files, chunk texts as the embedder reads them), chunked by the ingestion code."""
-    from tools.kb.batches import ChunkBatch, LoadBatch
-    from tools.kb.discover import discover
+    from knowledge.batches import ChunkBatch, LoadBatch
+    from knowledge.discover import discover
 
     found = discover(corpus())
     batch = {"path": [f.path for f in found.files], "source": [f.source for f in found.files]}
@@ -40,16 +40,16 @@ def settings_in(data_dir: Path, **kb: Any) -> Settings:
 
 def our_embedder(threads: int | None = None) -> Any:
     """The bot's MiniLM embedder on the offline model files, as ``bot ingest`` builds it."""
-    from tools.kb.minilm import MiniLMEmbedder
-    from tools.kb.model_files import locate_model
+    from knowledge.minilm import MiniLMEmbedder
+    from knowledge.model_files import locate_model
 
     return MiniLMEmbedder(locate_model(None, allow_download=False), threads=threads)
 
 
 def texts_of(folder: Path, counter: Any) -> list[str]:
     """The chunk texts (as the model reads them) of every file under ``folder``."""
-    from tools.kb.batches import ChunkBatch, LoadBatch
-    from tools.kb.discover import discover
+    from knowledge.batches import ChunkBatch, LoadBatch
+    from knowledge.discover import discover
 
     found = discover([folder])
     batch = {"path": [f.path for f in found.files], "source": [f.source for f in found.files]}

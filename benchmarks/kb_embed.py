@@ -1,7 +1,7 @@
 """Ingestion docs/s: the bot's MiniLM embedder vs Chroma's default embedding function.
 
 Both run the same ONNX model file and tokenizer (the offline int8 all-MiniLM-L6-v2 that
-``tools.kb.model_files`` finds) over the same corpus through the same ``ingest`` (load,
+``knowledge.model_files`` finds) over the same corpus through the same ``ingest`` (load,
 chunk, write); only the embedder differs. Chroma's ``ONNXMiniLM_L6_V2`` is pointed at a
 temporary folder of links to those files, so it never downloads anything.
 """
@@ -38,7 +38,7 @@ def chroma_embedding_function(folder: Path) -> Any:
     """Chroma's default embedder reading the project's offline model files from ``folder``."""
     from chromadb.utils.embedding_functions import ONNXMiniLM_L6_V2
 
-    from tools.kb.model_files import locate_model
+    from knowledge.model_files import locate_model
 
     files = locate_model(None, allow_download=False)
     onnx = folder / "onnx"
@@ -84,7 +84,7 @@ class TimedEmbedder:
 
 
 def ingest_with(embedder: TimedEmbedder, data_dir: Path) -> Any:
-    from tools.kb.ingest import ingest
+    from knowledge.ingest import ingest
 
     return ingest(settings_in(data_dir), corpus(), embedder=embedder, progress=False)
 

@@ -25,10 +25,10 @@ def data_dir() -> Path:
 
 
 def run() -> str:
-    from bot.evaluation.retrieval import run_retrieval_eval
-    from bot.evaluation.retrieval_data import load_questions
-    from bot.evaluation.retrieval_report import render_markdown
-    from tools.kb.ingest import ingest
+    from apps.eval.retrieval import run_retrieval_eval
+    from apps.eval.retrieval_data import load_questions
+    from apps.eval.retrieval_report import render_markdown
+    from knowledge.ingest import ingest
 
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     pages = require()

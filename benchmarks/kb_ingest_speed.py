@@ -57,7 +57,7 @@ def timed(call: Any) -> tuple[Any, float, float]:
 
 
 def model_files() -> Any:
-    from tools.kb.model_files import locate_model
+    from knowledge.model_files import locate_model
 
     return locate_model(None, allow_download=False)
 
@@ -66,7 +66,7 @@ def legacy_embedder() -> Any:
     """The embedder as it was: the shipped model, one run at a time on intra-op threads."""
     import onnxruntime as ort
 
-    from tools.kb.minilm import MiniLMEmbedder
+    from knowledge.minilm import MiniLMEmbedder
 
     embedder = MiniLMEmbedder(model_files(), batch_size=32, threads=1)  # one batch at once
     options = ort.SessionOptions()
@@ -79,14 +79,14 @@ def legacy_embedder() -> Any:
 
 def current_embedder(data_dir: Path) -> tuple[Any, float]:
     """The embedder ``bot ingest`` builds now, and the seconds the one-off quantization took."""
-    from tools.kb.embedder import build_embedder
+    from knowledge.embedder import build_embedder
 
     embedder, wall, _ = timed(lambda: build_embedder(settings_in(data_dir)))
     return embedder, wall
 
 
 def ingest_timed(data_dir: Path, corpus: Path, embedder: Any, retrieval: str) -> Timed:
-    from tools.kb.ingest import ingest
+    from knowledge.ingest import ingest
 
     settings = settings_in(data_dir, retrieval=retrieval)
     report, wall, cpu = timed(lambda: ingest(settings, [corpus], embedder=embedder,
@@ -95,8 +95,8 @@ def ingest_timed(data_dir: Path, corpus: Path, embedder: Any, retrieval: str) ->
 
 
 def eval_scores(data_dir: Path, embedder: Any) -> dict[str, tuple[float, float, float, int]]:
-    from bot.evaluation.retrieval import run_retrieval_eval
-    from bot.evaluation.retrieval_data import load_questions
+    from apps.eval.retrieval import run_retrieval_eval
+    from apps.eval.retrieval_data import load_questions
 
     data = load_questions(QUESTIONS)
     report = run_retrieval_eval(settings_in(data_dir), data, data_name="subset",
@@ -110,7 +110,7 @@ def embedding_variants(texts: list[str], data_dir: Path) -> dict[str, Timed]:
     """Each embedding choice on its own, interleaved round by round."""
     from dataclasses import replace
 
-    from tools.kb.minilm import MiniLMEmbedder
+    from knowledge.minilm import MiniLMEmbedder
 
     quantized = current_embedder(data_dir)[0].files
     cores = os.cpu_count() or 1
@@ -135,11 +135,11 @@ def embedding_variants(texts: list[str], data_dir: Path) -> dict[str, Timed]:
 
 def stage_profile(corpus: Path, data_dir: Path) -> dict[str, float]:
     """Seconds per stage of the pipeline now, run stage by stage on ``corpus``."""
-    from tools.kb.batches import ChunkBatch, LoadBatch, metadata_of
-    from tools.kb.discover import discover
-    from tools.kb.lexical import LexicalIndex
-    from tools.kb.lexical_sync import lexical_row
-    from tools.kb.store import KnowledgeStore
+    from knowledge.batches import ChunkBatch, LoadBatch, metadata_of
+    from knowledge.discover import discover
+    from knowledge.lexical import LexicalIndex
+    from knowledge.lexical_sync import lexical_row
+    from knowledge.store import KnowledgeStore
 
     embedder = current_embedder(data_dir)[0]
     found = discover([corpus])

@@ -17,7 +17,7 @@ from benchmarks.kb_common import CORPUS_DIRS, corpus, settings_in
 
 
 def local_runs(data_dir: Path) -> list[Any]:
-    from tools.kb.ingest import ingest
+    from knowledge.ingest import ingest
 
     settings = settings_in(data_dir)
     return [ingest(settings, corpus(), progress=False) for _ in range(2)]
@@ -25,8 +25,8 @@ def local_runs(data_dir: Path) -> list[Any]:
 
 def ray_runs(data_dir: Path, cpus: int) -> tuple[float, list[Any]]:
     """(seconds to start Ray, the two reports)."""
-    from tools.kb.ray_cluster import ray_connected
-    from tools.kb.ray_ingest import ingest_with_ray
+    from knowledge.ray_cluster import ray_connected
+    from knowledge.ray_ingest import ingest_with_ray
 
     settings = settings_in(data_dir)
     started = time.perf_counter()

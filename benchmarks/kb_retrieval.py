@@ -77,8 +77,8 @@ def measure_size(
 
 
 def run() -> str:
-    from tools.kb.search import Searcher
-    from tools.kb.store import KnowledgeStore
+    from knowledge.search import Searcher
+    from knowledge.store import KnowledgeStore
 
     embedder = our_embedder()
     asked = questions()

@@ -17,7 +17,7 @@ from pathlib import Path
 import openai
 
 from bot.app import Bot
-from bot.events import TextDelta
+from bot.contracts.events import TextDelta
 from bot.logging import configure_logging
 from config import load_settings
 from tests.fakes.openai_server import FakeOpenAI, FakeReply

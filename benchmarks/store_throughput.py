@@ -15,8 +15,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from bot.contracts.store import AssistantTurn, Store
 from bot.store import open_store
-from bot.store.base import AssistantTurn, Store
 from tests.fakes.postgres import drop_schema, new_schema, server_url, with_schema
 
 TURNS = 200

@@ -1,31 +1,24 @@
-"""What single-purpose agents (extractor, judge) need from the world: complete a role's request.
+"""A :class:`~bot.contracts.run_context.Completer` outside a turn (the eval harness).
 
-:class:`bot.agent.TurnContext` already is one (inside a turn, metered into the turn's
-usage). Outside a turn, the eval harness and tools use :class:`MeteredCompleter` over a
-:class:`bot.models.ModelPool` or over explicit LLMs.
+Inside a turn the agent's :class:`~bot.contracts.agent.TurnContext` and a tool's
+:class:`~bot.contracts.run_context.ToolRunContext` already are completers, metered into the
+turn's usage.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING
 
-from bot.agent import UsageMeter
-from bot.llm.protocol import LLM, Completion, LLMRequest, complete
+from bot.contracts.llm import LLM, Completion, LLMRequest, complete
+from bot.contracts.usage import UsageMeter
 
 if TYPE_CHECKING:
     from bot.models import ModelPool
 
 
-@runtime_checkable
-class Completer(Protocol):
-    """Completes ``request`` with the model that does ``role``'s job."""
-
-    async def complete(self, role: str, request: LLMRequest) -> Completion: ...
-
-
 class MeteredCompleter:
-    """A :class:`Completer` that resolves roles to LLMs and meters tokens and cost."""
+    """A completer that resolves roles to LLMs and meters tokens and cost."""
 
     def __init__(self, for_role: Callable[[str], LLM], meter: UsageMeter | None = None) -> None:
         self.for_role = for_role
@@ -35,11 +28,6 @@ class MeteredCompleter:
     def from_pool(cls, pool: ModelPool, meter: UsageMeter | None = None) -> MeteredCompleter:
         """Roles resolved exactly as the bot resolves them."""
         return cls(pool.for_role, meter)
-
-    @classmethod
-    def from_llms(cls, llms: dict[str, LLM], default: LLM) -> MeteredCompleter:
-        """``llms[role]`` for the roles given, ``default`` for every other role."""
-        return cls(lambda role: llms.get(role, default))
 
     async def complete(self, role: str, request: LLMRequest) -> Completion:
         llm = self.for_role(role)

@@ -1,11 +1,11 @@
-"""Turning any exception into an :class:`bot.events.Error` a user may safely read."""
+"""Turning any exception into an :class:`bot.contracts.events.Error` a user may safely read."""
 
 from __future__ import annotations
 
 import secrets
 
-from bot.events import Error
-from bot.llm.errors import LLMError, LLMNotConfigured
+from bot.contracts.events import Error
+from bot.contracts.llm_errors import LLMError, LLMNotConfigured
 
 
 def new_error_id() -> str:
@@ -23,9 +23,4 @@ def user_error(exc: BaseException, error_id: str) -> Error:
         what, retryable = exc.user_message, exc.retryable
     else:
         what, retryable = "Something went wrong on our side.", False
-    hint = " Please try again." if retryable else ""
-    return Error(
-        message=f"Sorry — {what}{hint} (error id: {error_id})",
-        error_id=error_id,
-        retryable=retryable,
-    )
+    return Error.apology(what, error_id, retryable)

@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from bot.messages import ChatMessage
-from bot.store.base import TurnRecord
-
-TokenCounter = Callable[[str], int]
-
-
-def approx_tokens(text: str) -> int:
-    """About four characters a token: the fallback when a backend has no tokenizer."""
-    return len(text) // 4 + 1
+from bot.contracts.llm import TokenCounter, approx_tokens
+from bot.contracts.messages import ChatMessage
+from bot.contracts.store import TurnRecord
 
 
 def trim_history(

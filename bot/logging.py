@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import sys
 from collections.abc import MutableMapping
 from pathlib import Path
@@ -11,27 +10,7 @@ from typing import Any
 
 import structlog
 
-_SECRET_PATTERNS = [
-    re.compile(r"sk-[A-Za-z0-9_\-]{8,}"),
-    re.compile(r"xox[abpre]-[A-Za-z0-9\-]{6,}"),
-    re.compile(r"xapp-[A-Za-z0-9\-]{6,}"),
-    re.compile(r"(?i)(bearer\s+)[A-Za-z0-9_\-\.]{8,}"),
-]
-_known_secrets: set[str] = set()
-
-
-def register_secret(value: str | None) -> None:
-    """Redact this exact value from every log line from now on."""
-    if value and len(value) >= 6:
-        _known_secrets.add(value)
-
-
-def redact(text: str) -> str:
-    for secret in _known_secrets:
-        text = text.replace(secret, "***")
-    for pattern in _SECRET_PATTERNS:
-        text = pattern.sub(lambda m: (m.group(1) if m.groups() else "") + "***", text)
-    return text
+from bot.contracts.secrets import redact
 
 
 def _redact_processor(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> Any:

@@ -7,11 +7,12 @@ from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
-from bot.llm.protocol import LLM
+from bot.contracts.llm import LLM
 from bot.llm.resilient import Cooldowns
 from bot.registry import BACKENDS, load
 from config import Settings
 from config.profiles import ProfileSettings
+from config.sections import ROLES
 
 
 def build_backend(name: str, profile: ProfileSettings) -> LLM:
@@ -50,9 +51,25 @@ class ModelPool:
         return self._profile_for_role.get(leader) or self.settings.roles.profile_for(leader)
 
     def use_profile(self, role: str, profile: str) -> None:
-        """Route ``role`` (and roles that follow primary) to another profile."""
+        """Route ``role`` (and roles that follow primary) to another profile.
+
+        Raises KeyError naming the known profiles when ``profile`` is not configured
+        (``/backend NAME`` in the terminal shows it).
+        """
+        if profile not in self.settings.profiles:
+            known = ", ".join(sorted(self.settings.profiles))
+            raise KeyError(f"no profile named {profile!r}; known: {known}")
         self._by_role.pop(role, None)
         self._profile_for_role[role] = profile
+
+    def describe_roles(self) -> list[tuple[str, str, str, str]]:
+        """(role, profile, kind, model) for each role, as routed now."""
+        rows: list[tuple[str, str, str, str]] = []
+        for role in ROLES:
+            name = self.profile_name(role)
+            profile = self.settings.profiles[name]
+            rows.append((role, name, profile.kind, profile.model))
+        return rows
 
     def for_role(self, role: str) -> LLM:
         for candidate in (role, self._leader(role)):

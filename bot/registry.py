@@ -1,6 +1,7 @@
-"""Names -> "module:attr" strings, imported only when configuration asks for them.
+"""Names -> "module:attr" strings for the heavy or optional parts, imported only when used.
 
-This keeps ``bot --help`` free of gradio, slack_bolt, chromadb, llama_cpp and ray.
+This keeps ``bot --help`` free of openai, llama_cpp, gradio and slack_bolt. Cheap parts
+(agents, tools) are typed imports in :mod:`bot.catalog`.
 """
 
 from __future__ import annotations
@@ -14,29 +15,10 @@ BACKENDS = {
     "scripted": "bot.llm.scripted:ScriptedLLM",
     "function": "bot.llm.scripted:FunctionLLM",
 }
-AGENTS = {
-    "tools": "agents.primary:ToolCallingAgent",
-    "pipeline": "agents.pipeline:PipelineAgent",
-}
-TOOLS = {
-    "clock": "tools.clock:CurrentTime",
-    "calculator": "tools.calculator:Calculator",
-    "search_knowledge": "tools.kb.search_tool:SearchKnowledge",
-    "compare": "tools.judge_tool:CompareCandidates",
-}
-# Single-purpose agents the eval harness (bot/evaluation) uses without importing agents/.
-EVALUATORS = {
-    "pairwise_judge": "agents.judge:PairwiseJudge",
-    "extractor": "agents.extractor:AnswerExtractor",
-}
 PRESENTERS = {
-    "stdio": "presenters.stdio:serve",
+    "terminal": "presenters.terminal.chat:serve",
     "gradio": "presenters.gradio.app:serve",
     "slack": "presenters.slack.app:serve",
-}
-STORES = {
-    "sqlite": "bot.store.sqlite:SQLiteStore",
-    "postgresql": "bot.store.postgres:PostgresStore",
 }
 
 
@@ -45,9 +27,3 @@ def load(target: str) -> Any:
     module_name, _, attr = target.partition(":")
     module = importlib.import_module(module_name)
     return getattr(module, attr) if attr else module
-
-
-def lookup(table: dict[str, str], name: str, what: str) -> Any:
-    if name not in table:
-        raise KeyError(f"unknown {what} {name!r}; known: {', '.join(sorted(table))}")
-    return load(table[name])

@@ -62,7 +62,7 @@ class Settings(BaseSettings):
         validate_default=True,
     )
 
-    presenter: Literal["stdio", "gradio", "slack"] = "stdio"
+    presenter: Literal["terminal", "gradio", "slack"] = "terminal"
     agent: Literal["auto", "tools", "pipeline"] = Field(
         "auto", description="auto: pipeline on the embedded model, tools elsewhere"
     )
@@ -83,6 +83,11 @@ class Settings(BaseSettings):
     gradio: GradioSettings = Field(default_factory=lambda: GradioSettings())
     slack: SlackSettings = Field(default_factory=lambda: SlackSettings())
     eval: EvalSettings = Field(default_factory=lambda: EvalSettings())
+
+    @field_validator("presenter", mode="before")
+    @classmethod
+    def _terminal_was_stdio(cls, value: Any) -> Any:
+        return "terminal" if value == "stdio" else value  # its old name still works
 
     @field_validator("profiles", mode="before")
     @classmethod
@@ -143,7 +148,8 @@ def load_settings(config: str | Path | None = None, **overrides: Any) -> Setting
     """Load settings with the documented precedence; ``overrides`` play the CLI flags' part.
 
     Raises :class:`ConfigFileMissing` when an explicitly named TOML file does not exist, and
-    pydantic's ``ValidationError`` for bad values (see ``bot.config_errors`` for the message).
+    pydantic's ``ValidationError`` for bad values (the CLI turns it into one line per field:
+    ``apps.cli.runtime.describe_validation_error``).
     """
     path = toml_path(config)
     if path is not None and not path.is_file():

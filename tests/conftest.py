@@ -14,6 +14,7 @@ import pytest
 import structlog
 
 from bot.app import Bot
+from bot.contracts.tools import Tool
 from bot.llm.scripted import ReplyLike, ScriptedLLM
 from config import Settings, load_settings
 
@@ -90,10 +91,11 @@ def settings(data_dir: Path) -> Settings:
     return load_settings(data_dir=data_dir, tools=["clock", "calculator"], agent="tools")
 
 
-def scripted_bot(settings: Settings, *replies: ReplyLike, **roles: ScriptedLLM) -> Bot:
+def scripted_bot(settings: Settings, *replies: ReplyLike, tools: dict[str, Tool] | None = None,
+                 **roles: ScriptedLLM) -> Bot:
     """A Bot whose primary role plays ``replies`` (other roles as given)."""
     llms = {"primary": ScriptedLLM(replies, profile="scripted"), **roles}
-    return Bot.from_settings(settings, llms=llms)  # type: ignore[arg-type]
+    return Bot.from_settings(settings, llms=llms, tools=tools)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -101,8 +103,9 @@ async def make_bot(settings: Settings) -> AsyncIterator[Any]:
     """Factory: ``make_bot("reply 1", Reply(...), ...)``; bots are closed after the test."""
     made: list[Bot] = []
 
-    def factory(*replies: ReplyLike, settings_: Settings | None = None, **roles: Any) -> Bot:
-        bot = scripted_bot(settings_ or settings, *replies, **roles)
+    def factory(*replies: ReplyLike, settings_: Settings | None = None,
+                tools: dict[str, Tool] | None = None, **roles: Any) -> Bot:
+        bot = scripted_bot(settings_ or settings, *replies, tools=tools, **roles)
         made.append(bot)
         return bot
 

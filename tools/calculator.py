@@ -10,7 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from bot.tooling import ToolError, ToolOutput
+from bot.contracts.run_context import ToolRunContext
+from bot.contracts.tools import ToolError, ToolOutput
 
 _BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
@@ -86,6 +87,6 @@ class Calculator:
     description = "Evaluate an arithmetic expression exactly (+ - * / // % ** sqrt log ...)."
     Args = CalculatorArgs
 
-    async def run(self, args: CalculatorArgs) -> ToolOutput:
+    async def run(self, args: CalculatorArgs, ctx: ToolRunContext) -> ToolOutput:
         value = _format(evaluate(args.expression))
         return ToolOutput(content=f"{normalise(args.expression)} = {value}")

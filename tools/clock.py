@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field
 
-from bot.tooling import ToolError, ToolOutput
+from bot.contracts.run_context import ToolRunContext
+from bot.contracts.tools import ToolError, ToolOutput
 
 
 class ClockArgs(BaseModel):
@@ -19,7 +20,7 @@ class CurrentTime:
     description = "Get the current date, time and weekday in a time zone."
     Args = ClockArgs
 
-    async def run(self, args: ClockArgs) -> ToolOutput:
+    async def run(self, args: ClockArgs, ctx: ToolRunContext) -> ToolOutput:
         try:
             zone = ZoneInfo(args.timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:

@@ -1,22 +1,19 @@
 """``compare``: the pairwise judge as a tool the primary agent may call.
 
-Not in the default tool list: add ``"compare"`` to ``tools`` in bot.toml to offer it.
+Not in the default tool list: add ``"compare"`` to ``tools`` in bot.toml to offer it. The
+judge asks the ``judge`` role through the tool's run context, so its calls share the turn's
+backends and retries, and their tokens and cost are the turn's: they show in ``Usage``, the
+stored turn and the ``turn`` log line.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from pydantic import BaseModel, Field
 
-from agents.judge import DEFAULT_CRITERION, Judgement, PairwiseJudge
-from bot.completer import MeteredCompleter
-from bot.llm.errors import LLMError
-from bot.prompts import PromptLibrary
-from bot.tooling import ToolError, ToolOutput
-
-if TYPE_CHECKING:
-    from config import Settings
+from bot.contracts.llm_errors import LLMError
+from bot.contracts.run_context import ToolRunContext
+from bot.contracts.tools import ToolError, ToolOutput
+from judging.pairwise import DEFAULT_CRITERION, Judgement, PairwiseJudge
 
 
 class CompareArgs(BaseModel):
@@ -50,27 +47,15 @@ class CompareCandidates:
     )
     Args = CompareArgs
 
-    def __init__(self, completer: Any, judge: PairwiseJudge) -> None:
-        self.completer = completer
-        self.judge = judge
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> CompareCandidates:
-        """Roles resolved as the bot resolves them (its own pool: tools get only settings)."""
-        from bot.models import ModelPool
-
-        prompts = PromptLibrary(settings.environment, settings.prompts_dir,
-                                settings.prompts_hot_reload)
-        completer = MeteredCompleter.from_pool(ModelPool(settings))
-        return cls(completer, PairwiseJudge(prompts))
-
-    async def run(self, args: CompareArgs) -> ToolOutput:
+    async def run(self, args: CompareArgs, ctx: ToolRunContext) -> ToolOutput:
         if not (args.candidate_a.strip() and args.candidate_b.strip()):
             raise ToolError("both candidate_a and candidate_b must be non-empty")
+        judge = PairwiseJudge(ctx.prompts)
         try:
-            judgement = await self.judge.compare(
-                self.completer, args.context, args.candidate_a, args.candidate_b, args.criterion
+            judgement = await judge.compare(
+                ctx, args.context, args.candidate_a, args.candidate_b, args.criterion
             )
         except LLMError as exc:
             raise ToolError(f"the judge model failed: {exc.user_message}") from exc
+        ctx.log.info("compared", outcome=judgement.outcome)
         return ToolOutput(content=describe(judgement))

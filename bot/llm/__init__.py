@@ -1,1 +1,1 @@
-"""LLM backends behind one async streaming protocol (see :mod:`bot.llm.protocol`)."""
+"""LLM backends behind one async streaming protocol (see :mod:`bot.contracts.llm`)."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.llm.protocol import FinishChunk, LLMChunk, TextChunk, ToolCallChunk, ToolSpec
-from bot.messages import ChatMessage, ToolCallRequest
+from bot.contracts.llm import FinishChunk, LLMChunk, TextChunk, ToolCallChunk, ToolSpec
+from bot.contracts.messages import ChatMessage, ToolCallRequest
 
 _FINISH = {"stop": "stop", "length": "length", "tool_calls": "tool_calls",
            "function_call": "tool_calls"}
@@ -49,3 +49,10 @@ def chunks_from_stream(part: dict[str, Any]) -> list[LLMChunk]:
     if reason:
         out.append(FinishChunk(reason=_FINISH.get(reason, "stop")))  # type: ignore[arg-type]
     return out
+
+
+def worker_chunks(message: dict[str, Any]) -> list[LLMChunk]:
+    """Our chunks from one worker message: a bare token, or a whole llama chunk."""
+    if "text" in message:
+        return [TextChunk(text=message["text"])] if message["text"] else []
+    return chunks_from_stream(message["part"])

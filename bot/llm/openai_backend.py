@@ -1,7 +1,8 @@
 """The ``openai`` kind: OpenAI and every OpenAI-compatible server, through ``AsyncOpenAI``.
 
-Retries are ours (:mod:`bot.llm.retry`), so the SDK's are off; each failure is mapped to one
-:mod:`bot.llm.errors` class by :func:`bot.llm.openai_errors.map_error`.
+The client comes from :func:`bot.llm.openai_client.openai_client` (retries are ours,
+:mod:`bot.llm.retry`, so the SDK's are off); each failure is mapped to one
+:mod:`bot.contracts.llm_errors` class by :func:`bot.llm.openai_errors.map_error`.
 """
 
 from __future__ import annotations
@@ -9,26 +10,25 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from typing import Any
 
-import openai
 import structlog
 
-from bot.history import approx_tokens
-from bot.llm.api_keys import NO_KEY, is_self_hosted, missing_key_message, resolve_api_key
-from bot.llm.errors import LLMError, LLMNotConfigured, LLMStreamCut
-from bot.llm.openai_errors import map_error
-from bot.llm.openai_probe import probe_openai
-from bot.llm.openai_wire import finish_reason, wire_message, wire_tool
-from bot.llm.probe import ProbeResult
-from bot.llm.protocol import (
+from bot.contracts.llm import (
     FinishChunk,
     LLMChunk,
     LLMRequest,
     TextChunk,
     ToolCallChunk,
     UsageChunk,
+    approx_tokens,
 )
+from bot.contracts.llm_errors import LLMError, LLMNotConfigured, LLMStreamCut
+from bot.llm.api_keys import resolve_api_key
+from bot.llm.openai_client import openai_client
+from bot.llm.openai_errors import map_error
+from bot.llm.openai_probe import probe_openai
+from bot.llm.openai_wire import finish_reason, wire_message, wire_tool
+from bot.llm.probe import ProbeResult
 from bot.llm.tool_assembly import ToolCallAssembler
-from bot.logging import register_secret
 from config.profiles import ProfileSettings
 
 log = structlog.get_logger("bot.llm.openai")
@@ -52,15 +52,8 @@ class OpenAIBackend:
     @classmethod
     def from_profile(cls, name: str, profile: ProfileSettings) -> OpenAIBackend:
         """Build from config; a hosted API with no key raises :class:`LLMNotConfigured`."""
-        key = resolve_api_key(name, profile)
-        if key is None and not is_self_hosted(profile.base_url):
-            raise LLMNotConfigured(missing_key_message(name, profile), profile=name)
-        register_secret(key)
-        client = openai.AsyncOpenAI(
-            base_url=profile.base_url, api_key=key or NO_KEY, max_retries=0,
-            timeout=profile.timeout_s,
-        )
-        return cls(name, profile, client, has_key=key is not None)
+        client = openai_client(name, profile)
+        return cls(name, profile, client, has_key=resolve_api_key(name, profile) is not None)
 
     def count_tokens(self, text: str) -> int:
         """Approximate (about four characters a token): enough for trimming history."""

@@ -1,4 +1,4 @@
-"""Every way an OpenAI-compatible call can fail, mapped to exactly one :mod:`bot.llm.errors` class.
+"""Every way an OpenAI-compatible call fails, mapped to one :mod:`bot.contracts.llm_errors` class.
 
 The SDK's own retries are off (``max_retries=0``), so each failure arrives here once and
 :mod:`bot.llm.retry` decides what happens next.
@@ -13,7 +13,7 @@ from typing import Any
 
 import openai
 
-from bot.llm.errors import (
+from bot.contracts.llm_errors import (
     LLMAuthError,
     LLMBadRequest,
     LLMBadResponse,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from bot.llm.errors import LLMAuthError, LLMBadRequest, LLMError
+from bot.contracts.llm_errors import LLMAuthError, LLMBadRequest, LLMError
 from bot.llm.openai_errors import map_error
 from bot.llm.probe import ProbeResult
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.llm.protocol import FinishReason, ToolSpec
-from bot.messages import ChatMessage
+from bot.contracts.llm import FinishReason, ToolSpec
+from bot.contracts.messages import ChatMessage
 
 _FINISH: dict[str, FinishReason] = {
     "stop": "stop", "eos": "stop", "end_turn": "stop",

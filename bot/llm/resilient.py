@@ -16,16 +16,21 @@ from dataclasses import dataclass
 
 import structlog
 
-from bot.history import approx_tokens
-from bot.llm.errors import LLMAuthError, LLMError, LLMNotConfigured
-from bot.llm.protocol import (
+from bot.contracts.llm import (
     LLM,
     LLMChunk,
     LLMRequest,
     TextChunk,
     ToolCallChunk,
     UsageChunk,
+    approx_tokens,
     cost_usd,
+)
+from bot.contracts.llm_errors import (
+    LLMAuthError,
+    LLMError,
+    LLMNotConfigured,
+    LLMWorkerCrashed,
 )
 from bot.llm.retry import RetryPolicy
 from config.profiles import ProfileSettings
@@ -62,11 +67,11 @@ class Link:
 
 def _cools_down(error: LLMError) -> bool:
     """Failures that say the backend is unwell, not that this one request was bad."""
-    return error.retryable or isinstance(error, LLMAuthError | LLMNotConfigured)
+    return error.retryable or isinstance(error, LLMAuthError | LLMNotConfigured | LLMWorkerCrashed)
 
 
 class ResilientLLM:
-    """An :class:`~bot.llm.protocol.LLM` that retries and falls back; usage names who answered."""
+    """An :class:`~bot.contracts.llm.LLM` that retries and falls back; usage names who answered."""
 
     def __init__(self, links: list[Link], cooldowns: Cooldowns) -> None:
         first = links[0]

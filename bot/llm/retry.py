@@ -13,16 +13,27 @@
 5. A server's ``Retry-After`` is honoured exactly; one longer than ``max_retry_after_s`` is
    not waited for: this backend is given up and the fallback chain moves on.
 
-The openai SDK's own retries are switched off, so this is the only layer that retries.
+The openai SDK's own retries are switched off, so this is the only layer that retries:
+streamed chat calls through :mod:`bot.llm.resilient`, blocking calls (embeddings) through
+:func:`call_with_retries`.
 """
 
 from __future__ import annotations
 
+import itertools
 import random
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
-from bot.llm.errors import LLMError, LLMRateLimited
+import structlog
+
+from bot.contracts.llm_errors import LLMError, LLMRateLimited
 from config.profiles import ProfileSettings
+
+log = structlog.get_logger("bot.llm.resilience")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -63,3 +74,26 @@ class RetryPolicy:
             return Decision(True, wait, f"{name}; server asked for {wait:g}s (Retry-After)")
         delay = random.uniform(0, min(self.max_delay_s, self.backoff_s * 2**retries_done))
         return Decision(True, delay, f"{name}; backing off {delay:.2f}s")
+
+
+def call_with_retries(
+    call: Callable[[], T], policy: RetryPolicy, profile: str,
+    as_error: Callable[[Exception], LLMError], sleep: Callable[[float], None] = time.sleep,
+) -> T:
+    """Run a blocking ``call`` (e.g. an embeddings request) under ``policy``.
+
+    Each failure is read as an :class:`LLMError` by ``as_error``; the last one is raised.
+    """
+    for retries in itertools.count():
+        try:
+            return call()
+        except Exception as exc:
+            error = as_error(exc)
+            decision = policy.decide(error, retries, shown=False)
+            log.warning("llm_retry" if decision.retry else "llm_give_up", profile=profile,
+                        attempt=retries + 1, error=type(error).__name__,
+                        delay_s=round(decision.delay_s, 3), reason=decision.reason)
+            if not decision.retry:
+                raise error from exc
+            sleep(decision.delay_s)
+    raise AssertionError("unreachable")  # itertools.count() never ends

@@ -14,8 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from bot.llm.errors import LLMError
-from bot.llm.protocol import (
+from bot.contracts.llm import (
     FinishChunk,
     FinishReason,
     LLMChunk,
@@ -24,7 +23,8 @@ from bot.llm.protocol import (
     ToolCallChunk,
     UsageChunk,
 )
-from bot.messages import ToolCallRequest
+from bot.contracts.llm_errors import LLMError
+from bot.contracts.messages import ToolCallRequest
 
 
 class ScriptedToolCall(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.messages import ToolCallRequest
+from bot.contracts.messages import ToolCallRequest
 
 
 @dataclass

@@ -18,9 +18,9 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from bot.logging import register_secret
+from bot.contracts.secrets import register_secret
+from bot.contracts.store import AssistantTurn, FeedbackRecord, TurnRecord
 from bot.store import schema as q
-from bot.store.base import AssistantTurn, FeedbackRecord, TurnRecord
 
 # Two processes creating the tables at once would race on PostgreSQL's catalogue;
 # an advisory lock (any fixed number) makes the second one wait for the first.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.store.base import AssistantTurn, FeedbackRecord, TurnRecord
+from bot.contracts.store import AssistantTurn, FeedbackRecord, TurnRecord
 
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS conversations (

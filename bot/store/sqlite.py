@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bot.contracts.store import AssistantTurn, FeedbackRecord, TurnRecord
 from bot.store import schema as q
-from bot.store.base import AssistantTurn, FeedbackRecord, TurnRecord
 
 
 class SQLiteStore:

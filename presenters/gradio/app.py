@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 
@@ -64,10 +65,15 @@ def launch(
 
 
 def serve(bot: Bot) -> int:
-    """Run the page until Ctrl-C; the presenter entry point behind ``bot serve gradio``."""
+    """Run the page until Ctrl-C; the presenter entry point behind ``bot serve gradio``.
+
+    On the way out the Bot is closed too: model clients and the store (whose last SQLite
+    connection then checkpoints its write-ahead log).
+    """
     demo = launch(bot, quiet=False)
     try:
         demo.block_thread()  # returns on Ctrl-C, after closing the server
     finally:
         demo.close()
+        asyncio.run(bot.aclose())
     return 0

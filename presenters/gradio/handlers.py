@@ -13,11 +13,11 @@ import gradio as gr
 import structlog
 
 from bot.app import Bot
-from bot.events import Event, TextDelta
+from bot.contracts.events import Event, TextDelta
 from bot.failures import new_error_id, user_error
 from bot.session import Session
 from presenters.gradio.keys import session_id, session_key
-from presenters.gradio.render import ERROR_MARK, Message, TurnRenderer, from_history
+from presenters.gradio.render import Message, TurnRenderer, from_history
 
 log = structlog.get_logger("presenters.gradio")
 TurnIds = list[int | None]
@@ -114,9 +114,7 @@ class ChatHandlers:
             error_id = new_error_id()
             log.error("gradio_turn_failed", session=session_key(sid), error_id=error_id,
                       error_type=type(exc).__name__, error=str(exc)[:500])
-            renderer.messages.append(
-                {"role": "assistant", "content": ERROR_MARK + user_error(exc, error_id).message})
-            renderer.version += 1
+            renderer.apply(user_error(exc, error_id))
         if renderer.version != shown:
             yield self._view(renderer, history, turn_ids)
 

@@ -2,7 +2,7 @@
 
 The presenter talks only to :class:`bot.app.Bot` and :class:`bot.session.Session`: the
 Session keeps one answer in flight per thread (a second message queues behind it) and
-stores the history; ``Bot.claim_event`` makes each Slack ``event_id`` run once.
+stores the history; ``Bot.claims`` makes each Slack ``event_id`` run once.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import Bot
-from bot.events import Event
+from bot.contracts.events import Event
+from bot.contracts.turn_view import TurnView
+from bot.keyed_locks import KeyedLocks
 from config.sections import SlackSettings
 from presenters.slack.inbound import Inbound
-from presenters.slack.ordering import ArrivalOrder
-from presenters.slack.render import THINKING, SlackReply
+from presenters.slack.render import THINKING, status_line
 from presenters.slack.status import StatusLine
 from presenters.slack.web import api_error_code, log_api_error
 from presenters.slack.writers import NativeWriter, StreamFailed, Target, UpdateWriter, Writer
@@ -40,7 +41,9 @@ class Answerer:
         self.bot, self.client, self.settings = bot, client, settings
         self.native = settings.streaming != "update" and hasattr(client, "chat_stream")
         self.inflight: set[asyncio.Task[None]] = set()
-        self.order = ArrivalOrder()
+        # Queued on arrival, before the dedupe claim (which runs in a worker thread, and
+        # threads finish in any order): two quick messages in one thread keep their order.
+        self.order = KeyedLocks()
 
     async def handle(self, inbound: Inbound) -> None:
         """Answer unless this event is a duplicate or a follow-up in a thread not ours."""
@@ -48,8 +51,8 @@ class Answerer:
         if task is not None:
             self.inflight.add(task)  # type: ignore[arg-type]
         try:
-            async with self.order.turn(inbound.session_key), \
-                    self.bot.claim_event(inbound.event_id) as fresh:
+            async with self.order.hold(inbound.session_key), \
+                    self.bot.claims.claim(inbound.event_id) as fresh:
                 if not fresh:
                     log.info("slack_duplicate_event", event_id=inbound.event_id)
                 elif inbound.kind != "followup" or await self._answered_in(inbound):
@@ -71,28 +74,28 @@ class Answerer:
             return
         status = StatusLine(self.client, target)
         status.set(THINKING)
-        reply, writer = SlackReply(), self._writer(target)
+        view, writer = TurnView(), self._writer(target)
         session = self.bot.session(inbound.session_key)
         stream = cast(AsyncGenerator[Event, None], session.send(inbound.text, user=inbound.user))
         try:
             async with aclosing(stream) as events:
                 async for event in events:
-                    writer = self._show(event, reply, writer, status, target)
+                    writer = self._show(event, view, writer, status, target)
         finally:
             await status.close()
-        await self._finish(writer, reply, target)
+        await self._finish(writer, view, target)
         log.info("slack_answered", session=inbound.session_key, kind=inbound.kind,
-                 turn_id=reply.turn_id, error_id=reply.error.error_id if reply.error else None)
+                 turn_id=view.turn_id, error_id=view.error.error_id if view.error else None)
 
-    def _show(self, event: Event, reply: SlackReply, writer: Writer, status: StatusLine,
+    def _show(self, event: Event, view: TurnView, writer: Writer, status: StatusLine,
               target: Target) -> Writer:
         """Take in one event; returns the writer to use from now on."""
-        change = reply.apply(event)
-        if change == "status" and reply.status:
-            status.set(reply.status, posted=writer.ts is not None)
+        change = view.apply(event)
+        if change in ("status", "step"):
+            status.set(status_line(view, change), posted=writer.ts is not None)
         elif change == "text":
             writer = self._healthy(writer, target)
-            writer.update(reply)
+            writer.update(view)
         return writer
 
     def _writer(self, target: Target) -> Writer:
@@ -114,11 +117,11 @@ class Answerer:
         s = self.settings
         return UpdateWriter(self.client, target, s.update_interval_s, s.show_usage, failure.ts)
 
-    async def _finish(self, writer: Writer, reply: SlackReply, target: Target) -> None:
+    async def _finish(self, writer: Writer, view: TurnView, target: Target) -> None:
         try:
-            await writer.finish(reply)
+            await writer.finish(view)
         except StreamFailed as failure:
-            await self._fallback(failure, target).finish(reply)
+            await self._fallback(failure, target).finish(view)
 
     async def _say(self, target: Target, text: str) -> None:
         try:

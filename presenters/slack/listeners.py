@@ -62,7 +62,8 @@ async def start_assistant_thread(answerer: Answerer, body: dict[str, Any]) -> No
     if not channel or not ts:
         return
     s, client = answerer.settings, answerer.client
-    async with answerer.bot.claim_event(str(body.get("event_id") or f"{channel}:{ts}")) as fresh:
+    event_id = str(body.get("event_id") or f"{channel}:{ts}")
+    async with answerer.bot.claims.claim(event_id) as fresh:
         if not fresh:
             return
         try:

@@ -2,7 +2,15 @@
 
 Slack's mrkdwn has no headings, tables or ``**bold**``: headings become bold lines, tables
 become column-aligned code blocks, links become ``<url|label>``. Code is left untouched,
-and ``&``, ``<``, ``>`` are escaped everywhere else as Slack requires.
+and ``&``, ``<``, ``>`` are escaped everywhere else as Slack requires (so a model writing
+``<!channel>`` pings nobody).
+
+Only the ``chat.update`` fallback needs it: native streaming sends Markdown and Slack renders
+it. Why not Slack's ``markdown`` block: at most 12,000 characters per message (answers here
+go to 38,000), and the fallback serves exactly the workspaces without the AI features that
+block is meant for. Why not a maintained converter: markdown-to-mrkdwn 0.3.3 escapes nothing,
+rewrites code spans and turns ``2 * 3 * 4`` into ``2 _ 3 _ 4``; slackify-markdown 0.2.4
+leaves tables as raw pipes and breaks a code block still streaming.
 """
 
 from __future__ import annotations

@@ -6,17 +6,25 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
+import structlog
+
+log = structlog.get_logger("presenters.slack")
+
 
 class Paced:
     """Runs ``publish()`` in the background whenever :meth:`mark` says there is news.
 
     Calls are at least ``interval`` seconds apart and never overlap, so a slow or
     rate-limited Slack call (waiting out a 429) delays the next edit instead of stalling
-    the model's stream; news that arrives meanwhile is coalesced into one call.
+    the model's stream; news that arrives meanwhile is coalesced into one call. A failure
+    stops publishing: it is logged (naming ``what`` was being published) and kept in
+    :attr:`error` for the writer to act on.
     """
 
-    def __init__(self, interval: float, publish: Callable[[], Awaitable[None]]) -> None:
+    def __init__(self, interval: float, publish: Callable[[], Awaitable[None]],
+                 what: str = "updates") -> None:
         self.interval = interval
+        self.what = what
         self._publish = publish
         self._news = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -42,6 +50,8 @@ class Paced:
                 await self._publish()
             except Exception as exc:  # the writer decides what a failure means
                 self.error = exc
+                log.warning("slack_updates_stopped", what=self.what,
+                            error_type=type(exc).__name__, error=str(exc)[:300])
                 return
             finally:
                 self._busy = False

@@ -1,96 +1,49 @@
-"""How Slack shows each event: pure functions from events to text, status lines and blocks.
+"""How Slack shows a :class:`TurnView`: pure functions to status lines, text and blocks.
 
-No I/O here, so the cross-presenter conformance test can compare it with the terminal's
-rendering. :class:`SlackReply` accumulates one turn; the writers decide when to send it.
+No I/O here; the answerer folds events into the view and the writers decide when to send it.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
 from typing import Any
 
-from bot.events import (
-    Done,
-    Error,
-    Event,
-    Source,
-    Sources,
-    Status,
-    TextDelta,
-    ToolCall,
-    ToolResult,
-    Usage,
-)
+from bot.contracts.events import Event, Source
+from bot.contracts.turn_view import NO_ANSWER, Change, TurnView
 from presenters.slack.mrkdwn import to_mrkdwn
 
 SECTION_LIMIT = 3000  # characters in one section block's text
 MESSAGE_LIMIT = 38000  # characters in one message; Slack truncates at 40,000
 MAX_SOURCES = 9  # a context block holds at most 10 elements; one is the label
 THINKING = "is thinking…"
+NO_ANSWER_NOTE = f"_{NO_ANSWER}_"
 FEEDBACK_UP, FEEDBACK_DOWN = "feedback_up", "feedback_down"
 
 
-@dataclass
-class SlackReply:
-    """One answer as it streams: what the user should see once it is sent."""
-
-    text: str = ""
-    status: str | None = None
-    steps: list[str] = field(default_factory=list)
-    sources: list[Source] = field(default_factory=list)
-    usage: Usage | None = None
-    error: Error | None = None
-    done: Done | None = None
-
-    def apply(self, event: Event) -> str:
-        """Take in one event; returns what changed: "text", "status" or "other"."""
-        if isinstance(event, TextDelta):
-            self.text += event.text
-            return "text"
-        if isinstance(event, Status | ToolCall | ToolResult):
-            self.status = status_line(event)
-            self.steps.append(self.status)
-            return "status"
-        if isinstance(event, Sources):
-            self.sources = event.sources
-        elif isinstance(event, Usage):
-            self.usage = event
-        elif isinstance(event, Error):
-            self.error = event
-        elif isinstance(event, Done):
-            self.done = event
-        return "other"
-
-    @property
-    def turn_id(self) -> int | None:
-        return self.done.turn_id if self.done else None
-
-    def closing_markdown(self) -> str:
-        """What follows the streamed text once the turn ends: interruption note or apology."""
-        parts = []
-        if self.done and self.done.interrupted and not self.error:
-            parts.append("_(interrupted)_")
-        if self.error:
-            parts.append(self.error.message)
-        if not parts:
-            return ""
-        return ("\n\n" if self.text.strip() else "") + "\n\n".join(parts)
-
-    def final_markdown(self) -> str:
-        return self.text + self.closing_markdown()
+def status_line(view: TurnView, change: Change) -> str:
+    """A short assistant status ("is searching the knowledge base…") for the latest progress."""
+    step = view.last_step
+    if change == "status" or step is None:
+        return view.status or THINKING
+    if step.result is None:
+        return f"is using {step.name} {step.arguments_json}"[:120] + "…"
+    if step.failed:
+        return f"{step.name} failed; carrying on…"
+    return f"read the {step.name} result…"
 
 
-def status_line(event: Status | ToolCall | ToolResult) -> str:
-    """A short assistant status ("is searching the knowledge base…") for a progress event."""
-    if isinstance(event, Status):
-        return event.text
-    if isinstance(event, ToolCall):
-        args = event.arguments if isinstance(event.arguments, str) else json.dumps(event.arguments)
-        return f"is using {event.name} {args}"[:120] + "…"
-    if event.is_error:
-        return f"{event.name} failed; carrying on…"
-    return f"read the {event.name} result…"
+def closing_markdown(view: TurnView) -> str:
+    """What follows the streamed text once the turn ends: notices, notes, the apology."""
+    parts = [f"_{note}_" for note in view.notes()]
+    if view.error is not None:
+        parts.append(view.error.message)
+    after = view.after_text()
+    if not parts:
+        return after
+    return after + ("\n\n" if view.answer.strip() else "") + "\n\n".join(parts)
+
+
+def final_markdown(view: TurnView) -> str:
+    return view.text + closing_markdown(view)
 
 
 def sources_block(sources: list[Source]) -> dict[str, Any]:
@@ -104,16 +57,8 @@ def sources_block(sources: list[Source]) -> dict[str, Any]:
     return {"type": "context", "elements": elements}
 
 
-def usage_text(usage: Usage) -> str:
-    ttft = "" if usage.ttft_s is None else f" · first token {usage.ttft_s:.2f} s"
-    return (
-        f"{usage.input_tokens} in / {usage.output_tokens} out tokens · ${usage.cost_usd:.4f} · "
-        f"{usage.latency_s:.2f} s{ttft} · {usage.backend}/{usage.model}"
-    )
-
-
-def usage_block(usage: Usage) -> dict[str, Any]:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": usage_text(usage)}]}
+def usage_block(line: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": line}]}
 
 
 def feedback_block(turn_id: int) -> dict[str, Any]:
@@ -129,15 +74,15 @@ def feedback_block(turn_id: int) -> dict[str, Any]:
     ]}
 
 
-def footer_blocks(reply: SlackReply, show_usage: bool) -> list[dict[str, Any]]:
+def footer_blocks(view: TurnView, show_usage: bool) -> list[dict[str, Any]]:
     """Blocks under the answer: sources, usage (when configured), feedback buttons."""
     blocks: list[dict[str, Any]] = []
-    if reply.sources:
-        blocks.append(sources_block(reply.sources))
-    if show_usage and reply.usage is not None:
-        blocks.append(usage_block(reply.usage))
-    if reply.turn_id is not None and reply.text.strip() and not reply.error:
-        blocks.append(feedback_block(reply.turn_id))
+    if view.sources:
+        blocks.append(sources_block(view.sources))
+    if show_usage and (line := view.usage_line()):
+        blocks.append(usage_block(line))
+    if view.turn_id is not None and view.text.strip() and view.error is None:
+        blocks.append(feedback_block(view.turn_id))
     return blocks
 
 
@@ -165,10 +110,10 @@ def section_blocks(mrkdwn: str) -> list[dict[str, Any]]:
     return [{"type": "section", "text": {"type": "mrkdwn", "text": b}} for b in blocks if b]
 
 
-def final_message(reply: SlackReply, show_usage: bool) -> tuple[str, list[dict[str, Any]]]:
+def final_message(view: TurnView, show_usage: bool) -> tuple[str, list[dict[str, Any]]]:
     """``text`` and ``blocks`` of a finished answer sent with chat.postMessage/chat.update."""
-    text = message_text(reply.final_markdown())
-    return text, section_blocks(text)[:45] + footer_blocks(reply, show_usage)
+    text = message_text(final_markdown(view))
+    return text, section_blocks(text)[:45] + footer_blocks(view, show_usage)
 
 
 def escape(text: str) -> str:
@@ -176,9 +121,12 @@ def escape(text: str) -> str:
 
 
 def render_turn(events: list[Event], show_usage: bool = True) -> dict[str, Any]:
-    """A whole turn as the final Slack message would carry it (for tests and comparison)."""
-    reply = SlackReply()
+    """A whole turn as the final Slack message would carry it, with the status lines shown
+    on the way (for tests)."""
+    view, steps = TurnView(), []
     for event in events:
-        reply.apply(event)
-    text, blocks = final_message(reply, show_usage)
-    return {"text": text, "blocks": blocks, "steps": reply.steps}
+        change = view.apply(event)
+        if change in ("status", "step"):
+            steps.append(status_line(view, change))
+    text, blocks = final_message(view, show_usage)
+    return {"text": text, "blocks": blocks, "steps": steps}

@@ -25,7 +25,7 @@ class StatusLine:
         self.shown: str | None = None
         self.enabled = True
         self.after_post = False
-        self._paced = Paced(0.0, self._send)
+        self._paced = Paced(0.0, self._send, "status line")
 
     def set(self, text: str, posted: bool = False) -> None:
         """Show ``text``; ``posted`` says the answer's message is already in the thread."""

@@ -15,11 +15,18 @@ from typing import Any, Protocol
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.contracts.turn_view import TurnView
 from presenters.slack.paced import Paced
-from presenters.slack.render import SlackReply, final_message, footer_blocks, message_text
+from presenters.slack.render import (
+    NO_ANSWER_NOTE,
+    closing_markdown,
+    final_markdown,
+    final_message,
+    footer_blocks,
+    message_text,
+)
 from presenters.slack.web import log_api_error
 
-NO_ANSWER = "_(no answer)_"
 APPEND_LIMIT = 10_000  # characters per chat.appendStream; Slack takes at most 12,000
 
 
@@ -37,8 +44,8 @@ class Writer(Protocol):
     @property
     def ts(self) -> str | None: ...
 
-    def update(self, reply: SlackReply) -> None: ...
-    async def finish(self, reply: SlackReply) -> None: ...
+    def update(self, view: TurnView) -> None: ...
+    async def finish(self, view: TurnView) -> None: ...
 
 
 class StreamFailed(Exception):
@@ -55,16 +62,16 @@ class UpdateWriter:
     def __init__(self, client: AsyncWebClient, target: Target, interval: float,
                  show_usage: bool, ts: str | None = None) -> None:
         self.client, self.target, self.show_usage, self.ts = client, target, show_usage, ts
-        self._reply = SlackReply()
-        self._paced = Paced(interval, self._publish)
+        self._view = TurnView()
+        self._paced = Paced(interval, self._publish, "answer edits")
 
-    def update(self, reply: SlackReply) -> None:
-        self._reply = reply
+    def update(self, view: TurnView) -> None:
+        self._view = view
         self._paced.mark()
 
     async def _publish(self) -> None:
         try:
-            await self._send(message_text(self._reply.text, partial=True), None)
+            await self._send(message_text(self._view.text, partial=True), None)
         except SlackApiError as exc:  # a lost edit is fine: the final one carries everything
             log_api_error(exc, "slack_update_failed", channel=self.target.channel)
 
@@ -79,11 +86,11 @@ class UpdateWriter:
             await self.client.chat_update(channel=t.channel, ts=self.ts, text=text,
                                           blocks=blocks or [])
 
-    async def finish(self, reply: SlackReply) -> None:
+    async def finish(self, view: TurnView) -> None:
         await self._paced.close()
-        text, blocks = final_message(reply, self.show_usage)
+        text, blocks = final_message(view, self.show_usage)
         try:
-            await self._send(text or NO_ANSWER, blocks or None)
+            await self._send(text or NO_ANSWER_NOTE, blocks or None)
         except SlackApiError as exc:
             log_api_error(exc, "slack_answer_not_sent", level="error",
                           channel=self.target.channel)
@@ -95,10 +102,10 @@ class NativeWriter:
     def __init__(self, client: AsyncWebClient, target: Target, interval: float,
                  show_usage: bool) -> None:
         self.client, self.target, self.show_usage = client, target, show_usage
-        self._reply = SlackReply()
+        self._view = TurnView()
         self._stream: Any = None
         self._sent = 0
-        self._paced = Paced(interval, self._publish)
+        self._paced = Paced(interval, self._publish, "answer stream")
 
     @property
     def ts(self) -> str | None:
@@ -109,8 +116,8 @@ class NativeWriter:
         err = self._paced.error
         return err if isinstance(err, StreamFailed) else None
 
-    def update(self, reply: SlackReply) -> None:
-        self._reply = reply
+    def update(self, view: TurnView) -> None:
+        self._view = view
         self._paced.mark()
 
     async def _open(self) -> Any:
@@ -121,7 +128,7 @@ class NativeWriter:
 
     async def _publish(self) -> None:
         try:
-            await self._append(self._reply.text)
+            await self._append(self._view.text)
         except SlackApiError as exc:
             raise StreamFailed(exc, self.ts) from exc
 
@@ -133,20 +140,20 @@ class NativeWriter:
             await self._stream.append(markdown_text=piece)
             self._sent += len(piece)
 
-    async def finish(self, reply: SlackReply) -> None:
+    async def finish(self, view: TurnView) -> None:
         """Raises :class:`StreamFailed` when streaming broke, so the caller can fall back."""
         await self._paced.close()
         if self.failure:
             raise self.failure
-        closing = reply.closing_markdown()
-        if not reply.final_markdown().strip():
-            closing = NO_ANSWER
+        closing = closing_markdown(view)
+        if not final_markdown(view).strip():
+            closing = NO_ANSWER_NOTE
         try:
-            if len(reply.text) - self._sent > APPEND_LIMIT:
-                await self._append(reply.text)
-            tail = reply.text[self._sent:] + closing
+            if len(view.text) - self._sent > APPEND_LIMIT:
+                await self._append(view.text)
+            tail = view.text[self._sent:] + closing
             self._stream = self._stream or await self._open()
             await self._stream.stop(markdown_text=tail or None,
-                                    blocks=footer_blocks(reply, self.show_usage) or None)
+                                    blocks=footer_blocks(view, self.show_usage) or None)
         except SlackApiError as exc:
             raise StreamFailed(exc, self.ts) from exc

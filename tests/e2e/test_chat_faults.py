@@ -14,7 +14,7 @@ from tests.fakes.openai_server import (
     openai_server_fixture,  # noqa: F401
 )
 
-BOT = [sys.executable, "-m", "bot.cli.main"]
+BOT = [sys.executable, "-m", "apps.cli.main"]
 ERROR_ID = r"\(error id: [0-9a-f]{8}\)"
 
 
@@ -55,7 +55,7 @@ def test_a_cut_answer_shows_the_note_and_retry_completes_it(
     assert done.returncode == 0 and "Traceback" not in done.stderr
     assert re.fullmatch(
         "Partial \n\n\\(interrupted\\)\n"
-        f"Sorry — The answer was cut off. Please try again. {ERROR_ID}\n"
+        f"Sorry — the answer was cut off. Please try again. {ERROR_ID}\n"
         "You said: hello\n"
         "you: hello\nbot: You said: hello\n", done.stdout), done.stdout
     assert len(openai_server.chat_requests) == 2
@@ -69,7 +69,7 @@ def test_a_lasting_failure_is_a_polite_line_and_ask_exits_1(
     done = run(["ask", "hello"], env, tmp_path)
     assert done.returncode == 1 and "Traceback" not in done.stderr + done.stdout
     assert re.fullmatch(
-        f"Sorry — The language model's server had an error. Please try again. {ERROR_ID}\n",
+        f"Sorry — the language model's server had an error. Please try again. {ERROR_ID}\n",
         done.stdout), done.stdout
     assert len(openai_server.chat_requests) == 2
     assert "fake server_error" not in done.stdout  # the upstream body stays in the logs

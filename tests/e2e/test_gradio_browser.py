@@ -118,7 +118,7 @@ def test_stop_then_thumbs_down_with_a_comment(browser: Any, tmp_path: Path) -> N
         page.keyboard.press("Enter")
         page.get_by_text("w3 w4").first.wait_for(timeout=60_000)
         page.click("#stop")
-        page.get_by_text("stopped before the end").first.wait_for(timeout=60_000)
+        page.get_by_text("(interrupted)").first.wait_for(timeout=60_000)
         page.locator("#send").wait_for(state="visible")
         page.get_by_label("Dislike").last.click()
         page.get_by_label("Thanks! Anything to add? (optional)").fill("it rambles")

@@ -10,8 +10,8 @@ import json
 import re
 from pathlib import Path
 
-from bot.llm.errors import LLMAuthError, LLMServerError
-from bot.llm.protocol import LLMRequest
+from bot.contracts.llm import LLMRequest
+from bot.contracts.llm_errors import LLMAuthError, LLMServerError
 
 
 def pairs(n: int) -> list[dict[str, str]]:

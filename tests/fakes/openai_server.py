@@ -30,7 +30,8 @@ Behaviour knobs (set any time, from any thread):
   ``chunk_chars``); when the queue is empty ``respond`` (a function of the request body,
   default: ``"You said: <last user message>"``) answers.
 - ``fail(mode, times=1, **params)``: the next ``times`` chat requests (``None``: all) fail in
-  ``mode`` (see :data:`FaultMode`); faulted requests do not consume queued replies, so the
+  ``mode`` (see :data:`FaultMode`; an embeddings request takes the error-status modes too);
+  faulted requests do not consume queued replies, so the
   script resumes when the fault runs out. Params: ``retry_after`` (header value),
   ``hang_s``, ``after_chars`` (text before a cut / error / malformed chunk), ``text``.
 - ``latency_s`` (before headers), ``chunk_delay_s`` (between SSE chunks), ``api_key`` (when
@@ -322,6 +323,11 @@ class FakeOpenAI(_Knobs):
         record = await self._record(request)
         if (denied := self._unauthorized(request)) is not None:
             return denied
+        fault = self._take_fault()
+        record.fault = fault.mode if fault else None
+        if fault is not None and fault.mode in STATUS_FAULTS:
+            status = STATUS_FAULTS[fault.mode]
+            return web.json_response(error_body(status, f"fake {fault.mode}"), status=status)
         body = record.body if isinstance(record.body, dict) else {}
         inputs = body.get("input")
         texts = [inputs] if isinstance(inputs, str) else list(inputs or [])

@@ -62,6 +62,7 @@ class FakeSlack:
         self.pushed: dict[str, float] = {}
         self._limits: dict[str, list[int]] = {}
         self._failures: dict[str, list[str]] = {}
+        self._hangs: dict[str, list[float]] = {}
         self._ts = itertools.count(1)
         self._ws: web.WebSocketResponse | None = None
         self._connected = asyncio.Event()
@@ -99,6 +100,10 @@ class FakeSlack:
         """Answer the next ``times`` calls of ``method`` with ``{"ok": false, "error": error}``."""
         self._failures.setdefault(method, []).extend([error] * times)
 
+    def hang(self, method: str, seconds: float, times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method`` only after ``seconds``."""
+        self._hangs.setdefault(method, []).extend([seconds] * times)
+
     # ---- inspecting ------------------------------------------------------------------
     def calls_to(self, method: str, ok_only: bool = False) -> list[ApiCall]:
         return [c for c in self.calls if c.method == method
@@ -119,6 +124,8 @@ class FakeSlack:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         args = await _read_args(request)
+        if self._hangs.get(method):
+            await asyncio.sleep(self._hangs[method].pop(0))
         token = request.headers.get("Authorization", "").removeprefix("Bearer ") or args.get(
             "token", "")
         if self._limits.get(method):

@@ -11,8 +11,8 @@ import sys
 import threading
 from pathlib import Path
 
+from bot.contracts.store import AssistantTurn, Store
 from bot.store import open_store
-from bot.store.base import AssistantTurn, Store
 
 _print_lock = threading.Lock()
 

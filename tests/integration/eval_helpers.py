@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.cli.main import main
+from apps.cli.main import main
 
 JUDGES = "tests.fakes.eval_judges"
 PROFILES: dict[str, dict[str, Any]] = {

@@ -21,8 +21,8 @@ import httpx
 import pytest
 
 from bot.app import Bot
-from bot.llm.errors import LLMServerError
-from bot.llm.protocol import LLMRequest
+from bot.contracts.llm import LLMRequest
+from bot.contracts.llm_errors import LLMServerError
 from bot.llm.scripted import FunctionLLM, Reply, ScriptedToolCall
 from config import Settings, load_settings
 from tests.conformance.conversation import HandbookLookup

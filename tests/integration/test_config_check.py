@@ -32,7 +32,7 @@ timeout_s = 2
 def check(tmp_path: Path, **values: str) -> subprocess.CompletedProcess[str]:
     (tmp_path / "bot.toml").write_text(CONFIG.format(**values))
     env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
-    return subprocess.run([sys.executable, "-m", "bot.cli.main", "config", "check"],
+    return subprocess.run([sys.executable, "-m", "apps.cli.main", "config", "check"],
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
 
 

@@ -1,67 +1,103 @@
 """Cross-presenter conformance: one scripted conversation through every presenter.
 
-The conversation, the expected views and the Bot factory are in
-tests/conformance/conversation.py. Each presenter adds a ``run_<presenter>(bot)`` that
-drives its real surface and returns one TurnView per question, and a test asserting it
-equals EXPECTED (so all presenters show the same answers, sources and errors).
+The conversation, the canonical views and the reading helpers are in
+tests/conformance/conversation.py. Each presenter has a ``run_<presenter>(bot)`` that drives
+its real surface and reads back one :class:`Seen` per question; it must equal what the
+Session's own events fold into: same answers, notes, sources, errors, tool steps and usage.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pytest
 
 from bot.app import Bot
 from config import Settings
-from presenters.stdio import TerminalChat
+from presenters.terminal.chat import TerminalChat
 from tests.conformance.conversation import (
     EXPECTED,
     QUESTIONS,
-    TurnView,
+    Seen,
+    canonical,
     conversation_bot,
-    mask_error_id,
+    expected,
+    mask,
+    seen,
+    split_closing,
 )
 
 
-def parse_terminal(output: str) -> TurnView:
-    text, _, sources = output.partition("\n\nSources:\n")
-    if text.startswith("Sorry — "):
-        return TurnView(answer="", error=mask_error_id(text.strip()))
-    labels = [line.split("] ", 1)[1] for line in sources.splitlines() if "] " in line]
-    return TurnView(answer=text.strip(), sources=labels)
+async def test_the_conversation_folds_into_the_views_we_mean(settings: Settings) -> None:
+    views = [seen(v) for v in await canonical(settings)]
+    assert [v.usage is not None for v in views] == [True] * len(QUESTIONS)
+    for view in views:
+        view.usage = None
+    assert views == EXPECTED
 
 
-async def run_terminal(bot: Bot) -> list[TurnView]:
+# -- terminal ---------------------------------------------------------------------------------
+def parse_terminal(out: str, err: str) -> Seen:
+    """stdout: the answer, notes, sources, the apology, [usage]; stderr: the tool steps."""
+    lines, kept = out.split("\n"), []
+    found: dict[str, Any] = {"notes": [], "sources": [], "error": None, "usage": None}
+    for line in lines:
+        if line.startswith("[") and line.endswith("]"):
+            found["usage"] = mask(line[1:-1])
+        elif line.startswith("Sorry — "):
+            found["error"] = mask(line)
+        elif line in ("(interrupted)", "(no answer)"):
+            found["notes"].append(line)
+            kept = kept[:-1] if kept and not kept[-1] else kept  # the blank line before it
+        elif line.startswith("  [") and "] " in line:
+            found["sources"].append(line.split("] ", 1)[1])
+        elif line == "Sources:":
+            kept = kept[:-1] if kept and not kept[-1] else kept
+        else:
+            kept.append(line)
+    calls = re.findall(r"^  ⚙ (\S+) (.*)$", err, re.M)
+    marks = re.findall(r"^  ([→✗]) ", err, re.M)
+    steps = [(name, args, "failed" if mark == "✗" else "ok")
+             for (name, args), mark in zip(calls, marks, strict=True)]
+    return Seen(answer="\n".join(kept).rstrip("\n"), steps=steps, **found)
+
+
+async def run_terminal(bot: Bot) -> list[Seen]:
     views = []
     for question in QUESTIONS:
-        out = io.StringIO()
-        chat = TerminalChat(bot, "conformance", stdin=io.StringIO(""), stdout=out,
-                            stderr=io.StringIO())
+        out, err = io.StringIO(), io.StringIO()
+        chat = TerminalChat(bot, "conformance", stdin=io.StringIO(""), stdout=out, stderr=err)
         await chat.answer(chat.session.send(question))
-        views.append(parse_terminal(out.getvalue()))
+        views.append(parse_terminal(out.getvalue(), err.getvalue()))
     return views
 
 
-async def test_terminal_renders_the_conversation(settings: Settings) -> None:
+async def test_the_terminal_shows_the_conversation(settings: Settings) -> None:
     bot = conversation_bot(settings)
     try:
-        assert await run_terminal(bot) == EXPECTED
+        assert await run_terminal(bot) == await expected(settings)
     finally:
         await bot.aclose()
 
 
-def parse_slack(message: Any) -> TurnView:
-    """The final Slack message: its text, and the labels in its Sources context block."""
-    if message.text.startswith("Sorry — "):
-        return TurnView(answer="", error=mask_error_id(message.text.strip()))
-    labels = [el["text"].split("] ", 1)[1] for block in message.blocks
-              if block["type"] == "context" for el in block["elements"] if "] " in el["text"]]
-    return TurnView(answer=message.text.strip(), sources=labels)
+# -- Slack --------------------------------------------------------------------------------------
+def parse_slack(message: Any) -> Seen:
+    """The final Slack message: its text, and its Sources and usage context blocks.
+
+    Slack shows tool steps only as the passing "is using…" status line, never in the answer.
+    """
+    answer, notes, error = split_closing(message.text)
+    contexts = [b["elements"] for b in message.blocks if b["type"] == "context"]
+    sources = [el["text"].split("] ", 1)[1] for els in contexts for el in els
+               if el["text"].startswith("[")]
+    usage = [els[0]["text"] for els in contexts if " tokens · " in els[0]["text"]]
+    return Seen(answer=answer, notes=notes, sources=sources, error=error, steps=None,
+                usage=mask(usage[0]) if usage else None)
 
 
-async def run_slack(bot: Bot, harness: Any) -> list[TurnView]:
+async def run_slack(bot: Bot, harness: Any) -> list[Seen]:
     """Mention the bot once per question, in one thread, as a Slack user would."""
     views, thread = [], None
     for n, question in enumerate(QUESTIONS, start=1):
@@ -72,7 +108,7 @@ async def run_slack(bot: Bot, harness: Any) -> list[TurnView]:
 
 
 @pytest.mark.parametrize("streaming", ["native", "update"])
-async def test_slack_renders_the_conversation(settings: Settings, streaming: str) -> None:
+async def test_slack_shows_the_conversation(settings: Settings, streaming: str) -> None:
     from tests.fakes.slack_harness import serving, slack_settings
     from tests.fakes.slack_server import FakeSlack
 
@@ -80,27 +116,42 @@ async def test_slack_renders_the_conversation(settings: Settings, streaming: str
     bot = conversation_bot(slack_settings(settings, fake, streaming=streaming))
     try:
         async with serving(fake, bot) as harness:
-            assert await run_slack(bot, harness) == EXPECTED
+            assert await run_slack(bot, harness) == await expected(settings, shows_steps=False)
     finally:
         await bot.aclose()
         await fake.close()
 
 
-def parse_gradio(messages: list[dict]) -> TurnView:
-    """One turn as the Gradio chat showed it: answer text, the sources list, the error."""
+# -- Gradio -------------------------------------------------------------------------------------
+def parse_gradio(messages: list[dict]) -> Seen:
+    """One turn as the Gradio chat showed it: answer, notes, sources, error, steps, usage."""
     from presenters.gradio.render import ERROR_MARK, SOURCES_TITLE, is_answer, text_of
 
+    def titled(title: str) -> list[str]:
+        return [text_of(m) for m in messages if (m.get("metadata") or {}).get("title") == title]
+
     answer = "".join(text_of(m) for m in messages if is_answer(m))
-    sources = [line.split(". ", 1)[1] for m in messages
-               if (m.get("metadata") or {}).get("title") == SOURCES_TITLE
-               for line in text_of(m).splitlines()]
+    notes = [text_of(m).strip("_") for m in messages if not m.get("metadata")
+             and re.fullmatch(r"_\(.*\)_", text_of(m))]
+    sources = [line.split(". ", 1)[1] for text in titled(SOURCES_TITLE)
+               for line in text.splitlines()]
     errors = [text_of(m).removeprefix(ERROR_MARK) for m in messages
               if text_of(m).startswith(ERROR_MARK)]
-    error = mask_error_id(errors[0] if errors else None)
-    return TurnView(answer=answer, sources=sources, error=error)
+    steps = []
+    for m in messages:
+        title = (m.get("metadata") or {}).get("title", "")
+        if title.startswith(("🔧 ", "⚠️ ")) and "**Arguments**" in text_of(m):
+            args = re.search(r"```json\n(.*?)\n```", text_of(m), re.S)
+            name = title.split(" ", 1)[1].removesuffix(" failed")
+            steps.append((name, args.group(1) if args else "",
+                          "failed" if title.endswith(" failed") else "ok"))
+    usage = titled("📊 Usage")
+    return Seen(answer=answer, notes=notes, sources=sources,
+                error=mask(errors[0] if errors else None), steps=steps,
+                usage=mask(usage[0]) if usage else None)
 
 
-def run_gradio(bot: Bot) -> list[TurnView]:
+def run_gradio(bot: Bot) -> list[Seen]:
     """Each question through the launched page's /chat endpoint, as one browser session."""
     from tests.integration.gradio_helpers import client, launched
 
@@ -113,11 +164,12 @@ def run_gradio(bot: Bot) -> list[TurnView]:
     return views
 
 
-def test_gradio_renders_the_conversation(settings: Settings) -> None:
+async def test_gradio_shows_the_conversation(settings: Settings) -> None:
     import asyncio
 
+    want = await expected(settings)
     bot = conversation_bot(settings)
     try:
-        assert run_gradio(bot) == EXPECTED
+        assert await asyncio.to_thread(run_gradio, bot) == want
     finally:
-        asyncio.run(bot.aclose())
+        await bot.aclose()

@@ -17,11 +17,11 @@ from typing import Any
 
 import pytest
 
+from bot.contracts.store import Store
 from bot.store import open_store
-from bot.store.base import Store
 
 REPO = Path(__file__).resolve().parents[2]
-BOT = [sys.executable, "-m", "bot.cli.main"]
+BOT = [sys.executable, "-m", "apps.cli.main"]
 KEY = "stdio:crash"
 QUESTION = "Please do not lose this question"
 ANSWER = "This answer streams slowly and never finishes, because the process dies mid-way."

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from bot.app import Bot
-from bot.events import Done, TextDelta, Usage
-from bot.llm.protocol import LLMRequest, TextChunk, complete
-from bot.messages import ChatMessage
+from bot.contracts.events import Done, TextDelta, Usage
+from bot.contracts.llm import LLMRequest, TextChunk, complete
+from bot.contracts.messages import ChatMessage
 from bot.models import build_backend
 from bot.prompts import PromptLibrary
 from config import Settings
@@ -17,10 +17,11 @@ from config import Settings
 pytestmark = pytest.mark.embedded
 
 
-@pytest.fixture(scope="module")
-def local_llm() -> Any:
-    settings = Settings(tools=[])
-    return build_backend("local", settings.profiles["local"])
+@pytest.fixture
+async def local_llm() -> Any:
+    llm = build_backend("local", Settings(tools=[]).profiles["local"])
+    yield llm
+    await llm.aclose()
 
 
 async def test_capital_of_france(local_llm: Any) -> None:

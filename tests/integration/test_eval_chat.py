@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation.chat import ChatPlan, load_cases, run_chat_eval
+from apps.eval.chat import ChatPlan, load_cases, run_chat_eval
 from bot.llm.scripted import FunctionLLM, ScriptedLLM
 from config import Settings
 from tests.fakes.eval_judges import chat_bot_reply

@@ -32,7 +32,7 @@ def test_a_killed_run_resumes_without_losing_or_repeating_items(
     argv = ["--config", str(config), "eval", "pairwise", str(data), "--backend", "slow_ok",
             "--concurrency", "2", "--out", str(out), "--no-progress"]
     env = {**os.environ, "PYTHONPATH": str(REPO), "EVAL_JUDGE_DELAY_S": "0.1"}
-    child = subprocess.Popen([sys.executable, "-m", "bot.cli.main", *argv], cwd=tmp_path, env=env,
+    child = subprocess.Popen([sys.executable, "-m", "apps.cli.main", *argv], cwd=tmp_path, env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while _lines(out / "results.jsonl") < 5 and child.poll() is None:

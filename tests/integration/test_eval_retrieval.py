@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli.main import main
+from apps.cli.main import main
+from knowledge.ingest import ingest
 from tests.kb.corpus import PARAPHRASES, write_corpus
 from tests.kb.helpers import kb_settings, shared_minilm
 from tests.kb.identifier_corpus import ANSWER, QUESTION, write_identifier_pages
-from tools.kb.ingest import ingest
 
 
 @pytest.fixture

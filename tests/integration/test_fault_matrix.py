@@ -16,9 +16,9 @@ import pytest
 from structlog.testing import capture_logs
 
 from bot.app import Bot
-from bot.events import Done, Error, Event, TextDelta, ToolResult, Usage
-from bot.session import INTERRUPTED_NOTE
-from bot.store.base import TurnRecord
+from bot.contracts.events import Done, Error, Event, TextDelta, ToolResult, Usage
+from bot.contracts.store import TurnRecord
+from bot.contracts.turn_view import INTERRUPTED, TurnView
 from tests.fakes.openai_profiles import openai_settings
 from tests.fakes.openai_server import (
     FakeOpenAI,
@@ -50,8 +50,16 @@ class Outcome:
     turns: list[TurnRecord]
 
     @property
+    def view(self) -> TurnView:
+        """What every presenter shows of the turn."""
+        view = TurnView()
+        for event in self.events:
+            view.apply(event)
+        return view
+
+    @property
     def text(self) -> str:
-        return "".join(e.text for e in self.events if isinstance(e, TextDelta))
+        return self.view.answer
 
     @property
     def error(self) -> Error | None:
@@ -176,7 +184,7 @@ async def test_a_stream_broken_after_text_ends_interrupted_and_can_be_retried(
     openai_server.fail(mode, times=1, after_chars=8)
     bot = make(max_retries=2)
     out = await ask(bot)
-    assert out.text == "Partial " + INTERRUPTED_NOTE  # what was shown, then the note
+    assert out.text == "Partial " and out.view.notes() == [INTERRUPTED]  # then the note
     assert out.error is not None and says in out.error.message and out.error.retryable
     assert (out.answer.interrupted, out.answer.error_id) == (True, out.error.error_id)
     assert out.answer.text == out.text and out.events[-1].interrupted  # type: ignore[union-attr]
@@ -246,5 +254,6 @@ async def test_a_content_filter_mid_answer_marks_it_interrupted(
 ) -> None:
     openai_server.fail("content_filter", text="Here is how")
     out = await ask(make(max_retries=2))
-    assert out.text == "Here is how" + INTERRUPTED_NOTE and out.answer.interrupted
+    assert out.text == "Here is how" and out.answer.interrupted
+    assert out.view.notes() == [INTERRUPTED]
     assert out.error is not None and "content filter" in out.error.message

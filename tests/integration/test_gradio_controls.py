@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bot.app import Bot
-from bot.llm.protocol import LLMChunk, LLMRequest
+from bot.contracts.llm import LLMChunk, LLMRequest
 from bot.llm.scripted import FunctionLLM
 from tests.conformance.conversation import HandbookLookup
 from tests.integration.gradio_helpers import (

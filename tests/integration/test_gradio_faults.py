@@ -46,7 +46,7 @@ def test_a_cut_answer_shows_the_note_and_a_polite_error(server: FakeOpenAI, app:
     server.fail("cut", times=1, after_chars=8)
     messages, _ = chat(client(app), "tell me")
     shown = [text_of(m) for m in messages if m["role"] == "assistant"]
-    assert any(s.startswith("Partial") and s.endswith("(interrupted)") for s in shown)
+    assert shown[-3:-1] == ["Partial ", "_(interrupted)_"]  # the text, then the note
     error = shown[-1]
-    assert "The answer was cut off" in error and "error id: " in error
+    assert "Sorry — the answer was cut off" in error and "error id: " in error
     assert "Traceback" not in "".join(shown)

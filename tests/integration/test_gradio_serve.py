@@ -27,7 +27,7 @@ def test_bot_serve_gradio_serves_a_page_that_answers(tmp_path: Path) -> None:
     env |= {"BOT_DATA_DIR": str(tmp_path), "BOT_GRADIO__TITLE": "Smoke bot",
             "BOT_TOOLS": "[]", "GRADIO_ANALYTICS_ENABLED": "False"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli.main", "--primary", "echo", "serve", "gradio",
+        [sys.executable, "-m", "apps.cli.main", "--primary", "echo", "serve", "gradio",
          "--port", str(port)], cwd=tmp_path, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}/"
@@ -43,3 +43,5 @@ def test_bot_serve_gradio_serves_a_page_that_answers(tmp_path: Path) -> None:
         output = proc.communicate(timeout=60)[0]
     assert proc.returncode == 0, output
     assert "Traceback" not in output
+    # The Bot was closed: the store's last connection checkpointed and removed its WAL file.
+    assert (tmp_path / "bot.sqlite3").is_file() and not (tmp_path / "bot.sqlite3-wal").exists()

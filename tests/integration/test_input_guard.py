@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.events import Done, Error, Event
+from bot.contracts.events import Done, Error, Event
 from bot.llm.scripted import ScriptedLLM
 from config import Settings, load_settings
 
@@ -77,7 +77,7 @@ def test_the_terminal_refuses_a_long_line_and_keeps_chatting(tmp_path: Path) -> 
     env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
     env.update(BOT_DATA_DIR=str(tmp_path / "data"), PYTHONPATH=str(REPO))
     stdin = "y" * 31 + "\n\x00\x07\nshort one\n"
-    run = subprocess.run([sys.executable, "-m", "bot.cli.main", "chat"], input=stdin,
+    run = subprocess.run([sys.executable, "-m", "apps.cli.main", "chat"], input=stdin,
                          capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
     assert run.returncode == 0, run.stderr
     refusal, answer = run.stdout.strip().splitlines()

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import numpy as np
 
+from knowledge.batches import ChunkBatch, EmbedBatch, LoadBatch
+from knowledge.discover import discover
 from tests.kb.corpus import write_bad_files, write_corpus
 from tests.kb.helpers import kb_settings, shared_minilm
-from tools.kb.batches import ChunkBatch, EmbedBatch, LoadBatch
-from tools.kb.discover import discover
 
 
 def as_numpy(batch: dict[str, list]) -> dict[str, np.ndarray]:  # type: ignore[type-arg]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from chromadb.api.client import SharedSystemClient
 
-from bot.cli.main import main
+from apps.cli.main import main
 from tests.kb.corpus import write_bad_files, write_corpus
 
 
@@ -105,7 +105,7 @@ def test_help_does_not_import_the_heavy_parts() -> None:
 
     heavy = "('chromadb', 'onnxruntime', 'tokenizers', 'pypdf', 'bs4')"
     code = (
-        "import sys; from bot.cli.main import build_parser; "
+        "import sys; from apps.cli.main import build_parser; "
         "build_parser().parse_args(['ingest', 'x']); "
         f"print(sorted(m for m in {heavy} if m in sys.modules))"
     )

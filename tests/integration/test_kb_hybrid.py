@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from config import Settings
+from knowledge.ingest import ingest
+from knowledge.lexical_sync import lexical_path
+from knowledge.search import Searcher
+from knowledge.store import KnowledgeStore
 from tests.kb.corpus import write_corpus
 from tests.kb.helpers import kb_settings, shared_minilm
 from tests.kb.identifier_corpus import ANSWER, QUESTION, write_identifier_pages
-from tools.kb.ingest import ingest
-from tools.kb.lexical_sync import lexical_path
-from tools.kb.search import Searcher
-from tools.kb.store import KnowledgeStore
 
 
 def searcher(data_dir: Path, **kb: object) -> Searcher:

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.errors import WriterLocked
+from knowledge.ingest import ingest
+from knowledge.search import Searcher
+from knowledge.store import KnowledgeStore
 from tests.kb.corpus import PARAPHRASES, write_bad_files, write_corpus
 from tests.kb.helpers import CountingEmbedder, kb_settings, shared_minilm
-from tools.kb.errors import WriterLocked
-from tools.kb.ingest import ingest
-from tools.kb.search import Searcher
-from tools.kb.store import KnowledgeStore
 
 
 @pytest.fixture

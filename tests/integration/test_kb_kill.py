@@ -11,11 +11,11 @@ import time
 from pathlib import Path
 
 from config import Settings
+from knowledge.ingest import ingest
+from knowledge.lexical_sync import lexical_path
+from knowledge.search import Searcher
+from knowledge.store import KnowledgeStore
 from tests.kb.helpers import kb_settings, shared_minilm
-from tools.kb.ingest import ingest
-from tools.kb.lexical_sync import lexical_path
-from tools.kb.search import Searcher
-from tools.kb.store import KnowledgeStore
 
 REPO = Path(__file__).resolve().parents[2]
 FILES = 96
@@ -45,7 +45,7 @@ def lexical_ids(settings: Settings) -> set[str]:
 def start_ingest(data: Path, corpus: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(REPO), "BOT_KB__QUANTIZE": "false",
            "BOT_KB__EMBED_THREADS": "1", "ANONYMIZED_TELEMETRY": "False"}
-    command = [sys.executable, "-m", "bot.cli.main", "--data-dir", str(data), "ingest",
+    command = [sys.executable, "-m", "apps.cli.main", "--data-dir", str(data), "ingest",
                str(corpus), "--no-progress"]
     return subprocess.Popen(command, cwd=corpus.parent, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -5,17 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from structlog.testing import capture_logs
 
 from config import load_settings
+from knowledge.embedder import build_embedder
+from knowledge.errors import EmbeddingFailed
+from knowledge.ingest import ingest
+from knowledge.search import Searcher
 from tests.fakes.openai_server import (
     FakeOpenAI,
     openai_server_fixture,  # noqa: F401  (fixture)
 )
 from tests.kb.corpus import write_corpus
-from tools.kb.embedder import build_embedder
-from tools.kb.errors import EmbeddingFailed
-from tools.kb.ingest import ingest
-from tools.kb.search import Searcher
 
 
 def openai_kb_settings(data_dir: Path, server: FakeOpenAI, batch: int = 4):  # type: ignore[no-untyped-def]
@@ -65,7 +66,7 @@ def test_the_collection_remembers_its_embedder(tmp_path: Path, openai_server: Fa
     minilm = settings.model_copy(
         update={"kb": settings.kb.model_copy(update={"embedder": "minilm"})}
     )
-    from tools.kb.errors import EmbedderMismatch
+    from knowledge.errors import EmbedderMismatch
 
     with pytest.raises(EmbedderMismatch, match="--collection"):
         ingest(minilm, [tmp_path / "corpus"], progress=False)
@@ -76,3 +77,29 @@ def test_a_server_error_names_the_embedder(tmp_path: Path, openai_server: FakeOp
     embedder = build_embedder(openai_kb_settings(tmp_path / "data", openai_server))
     with pytest.raises(EmbeddingFailed, match="openai:fake-embed"):
         embedder.embed(["hello"])
+
+
+def test_failed_embedding_requests_are_retried_by_our_policy_not_the_sdk(
+    tmp_path: Path, openai_server: FakeOpenAI
+) -> None:
+    settings = openai_kb_settings(tmp_path / "data", openai_server)
+    retrying = settings.profiles["embeddings"].model_copy(
+        update={"max_retries": 2, "retry_backoff_s": 0.01})
+    settings.profiles["embeddings"] = retrying
+    embedder = build_embedder(settings)
+    openai_server.fail("unavailable", times=None)
+    with capture_logs() as logs, pytest.raises(EmbeddingFailed, match="openai:fake-embed"):
+        embedder.embed(["hello"])
+    assert len(embedding_calls(openai_server)) == 3  # 1 + max_retries: no SDK retries on top
+    assert [e["event"] for e in logs] == ["llm_retry", "llm_retry", "llm_give_up"]
+    openai_server.fail("unavailable", times=1)
+    assert embedder.embed(["hello again"]).shape[0] == 1  # a passing failure is retried away
+
+
+def test_a_hosted_embeddings_api_without_a_key_names_the_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    settings = load_settings(data_dir=tmp_path / "data", kb={"embedder": "openai"})
+    with pytest.raises(EmbeddingFailed, match="OPENAI_API_KEY"):
+        build_embedder(settings)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.ingest import ingest
 from tests.kb.corpus import write_corpus
 from tests.kb.helpers import kb_settings, shared_minilm
-from tools.kb.ingest import ingest
 
 
 def test_the_progress_bar_shows_chunks_per_second_and_an_eta(

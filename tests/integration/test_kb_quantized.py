@@ -6,11 +6,11 @@ from pathlib import Path
 
 import numpy as np
 
+from knowledge.embedder import build_embedder
+from knowledge.ingest import ingest
+from knowledge.search import Searcher
 from tests.kb.corpus import PARAPHRASES, write_corpus
 from tests.kb.helpers import kb_settings, shared_minilm
-from tools.kb.embedder import build_embedder
-from tools.kb.ingest import ingest
-from tools.kb.search import Searcher
 
 TEXTS = [
     "Production deployments happen every Tuesday afternoon.",

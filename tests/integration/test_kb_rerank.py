@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.errors import ModelFilesMissing
+from knowledge.ingest import ingest
+from knowledge.rerank import Reranker, locate_reranker
+from knowledge.search import Searcher
 from tests.kb.corpus import write_corpus
 from tests.kb.helpers import kb_settings, shared_minilm
 from tests.kb.overlap_reranker import build_overlap_reranker
-from tools.kb.errors import ModelFilesMissing
-from tools.kb.ingest import ingest
-from tools.kb.rerank import Reranker, locate_reranker
-from tools.kb.search import Searcher
 
 QUERY = "Which fridge holds the oat milk and the soy milk?"
 

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.app import build_tools
+from bot.catalog import build_tools
 from config import Settings
+from knowledge.ingest import ingest
+from knowledge.search import Searcher
 from tests.kb.fixtures import kb_ready_fixture, search_tool_fixture  # noqa: F401
 from tests.kb.helpers import kb_settings, shared_minilm
-from tools.kb.ingest import ingest
-from tools.kb.search import Searcher
-from tools.kb.search_tool import SearchArgs, SearchKnowledge
+from tests.tool_context import tool_context
+from tools.search_knowledge import SearchArgs, SearchKnowledge
 
 
 async def test_top_passages_come_with_source_heading_and_score(
     search_tool: SearchKnowledge,
 ) -> None:
-    out = await search_tool.run(SearchArgs(query="how much paid leave do employees get"))
+    args = SearchArgs(query="how much paid leave do employees get")
+    out = await search_tool.run(args, tool_context())
     best = out.sources[0]
     assert best.source.endswith("vacation.md") and best.heading == "Holiday policy"
     assert "25 days" in best.text and 0 < best.score <= 1
@@ -27,7 +29,7 @@ async def test_top_passages_come_with_source_heading_and_score(
 async def test_nothing_above_the_minimum_score_says_so(kb_ready: Settings) -> None:
     strict = kb_ready.model_copy(update={"kb": kb_ready.kb.model_copy(update={"min_score": 0.9})})
     tool = SearchKnowledge(Searcher(strict, embedder=shared_minilm()))
-    out = await tool.run(SearchArgs(query="quantum chromodynamics of penguins"))
+    out = await tool.run(SearchArgs(query="quantum chromodynamics of penguins"), tool_context())
     assert out.sources == [] and "No passage" in out.content
 
 
@@ -44,7 +46,7 @@ async def test_near_duplicate_passages_are_collapsed(tmp_path: Path) -> None:
     settings = kb_settings(tmp_path / "data")
     ingest(settings, [folder], embedder=shared_minilm(), progress=False)
     tool = SearchKnowledge(Searcher(settings, embedder=shared_minilm()))
-    out = await tool.run(SearchArgs(query="what is the VPN address", top_k=3))
+    out = await tool.run(SearchArgs(query="what is the VPN address", top_k=3), tool_context())
     vpn = [s for s in out.sources if "vpn.example.com" in s.text]
     assert len(vpn) == 1, [s.source for s in out.sources]
 
@@ -54,7 +56,8 @@ async def test_the_tool_is_built_from_settings_and_left_out_when_disabled(
 ) -> None:
     tools = build_tools(kb_ready)
     assert "search_knowledge" in tools
-    out = await tools["search_knowledge"].run(SearchArgs(query="espresso machine cleaning"))
+    args = SearchArgs(query="espresso machine cleaning")
+    out = await tools["search_knowledge"].run(args, tool_context())
     assert out.sources[0].source.endswith("kitchen.html")
     off = kb_ready.model_copy(update={"kb": kb_ready.kb.model_copy(update={"enabled": False})})
     assert SearchKnowledge.from_settings(off) is None and "search_knowledge" not in build_tools(off)
@@ -62,5 +65,5 @@ async def test_the_tool_is_built_from_settings_and_left_out_when_disabled(
 
 async def test_an_empty_knowledge_base_is_not_an_error(tmp_path: Path) -> None:
     tool = SearchKnowledge(Searcher(kb_settings(tmp_path / "none"), embedder=shared_minilm()))
-    out = await tool.run(SearchArgs(query="anything"))
+    out = await tool.run(SearchArgs(query="anything"), tool_context())
     assert out.sources == [] and "knowledge base is empty" in out.content

@@ -13,11 +13,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from knowledge.errors import StoreUnavailable
+from knowledge.ingest import ingest
+from knowledge.search import Searcher
 from tests.kb.corpus import write_corpus
 from tests.kb.helpers import CountingEmbedder, kb_settings, shared_minilm
-from tools.kb.errors import StoreUnavailable
-from tools.kb.ingest import ingest
-from tools.kb.search import Searcher
 
 
 def chroma_command() -> str | None:

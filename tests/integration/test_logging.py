@@ -20,7 +20,7 @@ def test_one_turn_line_per_turn_in_json_and_no_secret(tmp_path: Path) -> None:
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
     env.update(BOT_DATA_DIR=str(tmp_path / "data"), BOT_LOG__LEVEL="debug")
-    run = subprocess.run([sys.executable, "-m", "bot.cli.main", "ask", "hi"], cwd=tmp_path,
+    run = subprocess.run([sys.executable, "-m", "apps.cli.main", "ask", "hi"], cwd=tmp_path,
                          env=env, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     lines = [json.loads(line) for line in run.stderr.splitlines() if line.startswith("{")]

@@ -8,10 +8,8 @@ from typing import Any
 
 import pytest
 
-from bot.llm import errors
-from bot.llm.api_keys import is_self_hosted
-from bot.llm.openai_backend import OpenAIBackend
-from bot.llm.protocol import (
+from bot.contracts import llm_errors as errors
+from bot.contracts.llm import (
     Completion,
     FinishChunk,
     LLMChunk,
@@ -21,7 +19,9 @@ from bot.llm.protocol import (
     UsageChunk,
     complete,
 )
-from bot.messages import ChatMessage, ToolCallRequest
+from bot.contracts.messages import ChatMessage, ToolCallRequest
+from bot.llm.api_keys import is_self_hosted
+from bot.llm.openai_backend import OpenAIBackend
 from tests.fakes.openai_profiles import fake_profile_settings
 from tests.fakes.openai_server import (
     FakeOpenAI,

@@ -6,12 +6,12 @@ import uuid
 from typing import Any
 
 from bot.app import Bot
-from bot.events import Done, Sources, Status, TextDelta, ToolCall
-from bot.llm.errors import LLMTimeout
+from bot.contracts.events import Done, Sources, Status, TextDelta, ToolCall
+from bot.contracts.llm_errors import LLMTimeout
 from bot.llm.scripted import Reply, ScriptedLLM
 from config import Settings
 from tests.kb.fixtures import kb_ready_fixture, search_tool_fixture  # noqa: F401
-from tools.kb.search_tool import SearchKnowledge
+from tools.search_knowledge import SearchKnowledge
 
 
 def pipeline_bot(settings: Settings, tool: SearchKnowledge | None, **llms: ScriptedLLM) -> Bot:

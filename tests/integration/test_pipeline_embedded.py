@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 
 from bot.app import Bot
-from bot.events import Done, Error, Sources, Status, TextDelta
+from bot.contracts.events import Done, Error, Sources, Status
+from bot.contracts.turn_view import TurnView
 from config import load_settings
+from knowledge.default_docs import BUNDLE, checkout_docs
+from knowledge.ingest import ingest
 from tests.kb.helpers import shared_minilm
-from tools.kb.default_docs import BUNDLE, checkout_docs
-from tools.kb.ingest import ingest
 
 pytestmark = pytest.mark.embedded
 
@@ -40,8 +41,11 @@ async def test_a_newcomer_asks_about_slack_and_gets_a_cited_answer(data_dir: Pat
         await bot.aclose()
     assert not [e for e in events if isinstance(e, Error)]
     assert len([e for e in events if isinstance(e, Status)]) == 4, "router said yes, searched"
-    answer = "".join(e.text for e in events if isinstance(e, TextDelta))
-    assert answer.strip()
+    view = TurnView()
+    for event in events:
+        view.apply(event)
+    answer = view.answer
+    assert view.text.strip()
     sources = next(e for e in events if isinstance(e, Sources)).sources
     assert any(s.source.endswith("slack.md") for s in sources), [s.source for s in sources]
     assert isinstance(events[-1], Done) and events[-1].text == answer

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-from bot.cli.main import main
+from apps.cli.main import main
 from config import Settings
+from knowledge.ingest import ingest
+from knowledge.search import Searcher
+from knowledge.store import KnowledgeStore
 from tests.kb.corpus import PARAPHRASES, write_bad_files, write_corpus
 from tests.kb.helpers import kb_settings, shared_minilm
-from tools.kb.ingest import ingest
-from tools.kb.search import Searcher
-from tools.kb.store import KnowledgeStore
 
 pytestmark = pytest.mark.ray
 pytest.importorskip("ray")
@@ -23,7 +23,7 @@ pytest.importorskip("ray")
 @pytest.fixture(scope="module")
 def local_ray() -> Iterator[None]:
     """One small Ray for the module; ``ingest_with_ray`` uses it and leaves it running."""
-    from tools.kb.ray_cluster import ray_connected
+    from knowledge.ray_cluster import ray_connected
 
     with ray_connected(num_cpus=2):
         yield
@@ -80,7 +80,7 @@ def test_ray_builds_the_same_collection_and_a_rerun_embeds_nothing(
 def test_ray_replaces_a_changed_file_and_prunes_a_deleted_one(
     local_ray: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tools.kb.ray_ingest import ingest_with_ray
+    from knowledge.ray_ingest import ingest_with_ray
 
     corpus = write_corpus(tmp_path / "handbook")
     settings = kb_settings(tmp_path / "data")

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-BOT = [sys.executable, "-m", "bot.cli.main", "--log-level", "debug"]
+BOT = [sys.executable, "-m", "apps.cli.main", "--log-level", "debug"]
 # Each distinctive, and several shaped so no generic pattern (sk-..., xoxb-...) could hide a
 # leak: only registering the configured value redacts them.
 SECRETS = {
@@ -221,7 +221,8 @@ def test_tracebacks_and_library_logs_are_redacted_too(tmp_path: Path, fmt: str) 
 
     import structlog
 
-    from bot.logging import configure_logging, register_secret
+    from bot.contracts.secrets import register_secret
+    from bot.logging import configure_logging
 
     log_file = tmp_path / "bot.log"
     secret = SECRETS["plain_profile_key"]
@@ -300,8 +301,8 @@ def test_every_configured_secret_is_registered_for_redaction(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Whatever path prints one later, each secret in the settings is masked in logs."""
-    from bot.cli.runtime import collect_secrets
-    from bot.logging import redact, register_secret
+    from apps.cli.runtime import collect_secrets
+    from bot.contracts.secrets import redact, register_secret
     from bot.store.postgres import PostgresStore
     from config import load_settings
 

@@ -48,6 +48,34 @@ async def test_a_cut_answer_ends_with_the_note_and_the_error_id(
     openai_server.fail("cut", times=1, after_chars=8)
     ts = await slack.mention("tell me")
     answer = await slack.answer("C0GENERAL", ts)
-    assert answer.text.startswith("Partial") and "(interrupted)" in answer.text
-    assert "The answer was cut off" in answer.text and "error id: " in answer.text
+    assert answer.text.startswith("Partial \n\n_(interrupted)_\n\n")
+    assert "Sorry — the answer was cut off" in answer.text and "error id: " in answer.text
     assert len(openai_server.chat_requests) == 1
+
+
+async def test_a_slack_update_that_times_out_is_logged_and_the_answer_still_lands() -> None:
+    from slack_sdk.web.async_client import AsyncWebClient
+    from structlog.testing import capture_logs
+
+    from bot.contracts.events import Done, TextDelta
+    from bot.contracts.turn_view import TurnView
+    from presenters.slack.writers import Target, UpdateWriter
+    from tests.fakes.slack_server import BOT_TOKEN
+
+    fake = await FakeSlack().start()
+    try:
+        client = AsyncWebClient(token=BOT_TOKEN, base_url=fake.api_url, timeout=0.2)
+        writer = UpdateWriter(client, Target("C0GENERAL", "1.0", "T0", "U0"), 0.0, False)
+        fake.hang("chat.postMessage", 2.0)  # the first edit outlives the client's timeout
+        view = TurnView()
+        with capture_logs() as logs:
+            view.apply(TextDelta(text="Partial answer"))
+            writer.update(view)
+            await fake.wait_for(lambda: any(e["event"] == "slack_updates_stopped" for e in logs))
+            view.apply(Done(turn_id=None, text="Partial answer"))
+            await writer.finish(view)
+        stopped = next(e for e in logs if e["event"] == "slack_updates_stopped")
+        assert stopped["what"] == "answer edits" and "Timeout" in stopped["error_type"]
+        assert "Partial answer" in [m.text for m in fake.thread("C0GENERAL", "1.0")]  # final
+    finally:
+        await fake.close()

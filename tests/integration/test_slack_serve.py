@@ -23,7 +23,7 @@ async def test_bot_serve_slack_answers_and_stops_on_sigterm(tmp_path: Path) -> N
         "PYTHONPATH": str(ROOT),
     }
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli.main", "serve", "slack", env=env, cwd=tmp_path,
+        sys.executable, "-m", "apps.cli.main", "serve", "slack", env=env, cwd=tmp_path,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     try:
         await fake.wait_connected(timeout=60)
@@ -48,7 +48,7 @@ async def test_bot_serve_slack_without_tokens_names_the_fix(tmp_path: Path) -> N
     env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")} | {
         "BOT_DATA_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli.main", "serve", "slack", env=env, cwd=tmp_path,
+        sys.executable, "-m", "apps.cli.main", "serve", "slack", env=env, cwd=tmp_path,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     _, err = await asyncio.wait_for(proc.communicate(), 60)
     assert proc.returncode == 2

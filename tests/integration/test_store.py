@@ -16,13 +16,12 @@ from typing import Any
 import pytest
 
 from bot.app import Bot
-from bot.events import Done, Error, Event, TextDelta
-from bot.llm.errors import LLMServerError
-from bot.llm.protocol import LLMRequest
+from bot.contracts.events import Done, Error, Event, TextDelta
+from bot.contracts.llm import LLMRequest
+from bot.contracts.llm_errors import LLMServerError
+from bot.contracts.store import AssistantTurn, Store
 from bot.llm.scripted import FunctionLLM, Reply, ScriptedLLM
-from bot.session import INTERRUPTED_NOTE
 from bot.store import open_store
-from bot.store.base import AssistantTurn, Store
 from config import Settings, load_settings
 
 KEY = "stdio:test"
@@ -109,7 +108,7 @@ async def test_an_answer_cut_mid_stream_is_stored_interrupted(
                 error=LLMServerError("stream reset"), error_after_chars=10)
     events = await collect(bots(ScriptedLLM([cut])).session(KEY).send("tell me"))
     done = events[-1]
-    shown = "The first " + INTERRUPTED_NOTE  # what the user saw, with the visible note
+    shown = "The first "  # what the user saw; presenters add "(interrupted)" from the flag
     assert isinstance(done, Done) and done.interrupted and done.text == shown
     answer = fresh_store().history(KEY)[-1]
     assert (answer.text, answer.interrupted, answer.error_id is not None) == (

@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from bot.contracts.store import AssistantTurn
 from bot.store import open_store
-from bot.store.base import AssistantTurn
 from bot.store.postgres import PostgresStore, StoreUnavailable
 
 psycopg = pytest.importorskip("psycopg")

@@ -14,7 +14,10 @@ from pathlib import Path
 
 import pytest
 
-BOT = [sys.executable, "-m", "bot.cli.main"]
+from bot.contracts.store import AssistantTurn
+from bot.store import open_store
+
+BOT = [sys.executable, "-m", "apps.cli.main"]
 SCRIPTED = """
 tools = ["calculator"]
 [roles]
@@ -66,6 +69,16 @@ def test_session_name_continues_a_conversation_across_runs(tmp_path: Path) -> No
     assert run.stdout == (
         "you: first question\nbot: First answer.\n(new conversation)\n(no messages yet)\n"
     )
+
+
+def test_conversations_stored_under_the_old_stdio_key_still_load(tmp_path: Path) -> None:
+    env = configure(tmp_path, "unused")
+    store = open_store(None, tmp_path / "data")
+    store.add_user_turn("stdio:work", "kept question")
+    store.add_assistant_turn("stdio:work", AssistantTurn(text="kept answer"))
+    store.close()
+    run = chat(tmp_path, env, "/history\n", "--session", "work")
+    assert run.stdout == "you: kept question\nbot: kept answer\n"
 
 
 def test_ask_prints_the_answer_and_stats(tmp_path: Path) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from config import Settings
+from knowledge.ingest import ingest
+from knowledge.search import Searcher
 from tests.kb.corpus import write_corpus
 from tests.kb.helpers import kb_settings, shared_minilm
-from tools.kb.ingest import ingest
-from tools.kb.search import Searcher
-from tools.kb.search_tool import SearchKnowledge
+from tools.search_knowledge import SearchKnowledge
 
 
 @pytest.fixture(name="kb_ready", scope="module")

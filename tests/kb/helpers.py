@@ -15,8 +15,8 @@ from config import Settings, load_settings
 @functools.cache
 def shared_minilm() -> Any:
     """The offline int8 all-MiniLM-L6-v2, loaded once per test process."""
-    from tools.kb.minilm import MiniLMEmbedder
-    from tools.kb.model_files import locate_model
+    from knowledge.minilm import MiniLMEmbedder
+    from knowledge.model_files import locate_model
 
     # One thread: the test machine is shared, and spinning threads only fight each other.
     return MiniLMEmbedder(locate_model(None, allow_download=False), threads=1)

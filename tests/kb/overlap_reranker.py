@@ -19,7 +19,7 @@ def build_overlap_reranker(folder: Path) -> Path:
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
-    from tools.kb.model_files import locate_model
+    from knowledge.model_files import locate_model
 
     folder.mkdir(parents=True, exist_ok=True)
     inputs = [helper.make_tensor_value_info(n, TensorProto.INT64, ["n", "l"])

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.tooling import ToolError
+from bot.contracts.tools import ToolError
+from tests.tool_context import tool_context
 from tools.calculator import Calculator, CalculatorArgs, evaluate
 
 
@@ -29,5 +30,5 @@ def test_refuses_anything_but_arithmetic(expression: str) -> None:
 
 
 async def test_tool_output_shows_expression_and_result() -> None:
-    out = await Calculator().run(CalculatorArgs(expression="17 * 23"))
+    out = await Calculator().run(CalculatorArgs(expression="17 * 23"), tool_context())
     assert out.content == "17 * 23 = 391"

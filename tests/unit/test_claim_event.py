@@ -1,4 +1,4 @@
-"""Bot.claim_event: each platform event id runs once; a failed run can be retried."""
+"""Bot.claims: each platform event id runs once; a failed run can be retried."""
 
 from __future__ import annotations
 
@@ -9,19 +9,19 @@ import pytest
 
 async def test_first_delivery_runs_and_later_ones_are_skipped(make_bot: Any) -> None:
     bot = make_bot()
-    async with bot.claim_event("Ev1") as fresh:
+    async with bot.claims.claim("Ev1") as fresh:
         assert fresh
-        async with bot.claim_event("Ev1") as again:  # a retry while the first is in flight
+        async with bot.claims.claim("Ev1") as again:  # a retry while the first is in flight
             assert not again
-    async with bot.claim_event("Ev1") as after:  # a retry after it is done
+    async with bot.claims.claim("Ev1") as after:  # a retry after it is done
         assert not after
 
 
 async def test_a_failed_run_releases_the_event_for_a_retry(make_bot: Any) -> None:
     bot = make_bot()
     with pytest.raises(RuntimeError):
-        async with bot.claim_event("Ev2") as fresh:
+        async with bot.claims.claim("Ev2") as fresh:
             assert fresh
             raise RuntimeError("crashed before answering")
-    async with bot.claim_event("Ev2") as retry:
+    async with bot.claims.claim("Ev2") as retry:
         assert retry

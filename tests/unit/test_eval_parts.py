@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation import pacing
-from bot.evaluation.data import DataError, PairFields, load_pairs
-from bot.evaluation.records import PairRecord, ResultLog
-from bot.evaluation.summary import percentile, summarize, wall_time
+from apps.eval import pacing
+from apps.eval.data import DataError, PairFields, load_pairs
+from apps.eval.records import PairRecord, ResultLog
+from apps.eval.summary import percentile, summarize, wall_time
 
 FIELDS = PairFields()
 ITEM = {"article_sent": "ctx", "correct_sent": "good", "incorrect_sent": "bad"}

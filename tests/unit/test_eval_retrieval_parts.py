@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation.retrieval_data import DataError, load_questions
-from bot.evaluation.retrieval_metrics import Retrieved, first_relevant_ranks, score
+from apps.eval.retrieval_data import DataError, load_questions
+from apps.eval.retrieval_metrics import Retrieved, first_relevant_ranks, score
 
 
 def ranked(*sources: str) -> list[Retrieved]:

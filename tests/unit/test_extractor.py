@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from agents.extractor import AnswerExtractor, extract_label
 from bot.completer import MeteredCompleter
-from bot.llm.errors import LLMServerError
+from bot.contracts.llm_errors import LLMServerError
 from bot.llm.scripted import Reply, ScriptedLLM
+from bot.prompts import PromptLibrary
+from judging.extractor import AnswerExtractor, extract_label
 
 AB = ["A", "B"]
 YES_NO = ["yes", "no"]
@@ -78,6 +79,9 @@ CASES: list[tuple[str, list[str], str | None]] = [
     ("It depends on the definition.", YES_NO, None),
 ]
 
+PROMPTS = PromptLibrary()
+EXTRACTOR = AnswerExtractor(PROMPTS)
+
 
 @pytest.mark.parametrize(("text", "labels", "expected"), CASES)
 def test_extract_label_finds_the_label_a_reply_gives(
@@ -109,7 +113,7 @@ def test_extract_label_needs_labels() -> None:
 
 async def test_extractor_says_the_rules_decided_without_calling_the_model() -> None:
     llm = ScriptedLLM([])
-    result = await AnswerExtractor().extract("Answer: B", AB, MeteredCompleter(lambda _: llm))
+    result = await EXTRACTOR.extract("Answer: B", AB, MeteredCompleter(lambda _: llm))
     assert (result.label, result.path, result.llm_used) == ("B", "deterministic", False)
     assert llm.requests == []
 
@@ -122,7 +126,7 @@ async def test_extractor_falls_back_to_the_extractor_role_with_its_prompt() -> N
         roles.append(role)
         return llm
 
-    result = await AnswerExtractor().extract(
+    result = await EXTRACTOR.extract(
         "Both have merit; on balance the second.", AB, MeteredCompleter(for_role)
     )
     assert (result.label, result.path, result.llm_used) == ("B", "llm", True)
@@ -133,12 +137,12 @@ async def test_extractor_falls_back_to_the_extractor_role_with_its_prompt() -> N
 
 async def test_extractor_says_other_when_the_model_cannot_tell_either() -> None:
     llm = ScriptedLLM(["other"])
-    result = await AnswerExtractor().extract("Hmm.", AB, MeteredCompleter(lambda _: llm))
+    result = await EXTRACTOR.extract("Hmm.", AB, MeteredCompleter(lambda _: llm))
     assert (result.label, result.path, result.llm_used) == ("other", "none", True)
 
 
 async def test_extractor_without_a_model_says_other() -> None:
-    result = await AnswerExtractor().extract("Hmm.", AB)
+    result = await EXTRACTOR.extract("Hmm.", AB)
     assert (result.label, result.path, result.decided) == ("other", "none", False)
 
 
@@ -146,14 +150,14 @@ async def test_extractor_failure_raises_or_becomes_other_as_configured() -> None
     failing = ScriptedLLM([Reply(error=LLMServerError("down"))] * 2)
     completer = MeteredCompleter(lambda _: failing)
     with pytest.raises(LLMServerError):
-        await AnswerExtractor().extract("Hmm.", AB, completer)
-    result = await AnswerExtractor(on_error="other").extract("Hmm.", AB, completer)
+        await EXTRACTOR.extract("Hmm.", AB, completer)
+    result = await AnswerExtractor(PROMPTS, on_error="other").extract("Hmm.", AB, completer)
     assert (result.label, result.error) == ("other", "LLMServerError")
 
 
 async def test_extractor_clips_long_replies_but_keeps_both_ends() -> None:
     llm = ScriptedLLM(["A"])
     text = "START " + "filler " * 2000 + " END"
-    await AnswerExtractor(max_chars=400).extract(text, AB, MeteredCompleter(lambda _: llm))
+    await AnswerExtractor(PROMPTS, max_chars=400).extract(text, AB, MeteredCompleter(lambda _: llm))
     prompt = llm.requests[0].messages[-1].content
     assert "START" in prompt and "END" in prompt and len(prompt) < 1200

@@ -10,7 +10,7 @@ HEAVY = ["gradio", "slack_bolt", "chromadb", "llama_cpp", "ray", "openai", "onnx
 
 def test_help_imports_no_heavy_module() -> None:
     code = (
-        "import sys\nfrom bot.cli.main import main\n"
+        "import sys\nfrom apps.cli.main import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
         f"print([m for m in {HEAVY!r} if m in sys.modules])"
     )
@@ -20,7 +20,7 @@ def test_help_imports_no_heavy_module() -> None:
 
 
 def test_every_subcommand_is_listed_in_help() -> None:
-    run = subprocess.run([sys.executable, "-m", "bot.cli.main", "--help"],
+    run = subprocess.run([sys.executable, "-m", "apps.cli.main", "--help"],
                          capture_output=True, text=True, check=True)
     for command in ("chat", "ask", "serve", "config"):
         assert command in run.stdout

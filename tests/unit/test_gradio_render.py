@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bot.events import (
+from bot.contracts.events import (
     Done,
     Error,
+    Notice,
     Source,
     Sources,
     Status,
@@ -13,10 +14,10 @@ from bot.events import (
     ToolResult,
     Usage,
 )
-from bot.store.base import TurnRecord
+from bot.contracts.store import TurnRecord
 from presenters.gradio.render import (
-    NO_ANSWER,
-    STOPPED_NOTE,
+    INTERRUPTED_NOTE,
+    NO_ANSWER_NOTE,
     TurnRenderer,
     from_history,
     is_answer,
@@ -46,6 +47,7 @@ def test_tool_step_is_a_spinner_until_its_result_then_folds() -> None:
     assert step["metadata"]["status"] == "pending"
     assert step["metadata"]["log"] == "using calculator…"
     r.apply(ToolResult(id="c1", name="calculator", content="2*3 = 6"))
+    (step,) = r.messages
     assert step["metadata"]["status"] == "done" and "2*3 = 6" in step["content"]
     assert "log" not in step["metadata"]
 
@@ -89,9 +91,26 @@ def test_error_is_plain_readable_text() -> None:
 
 def test_interrupted_and_empty_answers_are_marked() -> None:
     cut = render(TextDelta(text="Half"), Done(turn_id=1, text="Half", interrupted=True))
-    assert text_of(cut.messages[-1]) == STOPPED_NOTE
+    assert text_of(cut.messages[-1]) == INTERRUPTED_NOTE == "_(interrupted)_"
     empty = render(Done(turn_id=1, text=""))
-    assert text_of(empty.messages[-1]) == NO_ANSWER
+    assert text_of(empty.messages[-1]) == NO_ANSWER_NOTE
+
+
+def test_a_failure_mid_answer_shows_the_text_the_note_then_the_apology() -> None:
+    r = render(TextDelta(text="Partial"),
+               Error(message="Sorry — the answer was cut off. (error id: ab12)", error_id="ab12"),
+               Done(turn_id=2, text="Partial", interrupted=True))
+    assert [text_of(m) for m in r.messages] == [
+        "Partial", INTERRUPTED_NOTE, "⚠️ Sorry — the answer was cut off. (error id: ab12)"]
+
+
+def test_the_length_note_is_written_outside_an_unclosed_code_block() -> None:
+    limit = "(answer cut short: the model reached its length limit)"
+    r = render(TextDelta(text="Run this:\n```python\nfor i in range(3):\n    print(i"),
+               Notice(text=limit), Done(turn_id=1, text=""))
+    (answer,) = r.messages
+    body, _, after = text_of(answer).rpartition("```")
+    assert body.endswith("print(i\n") and after == f"\n\n{limit}"  # fence closed, then the note
 
 
 def test_gradio_content_parts_are_read_as_text() -> None:

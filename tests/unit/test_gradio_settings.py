@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from bot.cli.runtime import describe_validation_error
+from apps.cli.runtime import describe_validation_error
 from config.sections import GradioSettings
 from presenters.gradio.keys import session_id, session_key, storage_secret
 

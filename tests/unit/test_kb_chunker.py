@@ -5,11 +5,11 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+from knowledge.chunker import chunk_document
+from knowledge.documents import Document, Section
+from knowledge.ids import chunk_ids
+from knowledge.loaders import load_file
 from tests.kb.helpers import shared_minilm
-from tools.kb.chunker import chunk_document
-from tools.kb.documents import Document, Section
-from tools.kb.ids import chunk_ids
-from tools.kb.loaders import load_file
 
 LONG_PARAGRAPH = " ".join(
     f"Sentence number {i} talks about widgets and gadgets." for i in range(120)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tools.kb.fusion import reciprocal_rank_fusion
-from tools.kb.identifiers import identifiers
+from knowledge.fusion import reciprocal_rank_fusion
+from knowledge.identifiers import identifiers
 
 
 def test_an_id_ranked_by_two_lists_beats_the_top_of_one() -> None:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.documents import Document, SkipFile
+from knowledge.loaders import load_file
 from tests.kb.corpus import (
     DEPLOY_MD,
     KITCHEN_HTML,
@@ -15,8 +17,6 @@ from tests.kb.corpus import (
     VACATION_MD,
     pdf_bytes,
 )
-from tools.kb.documents import Document, SkipFile
-from tools.kb.loaders import load_file
 
 
 def load(name: str, data: str | bytes) -> Document:

@@ -8,11 +8,11 @@ import pytest
 
 from agents.pipeline import clean_query
 from agents.retrieval import cited
-from bot.events import Source
+from bot.contracts.events import Source
 from config import load_settings
-from tools.kb.chroma_client import parse_url
-from tools.kb.errors import ModelFilesMissing, StoreUnavailable
-from tools.kb.model_files import locate_model
+from knowledge.chroma_client import parse_url
+from knowledge.errors import ModelFilesMissing, StoreUnavailable
+from knowledge.model_files import locate_model
 
 
 @pytest.mark.parametrize(

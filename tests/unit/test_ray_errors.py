@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tools.kb.errors import ModelFilesMissing, TextTooLong
-from tools.kb.ray_errors import RayIngestFailed, unwrap_ray_error
+from knowledge.errors import ModelFilesMissing, TextTooLong
+from knowledge.ray_errors import RayIngestFailed, unwrap_ray_error
 
 exceptions = pytest.importorskip("ray.exceptions")
 MISSING = "kb.model_dir = /nowhere holds no model.onnx. Fix: point kb.model_dir at a folder"
@@ -21,7 +21,7 @@ def test_a_task_error_is_shown_as_the_original_error() -> None:
 
 
 def test_an_actor_that_died_in_its_constructor_is_read_back_from_the_traceback() -> None:
-    trace = f'Traceback:\n  File "model_files.py"\ntools.kb.errors.ModelFilesMissing: {MISSING}\n'
+    trace = f'Traceback:\n  File "model_files.py"\nknowledge.errors.ModelFilesMissing: {MISSING}\n'
     died = exceptions.RayActorError(error_msg=trace, actor_init_failed=True)
     with pytest.raises(ModelFilesMissing, match=r"point kb\.model_dir"), unwrap_ray_error():
         raise died

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.llm import errors
+from bot.contracts import llm_errors as errors
 from bot.llm.retry import RetryPolicy
 from config.profiles import ProfileSettings
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bot.cli.runtime import describe_validation_error
+from apps.cli.runtime import describe_validation_error
 from config import load_settings
 
 
@@ -20,7 +21,8 @@ def write_toml(path: Path, text: str) -> Path:
 
 def test_defaults_use_the_embedded_model_for_every_role() -> None:
     settings = load_settings()
-    assert settings.presenter == "stdio"
+    assert settings.presenter == "terminal"
+    assert load_settings(presenter="stdio").presenter == "terminal"  # its old name still works
     for role in ("primary", "router", "query_writer", "extractor", "judge"):
         assert settings.roles.profile_for(role) == "local"
     assert settings.profiles["local"].kind == "llamacpp"
@@ -79,16 +81,16 @@ def test_unknown_profile_message_names_field_value_and_fix() -> None:
 
 def test_bad_value_exits_2_with_one_clear_message(tmp_path: Path) -> None:
     write_toml(tmp_path / "bot.toml", 'presenter = "telegram"\n')
-    run = subprocess.run([sys.executable, "-m", "bot.cli.main", "config", "show"],
+    run = subprocess.run([sys.executable, "-m", "apps.cli.main", "config", "show"],
                          capture_output=True, text=True, cwd=tmp_path)
     assert run.returncode == 2
     assert "presenter = 'telegram'" in run.stderr
-    assert "Fix: use 'stdio', 'gradio' or 'slack'" in run.stderr
+    assert "Fix: use 'terminal', 'gradio' or 'slack'" in run.stderr
     assert "Traceback" not in run.stderr
 
 
 def test_missing_config_file_exits_2(tmp_path: Path) -> None:
-    run = subprocess.run([sys.executable, "-m", "bot.cli.main", "--config", "nope.toml",
+    run = subprocess.run([sys.executable, "-m", "apps.cli.main", "--config", "nope.toml",
                           "config", "show"], capture_output=True, text=True, cwd=tmp_path)
     assert run.returncode == 2
     assert "nope.toml does not exist" in run.stderr
@@ -100,8 +102,9 @@ def test_config_show_masks_secrets_and_names_origins(
     write_toml(tmp_path / "bot.toml", '[roles]\nprimary = "mine"\n[profiles.mine]\n'
                'kind = "openai"\nbase_url = "http://127.0.0.1:9/v1"\n'
                'api_key = "sk-test-DISTINCTIVE-123456"\n')
-    env = {"BOT_ENVIRONMENT": "fromenv", "PATH": "/usr/bin:/bin"}
-    run = subprocess.run([sys.executable, "-m", "bot.cli.main", "config", "show", "--all"],
+    env = {"BOT_ENVIRONMENT": "fromenv", "PATH": "/usr/bin:/bin",
+           "PYTHONPATH": os.environ.get("PYTHONPATH", "")}  # a worktree run finds its code
+    run = subprocess.run([sys.executable, "-m", "apps.cli.main", "config", "show", "--all"],
                          capture_output=True, text=True, cwd=tmp_path, env=env)
     assert run.returncode == 0, run.stderr
     assert "DISTINCTIVE" not in run.stdout + run.stderr

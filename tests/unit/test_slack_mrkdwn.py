@@ -17,6 +17,10 @@ def test_headings_lists_quotes_and_rules() -> None:
     ]
 
 
+def test_a_mention_written_by_the_model_pings_nobody() -> None:
+    assert to_mrkdwn("Ask <!channel> or <@U123>") == "Ask &lt;!channel&gt; or &lt;@U123&gt;"
+
+
 def test_special_characters_are_escaped_but_code_is_left_alone() -> None:
     md = "a < b && c > d, `x <b> **y**`\n```python\nif a < b and c:\n    print('**x**')\n```"
     assert to_mrkdwn(md) == (

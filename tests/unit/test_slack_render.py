@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.events import (
+from bot.contracts.events import (
     Done,
     Error,
     Event,
@@ -45,7 +45,7 @@ def test_errors_and_interruptions_are_shown_without_feedback_buttons() -> None:
     failed = render_turn([TextDelta(text="Half an ans"),
                           Error(message="Sorry — it broke. (error id: ab12)", error_id="ab12"),
                           Done(turn_id=3, text="Half an ans", interrupted=True)])
-    assert failed["text"] == "Half an ans\n\nSorry — it broke. (error id: ab12)"
+    assert failed["text"] == "Half an ans\n\n_(interrupted)_\n\nSorry — it broke. (error id: ab12)"
     assert [b["type"] for b in failed["blocks"]] == ["section"]
     cut = render_turn([TextDelta(text="Stopped"), Done(turn_id=4, text="Stopped",
                                                        interrupted=True)])

@@ -6,9 +6,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from bot.events import Done, Error, Event, TextDelta, ToolCall, ToolResult, Usage
+from bot.contracts.events import Done, Error, Event, TextDelta, ToolCall, ToolResult, Usage
+from bot.contracts.run_context import ToolRunContext
+from bot.contracts.tools import ToolOutput
 from bot.llm.scripted import Reply, ScriptedToolCall
-from bot.tooling import ToolOutput
 from tools.calculator import Calculator
 
 
@@ -45,13 +46,13 @@ class Broken:
     class Args(BaseModel):
         pass
 
-    async def run(self, args: Any) -> ToolOutput:
+    async def run(self, args: Any, ctx: ToolRunContext) -> ToolOutput:
         raise RuntimeError("disk on fire")
 
 
 async def test_a_tool_that_raises_becomes_a_tool_error(make_bot: Any) -> None:
-    bot = make_bot(Reply(tool_calls=[ScriptedToolCall(name="broken")]), "The tool failed.")
-    bot._tools = {"broken": Broken(), "calculator": Calculator()}
+    bot = make_bot(Reply(tool_calls=[ScriptedToolCall(name="broken")]), "The tool failed.",
+                   tools={"broken": Broken(), "calculator": Calculator()})
     events = await collect(bot, "break it")
     result = next(e for e in events if isinstance(e, ToolResult))
     assert result.is_error and "disk on fire" in result.content
@@ -116,8 +117,8 @@ async def test_a_silent_model_after_a_good_tool_call_answers_with_the_result(
 
 
 async def test_a_passage_found_twice_keeps_one_number(make_bot: Any) -> None:
-    from bot.events import Source, Sources
-    from bot.tooling import ToolOutput
+    from bot.contracts.events import Source, Sources
+    from bot.contracts.tools import ToolOutput
 
     class Lookup:
         name = "lookup"
@@ -126,13 +127,12 @@ async def test_a_passage_found_twice_keeps_one_number(make_bot: Any) -> None:
         class Args(BaseModel):
             q: str = ""
 
-        async def run(self, args: Any) -> ToolOutput:
+        async def run(self, args: Any, ctx: ToolRunContext) -> ToolOutput:
             same = Source(n=1, source="docs/a.md", heading="Intro", text="Alpha.")
             return ToolOutput(content="found", sources=[same])
 
     call = Reply(tool_calls=[ScriptedToolCall(name="lookup")])
-    bot = make_bot(call, call, "Alpha [1].")
-    bot._tools = {"lookup": Lookup()}
+    bot = make_bot(call, call, "Alpha [1].", tools={"lookup": Lookup()})
     events = await collect(bot, "alpha?")
     sources = next(e for e in events if isinstance(e, Sources)).sources
     assert [(s.n, s.source) for s in sources] == [(1, "docs/a.md")]

@@ -1,0 +1,1 @@
+"""Applications on top of the bot: the ``bot`` command line and the eval harness."""

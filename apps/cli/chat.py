@@ -1,0 +1,46 @@
+"""``bot chat`` (the terminal REPL) and ``bot ask`` (one question, one answer)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    chat = sub.add_parser("chat", help="chat in the terminal (streams answers)")
+    chat.add_argument("--session", metavar="NAME", help="continue the conversation NAME")
+    chat.add_argument("--stats", action="store_true", help="show tokens, cost, latency per turn")
+    chat.set_defaults(handler="apps.cli.chat:chat")
+    ask = sub.add_parser("ask", help="ask one question and print the answer")
+    ask.add_argument("question", nargs="+", help="the question ('-' reads stdin)")
+    ask.add_argument("--session", metavar="NAME", help="ask within the conversation NAME")
+    ask.add_argument("--stats", action="store_true", help="show tokens, cost, latency")
+    ask.set_defaults(handler="apps.cli.chat:ask")
+
+
+def chat(args: argparse.Namespace, settings: Any) -> int:
+    from bot.app import Bot
+    from presenters.terminal.chat import run_chat
+
+    return run_chat(Bot.from_settings(settings), args.session, args.stats)
+
+
+def ask(args: argparse.Namespace, settings: Any) -> int:
+    import asyncio
+
+    from bot.app import Bot
+    from presenters.terminal.chat import ask as ask_once
+
+    question = " ".join(args.question)
+    if question == "-":
+        question = sys.stdin.read()
+
+    async def main() -> int:
+        bot = Bot.from_settings(settings)
+        try:
+            return await ask_once(bot, question, show_stats=args.stats, session_name=args.session)
+        finally:
+            await bot.aclose()
+
+    return asyncio.run(main())

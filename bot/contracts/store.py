@@ -1,0 +1,65 @@
+"""The store contract shared by SQLite and PostgreSQL: the records and the protocol."""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel, Field
+
+from bot.contracts.events import Source
+
+
+class AssistantTurn(BaseModel):
+    """Everything recorded about one answer."""
+
+    text: str
+    tool_calls: list[dict[str, Any]] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)
+    backend: str | None = None
+    model: str | None = None
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    latency_s: float | None = None
+    ttft_s: float | None = None
+    error_id: str | None = None
+    interrupted: bool = False
+
+
+class TurnRecord(AssistantTurn):
+    """A stored turn of either side; user turns leave the answer-only fields empty."""
+
+    id: int
+    key: str
+    role: Literal["user", "assistant"]
+    user: str | None = None
+    created_at: float = 0.0
+
+
+class FeedbackRecord(BaseModel):
+    id: int
+    turn_id: int
+    score: int
+    comment: str | None = None
+    user: str | None = None
+
+
+class Store(Protocol):
+    """Synchronous and thread-safe; the Session calls it from a worker thread."""
+
+    def add_user_turn(self, key: str, text: str, user: str | None = None) -> int: ...
+    def add_assistant_turn(self, key: str, turn: AssistantTurn) -> int: ...
+    def history(self, key: str, limit: int | None = None) -> list[TurnRecord]: ...
+    def turn(self, turn_id: int) -> TurnRecord | None: ...
+    def reset(self, key: str) -> None: ...
+    def supersede_from(self, key: str, turn_id: int) -> None: ...
+    def add_feedback(
+        self, turn_id: int, score: int, comment: str | None = None, user: str | None = None
+    ) -> int: ...
+    def feedback(self, turn_id: int) -> list[FeedbackRecord]: ...
+    def claim_event(self, event_id: str) -> bool: ...
+    def finish_event(self, event_id: str) -> None: ...
+    def release_event(self, event_id: str) -> None: ...
+    def keys(self) -> list[str]: ...
+    def close(self) -> None: ...
+

@@ -1,0 +1,50 @@
+"""The tool contract: typed pydantic arguments, a JSON schema for the model, a result.
+
+A tool runs with the turn's :class:`~bot.contracts.run_context.ToolRunContext`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, runtime_checkable
+
+from pydantic import BaseModel, Field
+
+from bot.contracts.events import Source
+from bot.contracts.llm import ToolSpec
+from bot.contracts.run_context import ToolRunContext
+
+
+class ToolOutput(BaseModel):
+    """What a tool returns: text the model reads, and any sources to cite."""
+
+    content: str
+    sources: list[Source] = Field(default_factory=list)
+
+
+class ToolError(Exception):
+    """A failure the model should read and may recover from (bad input, nothing found)."""
+
+
+@runtime_checkable
+class Tool(Protocol):
+    """A tool: plain class attributes ``name``, ``description`` and ``Args`` do."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def description(self) -> str: ...
+
+    @property
+    def Args(self) -> type[BaseModel]: ...  # the arguments model (a class)
+
+    async def run(self, args: Any, ctx: ToolRunContext) -> ToolOutput: ...
+
+
+def tool_spec(tool: Tool) -> ToolSpec:
+    """The JSON-schema description the model sees for ``tool``."""
+    schema = tool.Args.model_json_schema()
+    schema.pop("title", None)
+    for prop in schema.get("properties", {}).values():
+        prop.pop("title", None)
+    return ToolSpec(name=tool.name, description=tool.description, parameters=schema)

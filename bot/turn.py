@@ -1,0 +1,118 @@
+"""One answer: the user's text stored first, the agent run over the turn's context, the
+answer stored with its usage, every failure turned into a polite :class:`Error` event."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
+
+import structlog
+
+from bot.contracts.agent import Agent, TurnContext
+from bot.contracts.events import Done, Event
+from bot.contracts.llm import approx_tokens
+from bot.contracts.llm_errors import LLMEmptyReply
+from bot.contracts.run_context import Cancellation, Prompts
+from bot.contracts.store import AssistantTurn, Store
+from bot.contracts.tools import Tool
+from bot.contracts.turn_view import TurnView
+from bot.contracts.usage import UsageMeter
+from bot.failures import new_error_id, user_error
+from bot.history import trim_history
+from bot.models import ModelPool
+from config import Settings
+
+log = structlog.get_logger("bot.session")
+
+
+class TurnRunner:
+    """Shared by every session of a Bot: what a turn needs, handed over explicitly."""
+
+    def __init__(self, *, settings: Settings, store: Store, models: ModelPool, agent: Agent,
+                 tools: dict[str, Tool], prompts: Prompts) -> None:
+        self.settings, self.store, self.models = settings, store, models
+        self.agent, self.tools, self.prompts = agent, tools, prompts
+
+    async def run(self, key: str, text: str, user: str | None) -> AsyncGenerator[Event, None]:
+        """Answer ``text`` in conversation ``key``: the agent's events, then Usage and Done."""
+        try:
+            user_turn = await asyncio.to_thread(self.store.add_user_turn, key, text, user)
+        except Exception as exc:  # the store is down: nothing was saved or asked; say so
+            error = user_error(exc, new_error_id())
+            log.error("store_failed", session=key, error_id=error.error_id,
+                      error_type=type(exc).__name__, error=str(exc)[:500])
+            yield error
+            yield Done(turn_id=None, text="", interrupted=False)
+            return
+        meter, cancel, view = UsageMeter(), Cancellation(), TurnView()
+        stored = False
+        try:
+            async with asyncio.timeout(self.settings.turn_timeout_s):
+                ctx = await self._context(key, text, user_turn, meter, cancel)
+                async with aclosing(self.agent.run(ctx)) as events:
+                    async for event in events:
+                        view.apply(event)
+                        yield event
+            if not view.answer.strip():
+                raise LLMEmptyReply("the turn produced no text")
+        except (asyncio.CancelledError, GeneratorExit):
+            cancel.set()
+            view.stop()
+            self._store(key, view, meter)  # synchronous: no await may run once we are cancelled
+            stored = True
+            raise
+        except Exception as exc:  # every failure becomes a polite Error event
+            cancel.set()  # e.g. the turn timed out: a tool's thread may stop early
+            error = user_error(exc, new_error_id())
+            log.error("turn_failed", session=key, error_id=error.error_id,
+                      error_type=type(exc).__name__, error=str(exc)[:500],
+                      profile=getattr(exc, "profile", None))
+            view.apply(error)  # after part of an answer, this marks it interrupted
+            yield error
+        finally:
+            if not stored:
+                turn_id = await asyncio.to_thread(self._store, key, view, meter)
+        yield meter.usage()
+        yield Done(turn_id=turn_id, text=view.answer, interrupted=view.interrupted)
+
+    async def _context(self, key: str, text: str, user_turn: int, meter: UsageMeter,
+                       cancel: Cancellation) -> TurnContext:
+        llm = self.models.for_role("primary")
+        profile = self.settings.profiles.get(llm.profile)
+        budget = (profile.context_tokens if profile else 4096) // 2
+        counter = getattr(llm, "count_tokens", approx_tokens)
+        turns = await asyncio.to_thread(self.store.history, key, 200)
+        prior = [t for t in turns if t.id != user_turn]
+        return TurnContext(
+            key=key, user_text=text, history=trim_history(prior, budget, counter),
+            models=self.models, tools=self.tools, prompts=self.prompts, settings=self.settings,
+            meter=meter, cancel=cancel, log=log.bind(session=key),
+        )
+
+    def _store(self, key: str, view: TurnView, meter: UsageMeter) -> int | None:
+        """Save the answer; a store failing now is logged, never raised into a presenter."""
+        try:
+            return self._save(key, view, meter)
+        except Exception as exc:  # the answer was already shown; losing its record is logged
+            log.error("store_failed", session=key, stage="answer",
+                      error_type=type(exc).__name__, error=str(exc)[:500])
+            return None
+
+    def _save(self, key: str, view: TurnView, m: UsageMeter) -> int:
+        record = AssistantTurn(
+            text=view.answer, tool_calls=[s.stored() for s in view.steps], sources=view.sources,
+            backend=m.backend or None, model=m.model or None, input_tokens=m.input_tokens,
+            output_tokens=m.output_tokens, cost_usd=m.cost_usd,
+            latency_s=time.monotonic() - m.started, ttft_s=m.ttft_s,
+            error_id=view.error.error_id if view.error else None, interrupted=view.interrupted,
+        )
+        turn_id = self.store.add_assistant_turn(key, record)
+        log.info("turn", session=key, turn_id=turn_id, backend=m.backend, model=m.model,
+                 latency_s=round(record.latency_s or 0, 3),
+                 ttft_s=None if m.ttft_s is None else round(m.ttft_s, 3),
+                 input_tokens=m.input_tokens, output_tokens=m.output_tokens,
+                 cost_usd=round(m.cost_usd, 6), error_id=record.error_id,
+                 interrupted=view.interrupted)
+        return turn_id

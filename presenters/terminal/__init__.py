@@ -1,0 +1,1 @@
+"""The terminal presenter: ``bot chat`` (a REPL) and ``bot ask`` (one question)."""

@@ -1,0 +1,87 @@
+"""The ``search_knowledge`` tool: the knowledge base's best passages, with their sources.
+
+Left out of the bot (``from_settings`` returns None) when the ``rag`` extra is not
+installed or ``kb.enabled`` is off, so a minimal install still chats.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, Field
+
+from bot.contracts.events import Source
+from bot.contracts.run_context import ToolRunContext
+from bot.contracts.tools import ToolError, ToolOutput
+from knowledge.errors import KBError
+
+if TYPE_CHECKING:
+    from config import Settings
+    from knowledge.search import Passage, Searcher
+
+RAG_MODULES = ("chromadb", "onnxruntime", "tokenizers", "numpy")
+EMPTY = (
+    "The knowledge base is empty: no documents have been ingested yet (`bot ingest PATH`). "
+    "Say so, and answer from general knowledge only if you are sure."
+)
+
+
+class SearchArgs(BaseModel):
+    query: str = Field(description="what to look for, in a few words, e.g. 'connect to Slack'")
+    top_k: int | None = Field(None, ge=1, le=20, description="how many passages (default 4)")
+
+
+def rag_installed(embedder: str = "minilm") -> bool:
+    """Whether the optional parts the knowledge base needs are importable (nothing imported)."""
+    needed = RAG_MODULES if embedder == "minilm" else ("chromadb", "numpy", "openai")
+    return all(importlib.util.find_spec(m) is not None for m in needed)
+
+
+class SearchKnowledge:
+    name = "search_knowledge"
+    description = (
+        "Search the team's documents (the knowledge base) and return the most relevant "
+        "passages with their sources. Use it for any question about the documents."
+    )
+    Args = SearchArgs
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SearchKnowledge | None:
+        """The tool, or None when the knowledge base is switched off or not installed."""
+        if not settings.kb.enabled or not rag_installed(settings.kb.embedder):
+            return None
+        from knowledge.search import Searcher
+
+        return cls(Searcher(settings))
+
+    async def run(self, args: SearchArgs, ctx: ToolRunContext) -> ToolOutput:
+        try:
+            passages = await asyncio.to_thread(self.searcher.search, args.query, args.top_k)
+            if passages or ctx.cancel.is_set():  # a stopped turn needs no second query
+                return passages_output(args.query, passages)
+            if await asyncio.to_thread(self.searcher.count) == 0:
+                return ToolOutput(content=EMPTY)
+        except KBError as exc:
+            raise ToolError(f"the knowledge base is unavailable: {exc}") from exc
+        return passages_output(args.query, passages)
+
+
+def passages_output(query: str, passages: list[Passage]) -> ToolOutput:
+    """A one-line summary for the model, the passages themselves as numbered sources."""
+    if not passages:
+        return ToolOutput(
+            content=f"No passage in the knowledge base matches {query!r} well enough. "
+            "Say that the documents do not cover it."
+        )
+    sources = [
+        Source(n=i, source=p.source, title=p.title, heading=p.heading, score=p.score, text=p.text)
+        for i, p in enumerate(passages, 1)
+    ]
+    return ToolOutput(
+        content=f"{len(passages)} passages for {query!r}; cite them by number.", sources=sources
+    )
