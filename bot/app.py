@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from bot.approvals import ApprovalDesk
 from bot.catalog import build_agent, build_tools
 from bot.contracts.agent import Agent
 from bot.contracts.llm import LLM
@@ -38,6 +39,7 @@ class Bot:
         self._tools = tools
         self._agent = agent
         self.locks = KeyedLocks()  # one answer in flight per session key
+        self.approvals = ApprovalDesk()  # tool calls waiting for a person, by request id
 
     @classmethod
     def from_settings(
@@ -75,10 +77,15 @@ class Bot:
         """Exactly-once handling of platform events (Slack retries), recorded in the store."""
         return EventClaims(self.store)
 
-    def session(self, key: str) -> Session:
-        """The conversation for ``key`` ("stdio:<id>", "gradio:<id>", "slack:<team>:<ch>:<ts>")."""
+    def session(self, key: str, *, headless: bool = False) -> Session:
+        """The conversation for ``key`` ("stdio:<id>", "gradio:<id>", "slack:<team>:<ch>:<ts>").
+
+        ``headless``: no person watches it (an API client, an MCP client, piped input), so
+        tool calls that need approval get ``approvals.default`` without asking.
+        """
         return Session(key, store=self.store, turns=self.turns, locks=self.locks,
-                       max_chars=self.settings.input.max_chars)
+                       max_chars=self.settings.input.max_chars, desk=self.approvals,
+                       headless=headless)
 
     async def aclose(self) -> None:
         await self.models.aclose()

@@ -11,6 +11,7 @@ from contextlib import aclosing
 import structlog
 
 from bot.contracts.agent import Agent, TurnContext
+from bot.contracts.approval import ApprovalGate, PolicyGate
 from bot.contracts.events import Done, Event
 from bot.contracts.llm import approx_tokens
 from bot.contracts.llm_errors import LLMEmptyReply
@@ -35,8 +36,11 @@ class TurnRunner:
         self.settings, self.store, self.models = settings, store, models
         self.agent, self.tools, self.prompts = agent, tools, prompts
 
-    async def run(self, key: str, text: str, user: str | None) -> AsyncGenerator[Event, None]:
-        """Answer ``text`` in conversation ``key``: the agent's events, then Usage and Done."""
+    async def run(self, key: str, text: str, user: str | None,
+                  approvals: ApprovalGate | None = None) -> AsyncGenerator[Event, None]:
+        """Answer ``text`` in conversation ``key``: the agent's events, then Usage and Done.
+
+        ``approvals`` answers tool calls that need approval (default: deny them)."""
         try:
             user_turn = await asyncio.to_thread(self.store.add_user_turn, key, text, user)
         except Exception as exc:  # the store is down: nothing was saved or asked; say so
@@ -51,6 +55,7 @@ class TurnRunner:
         try:
             async with asyncio.timeout(self.settings.turn_timeout_s):
                 ctx = await self._context(key, text, user_turn, meter, cancel)
+                ctx.approvals = approvals or PolicyGate()
                 async with aclosing(self.agent.run(ctx)) as events:
                     async for event in events:
                         view.apply(event)

@@ -20,6 +20,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from config.approvals import ApprovalSettings
+from config.mcp import McpSettings
 from config.profiles import ProfileSettings, merge_presets
 from config.sections import (
     EvalSettings,
@@ -62,7 +64,7 @@ class Settings(BaseSettings):
         validate_default=True,
     )
 
-    presenter: Literal["terminal", "gradio", "slack"] = "terminal"
+    presenter: Literal["terminal", "gradio", "slack", "mcp"] = "terminal"
     agent: Literal["auto", "tools", "pipeline"] = Field(
         "auto", description="auto: pipeline on the embedded model, tools elsewhere"
     )
@@ -83,6 +85,8 @@ class Settings(BaseSettings):
     gradio: GradioSettings = Field(default_factory=lambda: GradioSettings())
     slack: SlackSettings = Field(default_factory=lambda: SlackSettings())
     eval: EvalSettings = Field(default_factory=lambda: EvalSettings())
+    mcp: McpSettings = Field(default_factory=lambda: McpSettings())
+    approvals: ApprovalSettings = Field(default_factory=lambda: ApprovalSettings())
 
     @field_validator("presenter", mode="before")
     @classmethod
