@@ -76,7 +76,7 @@ class ToolStep:
         return APPROVAL_NOTES.get((self.approval, self.approval_by), self.approval)
 
     def stored(self) -> dict[str, Any]:
-        kept = {"id": self.id, "name": self.name, "arguments": self.arguments}
+        kept: dict[str, Any] = {"id": self.id, "name": self.name, "arguments": self.arguments}
         if self.approval is not None:
             kept |= {"approval": self.approval, "approval_by": self.approval_by}
         return kept

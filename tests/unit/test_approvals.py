@@ -146,5 +146,6 @@ async def test_a_turn_stopped_while_waiting_is_stored_unanswered(make_bot: Any) 
     await asyncio.gather(task, return_exceptions=True)
     stored = (await bot.session(KEY).history())[-1]
     view = TurnView.from_record(stored)
-    assert stored.interrupted and view.steps[0].approval_note == "not answered before the turn ended"
+    assert stored.interrupted
+    assert view.steps[0].approval_note == "not answered before the turn ended"
     assert tool.runs == [] and bot.session(KEY).pending_approvals() == []
