@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from functools import cached_property
 
 from bot.approvals import ApprovalDesk
-from bot.catalog import build_agent, build_tools
+from bot.catalog import build_agent, build_tools, start_mcp
 from bot.contracts.agent import Agent
 from bot.contracts.llm import LLM
 from bot.contracts.store import Store
@@ -19,6 +20,7 @@ from bot.session import Session
 from bot.store import open_store
 from bot.turn import TurnRunner
 from config import Settings
+from tools.mcp.hub import McpHub
 
 
 class Bot:
@@ -40,6 +42,7 @@ class Bot:
         self._agent = agent
         self.locks = KeyedLocks()  # one answer in flight per session key
         self.approvals = ApprovalDesk()  # tool calls waiting for a person, by request id
+        self._mcp: McpHub | None = None
 
     @classmethod
     def from_settings(
@@ -69,8 +72,15 @@ class Bot:
             self._tools = build_tools(self.settings)
         if self._agent is None:
             self._agent = build_agent(self.settings)
+        self._mcp, mcp_tools = start_mcp(self.settings, set(self._tools))
         return TurnRunner(settings=self.settings, store=self.store, models=self.models,
-                          agent=self._agent, tools=self._tools, prompts=self.prompts)
+                          agent=self._agent, tools={**self._tools, **mcp_tools},
+                          prompts=self.prompts)
+
+    def start(self) -> None:
+        """Open now what the first turn would: the store, tools, MCP servers (discovered
+        here, so a server's start-up is not paid by the first user)."""
+        _ = self.turns
 
     @cached_property
     def claims(self) -> EventClaims:
@@ -88,6 +98,9 @@ class Bot:
                        headless=headless)
 
     async def aclose(self) -> None:
+        if self._mcp is not None:
+            await asyncio.to_thread(self._mcp.close)
+            self._mcp = None
         await self.models.aclose()
         if self._store is not None:
             self._store.close()
