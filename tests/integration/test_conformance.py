@@ -61,14 +61,16 @@ def parse_terminal(out: str, err: str) -> Seen:
     marks = re.findall(r"^  ([→✗]) ", err, re.M)
     steps = [(name, args, "failed" if mark == "✗" else "ok")
              for (name, args), mark in zip(calls, marks, strict=True)]
-    return Seen(answer="\n".join(kept).rstrip("\n"), steps=steps, **found)
+    approvals = re.findall(r"^  🔐 (.*)$", err, re.M)
+    return Seen(answer="\n".join(kept).rstrip("\n"), steps=steps, approvals=approvals, **found)
 
 
 async def run_terminal(bot: Bot) -> list[Seen]:
     views = []
     for question in QUESTIONS:
         out, err = io.StringIO(), io.StringIO()
-        chat = TerminalChat(bot, "conformance", stdin=io.StringIO(""), stdout=out, stderr=err)
+        chat = TerminalChat(bot, "conformance", stdin=io.StringIO("y\n"), stdout=out,
+                            stderr=err, asks=True)
         await chat.answer(chat.session.send(question))
         views.append(parse_terminal(out.getvalue(), err.getvalue()))
     return views
