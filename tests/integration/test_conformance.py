@@ -139,7 +139,7 @@ def parse_gradio(messages: list[dict]) -> Seen:
                for line in text.splitlines()]
     errors = [text_of(m).removeprefix(ERROR_MARK) for m in messages
               if text_of(m).startswith(ERROR_MARK)]
-    steps = []
+    steps, approvals = [], []
     for m in messages:
         title = (m.get("metadata") or {}).get("title", "")
         if title.startswith(("🔧 ", "⚠️ ")) and "**Arguments**" in text_of(m):
@@ -147,21 +147,23 @@ def parse_gradio(messages: list[dict]) -> Seen:
             name = title.split(" ", 1)[1].removesuffix(" failed")
             steps.append((name, args.group(1) if args else "",
                           "failed" if title.endswith(" failed") else "ok"))
+            if approval := re.search(r"\*\*Approval:\*\* (.*)", text_of(m)):
+                approvals.append(f"{name}: {approval.group(1)}")
     usage = titled("📊 Usage")
     return Seen(answer=answer, notes=notes, sources=sources,
                 error=mask(errors[0] if errors else None), steps=steps,
-                usage=mask(usage[0]) if usage else None)
+                usage=mask(usage[0]) if usage else None, approvals=approvals)
 
 
 def run_gradio(bot: Bot) -> list[Seen]:
     """Each question through the launched page's /chat endpoint, as one browser session."""
-    from tests.integration.gradio_helpers import client, launched
+    from tests.integration.gradio_helpers import chat_deciding, client, launched
 
     views, sid = [], None
     with launched(bot) as demo:
         c = client(str(demo.local_url))
         for question in QUESTIONS:
-            _, messages, sid = c.predict(question, [], sid, api_name="/chat")
+            messages, sid = chat_deciding(c, question, sid, allowed=True)
             views.append(parse_gradio(messages[1:]))  # [0] is the question itself
     return views
 
