@@ -100,12 +100,25 @@ def parse_slack(message: Any) -> Seen:
 
 
 async def run_slack(bot: Bot, harness: Any) -> list[Seen]:
-    """Mention the bot once per question, in one thread, as a Slack user would."""
+    """Mention the bot once per question, in one thread, as a Slack user would; approve the
+    tool call that asks (turn 5) with the button."""
+    from tests.fakes.slack_harness import is_approval
+
+    def approvals(thread: str | None) -> list[str]:
+        return [m.text.removeprefix("🔐 ") for m in harness.answers("C0GENERAL", thread)
+                if is_approval(m)]
+
     views, thread = [], None
     for n, question in enumerate(QUESTIONS, start=1):
+        before = len(approvals(thread))
         ts = await harness.mention(question, thread_ts=thread)
         thread = thread or ts
-        views.append(parse_slack(await harness.answer("C0GENERAL", thread, count=n)))
+        if question == QUESTIONS[-1]:
+            await harness.click(await harness.approval_asked("C0GENERAL", thread),
+                                "approval_allow")
+        seen = parse_slack(await harness.answer("C0GENERAL", thread, count=n))
+        seen.approvals = approvals(thread)[before:]
+        views.append(seen)
     return views
 
 
