@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import asyncio
 from functools import cached_property
+from typing import Any
+
+import structlog
 
 from bot.approvals import ApprovalDesk
 from bot.catalog import build_agent, build_tools, start_mcp
 from bot.contracts.agent import Agent
 from bot.contracts.llm import LLM
+from bot.contracts.run_context import ToolRunContext
 from bot.contracts.store import Store
-from bot.contracts.tools import Tool
+from bot.contracts.tools import Tool, ToolOutput
+from bot.direct_tools import run_outside_turn
 from bot.exactly_once import EventClaims
 from bot.keyed_locks import KeyedLocks
 from bot.logging import ensure_logging
@@ -21,6 +26,8 @@ from bot.store import open_store
 from bot.turn import TurnRunner
 from config import Settings
 from tools.mcp.hub import McpHub
+
+log = structlog.get_logger("bot.app")
 
 
 class Bot:
@@ -81,6 +88,18 @@ class Bot:
         """Open now what the first turn would: the store, tools, MCP servers (discovered
         here, so a server's start-up is not paid by the first user)."""
         _ = self.turns
+
+    @property
+    def tools(self) -> dict[str, Tool]:
+        """The tools a turn may use, MCP servers' included (built on first use)."""
+        return self.turns.tools
+
+    async def run_tool(self, name: str, arguments: dict[str, Any]) -> ToolOutput:
+        """Run one configured tool outside any turn (``bot serve mcp``'s search_knowledge);
+        see :func:`bot.direct_tools.run_outside_turn`."""
+        ctx = ToolRunContext(models=self.models, settings=self.settings, prompts=self.prompts,
+                             log=log.bind(tool=name))
+        return await run_outside_turn(self.tools[name], arguments, ctx)
 
     @cached_property
     def claims(self) -> EventClaims:

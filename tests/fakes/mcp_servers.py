@@ -82,10 +82,11 @@ def wait_listening(port: int, timeout_s: float = 60.0) -> None:
 
 
 @contextmanager
-def serving(command: list[str], port: int) -> Iterator[subprocess.Popen[bytes]]:
+def serving(command: list[str], port: int, cwd: Path = ROOT, env: dict[str, str] | None = None
+            ) -> Iterator[subprocess.Popen[bytes]]:
     """Run ``command`` (a server on ``port``) until the block ends."""
-    env = os.environ | {"PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+    env = os.environ | {"PYTHONPATH": str(ROOT)} | (env or {})
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     try:
         wait_listening(port)

@@ -19,6 +19,7 @@ from tests.fakes.mcp_servers import (
     child_pids,
     http_server,
     require_mcp,
+    serving,
     waiting_input,
     with_servers,
 )
@@ -195,3 +196,23 @@ async def test_an_http_server_that_went_away_is_a_tool_error_then_comes_back(
     with http_server(free_port):
         back = result(await ask(bot, "define b"))
     assert not back.is_error and back.content.startswith("b: a word")
+
+
+async def test_another_bot_served_over_mcp_is_a_tool(make_bot: Any, settings: Settings,
+                                                     free_port: int, tmp_path: Any) -> None:
+    """MCP both ways: this bot calls ``ask`` on a second bot run by ``bot serve mcp``."""
+    import sys
+
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "bot.toml").write_text(
+        'tools = []\n[roles]\nprimary = "demo"\n[profiles.demo]\nkind = "scripted"\n'
+        'replies = ["The other bot says hi."]\n', encoding="utf-8")
+    command = [sys.executable, "-m", "apps.cli.main", "serve", "mcp", "--transport", "http",
+               "--port", str(free_port)]
+    env = {"BOT_DATA_DIR": str(tmp_path / "other" / "data")}
+    with serving(command, free_port, cwd=tmp_path / "other", env=env):
+        bot = make_bot(call("ask", {"question": "say hi"}), "It said hi.",
+                       settings_=with_servers(settings, other={
+                           "url": f"http://127.0.0.1:{free_port}/mcp", "allow": ["ask"]}))
+        said = result(await ask(bot, "ask the other bot"))
+    assert not said.is_error and said.content.startswith("The other bot says hi.")
