@@ -1,7 +1,8 @@
 """One turn as a user sees it, folded from the Session's events: every presenter renders it.
 
 The rules every surface shares live here, once: the answer text and the notes after it
-(placed outside a code block the text left open), tool steps with their arguments as JSON,
+(placed outside a code block the text left open), tool steps with their arguments as JSON
+and the approval they waited for (``ToolStep.approval_note``),
 the sources, the usage line, the error sentence, and when a turn counts as interrupted (it
 was stopped, or it failed after part of the answer was shown) or as having no answer.
 The Session folds the same events into the same view to decide what it stores.
