@@ -149,3 +149,19 @@ async def test_a_turn_stopped_while_waiting_is_stored_unanswered(make_bot: Any) 
     assert stored.interrupted
     assert view.steps[0].approval_note == "not answered before the turn ended"
     assert tool.runs == [] and bot.session(KEY).pending_approvals() == []
+
+
+def test_the_view_shows_the_approval_on_its_step_and_ends_it_with_the_turn() -> None:
+    from bot.contracts.events import Error, ToolCall
+
+    view = TurnView()
+    view.apply(ToolCall(id="c1", name="transfer", arguments={"amount": 5}))
+    view.apply(ApprovalRequest(id="r1", step_id="c1", tool="transfer",
+                               arguments={"amount": 5}, timeout_s=60))
+    step = view.pending_approval
+    assert step is not None and (step.approval_id, step.approval_note) == (
+        "r1", "waiting for approval")
+    view.apply(Error.apology("the turn timed out", "e1"))  # e.g. turn_timeout_s passed
+    assert view.pending_approval is None
+    assert view.steps[0].approval_note == "not answered before the turn ended"
+    assert view.steps[0].stored()["approval"] == "denied"
