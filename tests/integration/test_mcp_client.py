@@ -157,14 +157,17 @@ async def test_a_server_that_will_not_start_leaves_the_turn_working(
     make_bot: Any, settings: Settings, tmp_path: Any
 ) -> None:
     broken = with_servers(settings, time={"command": TIME_COMMAND},
-                          gone={"command": [str(tmp_path / "no-such-server")]})
+                          gone={"command": [str(tmp_path / "no-such-server")]},
+                          mute={"command": ["sleep", "60"], "startup_timeout_s": 1})
     bot = make_bot("Hello without the missing tools.", settings_=broken)
     with capture_logs() as logs:
         events = await ask(bot, "hello")
-    assert "get_current_time" in offered(bot)
+    assert set(offered(bot)) == {"clock", "calculator", "get_current_time", "convert_time"}
     assert not any(isinstance(e, Error) for e in events)
-    failed = next(e for e in logs if e["event"] == "mcp_server_failed")
-    assert failed["server"] == "gone" and "no-such-server" in failed["error"]
+    failed = {e["server"]: e["error"] for e in logs if e["event"] == "mcp_server_failed"}
+    assert "no-such-server" in failed["gone"]
+    assert failed["mute"] == "TimeoutError: not ready within startup_timeout_s = 1 s"
+    assert child_pids("sleep 60") == []  # the server that never answered was stopped
 
 
 async def test_tools_over_streamable_http(make_bot: Any, settings: Settings,

@@ -39,12 +39,16 @@ class McpConnection:
         ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._closing = asyncio.Event()
         self._holder = asyncio.create_task(self._hold(ready, self._closing))
-        started = time.monotonic()
+        started, limit = time.monotonic(), self.settings.startup_timeout_s
         try:
-            async with asyncio.timeout(self.settings.startup_timeout_s):
+            async with asyncio.timeout(limit):
                 await asyncio.shield(ready)
-        except BaseException:
+        except BaseException as exc:
             await self.close()
+            if ready.done() and not ready.cancelled():
+                ready.exception()  # seen here: no "exception never retrieved" later
+            if isinstance(exc, TimeoutError):
+                raise TimeoutError(f"not ready within startup_timeout_s = {limit:g} s") from None
             raise
         log.info("mcp_server_started", server=self.name,
                  seconds=round(time.monotonic() - started, 2))
