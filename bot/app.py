@@ -9,6 +9,7 @@ from typing import Any
 import structlog
 
 from bot.approvals import ApprovalDesk
+from bot.budgets import BudgetGate
 from bot.catalog import build_agent, build_tools, start_mcp
 from bot.contracts.agent import Agent
 from bot.contracts.llm import LLM
@@ -22,6 +23,7 @@ from bot.logging import ensure_logging
 from bot.models import ModelPool
 from bot.prompts import PromptLibrary
 from bot.session import Session
+from bot.spaces import Spaces
 from bot.store import open_store
 from bot.turn import TurnRunner
 from config import Settings
@@ -82,7 +84,8 @@ class Bot:
         self._mcp, mcp_tools = start_mcp(self.settings, set(self._tools))
         return TurnRunner(settings=self.settings, store=self.store, models=self.models,
                           agent=self._agent, tools={**self._tools, **mcp_tools},
-                          prompts=self.prompts)
+                          prompts=self.prompts, spaces=Spaces(self.settings),
+                          budgets=BudgetGate(self.settings, self.store))
 
     def start(self) -> None:
         """Open now what the first turn would: the store, tools, MCP servers (discovered
