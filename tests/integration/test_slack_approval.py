@@ -29,8 +29,9 @@ async def test_the_asker_approves_with_the_button(make_bot: Any, settings: Any) 
         asked = await h.approval_asked(CHANNEL, ts)
         assert "may I run *book_room* with `{\"room\": 4}`" in asked.text
         assert "<@U0ALICE>" in asked.text
-        statuses = [c.args["status"] for c in h.fake.calls_to("assistant.threads.setStatus")]
-        assert "is waiting for approval to use book_room…" in statuses
+        waiting = "is waiting for approval to use book_room…"
+        await h.fake.wait_for(lambda: waiting in [
+            c.args["status"] for c in h.fake.calls_to("assistant.threads.setStatus")])
         await h.click(asked, "approval_allow")
         answer = await h.answer(CHANNEL, ts)
         assert answer.text == "Booked room 4." and tool_message(h) == "room 4 booked"
