@@ -26,6 +26,7 @@ BENCHMARKS = [
     "kb_embed",
     "kb_retrieval",
     "kb_ray",
+    "mcp_calls",
 ]
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 HEADER = """# Benchmarks

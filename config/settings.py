@@ -20,7 +20,9 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from config.approvals import ApprovalSettings
 from config.budgets import BudgetSettings
+from config.mcp import McpSettings
 from config.profiles import ProfileSettings, merge_presets
 from config.sections import (
     EvalSettings,
@@ -64,7 +66,7 @@ class Settings(BaseSettings):
         validate_default=True,
     )
 
-    presenter: Literal["terminal", "gradio", "slack"] = "terminal"
+    presenter: Literal["terminal", "gradio", "slack", "mcp"] = "terminal"
     agent: Literal["auto", "tools", "pipeline"] = Field(
         "auto", description="auto: pipeline on the embedded model, tools elsewhere"
     )
@@ -88,6 +90,8 @@ class Settings(BaseSettings):
     budgets: BudgetSettings = Field(default_factory=lambda: BudgetSettings())
     spaces: dict[str, SpaceSettings] = Field(
         default_factory=dict, description="places with settings of their own (docs/operations.md)")
+    mcp: McpSettings = Field(default_factory=lambda: McpSettings())
+    approvals: ApprovalSettings = Field(default_factory=lambda: ApprovalSettings())
 
     @field_validator("presenter", mode="before")
     @classmethod
