@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import aclosing
+
+import structlog
 
 from bot.contracts.events import Done, Error, Event
 from bot.contracts.store import FeedbackRecord, Store, TurnRecord
 from bot.failures import new_error_id
 from bot.input_guard import InputTooLong, clean_input
 from bot.keyed_locks import KeyedLocks
+from bot.transcript import Shown, adopt
 from bot.turn import TurnRunner
+
+log = structlog.get_logger("bot.session")
 
 
 class Session:
@@ -26,8 +31,15 @@ class Session:
         self.key = key
         self.store, self.turns, self.locks, self.max_chars = store, turns, locks, max_chars
 
-    async def send(self, text: str, user: str | None = None) -> AsyncIterator[Event]:
-        """Answer ``text``, yielding events as they stream. Empty input yields nothing."""
+    async def send(
+        self, text: str, user: str | None = None, *, shown: Sequence[Shown] | None = None
+    ) -> AsyncIterator[Event]:
+        """Answer ``text``, yielding events as they stream. Empty input yields nothing.
+
+        ``shown``: the conversation before ``text`` as a client that resends it shows it;
+        the store is first brought in line with it (:mod:`bot.transcript`), so a resent
+        history adds no duplicate turns. ``None``: the stored conversation is the history.
+        """
         try:
             text = clean_input(text, self.max_chars)
         except InputTooLong as exc:
@@ -36,10 +48,24 @@ class Session:
             return
         if not text:
             return
-        async with self.locks.hold(self.key), aclosing(self.turns.run(self.key, text, user)) \
-                as events:
-            async for event in events:
-                yield event
+        async with self.locks.hold(self.key):
+            if shown is not None:
+                await self._adopt(shown, user)
+            async with aclosing(self.turns.run(self.key, text, user)) as events:
+                async for event in events:
+                    yield event
+
+    async def _adopt(self, shown: Sequence[Shown], user: str | None) -> None:
+        """A store that fails here fails again on the user's turn, which says so politely."""
+        try:
+            plan = await asyncio.to_thread(adopt, self.store, self.key, shown, user)
+        except Exception as exc:
+            log.error("history_sync_failed", session=self.key, error_type=type(exc).__name__,
+                      error=str(exc)[:500])
+            return
+        if plan.changes:
+            log.info("history_synced", session=self.key, reset=plan.reset,
+                     superseded_from=plan.supersede_from, added=len(plan.add))
 
     async def history(self) -> list[TurnRecord]:
         """The current conversation's turns, oldest first."""

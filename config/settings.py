@@ -22,6 +22,7 @@ from pydantic_settings import (
 
 from config.profiles import ProfileSettings, merge_presets
 from config.sections import (
+    ApiSettings,
     EvalSettings,
     GradioSettings,
     InputSettings,
@@ -62,7 +63,7 @@ class Settings(BaseSettings):
         validate_default=True,
     )
 
-    presenter: Literal["terminal", "gradio", "slack"] = "terminal"
+    presenter: Literal["terminal", "gradio", "slack", "api"] = "terminal"
     agent: Literal["auto", "tools", "pipeline"] = Field(
         "auto", description="auto: pipeline on the embedded model, tools elsewhere"
     )
@@ -82,6 +83,7 @@ class Settings(BaseSettings):
     kb: KnowledgeBaseSettings = Field(default_factory=lambda: KnowledgeBaseSettings())
     gradio: GradioSettings = Field(default_factory=lambda: GradioSettings())
     slack: SlackSettings = Field(default_factory=lambda: SlackSettings())
+    api: ApiSettings = Field(default_factory=lambda: ApiSettings())
     eval: EvalSettings = Field(default_factory=lambda: EvalSettings())
 
     @field_validator("presenter", mode="before")

@@ -72,4 +72,5 @@ def collect_secrets(settings: Any) -> list[str]:
         for value in section.__dict__.values():
             if hasattr(value, "get_secret_value"):
                 out.append(value.get_secret_value())
+    out += [key.get_secret_value() for key in settings.api.keys.values()]
     return out

@@ -7,11 +7,11 @@ from typing import Any
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("serve", help="run the configured presenter (terminal, gradio, slack)")
-    p.add_argument("presenter", nargs="?", choices=["terminal", "gradio", "slack"],
+    p = sub.add_parser("serve", help="run the configured presenter (terminal, gradio, slack, api)")
+    p.add_argument("presenter", nargs="?", choices=["terminal", "gradio", "slack", "api"],
                    type=lambda name: "terminal" if name == "stdio" else name)  # its old name
-    p.add_argument("--host", help="listen address (gradio, slack http mode)")
-    p.add_argument("--port", type=int, help="listen port (gradio, slack http mode)")
+    p.add_argument("--host", help="listen address (gradio, slack http mode, api)")
+    p.add_argument("--port", type=int, help="listen port (gradio, slack http mode, api)")
     p.set_defaults(handler="apps.cli.serve:serve")
 
 
@@ -21,7 +21,7 @@ def serve(args: argparse.Namespace, settings: Any) -> int:
 
     name = args.presenter or settings.presenter
     updates: dict[str, Any] = {k: v for k in ("host", "port") if (v := getattr(args, k))}
-    if updates and name in ("gradio", "slack"):
+    if updates and name in ("gradio", "slack", "api"):
         section = getattr(settings, name).model_copy(update=updates)
         settings = settings.model_copy(update={name: section, "presenter": name})
     bot = Bot.from_settings(settings)
