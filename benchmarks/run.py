@@ -22,6 +22,7 @@ BENCHMARKS = [
     "slack_ack",
     "store_throughput",
     "gradio_latency",
+    "api_latency",
     "kb_embed",
     "kb_retrieval",
     "kb_ray",
