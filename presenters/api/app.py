@@ -60,7 +60,7 @@ class ChatCompletions:
         q = question(parse(body))
         if q.model != s.model_name:
             raise model_not_found(q.model)
-        self.check_length(q)
+        self.check_text(q)
         conversation = conversation_for(caller, request.headers, s.conversation_headers, q)
         envelope = Envelope(id=f"chatcmpl-{secrets.token_hex(12)}", created=int(time.time()),
                             model=s.model_name)
@@ -68,11 +68,15 @@ class ChatCompletions:
                     conversation=conversation, caller=caller, envelope=envelope,
                     with_sources=s.sources_in_text)
 
-    def check_length(self, q: Question) -> None:
+    def check_text(self, q: Question) -> None:
+        """The question as the Session will take it: within ``input.max_chars``, not empty."""
         try:
-            clean_input(q.text, self.bot.settings.input.max_chars)
+            cleaned = clean_input(q.text, self.bot.settings.input.max_chars)
         except InputTooLong as exc:
             raise bad_request(str(exc), "messages", "message_too_long") from exc
+        if not cleaned:
+            raise bad_request("The last message has no text once control characters are "
+                              "removed.", "messages", "invalid_value")
 
 
 def model_list(bot: Bot) -> dict[str, Any]:

@@ -89,6 +89,15 @@ def test_malformed_requests_name_what_is_wrong(
     assert bot.store.keys() == []
 
 
+def test_a_question_must_have_text_and_a_conversation_id_be_plain(api: tuple[str, Bot]) -> None:
+    url, bot = api
+    control = {**ASK, "messages": [{"role": "user", "content": "\x1b[31m\x07"}]}
+    refused(post(url, control), 400, "invalid_value", "messages")
+    spaced = post(url, ASK, headers={"X-Bot-Conversation": "two words"})
+    refused(spaced, 400, "invalid_value", "X-Bot-Conversation")
+    assert bot.store.keys() == []
+
+
 def test_oversized_bodies_are_refused_whether_declared_or_streamed(api: tuple[str, Bot]) -> None:
     url, bot = api
     big = json.dumps({**ASK, "messages": [{"role": "user", "content": "x" * 5000}]}).encode()
