@@ -32,9 +32,15 @@ class Session:
         self.store, self.turns, self.locks, self.max_chars = store, turns, locks, max_chars
 
     async def send(
-        self, text: str, user: str | None = None, *, shown: Sequence[Shown] | None = None
+        self, text: str, user: str | None = None, space: str | None = None, *,
+        shown: Sequence[Shown] | None = None,
     ) -> AsyncIterator[Event]:
         """Answer ``text``, yielding events as they stream. Empty input yields nothing.
+
+        ``user`` is who asked (a Slack user id, a Gradio login, an API key's user) and
+        ``space`` where (``"slack:<channel>"``, ``"gradio:<login>"``, ``"api:<key name>"``,
+        ``"terminal"``): budgets are counted per each, and ``[spaces]`` in the settings
+        may give a place its own collection, primary model, prompts and budget.
 
         ``shown``: the conversation before ``text`` as a client that resends it shows it;
         the store is first brought in line with it (:mod:`bot.transcript`), so a resent
@@ -50,15 +56,15 @@ class Session:
             return
         async with self.locks.hold(self.key):
             if shown is not None:
-                await self._adopt(shown, user)
-            async with aclosing(self.turns.run(self.key, text, user)) as events:
+                await self._adopt(shown, user, space)
+            async with aclosing(self.turns.run(self.key, text, user, space)) as events:
                 async for event in events:
                     yield event
 
-    async def _adopt(self, shown: Sequence[Shown], user: str | None) -> None:
+    async def _adopt(self, shown: Sequence[Shown], user: str | None, space: str | None) -> None:
         """A store that fails here fails again on the user's turn, which says so politely."""
         try:
-            plan = await asyncio.to_thread(adopt, self.store, self.key, shown, user)
+            plan = await asyncio.to_thread(adopt, self.store, self.key, shown, user, space)
         except Exception as exc:
             log.error("history_sync_failed", session=self.key, error_type=type(exc).__name__,
                       error=str(exc)[:500])
@@ -84,12 +90,13 @@ class Session:
         await asyncio.to_thread(self.store.supersede_from, self.key, last_user.id)
         return last_user.text
 
-    async def retry(self, user: str | None = None) -> AsyncIterator[Event]:
+    async def retry(self, user: str | None = None,
+                    space: str | None = None) -> AsyncIterator[Event]:
         """Ask the last question again, replacing the last answer in the conversation."""
         text = await self.undo()
         if text is None:
             return
-        async for event in self.send(text, user=user):
+        async for event in self.send(text, user=user, space=space):
             yield event
 
     async def feedback(

@@ -16,7 +16,9 @@ shows what its user sees:
 A user message matches a stored one when their text is the same, whitespace aside. An
 assistant message matches a stored answer when it begins with that answer's text: the
 client's copy also carries what the presenter appended (notes, the apology, the sources).
-Messages the client adds are stored as they are; its answers with ``backend = "client"``.
+A question a budget refused has no stored answer; the refusal the client shows after it
+matches that absence. Messages the client adds are stored as they are; its answers with
+``backend = "client"``.
 """
 
 from __future__ import annotations
@@ -64,21 +66,29 @@ def matches(turn: TurnRecord, shown: Shown) -> bool:
     return _words(shown.text).startswith(_words(turn.text))
 
 
+def _refusal_shown(stored: Sequence[TurnRecord], i: int, shown: Sequence[Shown], j: int) -> bool:
+    """The client shows an answer where the store has none: a refused question's apology."""
+    return (bool(stored[i - 1].refused) and j < len(shown) and shown[j].role == "assistant"
+            and (i == len(stored) or stored[i].role != "assistant"))
+
+
 def reconcile(stored: Sequence[TurnRecord], shown: Sequence[Shown]) -> Reconciliation:
     """The changes that make ``stored`` (oldest first) equal ``shown``."""
-    same = 0
-    while same < min(len(stored), len(shown)) and matches(stored[same], shown[same]):
-        same += 1
-    if same == len(stored) == len(shown):
+    i = j = 0  # how many stored turns, and client messages, agree so far
+    while i < len(stored) and j < len(shown) and matches(stored[i], shown[j]):
+        i, j = i + 1, j + 1
+        j += _refusal_shown(stored, i, shown, j)
+    if i == len(stored) and j == len(shown):
         return Reconciliation()
-    if same == 0 and stored:
+    if i == 0 and stored:
         return Reconciliation(reset=True, add=tuple(shown))
-    if same < len(stored):
-        return Reconciliation(supersede_from=stored[same].id, add=tuple(shown[same:]))
-    return Reconciliation(add=tuple(shown[same:]))
+    if i < len(stored):
+        return Reconciliation(supersede_from=stored[i].id, add=tuple(shown[j:]))
+    return Reconciliation(add=tuple(shown[j:]))
 
 
-def adopt(store: Store, key: str, shown: Sequence[Shown], user: str | None) -> Reconciliation:
+def adopt(store: Store, key: str, shown: Sequence[Shown], user: str | None,
+          space: str | None = None) -> Reconciliation:
     """Bring conversation ``key`` in line with ``shown``; blocking (run it in a thread)."""
     plan = reconcile(store.history(key), shown)
     if plan.reset:
@@ -87,7 +97,7 @@ def adopt(store: Store, key: str, shown: Sequence[Shown], user: str | None) -> R
         store.supersede_from(key, plan.supersede_from)
     for message in plan.add:
         if message.role == "user":
-            store.add_user_turn(key, message.text, user)
+            store.add_user_turn(key, message.text, user, space)
         else:
             store.add_assistant_turn(key, AssistantTurn(text=message.text,
                                                         backend=IMPORTED_BACKEND))

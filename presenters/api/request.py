@@ -42,7 +42,7 @@ class ChatRequest(BaseModel):
     messages: list[WireMessage] = Field(min_length=1)
     stream: bool = False
     stream_options: StreamOptions | None = None
-    user: str | None = None
+    user: str | None = Field(None, max_length=256)
     n: int | None = Field(None, ge=1, le=1)
 
 

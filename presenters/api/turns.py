@@ -64,13 +64,26 @@ class Turn:
     session: Session
     question: Question
     conversation: Conversation
-    caller: str  # the API key's name: the turn's ``user``
+    caller: str  # the API key's name
     envelope: Envelope
     with_sources: bool
 
+    @property
+    def user(self) -> str:
+        """Who asked, for the store and budgets: the key's name, with the request's ``user``
+        (the client's end user) after a colon when it sent one."""
+        end_user = self.question.user
+        return self.caller if not end_user else f"{self.caller}:{end_user}"
+
+    @property
+    def space(self) -> str:
+        """Where it was asked, for budgets and ``[spaces]``: ``api:<key name>``."""
+        return f"api:{self.caller}"
+
     def events(self) -> AsyncGenerator[Event, None]:
         q = self.question
-        events = self.session.send(q.text, user=self.caller, shown=self.conversation.shown(q))
+        events = self.session.send(q.text, user=self.user, space=self.space,
+                                   shown=self.conversation.shown(q))
         return cast(AsyncGenerator[Event, None], events)  # send is an async generator
 
     def response(self, scope: Scope, receive: Receive) -> Watched:

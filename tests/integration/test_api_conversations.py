@@ -129,8 +129,10 @@ def test_keys_and_end_users_never_share_a_conversation(
     assert conversations["api:bob:same"] == [("user", "Bob here."),
                                              ("assistant", "You said: Bob here.")]
     assert all(len(turns) == 2 for turns in conversations.values())
-    assert {t.user for k in conversations for t in bot.store.history(k) if t.role == "user"} \
-        == {"alice", "bob"}
+    asked = [t for k in conversations for t in bot.store.history(k) if t.role == "user"]
+    assert {(t.user, t.space) for t in asked} == {
+        ("alice", "api:alice"), ("bob", "api:bob"), ("alice:ada", "api:alice"),
+        ("alice:grace", "api:alice")}
 
 
 def test_a_new_chat_that_opens_like_an_old_one_starts_afresh(

@@ -45,3 +45,12 @@ def test_an_answer_matches_only_when_the_client_copy_begins_with_it() -> None:
         == Reconciliation(supersede_from=2, add=(Shown("assistant", "A different one"),))
     failed = turns(("user", "Q"), ("assistant", ""))  # an answer that failed before any text
     assert not reconcile(failed, [Shown("user", "Q"), Shown("assistant", "Sorry — …")]).changes
+
+
+def test_the_refusal_shown_after_a_refused_question_is_not_an_answer_to_store() -> None:
+    refused = [TurnRecord(id=1, key="k", role="user", text="Q", refused="budgets.user.x"),
+               TurnRecord(id=2, key="k", role="user", text="Q again")]
+    shown = [Shown("user", "Q"), Shown("assistant", "Sorry — your budget is used up."),
+             Shown("user", "Q again")]
+    assert reconcile(refused, shown) == Reconciliation()
+    assert reconcile(refused[:1], shown[:2]) == Reconciliation()
