@@ -19,7 +19,7 @@ import structlog
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from bot.contracts.events import Done, Event, Notice, TextDelta
+from bot.contracts.events import Done, Error, Event, Notice, TextDelta
 from bot.contracts.turn_view import TurnView
 from bot.session import Session
 from presenters.api.conversation import HEADER, Conversation
@@ -100,18 +100,14 @@ class Turn:
         await self.reply(view)(scope, receive, send)
 
     def reply(self, view: TurnView) -> Response:
-        """The completion; a turn that failed with nothing to show is a 5xx error instead."""
+        """The completion; a turn that failed with nothing to show is an error instead."""
         headers = {HEADER: self.conversation.id}
-        if view.error is not None and not view.answer.strip():
-            status = 503 if view.error.retryable else 502
-            turn = {"bot": turn_object(view, self.conversation.id)}
-            failure = ApiError(status, view.error.message, type="server_error",
-                               code="upstream_error", error_id=view.error.error_id, extra=turn)
-            response: Response = failure.response()
-            response.headers.update(headers)
-            return response
-        body = self.envelope.completion(view, self.conversation.id, self.with_sources)
-        return JSONResponse(body, headers=headers)
+        if view.error is None or view.answer.strip():
+            body = self.envelope.completion(view, self.conversation.id, self.with_sources)
+            return JSONResponse(body, headers=headers)
+        response = failure(view.error, {"bot": turn_object(view, self.conversation.id)})
+        response.headers.update(headers)
+        return response
 
     # -- a stream ----------------------------------------------------------------------------
     async def stream(self, send: Send) -> None:
@@ -136,6 +132,22 @@ class Turn:
         if self.question.include_usage:
             await emit.data(self.envelope.usage_chunk(view))
         await emit.raw(b"data: [DONE]\n\n", more=False)
+
+
+def failure(error: Error, turn: dict[str, Any]) -> Response:
+    """A turn that failed before any text: 429 when a budget refused it, 503 when trying
+    again may help, else 502; ``x-should-retry: false`` keeps OpenAI's SDKs from retrying
+    what cannot succeed."""
+    if error.reason == "budget":
+        refused = ApiError(429, error.message, type="insufficient_quota",
+                           code="insufficient_quota", error_id=error.error_id, extra=turn)
+    else:
+        refused = ApiError(503 if error.retryable else 502, error.message, type="server_error",
+                           code="upstream_error", error_id=error.error_id, extra=turn)
+    response: Response = refused.response()
+    if not error.retryable:
+        response.headers["x-should-retry"] = "false"
+    return response
 
 
 def _delta(event: Event, view: TurnView, after: int) -> tuple[dict[str, Any] | None, int]:

@@ -17,7 +17,7 @@ import pytest
 from bot.app import Bot
 from bot.contracts.llm_errors import LLMServerError
 from bot.llm.scripted import Reply
-from config import Settings
+from config import Settings, load_settings
 from tests.conftest import scripted_bot
 from tests.integration.api_helpers import KEY, api_settings, serving
 
@@ -152,3 +152,19 @@ def test_a_backend_failure_is_an_error_with_its_id_and_the_question_is_kept(
     assert first[1].error_id is not None and first[1].error_id in message
     assert text.startswith("Partly\n\n(interrupted)\n\nSorry — the language model's server")
     assert second[1].interrupted and second[1].text == "Partly"
+
+
+def test_a_budget_refusal_is_429_and_the_sdk_does_not_retry_it(settings: Settings) -> None:
+    capped = load_settings(data_dir=settings.data_dir, tools=[], agent="tools",
+                           budgets={"space": {"tokens_per_day": 0}})
+    bot = scripted_bot(api_settings(capped), "never")
+    with serving(bot) as url:
+        client = openai.OpenAI(base_url=url, api_key=KEY)  # the SDK's default: 2 retries
+        with pytest.raises(openai.RateLimitError) as caught:  # a named conversation: a retry
+            client.chat.completions.create(  # would add a turn, not start afresh
+                model="bot", messages=ASK["messages"], extra_headers={"X-Bot-Conversation": "c"})
+    assert caught.value.code == "insufficient_quota"
+    assert "budget" in caught.value.body["message"]  # type: ignore[index]
+    [key] = bot.store.keys()
+    [asked] = bot.store.history(key)
+    assert asked.space == "api:alice" and asked.refused == "budgets.space.tokens_per_day"
