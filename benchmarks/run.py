@@ -23,6 +23,7 @@ BENCHMARKS = [
     "store_throughput",
     "budget_overhead",
     "gradio_latency",
+    "api_latency",
     "kb_embed",
     "kb_retrieval",
     "kb_ray",

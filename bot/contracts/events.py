@@ -105,6 +105,7 @@ class Error(BaseModel):
     message: str
     error_id: str
     retryable: bool = False
+    reason: Literal["budget"] | None = None  # "budget": a cap refused the turn (API: HTTP 429)
 
     @classmethod
     def apology(cls, what: str, error_id: str, retryable: bool = False) -> Error:

@@ -113,13 +113,15 @@ def conversation_bot(settings: Settings) -> Bot:
     return Bot.from_settings(shown, llms={"primary": llm}, tools=tools)
 
 
-async def canonical(settings: Settings) -> list[TurnView]:
-    """The conversation through the Session itself, each turn folded into its view."""
+async def canonical(settings: Settings, headless: bool = False) -> list[TurnView]:
+    """The conversation through the Session itself, each turn folded into its view; a person
+    approves what asks first, unless ``headless`` (no one to ask: the configured default)."""
     bot = conversation_bot(settings)
     views = []
     try:
         for question in QUESTIONS:
-            view, session = TurnView(), bot.session("conformance:core")
+            view = TurnView()
+            session = bot.session("conformance:core", headless=headless)
             async for event in session.send(question):
                 view.apply(event)
                 if isinstance(event, ApprovalRequest):
@@ -139,8 +141,9 @@ def seen(view: TurnView, shows_steps: bool = True) -> Seen:
                 approvals=[f"{s.name}: {s.approval_note}" for s in view.steps if s.approval])
 
 
-async def expected(settings: Settings, shows_steps: bool = True) -> list[Seen]:
-    return [seen(v, shows_steps) for v in await canonical(settings)]
+async def expected(settings: Settings, shows_steps: bool = True,
+                   headless: bool = False) -> list[Seen]:
+    return [seen(v, shows_steps) for v in await canonical(settings, headless)]
 
 
 def mask(text: str | None) -> str | None:

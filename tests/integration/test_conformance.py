@@ -190,3 +190,77 @@ async def test_gradio_shows_the_conversation(settings: Settings) -> None:
         assert await asyncio.to_thread(run_gradio, bot) == want
     finally:
         await bot.aclose()
+
+
+# -- API (OpenAI-compatible) --------------------------------------------------------------------
+def parse_api(content: str, turn: dict[str, Any]) -> Seen:
+    """The text a client shows (answer, notes, apology, sources) and the ``bot`` field."""
+    import json
+
+    from bot.contracts.events import Usage
+    from bot.contracts.turn_view import usage_line
+    from presenters.api.render import SOURCES_HEADING
+
+    text, _, listed = content.partition(f"\n\n{SOURCES_HEADING}\n")
+    if not listed and content.startswith(f"{SOURCES_HEADING}\n"):
+        text, listed = "", content.removeprefix(f"{SOURCES_HEADING}\n")
+    sources = [line.split("] ", 1)[1] for line in listed.splitlines()]
+    assert sources == [f"{s['source']} — {s['heading']}" if s["heading"] else s["source"]
+                       for s in turn["sources"]]
+    answer, notes, error = split_closing(text)
+    steps = [(s["name"], s["arguments"] if isinstance(s["arguments"], str)
+              else json.dumps(s["arguments"], ensure_ascii=False),
+              "failed" if s["failed"] else "ok") for s in turn["steps"]]
+    usage = turn["usage"] and mask(usage_line(Usage(**turn["usage"])))
+    approvals = [f"{s['name']}: {s['approval']}" for s in turn["steps"] if s["approval"]]
+    return Seen(answer=answer, notes=notes, sources=sources, error=error, steps=steps,
+                usage=usage, approvals=approvals)
+
+
+async def run_api(bot: Bot, stream: bool) -> list[Seen]:
+    """Each question through the real server with the real ``openai`` client, which resends
+    the whole chat (as Open WebUI does); a failed turn shows its error and nothing else."""
+    import openai
+
+    from tests.integration.api_helpers import KEY, serving
+
+    views, chat = [], []
+    with serving(bot) as url:
+        client = openai.AsyncOpenAI(base_url=url, api_key=KEY, max_retries=0)
+        for question in QUESTIONS:
+            chat.append({"role": "user", "content": question})
+            try:
+                content, turn = await _ask_api(client, chat, stream)
+            except openai.APIStatusError as exc:
+                body = exc.response.json()
+                content, turn = body["error"]["message"], body["bot"]
+            chat.append({"role": "assistant", "content": content})
+            views.append(parse_api(content, turn))
+        await client.close()
+    return views
+
+
+async def _ask_api(client: Any, chat: list[dict[str, Any]], stream: bool) -> tuple[str, Any]:
+    if not stream:
+        done = await client.chat.completions.create(model="bot", messages=chat)
+        message = done.choices[0].message
+        return message.content, message.model_extra["bot"]
+    chunks = [c async for c in await client.chat.completions.create(
+        model="bot", messages=chat, stream=True) if c.choices]
+    content = "".join(c.choices[0].delta.content or "" for c in chunks)
+    [turn] = [c.choices[0].delta.model_extra["bot"]["turn"] for c in chunks
+              if c.choices[0].finish_reason]
+    return content, turn
+
+
+@pytest.mark.parametrize("stream", [True, False], ids=["stream", "whole"])
+async def test_the_api_shows_the_conversation(settings: Settings, stream: bool) -> None:
+    from tests.integration.api_helpers import api_settings
+
+    # no person answers an API call: an "ask first" tool gets approvals.default, here allow
+    allowing = settings.model_copy(update={
+        "approvals": settings.approvals.model_copy(update={"default": "allow"})})
+    want = await expected(allowing, headless=True)
+    assert want[-1].approvals == ["book_room: allowed by default (no one to ask)"]
+    bot = conversation_bot(api_settings(allowing))
+    assert await run_api(bot, stream) == want
