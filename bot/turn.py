@@ -15,7 +15,7 @@ from bot.contracts.events import Done, Event
 from bot.contracts.llm import approx_tokens
 from bot.contracts.llm_errors import LLMEmptyReply
 from bot.contracts.run_context import Cancellation, Prompts
-from bot.contracts.store import AssistantTurn, Store
+from bot.contracts.store import AssistantTurn, Store, TurnRecord
 from bot.contracts.tools import Tool
 from bot.contracts.turn_view import TurnView
 from bot.contracts.usage import UsageMeter
@@ -37,8 +37,8 @@ class TurnRunner:
 
     async def run(self, key: str, text: str, user: str | None) -> AsyncGenerator[Event, None]:
         """Answer ``text`` in conversation ``key``: the agent's events, then Usage and Done."""
-        try:
-            user_turn = await asyncio.to_thread(self.store.add_user_turn, key, text, user)
+        try:  # one trip to the store's thread: the user's turn, then the conversation so far
+            prior = await asyncio.to_thread(self._begin, key, text, user)
         except Exception as exc:  # the store is down: nothing was saved or asked; say so
             error = user_error(exc, new_error_id())
             log.error("store_failed", session=key, error_id=error.error_id,
@@ -50,7 +50,7 @@ class TurnRunner:
         stored = False
         try:
             async with asyncio.timeout(self.settings.turn_timeout_s):
-                ctx = await self._context(key, text, user_turn, meter, cancel)
+                ctx = self._context(key, text, prior, meter, cancel)
                 async with aclosing(self.agent.run(ctx)) as events:
                     async for event in events:
                         view.apply(event)
@@ -77,14 +77,22 @@ class TurnRunner:
         yield meter.usage()
         yield Done(turn_id=turn_id, text=view.answer, interrupted=view.interrupted)
 
-    async def _context(self, key: str, text: str, user_turn: int, meter: UsageMeter,
-                       cancel: Cancellation) -> TurnContext:
+    def _begin(self, key: str, text: str, user: str | None) -> list[TurnRecord] | Exception:
+        """Store the user's turn (raising if that fails), then read the turns before it."""
+        user_turn = self.store.add_user_turn(key, text, user)
+        try:
+            return [t for t in self.store.history(key, 200) if t.id != user_turn]
+        except Exception as exc:  # the question is stored: the turn fails politely, below
+            return exc
+
+    def _context(self, key: str, text: str, prior: list[TurnRecord] | Exception,
+                 meter: UsageMeter, cancel: Cancellation) -> TurnContext:
+        if isinstance(prior, Exception):
+            raise prior
         llm = self.models.for_role("primary")
         profile = self.settings.profiles.get(llm.profile)
         budget = (profile.context_tokens if profile else 4096) // 2
         counter = getattr(llm, "count_tokens", approx_tokens)
-        turns = await asyncio.to_thread(self.store.history, key, 200)
-        prior = [t for t in turns if t.id != user_turn]
         return TurnContext(
             key=key, user_text=text, history=trim_history(prior, budget, counter),
             models=self.models, tools=self.tools, prompts=self.prompts, settings=self.settings,
