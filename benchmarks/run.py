@@ -16,6 +16,7 @@ from pathlib import Path
 BENCHMARKS = [
     "session_overhead",
     "embedded_tokens",
+    "embedded_build",
     "cli_startup",
     "eval_throughput",
     "slack_ack",

@@ -35,6 +35,8 @@ class ProfileSettings(BaseModel):
     n_ctx: int = Field(4096, gt=0)
     n_threads: int | None = None
     repeat_penalty: float = Field(1.0, gt=0, description="above 1 discourages repetition")
+    stall_timeout_s: float = Field(
+        30.0, gt=0, description="embedded: no token for this long means the worker hung")
     # scripted / function
     replies: list[str] = Field(default_factory=list)
     function: str | None = None

@@ -35,6 +35,8 @@ def check(args: argparse.Namespace, settings: Any) -> int:
     async def run() -> int:
         failures = 0
         for name in profiles_in_use(settings):
+            if args.embedded and settings.profiles[name].kind != "llamacpp":
+                continue
             ok, line = await verdict(name, settings)
             failures += not ok
             print(line)

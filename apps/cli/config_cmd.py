@@ -12,4 +12,6 @@ def register(sub: Any) -> None:
     show.add_argument("--all", action="store_true", help="include profiles no role uses")
     show.set_defaults(handler="apps.cli.config_show:show")
     check = cfg_sub.add_parser("check", help="probe each profile in use and give a verdict")
+    check.add_argument("--embedded", action="store_true",
+                       help="only the embedded (llamacpp) profiles: a one-token test each")
     check.set_defaults(handler="apps.cli.config_check:check")

@@ -74,3 +74,22 @@ class LLMEmptyReply(LLMBadResponse):
 
 class LLMNotConfigured(LLMError):
     user_message = "The language model is not set up."
+
+
+class LLMWorkerCrashed(LLMError):
+    """The embedded model's worker process died. ``cause`` and ``fix`` go to the log; the
+    user reads only that it stopped. The same request would crash again: not retryable."""
+
+    user_message = "The embedded model stopped unexpectedly."
+
+    def __init__(self, detail: str = "", *, profile: str = "", cause: str = "",
+                 fix: str = "") -> None:
+        super().__init__(detail or cause, profile=profile)
+        self.cause = cause
+        self.fix = fix
+
+
+class LLMWorkerStalled(LLMTimeout):
+    """The embedded model's worker wrote nothing for too long; it was killed."""
+
+    user_message = "The embedded model stopped responding."

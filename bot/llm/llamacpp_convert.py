@@ -49,3 +49,10 @@ def chunks_from_stream(part: dict[str, Any]) -> list[LLMChunk]:
     if reason:
         out.append(FinishChunk(reason=_FINISH.get(reason, "stop")))  # type: ignore[arg-type]
     return out
+
+
+def worker_chunks(message: dict[str, Any]) -> list[LLMChunk]:
+    """Our chunks from one worker message: a bare token, or a whole llama chunk."""
+    if "text" in message:
+        return [TextChunk(text=message["text"])] if message["text"] else []
+    return chunks_from_stream(message["part"])

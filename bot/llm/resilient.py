@@ -26,7 +26,12 @@ from bot.contracts.llm import (
     approx_tokens,
     cost_usd,
 )
-from bot.contracts.llm_errors import LLMAuthError, LLMError, LLMNotConfigured
+from bot.contracts.llm_errors import (
+    LLMAuthError,
+    LLMError,
+    LLMNotConfigured,
+    LLMWorkerCrashed,
+)
 from bot.llm.retry import RetryPolicy
 from config.profiles import ProfileSettings
 
@@ -62,7 +67,7 @@ class Link:
 
 def _cools_down(error: LLMError) -> bool:
     """Failures that say the backend is unwell, not that this one request was bad."""
-    return error.retryable or isinstance(error, LLMAuthError | LLMNotConfigured)
+    return error.retryable or isinstance(error, LLMAuthError | LLMNotConfigured | LLMWorkerCrashed)
 
 
 class ResilientLLM:

@@ -17,10 +17,11 @@ from config import Settings
 pytestmark = pytest.mark.embedded
 
 
-@pytest.fixture(scope="module")
-def local_llm() -> Any:
-    settings = Settings(tools=[])
-    return build_backend("local", settings.profiles["local"])
+@pytest.fixture
+async def local_llm() -> Any:
+    llm = build_backend("local", Settings(tools=[]).profiles["local"])
+    yield llm
+    await llm.aclose()
 
 
 async def test_capital_of_france(local_llm: Any) -> None:
