@@ -11,7 +11,7 @@ from contextlib import aclosing
 import structlog
 
 from bot.contracts.agent import Agent, TurnContext
-from bot.contracts.events import Done, Event
+from bot.contracts.events import Done, Error, Event
 from bot.contracts.llm import approx_tokens
 from bot.contracts.llm_errors import LLMEmptyReply
 from bot.contracts.run_context import Cancellation, Prompts
@@ -40,10 +40,7 @@ class TurnRunner:
         try:  # one trip to the store's thread: the user's turn, then the conversation so far
             prior = await asyncio.to_thread(self._begin, key, text, user)
         except Exception as exc:  # the store is down: nothing was saved or asked; say so
-            error = user_error(exc, new_error_id())
-            log.error("store_failed", session=key, error_id=error.error_id,
-                      error_type=type(exc).__name__, error=str(exc)[:500])
-            yield error
+            yield _failed("store_failed", key, exc)
             yield Done(turn_id=None, text="", interrupted=False)
             return
         meter, cancel, view = UsageMeter(), Cancellation(), TurnView()
@@ -65,10 +62,7 @@ class TurnRunner:
             raise
         except Exception as exc:  # every failure becomes a polite Error event
             cancel.set()  # e.g. the turn timed out: a tool's thread may stop early
-            error = user_error(exc, new_error_id())
-            log.error("turn_failed", session=key, error_id=error.error_id,
-                      error_type=type(exc).__name__, error=str(exc)[:500],
-                      profile=getattr(exc, "profile", None))
+            error = _failed("turn_failed", key, exc, profile=getattr(exc, "profile", None))
             view.apply(error)  # after part of an answer, this marks it interrupted
             yield error
         finally:
@@ -124,3 +118,11 @@ class TurnRunner:
                  cost_usd=round(m.cost_usd, 6), error_id=record.error_id,
                  interrupted=view.interrupted)
         return turn_id
+
+
+def _failed(what: str, key: str, exc: Exception, **fields: object) -> Error:
+    """The polite error for ``exc``; the log line keeps the detail, under the same error id."""
+    error = user_error(exc, new_error_id())
+    log.error(what, session=key, error_id=error.error_id, error_type=type(exc).__name__,
+              error=str(exc)[:500], **fields)
+    return error
