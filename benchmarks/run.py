@@ -21,10 +21,12 @@ BENCHMARKS = [
     "eval_throughput",
     "slack_ack",
     "store_throughput",
+    "budget_overhead",
     "gradio_latency",
     "kb_embed",
     "kb_retrieval",
     "kb_ray",
+    "mcp_calls",
 ]
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 HEADER = """# Benchmarks

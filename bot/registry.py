@@ -19,6 +19,7 @@ PRESENTERS = {
     "terminal": "presenters.terminal.chat:serve",
     "gradio": "presenters.gradio.app:serve",
     "slack": "presenters.slack.app:serve",
+    "mcp": "presenters.mcp.serve:serve",
 }
 
 

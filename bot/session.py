@@ -6,7 +6,9 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import aclosing
 
-from bot.contracts.events import Done, Error, Event
+from bot.approvals import ApprovalDesk, AskPerson
+from bot.contracts.approval import ApprovalGate, PolicyGate
+from bot.contracts.events import ApprovalRequest, Done, Error, Event
 from bot.contracts.store import FeedbackRecord, Store, TurnRecord
 from bot.failures import new_error_id
 from bot.input_guard import InputTooLong, clean_input
@@ -19,15 +21,28 @@ class Session:
 
     Cheap to create; all state lives in the store, so a restart keeps the context. One turn
     runs at a time per key: a second ``send`` waits for the first.
+
+    A tool call that needs approval yields an :class:`ApprovalRequest` and waits until
+    :meth:`approve` answers it (any Session object of the same key may). A ``headless``
+    session has no person to ask: such calls get ``approvals.default`` without asking.
     """
 
     def __init__(self, key: str, *, store: Store, turns: TurnRunner, locks: KeyedLocks,
-                 max_chars: int) -> None:
+                 max_chars: int, desk: ApprovalDesk | None = None,
+                 headless: bool = False) -> None:
         self.key = key
         self.store, self.turns, self.locks, self.max_chars = store, turns, locks, max_chars
+        self.desk, self.headless = desk or ApprovalDesk(), headless
 
-    async def send(self, text: str, user: str | None = None) -> AsyncIterator[Event]:
-        """Answer ``text``, yielding events as they stream. Empty input yields nothing."""
+    async def send(self, text: str, user: str | None = None,
+                   space: str | None = None) -> AsyncIterator[Event]:
+        """Answer ``text``, yielding events as they stream. Empty input yields nothing.
+
+        ``user`` is who asked (a Slack user id, a Gradio login, an API key's user) and
+        ``space`` where (``"slack:<channel>"``, ``"gradio:<login>"``, ``"api:<key name>"``,
+        ``"terminal"``): budgets are counted per each, and ``[spaces]`` in the settings
+        may give a place its own collection, primary model, prompts and budget.
+        """
         try:
             text = clean_input(text, self.max_chars)
         except InputTooLong as exc:
@@ -36,10 +51,24 @@ class Session:
             return
         if not text:
             return
-        async with self.locks.hold(self.key), aclosing(self.turns.run(self.key, text, user)) \
-                as events:
+        turn = self.turns.run(self.key, text, user, space, self._gate())
+        async with self.locks.hold(self.key), aclosing(turn) as events:
             async for event in events:
                 yield event
+
+    def _gate(self) -> ApprovalGate:
+        approvals = self.turns.settings.approvals
+        if self.headless:
+            return PolicyGate(allow=approvals.default == "allow")
+        return AskPerson(self.desk, self.key, approvals.timeout_s)
+
+    def approve(self, request_id: str, allowed: bool, user: str | None = None) -> bool:
+        """Answer this session's approval request; False when it is not open (any more)."""
+        return self.desk.answer(self.key, request_id, allowed, user)
+
+    def pending_approvals(self) -> list[ApprovalRequest]:
+        """This session's tool calls waiting for approval, oldest first."""
+        return self.desk.pending(self.key)
 
     async def history(self) -> list[TurnRecord]:
         """The current conversation's turns, oldest first."""
@@ -58,12 +87,13 @@ class Session:
         await asyncio.to_thread(self.store.supersede_from, self.key, last_user.id)
         return last_user.text
 
-    async def retry(self, user: str | None = None) -> AsyncIterator[Event]:
+    async def retry(self, user: str | None = None,
+                    space: str | None = None) -> AsyncIterator[Event]:
         """Ask the last question again, replacing the last answer in the conversation."""
         text = await self.undo()
         if text is None:
             return
-        async for event in self.send(text, user=user):
+        async for event in self.send(text, user=user, space=space):
             yield event
 
     async def feedback(

@@ -20,6 +20,9 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from config.approvals import ApprovalSettings
+from config.budgets import BudgetSettings
+from config.mcp import McpSettings
 from config.profiles import ProfileSettings, merge_presets
 from config.sections import (
     EvalSettings,
@@ -31,6 +34,7 @@ from config.sections import (
     SlackSettings,
     StoreSettings,
 )
+from config.spaces import SpaceSettings, check_spaces
 
 _toml_path: ContextVar[Path | None] = ContextVar("bot_toml_path", default=None)
 DEFAULT_TOOLS = ["clock", "calculator", "search_knowledge"]
@@ -62,7 +66,7 @@ class Settings(BaseSettings):
         validate_default=True,
     )
 
-    presenter: Literal["terminal", "gradio", "slack"] = "terminal"
+    presenter: Literal["terminal", "gradio", "slack", "mcp"] = "terminal"
     agent: Literal["auto", "tools", "pipeline"] = Field(
         "auto", description="auto: pipeline on the embedded model, tools elsewhere"
     )
@@ -83,6 +87,11 @@ class Settings(BaseSettings):
     gradio: GradioSettings = Field(default_factory=lambda: GradioSettings())
     slack: SlackSettings = Field(default_factory=lambda: SlackSettings())
     eval: EvalSettings = Field(default_factory=lambda: EvalSettings())
+    budgets: BudgetSettings = Field(default_factory=lambda: BudgetSettings())
+    spaces: dict[str, SpaceSettings] = Field(
+        default_factory=dict, description="places with settings of their own (docs/operations.md)")
+    mcp: McpSettings = Field(default_factory=lambda: McpSettings())
+    approvals: ApprovalSettings = Field(default_factory=lambda: ApprovalSettings())
 
     @field_validator("presenter", mode="before")
     @classmethod
@@ -111,6 +120,7 @@ class Settings(BaseSettings):
                         f"profiles.{pname}.fallbacks names unknown profile {fb!r}. "
                         f"Fix: use one of {', '.join(sorted(self.profiles))}"
                     )
+        check_spaces(self.spaces, list(self.profiles))
         return self
 
     def agent_name(self) -> str:

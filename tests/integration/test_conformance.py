@@ -61,14 +61,16 @@ def parse_terminal(out: str, err: str) -> Seen:
     marks = re.findall(r"^  ([→✗]) ", err, re.M)
     steps = [(name, args, "failed" if mark == "✗" else "ok")
              for (name, args), mark in zip(calls, marks, strict=True)]
-    return Seen(answer="\n".join(kept).rstrip("\n"), steps=steps, **found)
+    approvals = re.findall(r"^  🔐 (.*)$", err, re.M)
+    return Seen(answer="\n".join(kept).rstrip("\n"), steps=steps, approvals=approvals, **found)
 
 
 async def run_terminal(bot: Bot) -> list[Seen]:
     views = []
     for question in QUESTIONS:
         out, err = io.StringIO(), io.StringIO()
-        chat = TerminalChat(bot, "conformance", stdin=io.StringIO(""), stdout=out, stderr=err)
+        chat = TerminalChat(bot, "conformance", stdin=io.StringIO("y\n"), stdout=out,
+                            stderr=err, asks=True)
         await chat.answer(chat.session.send(question))
         views.append(parse_terminal(out.getvalue(), err.getvalue()))
     return views
@@ -98,12 +100,25 @@ def parse_slack(message: Any) -> Seen:
 
 
 async def run_slack(bot: Bot, harness: Any) -> list[Seen]:
-    """Mention the bot once per question, in one thread, as a Slack user would."""
+    """Mention the bot once per question, in one thread, as a Slack user would; approve the
+    tool call that asks (turn 5) with the button."""
+    from tests.fakes.slack_harness import is_approval
+
+    def approvals(thread: str | None) -> list[str]:
+        return [m.text.removeprefix("🔐 ") for m in harness.answers("C0GENERAL", thread)
+                if is_approval(m)]
+
     views, thread = [], None
     for n, question in enumerate(QUESTIONS, start=1):
+        before = len(approvals(thread))
         ts = await harness.mention(question, thread_ts=thread)
         thread = thread or ts
-        views.append(parse_slack(await harness.answer("C0GENERAL", thread, count=n)))
+        if question == QUESTIONS[-1]:
+            await harness.click(await harness.approval_asked("C0GENERAL", thread),
+                                "approval_allow")
+        seen = parse_slack(await harness.answer("C0GENERAL", thread, count=n))
+        seen.approvals = approvals(thread)[before:]
+        views.append(seen)
     return views
 
 
@@ -137,7 +152,7 @@ def parse_gradio(messages: list[dict]) -> Seen:
                for line in text.splitlines()]
     errors = [text_of(m).removeprefix(ERROR_MARK) for m in messages
               if text_of(m).startswith(ERROR_MARK)]
-    steps = []
+    steps, approvals = [], []
     for m in messages:
         title = (m.get("metadata") or {}).get("title", "")
         if title.startswith(("🔧 ", "⚠️ ")) and "**Arguments**" in text_of(m):
@@ -145,21 +160,23 @@ def parse_gradio(messages: list[dict]) -> Seen:
             name = title.split(" ", 1)[1].removesuffix(" failed")
             steps.append((name, args.group(1) if args else "",
                           "failed" if title.endswith(" failed") else "ok"))
+            if approval := re.search(r"\*\*Approval:\*\* (.*)", text_of(m)):
+                approvals.append(f"{name}: {approval.group(1)}")
     usage = titled("📊 Usage")
     return Seen(answer=answer, notes=notes, sources=sources,
                 error=mask(errors[0] if errors else None), steps=steps,
-                usage=mask(usage[0]) if usage else None)
+                usage=mask(usage[0]) if usage else None, approvals=approvals)
 
 
 def run_gradio(bot: Bot) -> list[Seen]:
     """Each question through the launched page's /chat endpoint, as one browser session."""
-    from tests.integration.gradio_helpers import client, launched
+    from tests.integration.gradio_helpers import chat_deciding, client, launched
 
     views, sid = [], None
     with launched(bot) as demo:
         c = client(str(demo.local_url))
         for question in QUESTIONS:
-            _, messages, sid = c.predict(question, [], sid, api_name="/chat")
+            messages, sid = chat_deciding(c, question, sid, allowed=True)
             views.append(parse_gradio(messages[1:]))  # [0] is the question itself
     return views
 
