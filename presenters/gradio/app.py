@@ -6,6 +6,7 @@ import asyncio
 import inspect
 import os
 import socket
+from typing import Any
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
@@ -65,7 +66,7 @@ def launch(
     return demo
 
 
-def skip_localhost_probe() -> dict[str, bool]:
+def skip_localhost_probe() -> dict[str, Any]:
     """Gradio probes its own URL after starting (to detect Colab) and refuses to run when the
     first HEAD request takes over 3 s — which a loaded 2-core machine does. We serve on an
     address we chose, so the probe tells us nothing; skip it where this Gradio allows."""
