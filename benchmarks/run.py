@@ -23,9 +23,13 @@ BENCHMARKS = [
     "store_throughput",
     "budget_overhead",
     "gradio_latency",
+    "api_latency",
     "kb_embed",
     "kb_retrieval",
     "kb_ray",
+    "kb_ingest_speed",
+    "kb_hybrid_eval",
+    "mcp_calls",
     "honest_answers",
 ]
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
