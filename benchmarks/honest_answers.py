@@ -57,12 +57,11 @@ class RecordingLLM:
 
 def build_index(data_dir: Path) -> Settings:
     """Settings over a fresh index of the bundled docs (what ``make chat`` indexes)."""
-    from benchmarks.kb_common import our_embedder
     from knowledge.default_docs import BUNDLE
     from knowledge.ingest import ingest
 
     settings = load_settings(data_dir=data_dir, agent="pipeline")
-    ingest(settings, [BUNDLE], embedder=our_embedder(), progress=False)
+    ingest(settings, [BUNDLE], progress=False)  # the embedder the bot searches with
     return settings
 
 

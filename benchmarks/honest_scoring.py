@@ -65,7 +65,7 @@ METHOD = """How each figure is judged (not by the pipeline's own check, which is
   the user did not write in the conversation. With checks on this is 0 by construction
   (it is the check); the other rows say whether the replacement query still finds the
   right passages.
-- Thresholds (`min_score` 0.3, `min_support` 0.8) were chosen by looking at the model's
+- Thresholds (`min_score` 0.25, `min_support` 0.8) were chosen by looking at the model's
   output on these same questions: read the after column as a development-set figure, not
   a held-out one."""
 

@@ -134,7 +134,7 @@ class PipelineSettings(BaseModel):
         "only sentences the passages support; auto: on when the primary profile is small"
     )
     min_score: float = Field(
-        0.3, ge=-1, le=1, description="with checks: the score a passage needs to count as "
+        0.25, ge=-1, le=1, description="with checks: the cosine score a passage needs to count as "
         "covering the question; none does -> answer without the documents, saying so"
     )
     min_support: float = Field(
