@@ -19,6 +19,7 @@ BENCHMARKS = [
     "embedded_build",
     "cli_startup",
     "eval_throughput",
+    "extractor_paths",
     "slack_ack",
     "store_throughput",
     "gradio_latency",
