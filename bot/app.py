@@ -9,6 +9,7 @@ from bot.contracts.agent import Agent
 from bot.contracts.llm import LLM
 from bot.contracts.store import Store
 from bot.contracts.tools import Tool
+from bot.contracts.usage_report import StatsGroup, UsageReport
 from bot.exactly_once import EventClaims
 from bot.keyed_locks import KeyedLocks
 from bot.logging import ensure_logging
@@ -74,6 +75,13 @@ class Bot:
     def claims(self) -> EventClaims:
         """Exactly-once handling of platform events (Slack retries), recorded in the store."""
         return EventClaims(self.store)
+
+    def usage_report(self, since: float | None, by: StatsGroup | None = None) -> UsageReport:
+        """Usage figures for answers since ``since`` (epoch s; None: all). Reads the store:
+        blocking, so async callers run it in a thread."""
+        from bot.store.analytics import usage_report
+
+        return usage_report(self.store, since, by)  # type: ignore[arg-type]
 
     def session(self, key: str) -> Session:
         """The conversation for ``key`` ("stdio:<id>", "gradio:<id>", "slack:<team>:<ch>:<ts>")."""

@@ -60,7 +60,7 @@ class TurnRunner:
         except (asyncio.CancelledError, GeneratorExit):
             cancel.set()
             view.stop()
-            self._store(key, view, meter)  # synchronous: no await may run once we are cancelled
+            self._store(key, view, meter, user)  # synchronous: no await once cancelled
             stored = True
             raise
         except Exception as exc:  # every failure becomes a polite Error event
@@ -73,7 +73,7 @@ class TurnRunner:
             yield error
         finally:
             if not stored:
-                turn_id = await asyncio.to_thread(self._store, key, view, meter)
+                turn_id = await asyncio.to_thread(self._store, key, view, meter, user)
         yield meter.usage()
         yield Done(turn_id=turn_id, text=view.answer, interrupted=view.interrupted)
 
@@ -91,18 +91,20 @@ class TurnRunner:
             meter=meter, cancel=cancel, log=log.bind(session=key),
         )
 
-    def _store(self, key: str, view: TurnView, meter: UsageMeter) -> int | None:
+    def _store(self, key: str, view: TurnView, meter: UsageMeter, user: str | None
+               ) -> int | None:
         """Save the answer; a store failing now is logged, never raised into a presenter."""
         try:
-            return self._save(key, view, meter)
+            return self._save(key, view, meter, user)
         except Exception as exc:  # the answer was already shown; losing its record is logged
             log.error("store_failed", session=key, stage="answer",
                       error_type=type(exc).__name__, error=str(exc)[:500])
             return None
 
-    def _save(self, key: str, view: TurnView, m: UsageMeter) -> int:
+    def _save(self, key: str, view: TurnView, m: UsageMeter, user: str | None) -> int:
         record = AssistantTurn(
-            text=view.answer, tool_calls=[s.stored() for s in view.steps], sources=view.sources,
+            text=view.answer, user=user, tool_calls=[s.stored() for s in view.steps],
+            sources=view.sources,
             backend=m.backend or None, model=m.model or None, input_tokens=m.input_tokens,
             output_tokens=m.output_tokens, cost_usd=m.cost_usd,
             latency_s=time.monotonic() - m.started, ttft_s=m.ttft_s,

@@ -13,6 +13,7 @@ class AssistantTurn(BaseModel):
     """Everything recorded about one answer."""
 
     text: str
+    user: str | None = None  # who asked: the user turn's user, repeated for analytics
     tool_calls: list[dict[str, Any]] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)
     backend: str | None = None
@@ -32,7 +33,6 @@ class TurnRecord(AssistantTurn):
     id: int
     key: str
     role: Literal["user", "assistant"]
-    user: str | None = None
     created_at: float = 0.0
 
 

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from bot.contracts.store import AssistantTurn, FeedbackRecord, TurnRecord
+from bot.store.analytics_schema import ANALYTICS_SCHEMA
 
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS conversations (
@@ -28,6 +29,7 @@ SCHEMA = [
         created_at DOUBLE PRECISION NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS events (
         event_id TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at DOUBLE PRECISION NOT NULL)""",
+    *ANALYTICS_SCHEMA,
 ]
 
 TURN_COLUMNS = (
@@ -65,7 +67,7 @@ def user_turn_params(conv: int, key: str, text: str, user: str | None, now: floa
 
 def assistant_turn_params(conv: int, key: str, turn: AssistantTurn, now: float) -> tuple:
     sources = json.dumps([s.model_dump() for s in turn.sources])
-    return (conv, key, "assistant", turn.text, None, json.dumps(turn.tool_calls), sources,
+    return (conv, key, "assistant", turn.text, turn.user, json.dumps(turn.tool_calls), sources,
             turn.backend, turn.model, turn.input_tokens, turn.output_tokens, turn.cost_usd,
             turn.latency_s, turn.ttft_s, turn.error_id, int(turn.interrupted), now)
 
