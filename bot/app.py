@@ -9,6 +9,7 @@ from bot.contracts.agent import Agent
 from bot.contracts.llm import LLM
 from bot.contracts.store import Store
 from bot.contracts.tools import Tool
+from bot.contracts.tracing import NO_TRACER, Tracer
 from bot.contracts.usage_report import StatsGroup, UsageReport
 from bot.exactly_once import EventClaims
 from bot.keyed_locks import KeyedLocks
@@ -19,6 +20,15 @@ from bot.session import Session
 from bot.store import open_store
 from bot.turn import TurnRunner
 from config import Settings
+from config.sections import TracingSettings
+
+
+def build_tracer(settings: TracingSettings) -> Tracer:
+    if not settings.enabled:
+        return NO_TRACER
+    from bot.otel import OtelTracer
+
+    return OtelTracer(settings)
 
 
 class Bot:
@@ -32,9 +42,11 @@ class Bot:
     def __init__(
         self, settings: Settings, *, models: ModelPool, store: Store | None = None,
         tools: dict[str, Tool] | None = None, agent: Agent | None = None,
+        tracer: Tracer | None = None,
     ) -> None:
         self.settings = settings
         self.models = models
+        self._tracer = tracer
         self._store = store
         self._tools = tools
         self._agent = agent
@@ -43,10 +55,18 @@ class Bot:
     @classmethod
     def from_settings(
         cls, settings: Settings, *, llms: dict[str, LLM] | None = None, store: Store | None = None,
-        tools: dict[str, Tool] | None = None,
+        tools: dict[str, Tool] | None = None, tracer: Tracer | None = None,
     ) -> Bot:
         ensure_logging(settings.log.level, settings.log.format)
-        return cls(settings, models=ModelPool(settings, llms), store=store, tools=tools)
+        return cls(settings, models=ModelPool(settings, llms), store=store, tools=tools,
+                   tracer=tracer)
+
+    @property
+    def tracer(self) -> Tracer:
+        """OpenTelemetry when ``tracing.enabled`` (imported only then), else no tracing."""
+        if self._tracer is None:
+            self._tracer = build_tracer(self.settings.tracing)
+        return self._tracer
 
     @cached_property
     def prompts(self) -> PromptLibrary:
@@ -69,7 +89,8 @@ class Bot:
         if self._agent is None:
             self._agent = build_agent(self.settings)
         return TurnRunner(settings=self.settings, store=self.store, models=self.models,
-                          agent=self._agent, tools=self._tools, prompts=self.prompts)
+                          agent=self._agent, tools=self._tools, prompts=self.prompts,
+                          tracer=self.tracer)
 
     @cached_property
     def claims(self) -> EventClaims:
@@ -90,6 +111,8 @@ class Bot:
 
     async def aclose(self) -> None:
         await self.models.aclose()
+        if self._tracer is not None:
+            self._tracer.shutdown()  # exports the spans still queued
         if self._store is not None:
             self._store.close()
 

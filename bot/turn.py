@@ -17,11 +17,13 @@ from bot.contracts.llm_errors import LLMEmptyReply
 from bot.contracts.run_context import Cancellation, Prompts
 from bot.contracts.store import AssistantTurn, Store
 from bot.contracts.tools import Tool
+from bot.contracts.tracing import NO_TRACER, Span, Tracer
 from bot.contracts.turn_view import TurnView
 from bot.contracts.usage import UsageMeter
 from bot.failures import new_error_id, user_error
 from bot.history import trim_history
 from bot.models import ModelPool
+from bot.turn_trace import note_event, turn_attributes
 from config import Settings
 
 log = structlog.get_logger("bot.session")
@@ -31,12 +33,22 @@ class TurnRunner:
     """Shared by every session of a Bot: what a turn needs, handed over explicitly."""
 
     def __init__(self, *, settings: Settings, store: Store, models: ModelPool, agent: Agent,
-                 tools: dict[str, Tool], prompts: Prompts) -> None:
+                 tools: dict[str, Tool], prompts: Prompts, tracer: Tracer = NO_TRACER) -> None:
         self.settings, self.store, self.models = settings, store, models
         self.agent, self.tools, self.prompts = agent, tools, prompts
+        self.tracer = tracer
 
     async def run(self, key: str, text: str, user: str | None) -> AsyncGenerator[Event, None]:
         """Answer ``text`` in conversation ``key``: the agent's events, then Usage and Done."""
+        with self.tracer.turn(turn_attributes(key)) as span:
+            async with aclosing(self._run(key, text, user, span)) as events:
+                async for event in events:
+                    if span.recording:
+                        note_event(span, event, text, self.settings.tracing.include_text)
+                    yield event
+
+    async def _run(self, key: str, text: str, user: str | None, span: Span
+                   ) -> AsyncGenerator[Event, None]:
         try:
             user_turn = await asyncio.to_thread(self.store.add_user_turn, key, text, user)
         except Exception as exc:  # the store is down: nothing was saved or asked; say so
@@ -50,7 +62,7 @@ class TurnRunner:
         stored = False
         try:
             async with asyncio.timeout(self.settings.turn_timeout_s):
-                ctx = await self._context(key, text, user_turn, meter, cancel)
+                ctx = await self._context(key, text, user_turn, meter, cancel, span)
                 async with aclosing(self.agent.run(ctx)) as events:
                     async for event in events:
                         view.apply(event)
@@ -78,7 +90,7 @@ class TurnRunner:
         yield Done(turn_id=turn_id, text=view.answer, interrupted=view.interrupted)
 
     async def _context(self, key: str, text: str, user_turn: int, meter: UsageMeter,
-                       cancel: Cancellation) -> TurnContext:
+                       cancel: Cancellation, span: Span) -> TurnContext:
         llm = self.models.for_role("primary")
         profile = self.settings.profiles.get(llm.profile)
         budget = (profile.context_tokens if profile else 4096) // 2
@@ -88,7 +100,7 @@ class TurnRunner:
         return TurnContext(
             key=key, user_text=text, history=trim_history(prior, budget, counter),
             models=self.models, tools=self.tools, prompts=self.prompts, settings=self.settings,
-            meter=meter, cancel=cancel, log=log.bind(session=key),
+            meter=meter, cancel=cancel, log=log.bind(session=key), span=span,
         )
 
     def _store(self, key: str, view: TurnView, meter: UsageMeter, user: str | None

@@ -30,6 +30,7 @@ from config.sections import (
     RolesSettings,
     SlackSettings,
     StoreSettings,
+    TracingSettings,
 )
 
 _toml_path: ContextVar[Path | None] = ContextVar("bot_toml_path", default=None)
@@ -83,6 +84,7 @@ class Settings(BaseSettings):
     gradio: GradioSettings = Field(default_factory=lambda: GradioSettings())
     slack: SlackSettings = Field(default_factory=lambda: SlackSettings())
     eval: EvalSettings = Field(default_factory=lambda: EvalSettings())
+    tracing: TracingSettings = Field(default_factory=lambda: TracingSettings())
 
     @field_validator("presenter", mode="before")
     @classmethod

@@ -18,6 +18,7 @@ from bot.contracts.llm import LLMRequest
 from bot.contracts.llm_errors import LLMServerError
 from bot.contracts.run_context import ToolRunContext
 from bot.contracts.tools import ToolOutput
+from bot.contracts.tracing import Tracer
 from bot.llm.scripted import FunctionLLM, Reply, ScriptedToolCall
 from config import Settings
 from tests.conformance.conversation import HandbookLookup
@@ -61,11 +62,11 @@ def answer(request: LLMRequest) -> Reply:
     return Reply(text=f"You said: {question}")
 
 
-def team_bot(settings: Settings) -> Bot:
+def team_bot(settings: Settings, tracer: Tracer | None = None) -> Bot:
     llm = FunctionLLM(answer, profile="scripted", model="team-model")
     settings = settings.model_copy(update={"agent": "tools"})
     tools: dict[str, Any] = {"handbook": HandbookLookup(), "search_knowledge": EmptySearch()}
-    return Bot.from_settings(settings, llms={"primary": llm}, tools=tools)
+    return Bot.from_settings(settings, llms={"primary": llm}, tools=tools, tracer=tracer)
 
 
 async def ask(bot: Bot, key: str, text: str, user: str) -> int | None:
