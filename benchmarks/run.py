@@ -20,6 +20,8 @@ BENCHMARKS = [
     "cli_startup",
     "eval_throughput",
     "extractor_paths",
+    "stats_queries",
+    "tracing_overhead",
     "slack_ack",
     "store_throughput",
     "gradio_latency",

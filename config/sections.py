@@ -115,6 +115,8 @@ class GradioSettings(BaseModel):
         None, description="scrambles that id in the browser; default derived from storage_key")
     stream_interval_s: float = Field(
         0.05, ge=0, le=2, description="at most one page update per interval while text streams")
+    admin_users: list[str] = Field(
+        default_factory=list, description="logins that see the Stats tab (needs auth)")
 
     @model_validator(mode="after")
     def _auth_complete(self) -> GradioSettings:
