@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "apps.cli.eval_cmd",
     "apps.cli.kb",
     "apps.cli.stats",
+    "apps.cli.export_cmd",
 ]
 
 

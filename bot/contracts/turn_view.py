@@ -55,7 +55,9 @@ class ToolStep:
         return json.dumps(self.arguments, ensure_ascii=False)
 
     def stored(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "arguments": self.arguments}
+        """What the store keeps: the call, and what the model read back (for fine-tune export)."""
+        return {"id": self.id, "name": self.name, "arguments": self.arguments,
+                "result": self.result, "failed": self.failed}
 
 
 @dataclass

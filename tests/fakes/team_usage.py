@@ -22,11 +22,13 @@ from bot.contracts.tracing import Tracer
 from bot.llm.scripted import FunctionLLM, Reply, ScriptedToolCall
 from config import Settings
 from tests.conformance.conversation import HandbookLookup
+from tools.calculator import Calculator
 
 SLACK = "slack:T1:C1:1700000000.000100"
 GRADIO = "gradio:bobs-browser-session-id-0001"
 VPN_QUESTION = "What is the VPN policy?"
 SECRET_EMAIL = "ada.lovelace@example.com"
+CALC_QUESTION = "What is 17 * 23?"
 
 
 class SearchArgs(BaseModel):
@@ -57,6 +59,11 @@ def answer(request: LLMRequest) -> Reply:
                                                   arguments={"query": "VPN policy"})])
     if question == VPN_QUESTION:
         return Reply(text=f"The documents do not cover it; ask {SECRET_EMAIL}.")
+    if question == CALC_QUESTION and not used_tool:
+        return Reply(tool_calls=[ScriptedToolCall(name="calculator",
+                                                  arguments={"expression": "17 * 23"})])
+    if question == CALC_QUESTION:
+        return Reply(text="17 × 23 = 391.")
     if question.startswith("error"):
         return Reply(error=LLMServerError("upstream 500"))
     return Reply(text=f"You said: {question}")
@@ -65,7 +72,8 @@ def answer(request: LLMRequest) -> Reply:
 def team_bot(settings: Settings, tracer: Tracer | None = None) -> Bot:
     llm = FunctionLLM(answer, profile="scripted", model="team-model")
     settings = settings.model_copy(update={"agent": "tools"})
-    tools: dict[str, Any] = {"handbook": HandbookLookup(), "search_knowledge": EmptySearch()}
+    tools: dict[str, Any] = {"handbook": HandbookLookup(), "search_knowledge": EmptySearch(),
+                             "calculator": Calculator()}
     return Bot.from_settings(settings, llms={"primary": llm}, tools=tools, tracer=tracer)
 
 

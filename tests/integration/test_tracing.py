@@ -72,7 +72,7 @@ async def test_one_span_per_turn_with_steps_model_calls_and_tool_calls(
     assert first.attributes["gen_ai.response.finish_reasons"] == ("tool_calls",)
     assert second.attributes["gen_ai.response.finish_reasons"] == ("stop",)
     assert second.attributes["gen_ai.usage.output_tokens"] > 0
-    assert first.attributes["bot.role"] == "primary" and first.attributes["bot.tools_offered"] == 2
+    assert first.attributes["bot.role"] == "primary" and first.attributes["bot.tools_offered"] == 3
     tool = next(s for s in spans if s.name.startswith("execute_tool"))
     assert tool.attributes["gen_ai.tool.name"] == "handbook"
     assert tool.attributes["gen_ai.operation.name"] == "execute_tool"
