@@ -72,3 +72,41 @@ def test_a_bad_window_names_the_flag_and_the_fix(
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert "--since" in err and "Fix: a number and a unit" in err
+
+
+def test_backfill_gives_old_answers_their_user_and_sources(store_settings: Settings) -> None:
+    """Rows written before the analytics step (no user on answers, no turn_sources rows) are
+    completed by BACKFILL, the statements the migration step runs once."""
+    import sqlite3
+
+    from bot.contracts.events import Source
+    from bot.contracts.store import AssistantTurn
+    from bot.store import open_store
+    from bot.store.analytics_schema import BACKFILL
+
+    url = store_settings.store.url.get_secret_value()  # type: ignore[union-attr]
+    store = open_store(url, store_settings.data_dir)
+    store.add_user_turn("stdio:old", "How do I connect Slack?", user="ada")
+    source = Source(n=1, source="docs/slack.md", text="Create the app.")
+    store.add_assistant_turn("stdio:old", AssistantTurn(text="From the manifest.",
+                                                       sources=[source]))
+    dialect = store.dialect  # type: ignore[attr-defined]
+    store.close()
+    undo = ['DELETE FROM turn_sources', 'UPDATE turns SET "user" = NULL WHERE role = \'assistant\'']
+    if dialect == "sqlite":
+        conn = sqlite3.connect(url.removeprefix("sqlite:///"))
+    else:
+        import psycopg
+
+        conn = psycopg.connect(url)  # type: ignore[assignment]
+    for statement in undo + BACKFILL[dialect]:  # as an old store, then the migration
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+    store = open_store(url, store_settings.data_dir)
+    from bot.store.analytics import usage_report
+
+    report = usage_report(store, None, "user")  # type: ignore[arg-type]
+    store.close()
+    assert [(g.name, g.turns) for g in report.groups] == [("ada", 1)]
+    assert [(s.name, s.count) for s in report.top_sources] == [("docs/slack.md", 1)]
