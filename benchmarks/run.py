@@ -24,6 +24,7 @@ BENCHMARKS = [
     "tracing_overhead",
     "slack_ack",
     "store_throughput",
+    "budget_overhead",
     "gradio_latency",
     "kb_embed",
     "kb_retrieval",

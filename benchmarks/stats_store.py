@@ -1,7 +1,8 @@
 """A generated store of 1,000,000 turns for the ``bot stats`` benchmark, in SQLite or PostgreSQL.
 
-Rows are made by one seeded generator, so both stores hold the same data. Only the base
-tables exist while loading; the store creates its indexes when it is next opened.
+Rows are made by one seeded generator, so both stores hold the same data. The store is
+loaded at schema step 2, as a store from before usage analytics: opening it then runs
+step 3 (the analytics table, indexes and backfill) on the million turns, as an upgrade would.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bot.store.schema import SCHEMA
+from bot.store.migrations import POSTGRES, SQLITE, migrate
+from bot.store.schema import STEPS
 
 ANSWERS = 500_000
 PER_CONVERSATION = 5
@@ -76,17 +78,13 @@ def _answer(rng: random.Random, tid: int, conv: int, key: str, user: str,
         yield "feedback", (tid, tid, 1 if rng.random() < 0.75 else -1, None, user, t + 30)
 
 
+BEFORE_ANALYTICS = STEPS[:2]  # the tables as they were; step 3 builds from the rows
 INSERTS = {
     "conversations": "INSERT INTO conversations (id, key, created_at, archived) VALUES (?,?,?,?)",
     "turns": f"INSERT INTO turns ({', '.join(TURN_COLUMNS)}) VALUES ({', '.join('?' * 19)})",
-    "turn_sources": "INSERT INTO turn_sources (turn_id, created_at, source) VALUES (?,?,?)",
     "feedback": 'INSERT INTO feedback (id, turn_id, score, comment, "user", created_at) '
                 "VALUES (?,?,?,?,?,?)",
 }
-
-
-def _tables(serial: str) -> list[str]:
-    return [s.format(serial=serial) for s in SCHEMA if s.lstrip().startswith("CREATE TABLE")]
 
 
 def fill_sqlite(path: Path, now: float) -> float:
@@ -94,10 +92,11 @@ def fill_sqlite(path: Path, now: float) -> float:
     started = time.perf_counter()
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA journal_mode=WAL")
-    for statement in _tables("INTEGER"):
-        conn.execute(statement)
+    migrate(conn.cursor(), SQLITE, BEFORE_ANALYTICS)
     batches: dict[str, list[tuple[Any, ...]]] = {t: [] for t in INSERTS}
     for table, row in rows(now):
+        if table not in batches:
+            continue
         batches[table].append(row)
         if len(batches[table]) >= 20_000:
             conn.executemany(INSERTS[table], batches[table])
@@ -115,13 +114,13 @@ def fill_postgres(url: str, now: float) -> float:
 
     started = time.perf_counter()
     columns = {"conversations": "(id, key, created_at, archived)",
-               "turns": f"({', '.join(TURN_COLUMNS)})", "turn_sources": "(turn_id, created_at,"
-               " source)", "feedback": '(id, turn_id, score, comment, "user", created_at)'}
+               "turns": f"({', '.join(TURN_COLUMNS)})",
+               "feedback": '(id, turn_id, score, comment, "user", created_at)'}
     with psycopg.connect(url, autocommit=True) as conn:
-        for statement in _tables("SERIAL"):
-            conn.execute(statement)
+        with conn.transaction():
+            migrate(conn.cursor(), POSTGRES, BEFORE_ANALYTICS)
         with conn.cursor() as cur:
-            for table in ("conversations", "turns", "turn_sources", "feedback"):
+            for table in ("conversations", "turns", "feedback"):
                 with cur.copy(f"COPY {table} {columns[table]} FROM STDIN") as copy:
                     for name, row in rows(now):
                         if name == table:

@@ -1,9 +1,5 @@
-"""What usage analytics add to the store: one table and the indexes ``bot stats`` reads.
-
-Kept apart from ``bot/store/schema.py`` on purpose: this list is one step of the store's
-schema history (it becomes one migration step once versioned migrations exist). Every
-statement is idempotent (``IF NOT EXISTS``) and runs, after the base schema, whenever a
-store is opened. Old rows are filled in by :data:`BACKFILL`, which a migration runs once.
+"""What usage analytics add to the store (schema step 3): one table, the indexes ``bot stats``
+reads, and the backfill that gives answers stored before it their sources and their user.
 """
 
 from __future__ import annotations
@@ -12,7 +8,7 @@ from typing import Any
 
 from bot.contracts.store import AssistantTurn
 
-ANALYTICS_SCHEMA = [
+TABLES_AND_INDEXES = (
     # One row per cited source of an answer, so "top sources" never parses JSON.
     """CREATE TABLE IF NOT EXISTS turn_sources (
         turn_id INTEGER NOT NULL REFERENCES turns(id), created_at DOUBLE PRECISION NOT NULL,
@@ -27,13 +23,13 @@ ANALYTICS_SCHEMA = [
         WHERE sources = '[]' AND tool_calls LIKE '%"search_knowledge"%'""",
     "CREATE INDEX IF NOT EXISTS feedback_turn ON feedback (turn_id)",
     "CREATE INDEX IF NOT EXISTS feedback_time ON feedback (created_at, turn_id, score)",
-]
+)
 
 # Where the search tool's name shows in a stored answer; the partial index above repeats it.
 NO_PASSAGE = "sources = '[]' AND tool_calls LIKE '%\"search_knowledge\"%'"
 
 # Rows stored before this step: sources of old answers, and who asked each old answer
-# (assistant turns did not record the user). {dialect} picks the JSON functions.
+# (assistant turns did not record the user). The JSON functions differ by dialect.
 BACKFILL = {
     "sqlite": [
         """INSERT INTO turn_sources (turn_id, created_at, source)
@@ -56,6 +52,12 @@ BACKFILL = {
            WHERE role = 'assistant' AND "user" IS NULL""",
     ],
 }
+
+ANALYTICS: tuple[str | dict[str, str], ...] = (
+    *TABLES_AND_INDEXES,
+    {name: statements[0] for name, statements in BACKFILL.items()},
+    {name: statements[1] for name, statements in BACKFILL.items()},
+)
 
 INSERT_SOURCE = "INSERT INTO turn_sources (turn_id, created_at, source) VALUES (?, ?, ?)"
 
