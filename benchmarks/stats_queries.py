@@ -143,4 +143,9 @@ def render(sq: dict, pg: dict, plain: dict, filled: tuple[float, float],
         "| window | without indexes | with indexes | speed-up |",
         "|---|---|---|---|",
         *base_rows,
+        "",
+        "With the indexes a report reads only the answers in its window, so its time grows "
+        "with those answers, not with the store: the default 7-day window stays well under "
+        "1 s at 1,000,000 turns; a window of hundreds of thousands of answers (`--since all` "
+        "here) takes seconds.",
     ])
