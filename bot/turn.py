@@ -14,6 +14,7 @@ from bot.admission import admit
 from bot.budgets import BudgetGate, Ticket
 from bot.catalog import build_agent
 from bot.contracts.agent import Agent, TurnContext
+from bot.contracts.approval import ApprovalGate, PolicyGate
 from bot.contracts.events import Done, Event
 from bot.contracts.llm import approx_tokens
 from bot.contracts.llm_errors import LLMEmptyReply
@@ -45,18 +46,21 @@ class TurnRunner:
         self._agents: dict[str, Agent] = {}  # other agents spaces call for, built when first used
 
     async def run(self, key: str, text: str, user: str | None,
-                  place: str | None = None) -> AsyncGenerator[Event, None]:
+                  place: str | None = None, approvals: ApprovalGate | None = None,
+                  ) -> AsyncGenerator[Event, None]:
         """Answer ``text`` in conversation ``key``: the agent's events, then Usage and Done.
-        ``place`` (e.g. ``"slack:C0123"``) picks the space whose settings and budget apply."""
+        ``place`` (e.g. ``"slack:C0123"``) picks the space whose settings and budget apply;
+        ``approvals`` answers tool calls that need approval (default: deny them)."""
         with self.tracer.turn(turn_attributes(key)) as span:
-            async with aclosing(self._run(key, text, user, place, span)) as events:
-                async for event in events:
+            events = self._run(key, text, user, place, approvals, span)
+            async with aclosing(events) as stream:
+                async for event in stream:
                     if span.recording:
                         note_event(span, event, text, self.settings.tracing.include_text)
                     yield event
 
-    async def _run(self, key: str, text: str, user: str | None, place: str | None, span: Span
-                   ) -> AsyncGenerator[Event, None]:
+    async def _run(self, key: str, text: str, user: str | None, place: str | None,
+                   approvals: ApprovalGate | None, span: Span) -> AsyncGenerator[Event, None]:
         space = self.spaces.resolve(place)
         try:
             user_turn = await asyncio.to_thread(self.store.add_user_turn, key, text, user,
@@ -75,6 +79,7 @@ class TurnRunner:
         try:
             async with asyncio.timeout(self.settings.turn_timeout_s):
                 ctx = await self._context(key, text, user_turn, meter, cancel, space, span)
+                ctx.approvals = approvals or PolicyGate()
                 async with aclosing(self._agent_for(space).run(ctx)) as events:
                     async for event in events:
                         view.apply(event)
