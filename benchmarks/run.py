@@ -30,6 +30,8 @@ BENCHMARKS = [
     "kb_embed",
     "kb_retrieval",
     "kb_ray",
+    "kb_ingest_speed",
+    "kb_hybrid_eval",
     "mcp_calls",
 ]
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
