@@ -96,11 +96,14 @@ class CheckedSteps:
         """Query, search, keep the covering passages in ``found``; a Status per step."""
         ctx = self.ctx
         yield Status(text="writing a search query…")
-        query = self.checked_query(await self.agent.write_query(ctx))
+        with ctx.span.child("agent.step", {"bot.agent.step_name": "query"}) as span:
+            query = self.checked_query(await self.agent.write_query(ctx.within(span)))
         yield Status(text=f"searching the knowledge base for “{query}”…")
         yield ToolCall(id="pipeline-search", name=SEARCH_TOOL, arguments={"query": query})
         queries = [query, ctx.user_text, context_query(ctx.user_text, ctx.history) or ""]
-        passages = await retrieve(tool, queries, ctx.settings.kb.top_k, ctx.for_tool(SEARCH_TOOL))
+        with ctx.span.child("agent.step", {"bot.agent.step_name": "retrieve"}) as span:
+            tool_ctx = ctx.within(span).for_tool(SEARCH_TOOL)
+            passages = await retrieve(tool, queries, ctx.settings.kb.top_k, tool_ctx)
         min_score = ctx.settings.pipeline.min_score
         found.extend(covering(passages, ctx.user_text, ctx.history, min_score))
         summary = f"{len(found)} passages" if found else "no passage covers the question"

@@ -69,14 +69,17 @@ class PipelineAgent:
         sources: list[Source] = []
         if tool is not None:
             yield Status(text="deciding whether to search the knowledge base…")
-            if await self.needs_knowledge(ctx):
+            with ctx.span.child("agent.step", {"bot.agent.step_name": "route"}) as span:
+                needed = await self.needs_knowledge(ctx.within(span))
+            if needed:
                 async for event in self.search(ctx, tool, sources):
                     yield event
         yield Status(text="writing the answer…")
         answer = ""
-        async for event in self.respond(ctx, sources):
-            answer += event.text if isinstance(event, TextDelta) else ""
-            yield event
+        with ctx.span.child("agent.step", {"bot.agent.step_name": "respond"}) as span:
+            async for event in self.respond(ctx.within(span), sources):
+                answer += event.text if isinstance(event, TextDelta) else ""
+                yield event
         shown = cited(answer, sources)
         note = weak_grounding_note(answer, sources)
         if note is not None:
@@ -90,11 +93,14 @@ class PipelineAgent:
     ) -> AsyncIterator[Event]:
         """Write a query, search, and put the passages in ``found``, with a Status per step."""
         yield Status(text="writing a search query…")
-        query = await self.write_query(ctx)
+        with ctx.span.child("agent.step", {"bot.agent.step_name": "query"}) as span:
+            query = await self.write_query(ctx.within(span))
         yield Status(text=f"searching the knowledge base for “{query}”…")
         yield ToolCall(id="pipeline-search", name=SEARCH_TOOL, arguments={"query": query})
         queries, top_k = [query, ctx.user_text], ctx.settings.kb.top_k
-        found.extend(await retrieve(tool, queries, top_k, ctx.for_tool(SEARCH_TOOL)))
+        with ctx.span.child("agent.step", {"bot.agent.step_name": "retrieve"}) as span:
+            tool_ctx = ctx.within(span).for_tool(SEARCH_TOOL)
+            found.extend(await retrieve(tool, queries, top_k, tool_ctx))
         yield ToolResult(id="pipeline-search", name=SEARCH_TOOL, content=f"{len(found)} passages")
 
     async def needs_knowledge(self, ctx: TurnContext) -> bool:
