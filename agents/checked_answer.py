@@ -3,7 +3,10 @@
 Each sentence (list item, code block) is checked once it is complete (agents/support.py):
 a supported one is shown at once, citing the passage that supports it; any other is
 dropped and logged; after a few in a row the model is stopped, as what follows is rarely
-better. When nothing substantive survives, the answer is the documents' own words instead
+better. The first supported sentence waits for a second one: a lone sentence that passes
+is most often the passage's words recombined into something it does not say ("The model
+that makes the chat run is Gradio-based"), so an answer with fewer than
+``MIN_SENTENCES`` supported sentences is the documents' own words instead
 (agents/extractive.py). So the text streams a sentence at a time, and no
 sentence the passages do not support is ever shown as the answer.
 """
@@ -25,6 +28,7 @@ log = structlog.get_logger("agents.checked_answer")
 _CITATIONS = re.compile(r"\s*\[\d{1,2}\]")
 _TAIL = re.compile(r"([.!?:;,]*)(\s*)$")
 GIVE_UP_AFTER = 3  # failed sentences in a row before the model is stopped
+MIN_SENTENCES = 2  # supported sentences an answer of the model's own needs
 
 
 class CheckedAnswer:
@@ -54,20 +58,20 @@ class CheckedAnswer:
 
     def finish(self, cut_short: bool = False) -> str:
         """The last sentence if it passes (not when the model was cut off mid-sentence),
-        then the documents' own words if no substantive sentence passed."""
+        then the documents' own words if fewer than MIN_SENTENCES substantive ones passed."""
         last = self.splitter.close()
         text = self._show([] if cut_short else last)
         if cut_short:
             self.dropped.extend(last)
-        self._held = []  # a lead-in or fragment after the last sentence that passed
+        self._held = []  # a lone sentence, or a lead-in after the last one shown
         extra = ""
-        if not self.substantive:
+        if self.substantive < MIN_SENTENCES:
             extra, used = extractive_answer(self.question, self.sources)
             self.cited.update((s.n, s) for s in used)
         self.shown += extra
         text += extra
-        log.info("answer_checked", shown=self.substantive, dropped=len(self.dropped),
-                 extractive=not self.substantive)
+        log.info("answer_checked", passed=self.substantive, dropped=len(self.dropped),
+                 extractive=self.substantive < MIN_SENTENCES)
         return text
 
     def shown_sources(self) -> list[Source]:
@@ -86,9 +90,12 @@ class CheckedAnswer:
             elif not verdict.substantive:
                 self._held.append((unit, verdict))
             else:
-                out += self._release() + self._cite(unit, verdict)
                 self.substantive += 1
                 self._failed_in_a_row = 0
+                if self.substantive < MIN_SENTENCES:  # not shown alone: see the module doc
+                    self._held.append((unit, verdict))
+                else:
+                    out += self._release() + self._cite(unit, verdict)
         self.shown += out
         return out
 

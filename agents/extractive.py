@@ -26,9 +26,14 @@ def short_label(source: Source) -> str:
     return f"{name} — {heading}" if heading else name
 
 
-def relevance(question: str, source: Source) -> tuple[int, float]:
-    """How many of the question's content words the passage holds, then its search score."""
-    return len(content_words(question) & stems(f"{source.heading}\n{source.text}")), source.score
+def relevance(question: str, source: Source) -> tuple[int, int, float]:
+    """How many of the question's content words the passage holds, then its heading holds,
+    then its search score. The question itself quoted in a passage (docs give it as an
+    example to ask) is no answer to it, so its words there do not count."""
+    asked = content_words(question)
+    text = re.sub(re.escape(question.strip()), " ", source.text, flags=re.I)
+    held = asked & stems(f"{source.heading}\n{text}")
+    return len(held), len(asked & stems(source.heading)), source.score
 
 
 def quote(text: str, limit: int = MAX_QUOTE_CHARS) -> str:

@@ -32,11 +32,20 @@ def stream(text: str, sources: list[Source], *, chunk: int = 5) -> tuple[list[st
     return [*shown, check.finish()], check
 
 
-def test_a_sentence_in_the_passages_words_is_shown_citing_the_passage_that_says_it() -> None:
-    reply = "Copy the Bot User OAuth Token and the app-level token [2]."
+def test_sentences_in_the_passages_words_are_shown_citing_the_passage_that_says_them() -> None:
+    reply = "Copy the Bot User OAuth Token [2]. Then copy the app-level token."
     shown, check = stream(reply, [SLACK, GRADIO])
-    assert "".join(shown) == "Copy the Bot User OAuth Token and the app-level token [1]."
+    assert "".join(shown) == "Copy the Bot User OAuth Token [1]. Then copy the app-level token [1]."
     assert check.shown_sources() == [SLACK]
+
+
+def test_a_lone_sentence_that_passes_gives_way_to_the_documents_words() -> None:
+    # what the embedded model answered through `bot ask`: the passage's words, recombined
+    shown, check = stream("To connect to Slack, you need to have the `bot` command installed [3].",
+                          [SLACK])
+    answer = "".join(shown)
+    assert answer.startswith(LEAD) and "command installed" not in answer
+    assert "Copy the **Bot User OAuth Token**" in answer and check.shown_sources() == [SLACK]
 
 
 def test_invented_steps_are_never_shown_and_the_documents_words_replace_them() -> None:
@@ -60,23 +69,27 @@ def test_a_command_must_be_in_the_passage_word_for_word() -> None:
 
 def test_supported_sentences_stream_before_the_answer_ends() -> None:
     check = CheckedAnswer("tokens?", [SLACK], min_share=0.7)
-    first = check.feed("Copy the Bot User OAuth Token. Then generate an app")
-    assert first == "Copy the Bot User OAuth Token [1]. "
-    rest = check.feed("-level token with `connections:write`.") + check.finish()
-    assert rest == "Then generate an app-level token with `connections:write` [1]."
+    first = check.feed("Copy the Bot User OAuth Token. Copy the app-level token. Then generate")
+    assert first == "Copy the Bot User OAuth Token [1]. Copy the app-level token [1]. "
+    rest = check.feed(" it with `connections:write`.") + check.finish()
+    assert rest == "Then generate it with `connections:write` [1]."
 
 
 def test_a_lead_in_waits_for_a_sentence_that_passes() -> None:
     check = CheckedAnswer("tokens?", [SLACK], min_share=0.7)
     assert check.feed("Here is how:\n") == ""
-    shown = check.feed("Copy the Bot User OAuth Token.\n[--address ADDR]") + check.finish()
-    assert shown == "Here is how:\nCopy the Bot User OAuth Token [1].\n", "no trailing fragment"
+    shown = check.feed("Copy the Bot User OAuth Token.\nCopy the app-level token.\n[--port N]")
+    assert shown + check.finish() == (
+        "Here is how:\nCopy the Bot User OAuth Token [1].\nCopy the app-level token [1].\n"
+    ), "no trailing fragment"
 
 
 def test_a_sentence_cut_off_by_the_length_limit_is_not_shown() -> None:
     check = CheckedAnswer("tokens?", [SLACK], min_share=0.7)
-    shown = check.feed("Copy the Bot User OAuth Token. Then export BOT_SLACK__BOT_")
-    assert shown + check.finish(cut_short=True) == "Copy the Bot User OAuth Token [1]. "
+    shown = check.feed("Copy the Bot User OAuth Token. Copy the app-level token. Then export B")
+    assert shown + check.finish(cut_short=True) == (
+        "Copy the Bot User OAuth Token [1]. Copy the app-level token [1]. "
+    )
 
 
 def test_the_extractive_answer_quotes_the_passages_that_match_the_question_first() -> None:
@@ -137,3 +150,12 @@ def test_overlapping_chunks_of_one_section_are_not_quoted_twice() -> None:
     assert text.count("Start it with `bot serve slack`.") == 1
     assert "[2] slack.md — HTTP mode:\n\nIt serves `POST /slack/events`." in text
     assert used == [first, second]
+
+
+def test_a_passage_that_only_quotes_the_question_is_not_quoted_first() -> None:
+    example = Source(n=2, source="docs/api.md", heading="The API › Clients", score=0.8,
+                     text='llm -m team-bot "How do I connect it to Slack?"\nOpen WebUI: add a '
+                     "connection.")
+    text, used = extractive_answer("How do I connect it to Slack?", [example, SLACK])
+    assert used == [SLACK, example]
+    assert text.index("[1] slack.md") < text.index("[2] api.md")
