@@ -65,6 +65,9 @@ METHOD = """How each figure is judged (not by the pipeline's own check, which is
   the user did not write in the conversation. With checks on this is 0 by construction
   (it is the check); the other rows say whether the replacement query still finds the
   right passages.
+- **Seconds per turn** and **turns that failed** are wall time and errors on the machine
+  named below, which other work shared while the runs went on (a turn failing is the
+  local profile's 120 s timeout): a rough guide, not a speed figure.
 - Thresholds (`min_score` 0.25, `min_support` 0.8) were chosen by looking at the model's
   output on these same questions: read the after column as a development-set figure, not
   a held-out one."""
@@ -190,6 +193,12 @@ def report() -> str:
 
     records = json.loads(OUTPUTS.read_text())
     cases = {c["id"]: c for c in json.loads((DATA / "questions.json").read_text())}
+    asked = len(cases)
+    # side by side: only questions answered in both modes count (a run may have been cut)
+    both = {r["id"] for r in records if r["mode"] == "off"} & {
+        r["id"] for r in records if r["mode"] == "on"}
+    records = [r for r in records if r["id"] in both]
+    cases = {k: v for k, v in cases.items() if k in both}
     labels = json.loads(LABELS.read_text()) if LABELS.exists() else {}
     embedder = our_embedder()
     before, after = (
@@ -200,7 +209,8 @@ def report() -> str:
     return (
         "## Honest answers on the embedded model: pipeline checks off vs on\n\n"
         f"SmolLM2-135M-Instruct (`local` profile, temperature 0) over the bundled docs, "
-        f"{len(cases)} questions from `benchmarks/data/honest_answers/questions.json` asked "
+        f"{len(cases)} of the {asked} questions of `benchmarks/data/honest_answers/questions.json`"
+        " asked "
         "through `session.send`, once with `pipeline.checks = \"off\"` (the behaviour before "
         "the checks) and once with `\"on\"`. Outputs: `outputs.json`; hand labels: "
         "`labels.json`; how each figure is judged: `benchmarks/honest_scoring.py`.\n\n"
