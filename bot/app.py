@@ -73,7 +73,7 @@ class Bot:
     @cached_property
     def claims(self) -> EventClaims:
         """Exactly-once handling of platform events (Slack retries), recorded in the store."""
-        return EventClaims(self.store)
+        return EventClaims(self.store, self.settings.store.event_lease_s)
 
     def session(self, key: str) -> Session:
         """The conversation for ``key`` ("stdio:<id>", "gradio:<id>", "slack:<team>:<ch>:<ts>")."""

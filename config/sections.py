@@ -32,6 +32,9 @@ class StoreSettings(BaseModel):
     url: SecretStr | None = Field(
         None, description="postgresql://... or sqlite:///path; default: SQLite in data_dir"
     )
+    event_lease_s: float = Field(
+        60.0, gt=0, description="a claimed Slack event whose handler stopped renewing it "
+        "(its process died) may be answered by a later delivery after this long")
 
 
 class InputSettings(BaseModel):

@@ -52,9 +52,22 @@ INSERT_FEEDBACK = (
     'INSERT INTO feedback (turn_id, score, comment, "user", created_at) VALUES (?, ?, ?, ?, ?)'
 )
 SELECT_FEEDBACK = 'SELECT id, turn_id, score, comment, "user" FROM feedback WHERE turn_id = ?'
-CLAIM_EVENT = "INSERT INTO events (event_id, state, updated_at) VALUES (?, 'in_flight', ?)"
+# A claim is a lease: its holder renews ``updated_at`` while it works; one left unrenewed for
+# longer than the lease (its process died) may be taken over by another delivery.
+EVENTS_OWNER = "ALTER TABLE events ADD COLUMN owner TEXT NOT NULL DEFAULT ''"
+CLAIM_EVENT = (
+    "INSERT INTO events (event_id, state, updated_at, owner) VALUES (?, 'in_flight', ?, ?)"
+)
+TAKE_OVER_EVENT = (
+    "UPDATE events SET owner = ?, updated_at = ? "
+    "WHERE event_id = ? AND state = 'in_flight' AND updated_at < ?"
+)
+RENEW_EVENT = (
+    "UPDATE events SET updated_at = ? WHERE event_id = ? AND state = 'in_flight' AND owner = ?"
+)
 FINISH_EVENT = "UPDATE events SET state = 'done', updated_at = ? WHERE event_id = ?"
 RELEASE_EVENT = "DELETE FROM events WHERE event_id = ? AND state = 'in_flight'"
+RELEASE_OWN_EVENT = RELEASE_EVENT + " AND owner = ?"
 KEYS = "SELECT DISTINCT key FROM conversations ORDER BY key"
 
 
