@@ -22,6 +22,7 @@ from pydantic_settings import (
 
 from config.profiles import ProfileSettings, merge_presets
 from config.sections import (
+    DeploySettings,
     EvalSettings,
     GradioSettings,
     InputSettings,
@@ -83,6 +84,7 @@ class Settings(BaseSettings):
     gradio: GradioSettings = Field(default_factory=lambda: GradioSettings())
     slack: SlackSettings = Field(default_factory=lambda: SlackSettings())
     eval: EvalSettings = Field(default_factory=lambda: EvalSettings())
+    deploy: DeploySettings = Field(default_factory=lambda: DeploySettings())
 
     @field_validator("presenter", mode="before")
     @classmethod

@@ -1,5 +1,6 @@
 """Fixtures shared by the integration tests (each group lives in its own module)."""
 
+from tests.integration.cluster_fixtures import deployed, ray_cluster  # noqa: F401  (fixtures)
 from tests.integration.store_fixtures import (  # noqa: F401  (fixtures)
     postgres_url,
     store_settings,

@@ -1,0 +1,27 @@
+"""Model doubles for the cluster tests, named in their settings (``kind = "function"``):
+every replica builds its own, and they answer from what the request carries, so a reply
+shows what history the replica that wrote it could see."""
+
+from __future__ import annotations
+
+from bot.contracts.llm import LLMRequest
+from bot.llm.scripted import Reply
+
+LONG_ANSWER = "This answer streams for a long while, token by token. " * 12
+
+
+def remember(request: LLMRequest) -> Reply:
+    """``Heard 3: first | second | third``: every user message the replica was given."""
+    asked = [m.content for m in request.messages if m.role == "user"]
+    return Reply(text=f"Heard {len(asked)}: " + " | ".join(asked), chunk_chars=8, delay_s=0.02)
+
+
+def slow_stream(_: LLMRequest) -> Reply:
+    """A long answer streamed over about 20 s: time to kill the replica serving it."""
+    return Reply(text=LONG_ANSWER, chunk_chars=4, delay_s=0.12)
+
+
+def steady(request: LLMRequest) -> Reply:
+    """The load test's backend: 0.3 s, then the whole answer at once."""
+    asked = [m.content for m in request.messages if m.role == "user"]
+    return Reply(text=f"ok: {asked[-1] if asked else ''}", chunk_chars=1 << 20, delay_s=0.3)
