@@ -21,6 +21,7 @@ BENCHMARKS = [
     "eval_throughput",
     "slack_ack",
     "store_throughput",
+    "budget_overhead",
     "gradio_latency",
     "kb_embed",
     "kb_retrieval",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from bot.budgets import BudgetGate
 from bot.catalog import build_agent, build_tools
 from bot.contracts.agent import Agent
 from bot.contracts.llm import LLM
@@ -15,6 +16,7 @@ from bot.logging import ensure_logging
 from bot.models import ModelPool
 from bot.prompts import PromptLibrary
 from bot.session import Session
+from bot.spaces import Spaces
 from bot.store import open_store
 from bot.turn import TurnRunner
 from config import Settings
@@ -68,7 +70,9 @@ class Bot:
         if self._agent is None:
             self._agent = build_agent(self.settings)
         return TurnRunner(settings=self.settings, store=self.store, models=self.models,
-                          agent=self._agent, tools=self._tools, prompts=self.prompts)
+                          agent=self._agent, tools=self._tools, prompts=self.prompts,
+                          spaces=Spaces(self.settings),
+                          budgets=BudgetGate(self.settings, self.store))
 
     @cached_property
     def claims(self) -> EventClaims:

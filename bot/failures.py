@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import secrets
 
-from bot.contracts.events import Error
+import structlog
+
+from bot.contracts.events import Done, Error, Event
 from bot.contracts.llm_errors import LLMError, LLMNotConfigured
 
 
@@ -24,3 +26,13 @@ def user_error(exc: BaseException, error_id: str) -> Error:
     else:
         what, retryable = "Something went wrong on our side.", False
     return Error.apology(what, error_id, retryable)
+
+
+def could_not_start(what: str, key: str, exc: Exception) -> list[Event]:
+    """A turn that could not start (the store is down): logged as ``what`` with an error id,
+    shown politely, no model asked."""
+    error = user_error(exc, new_error_id())
+    structlog.get_logger("bot.session").error(
+        what, session=key, error_id=error.error_id, error_type=type(exc).__name__,
+        error=str(exc)[:500])
+    return [error, Done(turn_id=None, text="", interrupted=False)]

@@ -12,12 +12,13 @@ def trim_history(
 ) -> list[ChatMessage]:
     """The newest turns whose text fits in ``budget`` tokens, oldest first.
 
-    Failed answers (error with no text) are left out: the model should not imitate them.
+    Failed answers (error with no text) are left out: the model should not imitate them;
+    so are questions a budget refused, which no model saw and nobody answered.
     """
     kept: list[ChatMessage] = []
     used = 0
     for turn in reversed(turns):
-        if turn.role == "assistant" and not turn.text.strip():
+        if turn.refused or (turn.role == "assistant" and not turn.text.strip()):
             continue
         cost = count(turn.text) + 4
         if used + cost > budget:

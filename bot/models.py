@@ -19,18 +19,19 @@ def build_backend(name: str, profile: ProfileSettings) -> LLM:
     """One backend instance for a profile (imports its module only now)."""
     # A deployed embedded model runs once, as its own deployment that every replica calls.
     factory: Any = load(BACKENDS["deployment" if profile.deployment else profile.kind])
-    if profile.deployment:
+    if profile.deployment or profile.kind not in ("scripted", "function"):
         return factory.from_profile(name, profile)  # type: ignore[no-any-return]
     if profile.kind == "scripted":
         from bot.llm.scripted import Reply
 
         replies = [Reply(text=r, delay_s=profile.latency_s) for r in profile.replies]
-        return factory(replies, default=replies[-1] if replies else None, profile=name)  # type: ignore[no-any-return]
-    if profile.kind == "function":
-        if not profile.function:
-            raise ValueError(f"profiles.{name}.function must name 'module:attr'")
-        return factory(load(profile.function), profile=name)  # type: ignore[no-any-return]
-    return factory.from_profile(name, profile)  # type: ignore[no-any-return]
+        double = factory(replies, default=replies[-1] if replies else None, profile=name)
+    elif not profile.function:
+        raise ValueError(f"profiles.{name}.function must name 'module:attr'")
+    else:
+        double = factory(load(profile.function), profile=name)
+    double.price_in, double.price_out = profile.price_in, profile.price_out  # costs in demos
+    return double  # type: ignore[no-any-return]
 
 
 class ModelPool:
@@ -48,6 +49,11 @@ class ModelPool:
         """The role whose model does ``role``'s job: itself, or primary when left unset."""
         unset = getattr(self.settings.roles, role, None) is None
         return "primary" if unset and role not in self._profile_for_role else role
+
+    def follows_primary(self, role: str) -> bool:
+        """Whether ``role`` is done by the primary role's model (``primary`` itself included);
+        a role given its own model (``override``, ``llms=``) does its own job."""
+        return role == "primary" or (role not in self._by_role and self._leader(role) == "primary")
 
     def profile_name(self, role: str) -> str:
         leader = self._leader(role)

@@ -19,6 +19,13 @@ def shipped_prompts_dir() -> Path:
     return Path(str(resources.files("config") / "prompts"))
 
 
+def fill(text: str, values: dict[str, object]) -> str:
+    """``text`` with each ``{name}`` replaced by its value; other braces are left alone."""
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", str(value))
+    return text
+
+
 class PromptLibrary:
     """Finds and renders prompt files for one environment."""
 
@@ -57,10 +64,7 @@ class PromptLibrary:
 
     def render(self, prompt: str, /, **values: object) -> str:
         """The prompt with ``{placeholders}`` filled; unknown braces are left alone."""
-        text = self.text(prompt)
-        for key, value in values.items():
-            text = text.replace("{" + key + "}", str(value))
-        return text
+        return fill(self.text(prompt), values)
 
     def environments(self) -> list[str]:
         dirs = [p for root in self.roots if root.is_dir() for p in root.iterdir()]

@@ -26,8 +26,15 @@ class Session:
         self.key = key
         self.store, self.turns, self.locks, self.max_chars = store, turns, locks, max_chars
 
-    async def send(self, text: str, user: str | None = None) -> AsyncIterator[Event]:
-        """Answer ``text``, yielding events as they stream. Empty input yields nothing."""
+    async def send(self, text: str, user: str | None = None,
+                   space: str | None = None) -> AsyncIterator[Event]:
+        """Answer ``text``, yielding events as they stream. Empty input yields nothing.
+
+        ``user`` is who asked (a Slack user id, a Gradio login, an API key's user) and
+        ``space`` where (``"slack:<channel>"``, ``"gradio:<login>"``, ``"api:<key name>"``,
+        ``"terminal"``): budgets are counted per each, and ``[spaces]`` in the settings
+        may give a place its own collection, primary model, prompts and budget.
+        """
         try:
             text = clean_input(text, self.max_chars)
         except InputTooLong as exc:
@@ -36,8 +43,8 @@ class Session:
             return
         if not text:
             return
-        async with self.locks.hold(self.key), aclosing(self.turns.run(self.key, text, user)) \
-                as events:
+        async with self.locks.hold(self.key), \
+                aclosing(self.turns.run(self.key, text, user, space)) as events:
             async for event in events:
                 yield event
 
@@ -58,12 +65,13 @@ class Session:
         await asyncio.to_thread(self.store.supersede_from, self.key, last_user.id)
         return last_user.text
 
-    async def retry(self, user: str | None = None) -> AsyncIterator[Event]:
+    async def retry(self, user: str | None = None,
+                    space: str | None = None) -> AsyncIterator[Event]:
         """Ask the last question again, replacing the last answer in the conversation."""
         text = await self.undo()
         if text is None:
             return
-        async for event in self.send(text, user=user):
+        async for event in self.send(text, user=user, space=space):
             yield event
 
     async def feedback(

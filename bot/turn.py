@@ -10,6 +10,9 @@ from contextlib import aclosing
 
 import structlog
 
+from bot.admission import admit
+from bot.budgets import BudgetGate, Ticket
+from bot.catalog import build_agent
 from bot.contracts.agent import Agent, TurnContext
 from bot.contracts.events import Done, Event
 from bot.contracts.llm import approx_tokens
@@ -19,9 +22,10 @@ from bot.contracts.store import AssistantTurn, Store
 from bot.contracts.tools import Tool
 from bot.contracts.turn_view import TurnView
 from bot.contracts.usage import UsageMeter
-from bot.failures import new_error_id, user_error
+from bot.failures import could_not_start, new_error_id, user_error
 from bot.history import trim_history
 from bot.models import ModelPool
+from bot.spaces import Space, Spaces
 from config import Settings
 
 log = structlog.get_logger("bot.session")
@@ -31,27 +35,36 @@ class TurnRunner:
     """Shared by every session of a Bot: what a turn needs, handed over explicitly."""
 
     def __init__(self, *, settings: Settings, store: Store, models: ModelPool, agent: Agent,
-                 tools: dict[str, Tool], prompts: Prompts) -> None:
+                 tools: dict[str, Tool], prompts: Prompts, spaces: Spaces,
+                 budgets: BudgetGate) -> None:
         self.settings, self.store, self.models = settings, store, models
         self.agent, self.tools, self.prompts = agent, tools, prompts
+        self.spaces, self.budgets = spaces, budgets
+        self._agents: dict[str, Agent] = {}  # other agents spaces call for, built when first used
 
-    async def run(self, key: str, text: str, user: str | None) -> AsyncGenerator[Event, None]:
-        """Answer ``text`` in conversation ``key``: the agent's events, then Usage and Done."""
+    async def run(self, key: str, text: str, user: str | None,
+                  place: str | None = None) -> AsyncGenerator[Event, None]:
+        """Answer ``text`` in conversation ``key``: the agent's events, then Usage and Done.
+        ``place`` (e.g. ``"slack:C0123"``) picks the space whose settings and budget apply."""
+        space = self.spaces.resolve(place)
         try:
-            user_turn = await asyncio.to_thread(self.store.add_user_turn, key, text, user)
+            user_turn = await asyncio.to_thread(self.store.add_user_turn, key, text, user,
+                                                space.place)
         except Exception as exc:  # the store is down: nothing was saved or asked; say so
-            error = user_error(exc, new_error_id())
-            log.error("store_failed", session=key, error_id=error.error_id,
-                      error_type=type(exc).__name__, error=str(exc)[:500])
-            yield error
-            yield Done(turn_id=None, text="", interrupted=False)
+            for event in could_not_start("store_failed", key, exc):
+                yield event
+            return
+        ticket = await admit(self.budgets, self.store, key, user, space, user_turn)
+        if not isinstance(ticket, Ticket):  # refused: the turn is stored, no model is called
+            for event in ticket:
+                yield event
             return
         meter, cancel, view = UsageMeter(), Cancellation(), TurnView()
         stored = False
         try:
             async with asyncio.timeout(self.settings.turn_timeout_s):
-                ctx = await self._context(key, text, user_turn, meter, cancel)
-                async with aclosing(self.agent.run(ctx)) as events:
+                ctx = await self._context(key, text, user_turn, meter, cancel, space)
+                async with aclosing(self._agent_for(space).run(ctx)) as events:
                     async for event in events:
                         view.apply(event)
                         yield event
@@ -60,7 +73,7 @@ class TurnRunner:
         except (asyncio.CancelledError, GeneratorExit):
             cancel.set()
             view.stop()
-            self._store(key, view, meter)  # synchronous: no await may run once we are cancelled
+            self._store(key, view, meter, ticket)  # synchronous: no await may run once cancelled
             stored = True
             raise
         except Exception as exc:  # every failure becomes a polite Error event
@@ -73,32 +86,46 @@ class TurnRunner:
             yield error
         finally:
             if not stored:
-                turn_id = await asyncio.to_thread(self._store, key, view, meter)
+                turn_id = await asyncio.to_thread(self._store, key, view, meter, ticket)
         yield meter.usage()
         yield Done(turn_id=turn_id, text=view.answer, interrupted=view.interrupted)
 
+    def _agent_for(self, space: Space) -> Agent:
+        """The configured agent; a space whose primary model calls for another (``agent =
+        "auto"``) gets that one."""
+        name = space.settings.agent_name()
+        if space.primary is None or name == self.settings.agent_name():
+            return self.agent
+        if name not in self._agents:
+            self._agents[name] = build_agent(space.settings)
+        return self._agents[name]
+
     async def _context(self, key: str, text: str, user_turn: int, meter: UsageMeter,
-                       cancel: Cancellation) -> TurnContext:
-        llm = self.models.for_role("primary")
-        profile = self.settings.profiles.get(llm.profile)
+                       cancel: Cancellation, space: Space) -> TurnContext:
+        models = self.spaces.models(space, self.models)
+        llm = models.for_role("primary")
+        profile = space.settings.profiles.get(llm.profile)
         budget = (profile.context_tokens if profile else 4096) // 2
         counter = getattr(llm, "count_tokens", approx_tokens)
         turns = await asyncio.to_thread(self.store.history, key, 200)
         prior = [t for t in turns if t.id != user_turn]
         return TurnContext(
             key=key, user_text=text, history=trim_history(prior, budget, counter),
-            models=self.models, tools=self.tools, prompts=self.prompts, settings=self.settings,
-            meter=meter, cancel=cancel, log=log.bind(session=key),
+            models=models, tools=self.tools, prompts=self.spaces.prompts(space, self.prompts),
+            settings=space.settings, meter=meter, cancel=cancel, log=log.bind(session=key),
         )
 
-    def _store(self, key: str, view: TurnView, meter: UsageMeter) -> int | None:
-        """Save the answer; a store failing now is logged, never raised into a presenter."""
+    def _store(self, key: str, view: TurnView, meter: UsageMeter, ticket: Ticket) -> int | None:
+        """Save the answer and settle its budget; a store failing now is logged, never
+        raised into a presenter (an unsettled hold lapses by itself)."""
+        turn_id = None
         try:
-            return self._save(key, view, meter)
+            turn_id = self._save(key, view, meter)
+            self.budgets.settle(ticket, meter.input_tokens + meter.output_tokens, meter.cost_usd)
         except Exception as exc:  # the answer was already shown; losing its record is logged
             log.error("store_failed", session=key, stage="answer",
                       error_type=type(exc).__name__, error=str(exc)[:500])
-            return None
+        return turn_id
 
     def _save(self, key: str, view: TurnView, m: UsageMeter) -> int:
         record = AssistantTurn(

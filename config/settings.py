@@ -20,6 +20,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from config.budgets import BudgetSettings
 from config.profiles import ProfileSettings, merge_presets
 from config.sections import (
     DeploySettings,
@@ -32,6 +33,7 @@ from config.sections import (
     SlackSettings,
     StoreSettings,
 )
+from config.spaces import SpaceSettings, check_spaces
 
 _toml_path: ContextVar[Path | None] = ContextVar("bot_toml_path", default=None)
 DEFAULT_TOOLS = ["clock", "calculator", "search_knowledge"]
@@ -84,6 +86,9 @@ class Settings(BaseSettings):
     gradio: GradioSettings = Field(default_factory=lambda: GradioSettings())
     slack: SlackSettings = Field(default_factory=lambda: SlackSettings())
     eval: EvalSettings = Field(default_factory=lambda: EvalSettings())
+    budgets: BudgetSettings = Field(default_factory=lambda: BudgetSettings())
+    spaces: dict[str, SpaceSettings] = Field(
+        default_factory=dict, description="places with settings of their own (docs/operations.md)")
     deploy: DeploySettings = Field(default_factory=lambda: DeploySettings())
 
     @field_validator("presenter", mode="before")
@@ -113,6 +118,7 @@ class Settings(BaseSettings):
                         f"profiles.{pname}.fallbacks names unknown profile {fb!r}. "
                         f"Fix: use one of {', '.join(sorted(self.profiles))}"
                     )
+        check_spaces(self.spaces, list(self.profiles))
         return self
 
     def agent_name(self) -> str:

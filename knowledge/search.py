@@ -47,6 +47,17 @@ class Searcher:
         self._store: KnowledgeStore | None = None
         self._lock = threading.Lock()
 
+    def for_collection(self, collection: str) -> Searcher:
+        """A searcher of ``collection`` sharing this one's embedding model (loaded now)."""
+        if collection == self.collection:
+            return self
+        with self._lock:
+            if self._embedder is None:
+                from knowledge.embedder import build_embedder
+
+                self._embedder = build_embedder(self.settings)
+        return Searcher(self.settings, embedder=self._embedder, collection=collection)
+
     def _open(self) -> tuple[KnowledgeStore | None, Embedder]:
         with self._lock:
             if self._embedder is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import threading
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
@@ -49,6 +50,15 @@ class SearchKnowledge:
 
     def __init__(self, searcher: Searcher) -> None:
         self.searcher = searcher
+        self._others: dict[str, Searcher] = {}  # collections that spaces pick
+        self._lock = threading.Lock()
+
+    def searcher_for(self, collection: str) -> Searcher:
+        """The searcher of the turn's collection (a space may pick its own); blocking."""
+        with self._lock:
+            if collection not in self._others:
+                self._others[collection] = self.searcher.for_collection(collection)
+            return self._others[collection]
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SearchKnowledge | None:
@@ -61,10 +71,11 @@ class SearchKnowledge:
 
     async def run(self, args: SearchArgs, ctx: ToolRunContext) -> ToolOutput:
         try:
-            passages = await asyncio.to_thread(self.searcher.search, args.query, args.top_k)
+            searcher = await asyncio.to_thread(self.searcher_for, ctx.settings.kb.collection)
+            passages = await asyncio.to_thread(searcher.search, args.query, args.top_k)
             if passages or ctx.cancel.is_set():  # a stopped turn needs no second query
                 return passages_output(args.query, passages)
-            if await asyncio.to_thread(self.searcher.count) == 0:
+            if await asyncio.to_thread(searcher.count) == 0:
                 return ToolOutput(content=EMPTY)
         except KBError as exc:
             raise ToolError(f"the knowledge base is unavailable: {exc}") from exc

@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import Any
 
+from apps.cli.config_where import applies_where
 from config.origin import flatten, origin_of, source_layers
 from config.sections import ROLES
 from config.settings import toml_path
@@ -13,8 +14,9 @@ from config.settings import toml_path
 
 def profiles_in_use(settings: Any) -> list[str]:
     names: list[str] = []
-    for role in ROLES:
-        name = settings.roles.profile_for(role)
+    chosen = [settings.roles.profile_for(role) for role in ROLES]
+    chosen += [s.primary for s in settings.spaces.values() if s.primary]  # spaces pick too
+    for name in chosen:
         for candidate in [name, *settings.profiles[name].fallbacks]:
             if candidate not in names:
                 names.append(candidate)
@@ -24,7 +26,7 @@ def profiles_in_use(settings: Any) -> list[str]:
 def show(args: argparse.Namespace, settings: Any) -> int:
     from apps.cli.main import overrides_from
 
-    data = settings.model_dump(mode="json")  # SecretStr values dump as '**********'
+    data = settings.model_dump(mode="json", by_alias=True)  # secrets dump as '**********'
     in_use = profiles_in_use(settings)
     if not args.all:
         data["profiles"] = {k: v for k, v in data["profiles"].items() if k in in_use}
@@ -36,4 +38,5 @@ def show(args: argparse.Namespace, settings: Any) -> int:
     others = sorted(set(settings.profiles) - set(in_use))
     if others and not args.all:
         print(f"# other profiles (see --all): {', '.join(others)}")
+    print("\n".join(applies_where(settings)))
     return 0

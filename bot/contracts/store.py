@@ -6,6 +6,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, Field
 
+from bot.contracts.budget import BudgetAsk, BudgetCharge, BudgetRefusal
 from bot.contracts.events import Source
 
 
@@ -33,6 +34,8 @@ class TurnRecord(AssistantTurn):
     key: str
     role: Literal["user", "assistant"]
     user: str | None = None
+    space: str | None = None  # where it was asked: "slack:C0123", "gradio:alice", …
+    refused: str | None = None  # a user turn no model saw: the budget setting that refused it
     created_at: float = 0.0
 
 
@@ -47,7 +50,11 @@ class FeedbackRecord(BaseModel):
 class Store(Protocol):
     """Synchronous and thread-safe; the Session calls it from a worker thread."""
 
-    def add_user_turn(self, key: str, text: str, user: str | None = None) -> int: ...
+    def add_user_turn(
+        self, key: str, text: str, user: str | None = None, space: str | None = None
+    ) -> int: ...
+    def refuse_turn(self, turn_id: int, limit: str) -> None:
+        """Flag a stored user turn as refused by ``limit`` (it gets no answer)."""
     def add_assistant_turn(self, key: str, turn: AssistantTurn) -> int: ...
     def history(self, key: str, limit: int | None = None) -> list[TurnRecord]: ...
     def turn(self, turn_id: int) -> TurnRecord | None: ...
@@ -69,5 +76,9 @@ class Store(Protocol):
         """Drop an in-flight claim (``owner``'s only, when given) so a retry may run it."""
         ...
     def keys(self) -> list[str]: ...
+    def reserve_budget(self, ask: BudgetAsk) -> BudgetRefusal | None:
+        """Atomically across processes: refuse, or record the hold and the request."""
+    def settle_budget(self, hold: str | None, charge: BudgetCharge) -> None:
+        """Release ``hold`` and add what the turn really used to the ledger."""
     def close(self) -> None: ...
 

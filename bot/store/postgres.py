@@ -3,9 +3,9 @@
 Same schema and queries as SQLite (``bot/store/schema.py``). One connection per process,
 guarded by a lock, because the Session calls the store from worker threads and each call
 is one short transaction. Construction does no I/O; the first call connects and creates
-the tables. A connection the server dropped while idle is replaced transparently; one
-that breaks mid-transaction raises (the write may or may not have happened) and is
-replaced on the next call.
+or migrates the tables (``bot/store/migrations.py``). A connection the server dropped
+while idle is replaced transparently; one that breaks mid-transaction raises (the write
+may or may not have happened) and is replaced on the next call.
 """
 
 from __future__ import annotations
@@ -18,9 +18,12 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from bot.contracts.budget import BudgetAsk, BudgetCharge, BudgetRefusal
 from bot.contracts.secrets import register_secret
 from bot.contracts.store import AssistantTurn, FeedbackRecord, TurnRecord
+from bot.store import budget_ledger as ledger
 from bot.store import schema as q
+from bot.store.migrations import POSTGRES, migrate
 
 # Two processes creating the tables at once would race on PostgreSQL's catalogue;
 # an advisory lock (any fixed number) makes the second one wait for the first.
@@ -81,10 +84,7 @@ class PostgresStore:
         try:
             with conn.transaction():
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
-                for statement in q.SCHEMA:
-                    conn.execute(statement.format(serial="SERIAL"))
-                # a store made before claims were leases gains the column; a no-op after
-                conn.execute(q.EVENTS_OWNER.replace("ADD COLUMN", "ADD COLUMN IF NOT EXISTS"))
+                migrate(conn.cursor(), POSTGRES, q.STEPS)
         except BaseException:
             conn.close()  # e.g. no CREATE permission: the error says which table
             raise
@@ -141,9 +141,15 @@ class PostgresStore:
             cur.execute(pg(q.INSERT_TURN) + " RETURNING id", params(conv))
             return int(cur.fetchone()[0])
 
-    def add_user_turn(self, key: str, text: str, user: str | None = None) -> int:
+    def add_user_turn(
+        self, key: str, text: str, user: str | None = None, space: str | None = None
+    ) -> int:
         return self._insert_turn(
-            key, lambda conv: q.user_turn_params(conv, key, text, user, time.time()))
+            key, lambda conv: q.user_turn_params(conv, key, text, user, space, time.time()))
+
+    def refuse_turn(self, turn_id: int, limit: str) -> None:
+        with self._tx() as cur:
+            cur.execute(pg(q.REFUSE_TURN), (limit, turn_id))
 
     def add_assistant_turn(self, key: str, turn: AssistantTurn) -> int:
         return self._insert_turn(
@@ -221,9 +227,26 @@ class PostgresStore:
         with self._tx() as cur:
             return [r[0] for r in cur.execute(q.KEYS).fetchall()]
 
+    def reserve_budget(self, ask: BudgetAsk) -> BudgetRefusal | None:
+        with self._tx() as cur:
+            _lock_scopes(cur, ledger.scopes(ask))
+            return ledger.reserve(cur, ask, pg)
+
+    def settle_budget(self, hold: str | None, charge: BudgetCharge) -> None:
+        with self._tx() as cur:
+            _lock_scopes(cur, ledger.scopes(charge))
+            ledger.settle(cur, hold, charge, pg)
+
     def close(self) -> None:
         with self._lock:
             self._drop_connection()
+
+
+def _lock_scopes(cur: Any, scopes: list[str]) -> None:
+    """Every process checking or settling a scope's budget waits for the one before it.
+    ``scopes`` comes sorted, so two transactions never wait on each other's locks."""
+    for scope in scopes:
+        cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"budget:{scope}",))
 
 
 def _first_line(exc: BaseException) -> str:

@@ -9,8 +9,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bot.contracts.budget import BudgetAsk, BudgetCharge, BudgetRefusal
 from bot.contracts.store import AssistantTurn, FeedbackRecord, TurnRecord
+from bot.store import budget_ledger as ledger
 from bot.store import schema as q
+from bot.store.migrations import SQLITE, migrate
 
 
 class SQLiteStore:
@@ -29,12 +32,13 @@ class SQLiteStore:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
-            for statement in q.SCHEMA:
-                conn.execute(statement.format(serial="INTEGER"))
-            columns = {row[1] for row in conn.execute("PRAGMA table_info(events)")}
-            if "owner" not in columns:  # a store made before claims were leases
-                conn.execute(q.EVENTS_OWNER)
-            conn.commit()
+            try:
+                conn.execute("BEGIN IMMEDIATE")  # one process migrates; the others wait
+                migrate(conn.cursor(), SQLITE, q.STEPS)
+                conn.commit()
+            except BaseException:
+                conn.close()
+                raise
             self._conn = conn
         return self._conn
 
@@ -49,20 +53,31 @@ class SQLiteStore:
                 self.conn.rollback()
                 raise
 
+    def _write_lock(self, cur: sqlite3.Cursor) -> None:
+        """Take the database's write lock before reading what the write depends on."""
+        if not self.conn.in_transaction:
+            cur.execute("BEGIN IMMEDIATE")
+
     def _conversation(self, cur: sqlite3.Cursor, key: str) -> int:
-        if not self.conn.in_transaction:  # take the write lock before looking, so two
-            cur.execute("BEGIN IMMEDIATE")  # processes never open two conversations for a key
+        self._write_lock(cur)  # so two processes never open two conversations for a key
         row = cur.execute(q.SELECT_CONVERSATION, (key,)).fetchone()
         if row:
             return int(row[0])
         cur.execute(q.INSERT_CONVERSATION, (key, time.time()))
         return int(cur.lastrowid or 0)
 
-    def add_user_turn(self, key: str, text: str, user: str | None = None) -> int:
+    def add_user_turn(
+        self, key: str, text: str, user: str | None = None, space: str | None = None
+    ) -> int:
         with self._tx() as cur:
             conv = self._conversation(cur, key)
-            cur.execute(q.INSERT_TURN, q.user_turn_params(conv, key, text, user, time.time()))
+            params = q.user_turn_params(conv, key, text, user, space, time.time())
+            cur.execute(q.INSERT_TURN, params)
             return int(cur.lastrowid or 0)
+
+    def refuse_turn(self, turn_id: int, limit: str) -> None:
+        with self._tx() as cur:
+            cur.execute(q.REFUSE_TURN, (limit, turn_id))
 
     def add_assistant_turn(self, key: str, turn: AssistantTurn) -> int:
         with self._tx() as cur:
@@ -136,6 +151,16 @@ class SQLiteStore:
     def keys(self) -> list[str]:
         with self._tx() as cur:
             return [r[0] for r in cur.execute(q.KEYS).fetchall()]
+
+    def reserve_budget(self, ask: BudgetAsk) -> BudgetRefusal | None:
+        with self._tx() as cur:
+            self._write_lock(cur)  # every process's check and hold, one after another
+            return ledger.reserve(cur, ask, str)
+
+    def settle_budget(self, hold: str | None, charge: BudgetCharge) -> None:
+        with self._tx() as cur:
+            self._write_lock(cur)
+            ledger.settle(cur, hold, charge, str)
 
     def close(self) -> None:
         with self._lock:

@@ -38,6 +38,13 @@ def username(request: gr.Request | None) -> str | None:
     return getattr(request, "username", None) if request is not None else None
 
 
+def place(request: gr.Request | None) -> str:
+    """Where it was asked, for budgets and ``[spaces]``: ``gradio:<login>``, or ``gradio``
+    for a page without sign-in."""
+    login = username(request)
+    return f"gradio:{login}" if login else "gradio"
+
+
 def last_exchange_start(history: list[Message]) -> int:
     """Index just after the last user message (where a retried answer starts)."""
     for i in range(len(history) - 1, -1, -1):
@@ -79,7 +86,8 @@ class ChatHandlers:
         history.append({"role": "user", "content": message})
         turn_ids.append(None)
         yield "", history, sid, turn_ids
-        events = self.session(sid).send(message, user=username(request))
+        events = self.session(sid).send(message, user=username(request),
+                                            space=place(request))
         async for chat, ids in self._stream(events, history, turn_ids, sid):
             yield "", chat, sid, ids
 
@@ -92,7 +100,7 @@ class ChatHandlers:
         keep = last_exchange_start(history)
         history, turn_ids = history[:keep], list(turn_ids or [])[:keep]
         yield history, sid, turn_ids
-        events = self.session(sid).retry(user=username(request))
+        events = self.session(sid).retry(user=username(request), space=place(request))
         async for chat, ids in self._stream(events, history, turn_ids, sid):
             yield chat, sid, ids
 

@@ -76,7 +76,8 @@ class Answerer:
         status.set(THINKING)
         view, writer = TurnView(), self._writer(target)
         session = self.bot.session(inbound.session_key)
-        stream = cast(AsyncGenerator[Event, None], session.send(inbound.text, user=inbound.user))
+        stream = cast(AsyncGenerator[Event, None], session.send(inbound.text, user=inbound.user,
+                                                               space=inbound.place))
         try:
             async with aclosing(stream) as events:
                 async for event in events:

@@ -41,6 +41,11 @@ class Inbound:
     def session_key(self) -> str:
         return session_key(self.team, self.channel, self.thread_ts)
 
+    @property
+    def place(self) -> str:
+        """Where it was asked, for budgets and ``[spaces]``: ``slack:<channel>``."""
+        return f"slack:{self.channel}"
+
 
 def session_key(team: str, channel: str, thread_ts: str) -> str:
     """One conversation per Slack thread: ``slack:<team>:<channel>:<thread_ts>``."""

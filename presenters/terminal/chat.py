@@ -16,7 +16,7 @@ from typing import TextIO
 
 from bot.app import Bot
 from bot.contracts.events import Event
-from presenters.terminal.commands import COMMANDS, HELP, run_command
+from presenters.terminal.commands import COMMANDS, HELP, PLACE, run_command
 from presenters.terminal.render import TerminalRenderer
 
 PROMPT = "you> "
@@ -81,7 +81,7 @@ class TerminalChat:
                 if not loop.run_until_complete(run_command(self, line.strip())):
                     break
                 continue
-            loop.run_until_complete(self.answer(self.session.send(line)))
+            loop.run_until_complete(self.answer(self.session.send(line, space=PLACE)))
         return 0
 
     def read_interruptibly(self) -> str | None:
@@ -98,7 +98,7 @@ async def ask(
     """Answer one question on stdout; exit code 1 when the answer failed."""
     chat = TerminalChat(bot, session_name, show_stats=show_stats)
     chat.interactive = False
-    ok = await chat.answer(chat.session.send(question))
+    ok = await chat.answer(chat.session.send(question, space=PLACE))
     return 0 if ok else 1
 
 

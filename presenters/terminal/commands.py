@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from presenters.terminal.chat import TerminalChat
 
 log = structlog.get_logger("presenters.terminal")
+PLACE = "terminal"  # where terminal turns are asked, for budgets and [spaces]
 HELP = "Type a message, or /help for commands. Ctrl-C stops an answer, Ctrl-D exits."
 
 
@@ -47,7 +48,7 @@ async def _history(chat: TerminalChat, arg: str) -> bool:
 
 
 async def _retry(chat: TerminalChat, arg: str) -> bool:
-    await chat.answer(chat.session.retry())
+    await chat.answer(chat.session.retry(space=PLACE))
     return True
 
 

@@ -1,0 +1,46 @@
+"""Whether a turn may start: its budgets checked before any model call, and what the user
+reads when one refuses it (see :mod:`bot.budgets` and docs/operations.md)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import structlog
+
+from bot.budget_text import refusal_message
+from bot.budgets import BudgetGate, Ticket
+from bot.contracts.budget import BudgetRefusal
+from bot.contracts.events import Done, Error, Event
+from bot.contracts.store import Store
+from bot.failures import could_not_start, new_error_id
+from bot.spaces import Space
+
+log = structlog.get_logger("bot.session")
+
+
+async def admit(gate: BudgetGate, store: Store, key: str, user: str | None, space: Space,
+                user_turn: int) -> Ticket | list[Event]:
+    """A ticket for the turn, or the events to show instead: the refusal (the stored user
+    turn is flagged with the cap), or a polite error when the budgets cannot be checked
+    (then no model is called either, so a cap is never passed unseen)."""
+    if not gate.applies(space):
+        return Ticket()
+    try:
+        admitted = await asyncio.to_thread(gate.admit, key, user, space)
+        if isinstance(admitted, Ticket):
+            return admitted
+        await asyncio.to_thread(store.refuse_turn, user_turn, admitted.line.name)
+    except Exception as exc:
+        return could_not_start("budget_check_failed", key, exc)
+    return refused(gate, admitted, key, user, space)
+
+
+def refused(gate: BudgetGate, refusal: BudgetRefusal, key: str, user: str | None,
+            space: Space) -> list[Event]:
+    error_id, line = new_error_id(), refusal.line
+    log.info("budget_refused", session=key, user=user, place=space.place, limit=line.name,
+             scope=line.scope, used=refusal.used, cap=line.cap, error_id=error_id)
+    message = refusal_message(refusal, gate.settings.budgets.contact, time.time(), gate.tz)
+    return [Error(message=message, error_id=error_id, retryable=False),
+            Done(turn_id=None, text="", interrupted=False)]
