@@ -68,6 +68,7 @@ def _act(action: str, settings: Any, address: str) -> int:
     from apps.deploy import serve_apps
     from apps.deploy.plan import make_plan
 
+    serve_apps.quiet_serve_logs()
     plan = make_plan(settings)
     if action == "status":
         _print_states(serve_apps.app_states(), settings)
@@ -106,6 +107,7 @@ def _serve_until_stopped(presenter: str, settings: Any, where: str) -> int:
     from apps.deploy import serve_apps
     from apps.deploy.plan import make_plan
 
+    serve_apps.quiet_serve_logs()
     plan = make_plan(settings, [presenter])
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

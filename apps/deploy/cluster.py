@@ -52,7 +52,6 @@ def join(address: str) -> None:
                  namespace="bot")
     except Exception as exc:
         raise ClusterUnavailable(_explain(address, exc)) from None
-    quiet_serve_logs()
 
 
 def start_local(num_cpus: int | None = None) -> None:
@@ -66,12 +65,6 @@ def start_local(num_cpus: int | None = None) -> None:
     except Exception as exc:
         raise ClusterUnavailable(f"cannot start a local Ray: {_first_line(exc)}. Fix: run "
                                  "`ray stop` if an old local Ray is stuck") from None
-    quiet_serve_logs()
-
-
-def quiet_serve_logs() -> None:
-    """Serve logs every step at INFO on stderr; ``bot`` prints its own summary instead."""
-    logging.getLogger("ray.serve").setLevel(logging.WARNING)
 
 
 def _explain(address: str, exc: Exception) -> str:

@@ -7,6 +7,7 @@ instance a refused store) instead of Serve's traceback.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from dataclasses import dataclass
@@ -32,6 +33,12 @@ class AppState:
     status: str
     replicas: dict[str, int]  # deployment -> running replicas
     message: str
+
+
+def quiet_serve_logs() -> None:
+    """Serve logs each step at INFO on stderr (its import sets that level); the ``bot``
+    command prints its own summary instead. Call after importing this module."""
+    logging.getLogger("ray.serve").setLevel(logging.WARNING)
 
 
 def start_serve(d: DeploySettings) -> None:
