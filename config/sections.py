@@ -169,7 +169,8 @@ class DeploySettings(BaseModel):
         None, description="the Ray cluster (head's host:port); default: RAY_ADDRESS, else a "
         "Ray started on this machine")
     apps: list[Literal["api", "slack"]] = Field(
-        default_factory=lambda: ["api"], description="HTTP presenters to deploy: the API at "
+        default_factory=lambda: ["api"],  # type: ignore[arg-type]
+        description="HTTP presenters to deploy: the API at "
         "/, Slack's events endpoint at /slack/events")
     host: str = Field("0.0.0.0", description="where Serve's HTTP proxies listen")
     port: int = Field(8000, ge=1, le=65535)

@@ -11,6 +11,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from ray import serve
 from ray.serve.api import RunTarget
@@ -47,15 +48,20 @@ def start_serve(d: DeploySettings) -> None:
                 http_options={"host": d.host, "port": d.port})
 
 
+def as_deployment(cls: type) -> Any:
+    """``serve.deployment(cls)`` (its stubs type the decorator form only)."""
+    return serve.deployment(cls)
+
+
 def targets(plan: Plan) -> list[RunTarget]:
     settings = plan.replica_settings
     out = []
     for profile, options in plan.models.items():
-        model = serve.deployment(EmbeddedModel).options(name=MODEL_DEPLOYMENT, **options)
+        model = as_deployment(EmbeddedModel).options(name=MODEL_DEPLOYMENT, **options)
         out.append(RunTarget(model.bind(settings, profile), name=model_app(profile),
                              route_prefix=None))
     for p in plan.presenters:
-        replica = serve.deployment(PresenterReplica).options(name=p.presenter, **p.options)
+        replica = as_deployment(PresenterReplica).options(name=p.presenter, **p.options)
         out.append(RunTarget(replica.bind(settings, p.presenter, p.factory), name=p.app,
                              route_prefix=p.route_prefix))
     return out
@@ -96,11 +102,16 @@ def app_states(names: list[str] | None = None) -> list[AppState]:
         if app is None:
             out.append(AppState(name, "NOT_DEPLOYED", {}, ""))
             continue
-        replicas = {d: n.replica_states.get("RUNNING", 0) for d, n in app.deployments.items()}
+        replicas = {d: running(n.replica_states) for d, n in app.deployments.items()}
         messages = [app.message, *(d.message for d in app.deployments.values())]
         out.append(AppState(name, str(app.status.value if hasattr(app.status, "value")
                                       else app.status), replicas, reason(messages)))
     return out
+
+
+def running(replica_states: Any) -> int:
+    """Replicas in state RUNNING (Serve keys the counts by an enum that is also a str)."""
+    return sum(n for state, n in replica_states.items() if state == "RUNNING")
 
 
 def reason(messages: list[str]) -> str:

@@ -12,6 +12,7 @@ session's Ray. Token authentication is on, with a token of this cluster's own.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -26,6 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 MARKER = "BOT_TEST_RAY_CLUSTER"
 HEAD_IP = "127.0.0.2"
+REPLICA_TITLE = "ray::ServeReplica:"  # + "<app>:<deployment>": a Serve replica's process
 READY = "Ray runtime started."
 STARTUP_S = 300.0  # the machine may be busy: nodes come up slowly, never fail for it
 
@@ -106,14 +108,14 @@ class LoopbackRayCluster:
                 raise RuntimeError(f"ray start did not come up:\n{output}")
             time.sleep(0.5)
 
-    def pids(self, title_prefix: str = "") -> list[int]:
-        """This cluster's processes whose command line starts with ``title_prefix`` (Ray
-        names its workers ``ray::ServeReplica:<app>:<deployment>``)."""
+    def pids(self, part: str = "") -> list[int]:
+        """This cluster's processes whose command line holds ``part`` (Ray titles a Serve
+        replica's process ``ray::ServeReplica:<app>:<deployment>``)."""
         found = []
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit() and self._ours(entry):
                 cmdline = _read(entry / "cmdline").replace(b"\0", b" ").decode(errors="replace")
-                if cmdline.startswith(title_prefix):
+                if part in cmdline:
                     found.append(int(entry.name))
         return found
 
@@ -128,10 +130,8 @@ class LoopbackRayCluster:
         while time.monotonic() < deadline and any(p.poll() is None for p in self.processes):
             time.sleep(0.5)
         for pid in self.pids():  # raylets, workers and agents that outlived their node
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         for process in self.processes:
             process.wait()
         self.processes.clear()

@@ -1,12 +1,13 @@
 """Slack's HTTP events endpoint as 3 Ray Serve replicas on a loopback cluster (a head and a
 worker node), sharing a real PostgreSQL store: Slack's redeliveries of one signed event,
-spread over the replicas, give exactly one answer."""
+spread over the replicas, give exactly one answer; a replica killed mid-answer leaves no
+event claimed forever, and Serve replaces it."""
 
 from __future__ import annotations
 
 import asyncio
-import json
-from collections.abc import AsyncIterator
+import os
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -14,58 +15,19 @@ import aiohttp
 import pytest
 
 from bot.store import open_store
+from tests.fakes.cluster_replies import LONG_ANSWER
 from tests.fakes.ray_cluster import LoopbackRayCluster
-from tests.fakes.slack_server import (
-    BOT_TOKEN,
-    BOT_USER,
-    SIGNING_SECRET,
-    FakeSlack,
-    event_body,
-    signed_headers,
+from tests.fakes.slack_server import FakeSlack, signed_headers
+from tests.integration.serve_slack_helpers import (
+    CHANNEL,
+    answers,
+    deliver,
+    mention,
+    replicas_back,
+    slack_config,
 )
-from tests.fakes.slack_harness import new_ts
-from tests.integration.cluster_fixtures import cluster_sections, write_toml
 
 pytestmark = [pytest.mark.ray, pytest.mark.postgres]
-CHANNEL = "C0GENERAL"
-
-
-@pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    fake = await FakeSlack().start()
-    yield fake
-    await fake.close()
-
-
-def slack_config(tmp_path: Path, cluster: LoopbackRayCluster, store_url: str,
-                 fake: FakeSlack, function: str = "remember") -> Path:
-    sections = cluster_sections(cluster, store_url, apps=["slack"])
-    sections["slack"] = {"mode": "http", "bot_token": BOT_TOKEN,
-                         "signing_secret": SIGNING_SECRET, "api_url": fake.api_url,
-                         "update_interval_s": 0.05}
-    sections["roles"] = {"primary": "model"}
-    sections["profiles.model"] = {"kind": "function",
-                                  "function": f"tests.fakes.cluster_replies:{function}"}
-    return write_toml(tmp_path / "bot.toml", {"tools": []}, sections)
-
-
-def mention(text: str, event_id: str) -> tuple[str, str]:
-    ts = new_ts()
-    event = {"type": "app_mention", "user": "U0ALICE", "text": f"<@{BOT_USER}> {text}",
-             "ts": ts, "channel": CHANNEL, "event_ts": ts}
-    return json.dumps(event_body(event, event_id)), ts
-
-
-async def deliver(http: aiohttp.ClientSession, url: str, body: str, retry: int) -> str:
-    """One delivery (``retry`` 0 is the first); returns the replica that took it."""
-    headers = signed_headers(body, retry_num=retry or None)
-    async with http.post(f"{url}/slack/events", data=body, headers=headers) as response:
-        assert response.status == 200, await response.text()
-        return response.headers["X-Bot-Replica"]
-
-
-def answers(fake: FakeSlack, ts: str) -> list[str]:
-    return [m.text for m in fake.thread(CHANNEL, ts) if not m.streaming]
 
 
 async def test_redeliveries_spread_over_replicas_are_answered_once(
@@ -92,3 +54,29 @@ async def test_redeliveries_spread_over_replicas_are_answered_once(
             assert [t.role for t in turns] == ["user", "assistant"]
     finally:
         store.close()
+
+
+async def test_a_replica_killed_mid_answer_leaves_no_event_claimed_forever(
+    tmp_path: Path, ray_cluster: LoopbackRayCluster, postgres_url: str, deployed: Any,
+    fake_slack: FakeSlack,
+) -> None:
+    config = slack_config(tmp_path, ray_cluster, postgres_url, fake_slack, "slow_stream",
+                          event_lease_s=3)
+    body, ts = mention("tell me a long story", "Ev0KILLED")
+    async with deployed(config) as url, aiohttp.ClientSession() as http:
+        async with http.post(f"{url}/slack/events", data=body,
+                             headers=signed_headers(body)) as first:
+            killed = int(first.headers["X-Bot-Replica-Pid"])
+        await fake_slack.wait_for(lambda: any(m.text for m in fake_slack.thread(CHANNEL, ts)),
+                                  timeout=120)  # the answer is streaming
+        os.kill(killed, signal.SIGKILL)
+        retry = 0
+        while not answers(fake_slack, ts):  # Slack redelivers; after the lease one answers
+            retry += 1
+            assert retry < 120, "the killed replica's claim was never released"
+            async with http.post(f"{url}/slack/events", data=body,
+                                 headers=signed_headers(body, retry_num=retry)):
+                pass
+            await asyncio.sleep(1)
+        await fake_slack.wait_for(lambda: answers(fake_slack, ts) == [LONG_ANSWER], 120)
+        await fake_slack.wait_for(lambda: replicas_back(ray_cluster, killed), 300)
