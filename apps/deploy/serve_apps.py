@@ -16,8 +16,8 @@ from typing import Any
 from ray import serve
 from ray.serve.api import RunTarget
 
-from apps.deploy.plan import MODEL_DEPLOYMENT, Plan, model_app
-from apps.deploy.replicas import EmbeddedModel, PresenterReplica
+from apps.deploy.applications import model_application, presenter_application
+from apps.deploy.plan import Plan, model_app
 from config.sections import DeploySettings
 
 REFUSAL = re.compile(r"ReplicaRefused: (.+)")
@@ -48,23 +48,11 @@ def start_serve(d: DeploySettings) -> None:
                 http_options={"host": d.host, "port": d.port})
 
 
-def as_deployment(cls: type) -> Any:
-    """``serve.deployment(cls)`` (its stubs type the decorator form only)."""
-    return serve.deployment(cls)
-
-
 def targets(plan: Plan) -> list[RunTarget]:
-    settings = plan.replica_settings
-    out = []
-    for profile, options in plan.models.items():
-        model = as_deployment(EmbeddedModel).options(name=MODEL_DEPLOYMENT, **options)
-        out.append(RunTarget(model.bind(settings, profile), name=model_app(profile),
-                             route_prefix=None))
-    for p in plan.presenters:
-        replica = as_deployment(PresenterReplica).options(name=p.presenter, **p.options)
-        out.append(RunTarget(replica.bind(settings, p.presenter, p.factory), name=p.app,
-                             route_prefix=p.route_prefix))
-    return out
+    models = [RunTarget(model_application(plan, profile), name=model_app(profile),
+                        route_prefix=None) for profile in plan.models]
+    return models + [RunTarget(presenter_application(plan, p), name=p.app,
+                               route_prefix=p.route_prefix) for p in plan.presenters]
 
 
 def deploy(plan: Plan, wait_s: float) -> list[AppState]:

@@ -1,0 +1,48 @@
+"""The RayService example in docs/deploy.md builds: every application names a builder that
+returns what ``bot deploy`` deploys, under the names the replicas rely on."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from apps.deploy.plan import PRESENTER_APPS, model_app
+
+yaml = pytest.importorskip("yaml")
+pytest.importorskip("ray.serve")
+DOC = Path(__file__).resolve().parents[2] / "docs" / "deploy.md"
+
+
+def ray_service() -> dict[str, Any]:
+    block = re.search(r"```yaml\n(apiVersion: ray.io/v1\nkind: RayService\n.*?)```",
+                      DOC.read_text(), re.S)
+    assert block, "docs/deploy.md has no RayService example"
+    return dict(yaml.safe_load(block.group(1)))
+
+
+def test_every_application_of_the_example_builds(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ray.serve import Application
+
+    for name, value in {"BOT_STORE__URL": "postgresql://bot@db/bot", "BOT_TOOLS": "[]",
+                        "BOT_SLACK__MODE": "http"}.items():
+        monkeypatch.setenv(name, value)
+    serve_config = yaml.safe_load(ray_service()["spec"]["serveConfigV2"])
+    expected = {app: prefix for app, prefix, _ in PRESENTER_APPS.values()}
+    expected[model_app("local")] = None
+    for app in serve_config["applications"]:
+        module, _, builder = app["import_path"].partition(":")
+        built = getattr(importlib.import_module(module), builder)(app["args"])
+        assert isinstance(built, Application), app["name"]
+        assert app.get("route_prefix") == expected.pop(app["name"])
+    assert expected == {}
+
+
+def test_a_builder_refuses_per_replica_state() -> None:
+    from apps.deploy.builder import presenter
+
+    with pytest.raises(ValueError, match=r"store\.url is not set"):
+        presenter({"presenter": "api"})
