@@ -33,9 +33,19 @@ STARTUP_S = 300.0  # the machine may be busy: nodes come up slowly, never fail f
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    return free_ports(1)[0]
+
+
+def free_ports(count: int) -> list[int]:
+    """``count`` different free ports (all held open while choosing, so none repeats)."""
+    socks = [socket.socket() for _ in range(count)]
+    try:
+        for sock in socks:
+            sock.bind(("127.0.0.1", 0))
+        return [int(sock.getsockname()[1]) for sock in socks]
+    finally:
+        for sock in socks:
+            sock.close()
 
 
 def ray_command() -> str:
@@ -50,8 +60,8 @@ class LoopbackRayCluster:
         self.workers, self.cpus = workers, cpus_per_node
         self.dir = Path(tempfile.mkdtemp(prefix="bot-ray-"))
         self.token = secrets.token_hex(16)
-        self.gcs_port = 0
-        self.serve_port = free_port()
+        self._taken: set[int] = set()
+        self.gcs_port, self.serve_port = self._fresh(2)
         self.processes: list[subprocess.Popen[bytes]] = []
 
     @property
@@ -70,17 +80,28 @@ class LoopbackRayCluster:
         })
         return env
 
-    def _ports(self) -> list[str]:
+    def _ports(self, *extra: str) -> list[str]:
+        """Every port a node opens, chosen here: two nodes on one machine must not collide."""
         names = ["--node-manager-port", "--object-manager-port", "--metrics-export-port",
                  "--dashboard-agent-listen-port", "--dashboard-agent-grpc-port",
-                 "--runtime-env-agent-port"]
-        return [arg for name in names for arg in (name, str(free_port()))]
+                 "--runtime-env-agent-port", *extra]
+        ports = self._fresh(len(names))
+        return [arg for name, port in zip(names, ports, strict=True) for arg in (name, str(port))]
+
+    def _fresh(self, count: int) -> list[int]:
+        """Free ports that no other process of this cluster was given."""
+        while True:
+            ports = free_ports(count)
+            if not self._taken.intersection(ports):
+                self._taken.update(ports)
+                return ports
 
     def _node(self, name: str, node_ip: str, *args: str) -> Path:
         log = self.dir / f"{name}.log"
+        head = ("--dashboard-port", "--ray-client-server-port") if "--head" in args else ()
         command = [ray_command(), "start", "--block", f"--node-ip-address={node_ip}",
                    f"--num-cpus={self.cpus}", "--object-store-memory", str(256 << 20),
-                   "--disable-usage-stats", *self._ports(), *args]
+                   "--disable-usage-stats", *self._ports(*head), *args]
         with log.open("wb") as out:
             self.processes.append(subprocess.Popen(
                 command, env=self.env(), stdout=out, stderr=subprocess.STDOUT,
@@ -88,11 +109,8 @@ class LoopbackRayCluster:
         return log
 
     def start(self) -> LoopbackRayCluster:
-        self.gcs_port = free_port()
         head = self._node("head", HEAD_IP, "--head", f"--port={self.gcs_port}",
-                          f"--temp-dir={self.dir}", "--include-dashboard=false",
-                          "--dashboard-port", str(free_port()),
-                          "--ray-client-server-port", str(free_port()))
+                          f"--temp-dir={self.dir}", "--include-dashboard=false")
         self._wait_ready(head, self.processes[0])
         for n in range(self.workers):
             log = self._node(f"worker{n + 1}", f"127.0.0.{n + 3}", f"--address={self.address}")
