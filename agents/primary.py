@@ -6,6 +6,7 @@ from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from dataclasses import dataclass, field
 
+from agents.approval import ApprovalStep
 from agents.retrieval import format_passages
 from agents.tool_runner import ToolFailure, parse_arguments, run_tool
 from bot.contracts.agent import TurnContext
@@ -22,7 +23,7 @@ from bot.contracts.events import (
 from bot.contracts.llm import FinishChunk, LLMRequest, TextChunk, ToolCallChunk
 from bot.contracts.llm_errors import LLMContentFiltered
 from bot.contracts.messages import ChatMessage, ToolCallRequest
-from bot.contracts.tools import ToolOutput, tool_spec
+from bot.contracts.tools import ToolOutput, asks_first, tool_spec
 
 LENGTH_NOTE = "(answer cut short: the model reached its length limit)"
 MAX_FAILED_STEPS = 2
@@ -136,14 +137,26 @@ class ToolCallingAgent:
         except ToolFailure:
             shown_args = call.arguments
         yield ToolCall(id=call.id, name=call.name, arguments=shown_args)
-        yield Status(text=f"using {call.name}…")
-        try:
-            output = await run_tool(ctx, call)
-            content, found = number_sources(output, loop.sources)
-            loop.sources.extend(found)
-            loop.results.append(output.content)
-            is_error = False
-        except ToolFailure as exc:
-            content, is_error = f"error: {exc}", True
+        approval = ApprovalStep()
+        tool = ctx.tools.get(call.name)
+        if tool is not None and asks_first(tool) and isinstance(shown_args, dict):
+            async for event in approval.run(ctx, call.id, call.name, shown_args):
+                yield event
+        content, is_error = f"error: {approval.refused}", True
+        if not approval.refused:
+            yield Status(text=f"using {call.name}…")
+            content, is_error = await self._run(ctx, call, loop)
         yield ToolResult(id=call.id, name=call.name, content=content, is_error=is_error)
         loop.messages.append(ChatMessage.tool(call.id, call.name, content))
+
+    @staticmethod
+    async def _run(ctx: TurnContext, call: ToolCallRequest, loop: _Loop) -> tuple[str, bool]:
+        """The text the model reads of ``call``'s result, and whether it failed."""
+        try:
+            output = await run_tool(ctx, call)
+        except ToolFailure as exc:
+            return f"error: {exc}", True
+        content, found = number_sources(output, loop.sources)
+        loop.sources.extend(found)
+        loop.results.append(output.content)
+        return content, False

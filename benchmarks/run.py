@@ -23,9 +23,11 @@ BENCHMARKS = [
     "store_throughput",
     "budget_overhead",
     "gradio_latency",
+    "api_latency",
     "kb_embed",
     "kb_retrieval",
     "kb_ray",
+    "mcp_calls",
 ]
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 HEADER = """# Benchmarks

@@ -42,5 +42,5 @@ def refused(gate: BudgetGate, refusal: BudgetRefusal, key: str, user: str | None
     log.info("budget_refused", session=key, user=user, place=space.place, limit=line.name,
              scope=line.scope, used=refusal.used, cap=line.cap, error_id=error_id)
     message = refusal_message(refusal, gate.settings.budgets.contact, time.time(), gate.tz)
-    return [Error(message=message, error_id=error_id, retryable=False),
+    return [Error(message=message, error_id=error_id, retryable=False, reason="budget"),
             Done(turn_id=None, text="", interrupted=False)]

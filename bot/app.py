@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from functools import cached_property
+from typing import Any
 
+import structlog
+
+from bot.approvals import ApprovalDesk
 from bot.budgets import BudgetGate
-from bot.catalog import build_agent, build_tools
+from bot.catalog import build_agent, build_tools, start_mcp
 from bot.contracts.agent import Agent
 from bot.contracts.llm import LLM
+from bot.contracts.run_context import ToolRunContext
 from bot.contracts.store import Store
-from bot.contracts.tools import Tool
+from bot.contracts.tools import Tool, ToolOutput
+from bot.direct_tools import run_outside_turn
 from bot.exactly_once import EventClaims
 from bot.keyed_locks import KeyedLocks
 from bot.logging import ensure_logging
@@ -20,6 +27,9 @@ from bot.spaces import Spaces
 from bot.store import open_store
 from bot.turn import TurnRunner
 from config import Settings
+from tools.mcp.hub import McpHub
+
+log = structlog.get_logger("bot.app")
 
 
 class Bot:
@@ -40,6 +50,8 @@ class Bot:
         self._tools = tools
         self._agent = agent
         self.locks = KeyedLocks()  # one answer in flight per session key
+        self.approvals = ApprovalDesk()  # tool calls waiting for a person, by request id
+        self._mcp: McpHub | None = None
 
     @classmethod
     def from_settings(
@@ -69,22 +81,48 @@ class Bot:
             self._tools = build_tools(self.settings)
         if self._agent is None:
             self._agent = build_agent(self.settings)
+        self._mcp, mcp_tools = start_mcp(self.settings, set(self._tools))
         return TurnRunner(settings=self.settings, store=self.store, models=self.models,
-                          agent=self._agent, tools=self._tools, prompts=self.prompts,
-                          spaces=Spaces(self.settings),
+                          agent=self._agent, tools={**self._tools, **mcp_tools},
+                          prompts=self.prompts, spaces=Spaces(self.settings),
                           budgets=BudgetGate(self.settings, self.store))
+
+    def start(self) -> None:
+        """Open now what the first turn would: the store, tools, MCP servers (discovered
+        here, so a server's start-up is not paid by the first user)."""
+        _ = self.turns
+
+    @property
+    def tools(self) -> dict[str, Tool]:
+        """The tools a turn may use, MCP servers' included (built on first use)."""
+        return self.turns.tools
+
+    async def run_tool(self, name: str, arguments: dict[str, Any]) -> ToolOutput:
+        """Run one configured tool outside any turn (``bot serve mcp``'s search_knowledge);
+        see :func:`bot.direct_tools.run_outside_turn`."""
+        ctx = ToolRunContext(models=self.models, settings=self.settings, prompts=self.prompts,
+                             log=log.bind(tool=name))
+        return await run_outside_turn(self.tools[name], arguments, ctx)
 
     @cached_property
     def claims(self) -> EventClaims:
         """Exactly-once handling of platform events (Slack retries), recorded in the store."""
         return EventClaims(self.store, self.settings.store.event_lease_s)
 
-    def session(self, key: str) -> Session:
-        """The conversation for ``key`` ("stdio:<id>", "gradio:<id>", "slack:<team>:<ch>:<ts>")."""
+    def session(self, key: str, *, headless: bool = False) -> Session:
+        """The conversation for ``key`` ("stdio:<id>", "gradio:<id>", "slack:<team>:<ch>:<ts>").
+
+        ``headless``: no person watches it (an API client, an MCP client, piped input), so
+        tool calls that need approval get ``approvals.default`` without asking.
+        """
         return Session(key, store=self.store, turns=self.turns, locks=self.locks,
-                       max_chars=self.settings.input.max_chars)
+                       max_chars=self.settings.input.max_chars, desk=self.approvals,
+                       headless=headless)
 
     async def aclose(self) -> None:
+        if self._mcp is not None:
+            await asyncio.to_thread(self._mcp.close)
+            self._mcp = None
         await self.models.aclose()
         if self._store is not None:
             self._store.close()

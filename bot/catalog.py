@@ -8,6 +8,7 @@ Heavy or optional parts (LLM backends, presenters) stay behind :mod:`bot.registr
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 import structlog
 
@@ -19,6 +20,7 @@ from config import Settings
 from tools.calculator import Calculator
 from tools.clock import CurrentTime
 from tools.judge_tool import CompareCandidates
+from tools.mcp.hub import McpHub
 from tools.search_knowledge import SearchKnowledge
 
 log = structlog.get_logger("bot.app")
@@ -59,3 +61,15 @@ def build_tools(settings: Settings) -> dict[str, Tool]:
             continue
         tools[tool.name] = tool
     return tools
+
+
+def start_mcp(settings: Settings, taken: set[str]) -> tuple[McpHub | None, dict[str, Tool]]:
+    """Start the configured MCP servers; their tools, named clear of ``taken`` ones."""
+    if not settings.mcp.servers:
+        return None, {}
+    hub = McpHub(settings.mcp, Path(settings.data_dir) / "mcp")
+    tools = hub.start(taken)
+    if settings.agent_name() != "tools":
+        log.warning("mcp_tools_unused", agent=settings.agent_name(),
+                    fix="MCP tools are offered by the tools agent only: set agent = \"tools\"")
+    return hub, tools

@@ -1,6 +1,6 @@
 """Names -> "module:attr" strings for the heavy or optional parts, imported only when used.
 
-This keeps ``bot --help`` free of openai, llama_cpp, gradio and slack_bolt. Cheap parts
+This keeps ``bot --help`` free of openai, llama_cpp, gradio, slack_bolt and starlette. Cheap parts
 (agents, tools) are typed imports in :mod:`bot.catalog`.
 """
 
@@ -20,6 +20,8 @@ PRESENTERS = {
     "terminal": "presenters.terminal.chat:serve",
     "gradio": "presenters.gradio.app:serve",
     "slack": "presenters.slack.app:serve",
+    "mcp": "presenters.mcp.serve:serve",
+    "api": "presenters.api.serve:serve",
 }
 
 

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import aclosing
 
-from bot.contracts.events import Done, Error, Event
+import structlog
+
+from bot.approvals import ApprovalDesk, AskPerson
+from bot.contracts.approval import ApprovalGate, PolicyGate
+from bot.contracts.events import ApprovalRequest, Done, Error, Event
 from bot.contracts.store import FeedbackRecord, Store, TurnRecord
 from bot.failures import new_error_id
 from bot.input_guard import InputTooLong, clean_input
 from bot.keyed_locks import KeyedLocks
+from bot.transcript import Shown, adopt
 from bot.turn import TurnRunner
+
+log = structlog.get_logger("bot.session")
 
 
 class Session:
@@ -19,21 +26,33 @@ class Session:
 
     Cheap to create; all state lives in the store, so a restart keeps the context. One turn
     runs at a time per key: a second ``send`` waits for the first.
+
+    A tool call that needs approval yields an :class:`ApprovalRequest` and waits until
+    :meth:`approve` answers it (any Session object of the same key may). A ``headless``
+    session has no person to ask: such calls get ``approvals.default`` without asking.
     """
 
     def __init__(self, key: str, *, store: Store, turns: TurnRunner, locks: KeyedLocks,
-                 max_chars: int) -> None:
+                 max_chars: int, desk: ApprovalDesk | None = None,
+                 headless: bool = False) -> None:
         self.key = key
         self.store, self.turns, self.locks, self.max_chars = store, turns, locks, max_chars
+        self.desk, self.headless = desk or ApprovalDesk(), headless
 
-    async def send(self, text: str, user: str | None = None,
-                   space: str | None = None) -> AsyncIterator[Event]:
+    async def send(
+        self, text: str, user: str | None = None, space: str | None = None, *,
+        shown: Sequence[Shown] | None = None,
+    ) -> AsyncIterator[Event]:
         """Answer ``text``, yielding events as they stream. Empty input yields nothing.
 
         ``user`` is who asked (a Slack user id, a Gradio login, an API key's user) and
         ``space`` where (``"slack:<channel>"``, ``"gradio:<login>"``, ``"api:<key name>"``,
         ``"terminal"``): budgets are counted per each, and ``[spaces]`` in the settings
         may give a place its own collection, primary model, prompts and budget.
+
+        ``shown``: the conversation before ``text`` as a client that resends it shows it;
+        the store is first brought in line with it (:mod:`bot.transcript`), so a resent
+        history adds no duplicate turns. ``None``: the stored conversation is the history.
         """
         try:
             text = clean_input(text, self.max_chars)
@@ -43,10 +62,39 @@ class Session:
             return
         if not text:
             return
-        async with self.locks.hold(self.key), \
-                aclosing(self.turns.run(self.key, text, user, space)) as events:
-            async for event in events:
-                yield event
+        async with self.locks.hold(self.key):
+            if shown is not None:
+                await self._adopt(shown, user, space)
+            turn = self.turns.run(self.key, text, user, space, self._gate())
+            async with aclosing(turn) as events:
+                async for event in events:
+                    yield event
+
+    async def _adopt(self, shown: Sequence[Shown], user: str | None, space: str | None) -> None:
+        """A store that fails here fails again on the user's turn, which says so politely."""
+        try:
+            plan = await asyncio.to_thread(adopt, self.store, self.key, shown, user, space)
+        except Exception as exc:
+            log.error("history_sync_failed", session=self.key, error_type=type(exc).__name__,
+                      error=str(exc)[:500])
+            return
+        if plan.changes:
+            log.info("history_synced", session=self.key, reset=plan.reset,
+                     superseded_from=plan.supersede_from, added=len(plan.add))
+
+    def _gate(self) -> ApprovalGate:
+        approvals = self.turns.settings.approvals
+        if self.headless:
+            return PolicyGate(allow=approvals.default == "allow")
+        return AskPerson(self.desk, self.key, approvals.timeout_s)
+
+    def approve(self, request_id: str, allowed: bool, user: str | None = None) -> bool:
+        """Answer this session's approval request; False when it is not open (any more)."""
+        return self.desk.answer(self.key, request_id, allowed, user)
+
+    def pending_approvals(self) -> list[ApprovalRequest]:
+        """This session's tool calls waiting for approval, oldest first."""
+        return self.desk.pending(self.key)
 
     async def history(self) -> list[TurnRecord]:
         """The current conversation's turns, oldest first."""

@@ -14,6 +14,7 @@ from bot.admission import admit
 from bot.budgets import BudgetGate, Ticket
 from bot.catalog import build_agent
 from bot.contracts.agent import Agent, TurnContext
+from bot.contracts.approval import ApprovalGate, PolicyGate
 from bot.contracts.events import Done, Event
 from bot.contracts.llm import approx_tokens
 from bot.contracts.llm_errors import LLMEmptyReply
@@ -43,9 +44,11 @@ class TurnRunner:
         self._agents: dict[str, Agent] = {}  # other agents spaces call for, built when first used
 
     async def run(self, key: str, text: str, user: str | None,
-                  place: str | None = None) -> AsyncGenerator[Event, None]:
+                  place: str | None = None, approvals: ApprovalGate | None = None,
+                  ) -> AsyncGenerator[Event, None]:
         """Answer ``text`` in conversation ``key``: the agent's events, then Usage and Done.
-        ``place`` (e.g. ``"slack:C0123"``) picks the space whose settings and budget apply."""
+        ``place`` (e.g. ``"slack:C0123"``) picks the space whose settings and budget apply;
+        ``approvals`` answers tool calls that need approval (default: deny them)."""
         space = self.spaces.resolve(place)
         try:
             user_turn = await asyncio.to_thread(self.store.add_user_turn, key, text, user,
@@ -64,6 +67,7 @@ class TurnRunner:
         try:
             async with asyncio.timeout(self.settings.turn_timeout_s):
                 ctx = await self._context(key, text, user_turn, meter, cancel, space)
+                ctx.approvals = approvals or PolicyGate()
                 async with aclosing(self._agent_for(space).run(ctx)) as events:
                     async for event in events:
                         view.apply(event)

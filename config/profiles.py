@@ -54,6 +54,18 @@ def _server(port: int, model: str) -> dict[str, Any]:
     return {"kind": "openai", "base_url": f"http://127.0.0.1:{port}/v1", "model": model}
 
 
+def _priced(price_in: float, price_out: float) -> dict[str, Any]:
+    """USD per million tokens, as published when the preset was written (docs/configuration.md
+    names each source; prices change, so a profile may set its own)."""
+    return {"price_in": price_in, "price_out": price_out, "context_tokens": 32000}
+
+
+# Vertex AI's OpenAI-compatible endpoint names the Google Cloud project and region in its path.
+_VERTEX_REGION = "${GOOGLE_CLOUD_LOCATION:-us-central1}"
+VERTEX_URL = (f"https://{_VERTEX_REGION}-aiplatform.googleapis.com/v1/projects/"
+              f"${{GOOGLE_CLOUD_PROJECT}}/locations/{_VERTEX_REGION}/endpoints/openapi")
+
+
 PRESETS: dict[str, dict[str, Any]] = {
     "local": {"kind": "llamacpp", "model": "SmolLM2-135M-Instruct", "context_tokens": 1536,
               "n_ctx": 2048, "temperature": 0.0, "max_tokens": 256, "timeout_s": 120.0,
@@ -68,6 +80,20 @@ PRESETS: dict[str, dict[str, Any]] = {
     "groq": _hosted("https://api.groq.com/openai/v1", "GROQ_API_KEY", "llama-3.1-8b-instant"),
     "openrouter": _hosted("https://openrouter.ai/api/v1", "OPENROUTER_API_KEY",
                           "meta-llama/llama-3.1-8b-instruct"),
+    "anthropic": {**_hosted("https://api.anthropic.com/v1/", "ANTHROPIC_API_KEY",
+                            "claude-haiku-4-5"), **_priced(1.00, 5.00)},
+    "cohere": {**_hosted("https://api.cohere.ai/compatibility/v1", "CO_API_KEY",
+                         "command-a-03-2025"), **_priced(2.50, 10.00)},
+    "gemini": {**_hosted("https://generativelanguage.googleapis.com/v1beta/openai/",
+                         "GEMINI_API_KEY", "gemini-2.5-flash"), **_priced(0.30, 2.50)},
+    "vertex": {**_hosted(VERTEX_URL, "VERTEX_ACCESS_TOKEN", "google/gemini-2.5-flash"),
+               **_priced(0.30, 2.50)},
+    # Hugging Face: the router (Inference Providers) bills at each provider's price, and an
+    # Inference Endpoint by the hour, so neither has a per-token price here.
+    "huggingface": _hosted("https://router.huggingface.co/v1", "HF_TOKEN",
+                           "meta-llama/Llama-3.1-8B-Instruct"),
+    "hf-endpoint": _hosted("${HF_ENDPOINT_URL}/v1/", "HF_TOKEN", ""),
+    "tgi": _server(8080, ""),  # TGI serves one model, whatever the request names
     "vllm": _server(8000, ""),
     "ollama": _server(11434, "llama3.2"),
     "llamacpp-server": _server(8080, ""),

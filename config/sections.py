@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal, get_args
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 
 RoleName = Literal["primary", "router", "query_writer", "extractor", "judge"]
 ROLES: tuple[RoleName, ...] = get_args(RoleName)
@@ -157,6 +158,48 @@ class SlackSettings(BaseModel):
     api_retries: int = Field(3, ge=0, le=10, description="retries of a rate-limited API call")
     ping_interval_s: float = Field(10.0, gt=0, description="Socket Mode keep-alive ping")
     shutdown_grace_s: float = Field(30.0, ge=0, description="wait for answers in flight on exit")
+
+
+API_KEY_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+MIN_API_KEY_CHARS = 16
+
+
+class ApiSettings(BaseModel):
+    """The OpenAI-compatible HTTP API (``bot serve api``); see docs/api.md."""
+
+    model_config = {"extra": "forbid"}
+
+    host: str = "127.0.0.1"
+    port: int = Field(8088, ge=0, le=65535)
+    keys: dict[str, SecretStr] = Field(
+        default_factory=dict, description="name -> bearer key; the name (never the key) is "
+        "what the store, logs and budgets see")
+    model_name: str = Field("bot", min_length=1, description="the model id clients ask for")
+    max_body_bytes: int = Field(1_048_576, gt=0, le=64 * 1_048_576,
+                                description="larger request bodies get HTTP 413")
+    conversation_headers: list[str] = Field(
+        default_factory=lambda: ["X-Bot-Conversation", "X-OpenWebUI-Chat-Id"],
+        description="request headers that name the conversation, first found wins")
+    sources_in_text: bool = Field(True, description="append a numbered source list to the text")
+
+    @field_validator("keys")
+    @classmethod
+    def _keys_usable(cls, keys: dict[str, SecretStr]) -> dict[str, SecretStr]:
+        seen: set[str] = set()
+        for name, key in keys.items():
+            if not API_KEY_NAME.fullmatch(name):
+                raise ValueError(f"api.keys name {name!r} must be 1-64 letters, digits, '.', '_' "
+                                 "or '-'. Fix: rename it (the name is the key's id in the store)")
+            secret = key.get_secret_value()
+            if len(secret) < MIN_API_KEY_CHARS:
+                raise ValueError(
+                    f"api.keys.{name} is shorter than {MIN_API_KEY_CHARS} characters. Fix: use a "
+                    "random key: python -c 'import secrets; print(secrets.token_urlsafe(32))'")
+            if secret in seen:
+                raise ValueError(f"api.keys.{name} repeats another key's value. Fix: give each "
+                                 "name its own key, so the name identifies the caller")
+            seen.add(secret)
+        return keys
 
 
 class DeploySettings(BaseModel):

@@ -20,9 +20,12 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from config.approvals import ApprovalSettings
 from config.budgets import BudgetSettings
+from config.mcp import McpSettings
 from config.profiles import ProfileSettings, merge_presets
 from config.sections import (
+    ApiSettings,
     DeploySettings,
     EvalSettings,
     GradioSettings,
@@ -65,7 +68,7 @@ class Settings(BaseSettings):
         validate_default=True,
     )
 
-    presenter: Literal["terminal", "gradio", "slack"] = "terminal"
+    presenter: Literal["terminal", "gradio", "slack", "api", "mcp"] = "terminal"
     agent: Literal["auto", "tools", "pipeline"] = Field(
         "auto", description="auto: pipeline on the embedded model, tools elsewhere"
     )
@@ -85,10 +88,13 @@ class Settings(BaseSettings):
     kb: KnowledgeBaseSettings = Field(default_factory=lambda: KnowledgeBaseSettings())
     gradio: GradioSettings = Field(default_factory=lambda: GradioSettings())
     slack: SlackSettings = Field(default_factory=lambda: SlackSettings())
+    api: ApiSettings = Field(default_factory=lambda: ApiSettings())
     eval: EvalSettings = Field(default_factory=lambda: EvalSettings())
     budgets: BudgetSettings = Field(default_factory=lambda: BudgetSettings())
     spaces: dict[str, SpaceSettings] = Field(
         default_factory=dict, description="places with settings of their own (docs/operations.md)")
+    mcp: McpSettings = Field(default_factory=lambda: McpSettings())
+    approvals: ApprovalSettings = Field(default_factory=lambda: ApprovalSettings())
     deploy: DeploySettings = Field(default_factory=lambda: DeploySettings())
 
     @field_validator("presenter", mode="before")

@@ -68,8 +68,11 @@ def collect_secrets(settings: Any) -> list[str]:
             out.append(profile.api_key.get_secret_value())
         if profile.api_key_env and os.environ.get(profile.api_key_env):
             out.append(os.environ[profile.api_key_env])
-    for section in (settings.slack, settings.gradio, settings.store):
+    for section in (settings.slack, settings.gradio, settings.store, settings.mcp.serve):
         for value in section.__dict__.values():
             if hasattr(value, "get_secret_value"):
                 out.append(value.get_secret_value())
+    for server in settings.mcp.servers.values():  # MCP servers' env values and HTTP headers
+        out += [v.get_secret_value() for v in [*server.env.values(), *server.headers.values()]]
+    out += [key.get_secret_value() for key in settings.api.keys.values()]
     return out

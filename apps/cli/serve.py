@@ -7,13 +7,15 @@ from typing import Any
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("serve", help="run the configured presenter (terminal, gradio, slack)")
-    p.add_argument("presenter", nargs="?", choices=["terminal", "gradio", "slack"],
+    p = sub.add_parser("serve", help="run the configured presenter (terminal, gradio, slack, "
+                       "api, mcp)")
+    p.add_argument("presenter", nargs="?", choices=["terminal", "gradio", "slack", "api", "mcp"],
                    type=lambda name: "terminal" if name == "stdio" else name)  # its old name
-    p.add_argument("--host", help="listen address (gradio, slack http mode)")
-    p.add_argument("--port", type=int, help="listen port (gradio, slack http mode)")
+    p.add_argument("--host", help="listen address (gradio, slack http mode, api, mcp http)")
+    p.add_argument("--port", type=int, help="listen port (gradio, slack http mode, api, mcp http)")
+    p.add_argument("--transport", choices=["stdio", "http"], help="mcp: stdio or HTTP")
     p.add_argument("--ray", action="store_true",
-                   help="slack: replicas on Ray Serve (see `bot deploy`, docs/deploy.md)")
+                   help="api, slack: replicas on Ray Serve (see `bot deploy`, docs/deploy.md)")
     p.add_argument("--address", help="with --ray: the Ray cluster (default: a Ray of its own)")
     p.set_defaults(handler="apps.cli.serve:serve")
 
@@ -26,14 +28,22 @@ def serve(args: argparse.Namespace, settings: Any) -> int:
     if getattr(args, "ray", False):
         return serve_on_ray(args, name, settings)
     updates: dict[str, Any] = {k: v for k in ("host", "port") if (v := getattr(args, k))}
-    if updates and name in ("gradio", "slack"):
+    if name == "mcp" and getattr(args, "transport", None):
+        updates["transport"] = args.transport
+    if updates and name in ("gradio", "slack", "api"):
         section = getattr(settings, name).model_copy(update=updates)
         settings = settings.model_copy(update={name: section, "presenter": name})
+    if updates and name == "mcp":
+        mcp = settings.mcp.model_copy(update={"serve": settings.mcp.serve.model_copy(
+            update=updates)})
+        settings = settings.model_copy(update={"mcp": mcp, "presenter": name})
     bot = Bot.from_settings(settings)
+    if settings.mcp.servers:
+        bot.start()  # discover the MCP servers' tools now, not on the first user's message
     return int(load(PRESENTERS[name])(bot))
 
 
-RAY_PRESENTERS = ("slack",)
+RAY_PRESENTERS = ("api", "slack")
 
 
 def serve_on_ray(args: argparse.Namespace, name: str, settings: Any) -> int:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
+from bot.contracts.approval import ApprovalGate, PolicyGate
 from bot.contracts.events import Event
 from bot.contracts.messages import ChatMessage
 from bot.contracts.run_context import ToolRunContext
@@ -20,6 +21,7 @@ class TurnContext(ToolRunContext):
     user_text: str
     history: list[ChatMessage]
     tools: dict[str, Tool]
+    approvals: ApprovalGate = field(default_factory=PolicyGate)  # no one to ask: deny
 
     def for_tool(self, name: str) -> ToolRunContext:
         """The part of the turn a tool may use; its log lines name the tool."""

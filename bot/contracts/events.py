@@ -55,6 +55,33 @@ class ToolResult(BaseModel):
     is_error: bool = False
 
 
+class ApprovalRequest(BaseModel):
+    """A tool call waiting for a person's yes or no; answer with ``Session.approve(id, …)``.
+
+    The turn waits until it is answered or ``timeout_s`` passes (then the call is denied).
+    """
+
+    kind: Literal["approval"] = "approval"
+    id: str
+    step_id: str  # the ToolCall this approval is for
+    tool: str
+    arguments: dict[str, Any] | str
+    timeout_s: float
+
+
+class ApprovalDecision(BaseModel):
+    """How an approval ended: answered by a ``person``, ``timeout``, or the configured
+    ``default`` where no person can be asked."""
+
+    kind: Literal["approval_decision"] = "approval_decision"
+    id: str
+    step_id: str
+    tool: str
+    allowed: bool
+    by: Literal["person", "timeout", "default"]
+    user: str | None = None
+
+
 class Sources(BaseModel):
     kind: Literal["sources"] = "sources"
     sources: list[Source]
@@ -78,6 +105,7 @@ class Error(BaseModel):
     message: str
     error_id: str
     retryable: bool = False
+    reason: Literal["budget"] | None = None  # "budget": a cap refused the turn (API: HTTP 429)
 
     @classmethod
     def apology(cls, what: str, error_id: str, retryable: bool = False) -> Error:
@@ -97,6 +125,7 @@ class Done(BaseModel):
 
 
 Event = Annotated[
-    TextDelta | Notice | Status | ToolCall | ToolResult | Sources | Usage | Error | Done,
+    TextDelta | Notice | Status | ToolCall | ApprovalRequest | ApprovalDecision | ToolResult
+    | Sources | Usage | Error | Done,
     Field(discriminator="kind"),
 ]

@@ -27,7 +27,11 @@ class ToolError(Exception):
 
 @runtime_checkable
 class Tool(Protocol):
-    """A tool: plain class attributes ``name``, ``description`` and ``Args`` do."""
+    """A tool: plain class attributes ``name``, ``description`` and ``Args`` do.
+
+    Optional: ``ask_first = True`` (each call waits for a person's approval) and
+    ``input_schema`` (a JSON schema the model sees instead of ``Args``'s).
+    """
 
     @property
     def name(self) -> str: ...
@@ -41,8 +45,19 @@ class Tool(Protocol):
     async def run(self, args: Any, ctx: ToolRunContext) -> ToolOutput: ...
 
 
+def asks_first(tool: Tool) -> bool:
+    """Whether calls to ``tool`` wait for a person's approval (an optional ``ask_first``)."""
+    return bool(getattr(tool, "ask_first", False))
+
+
 def tool_spec(tool: Tool) -> ToolSpec:
-    """The JSON-schema description the model sees for ``tool``."""
+    """The JSON-schema description the model sees for ``tool``.
+
+    A tool whose arguments come as a JSON schema (an MCP tool) gives it as ``input_schema``.
+    """
+    given = getattr(tool, "input_schema", None)
+    if isinstance(given, dict):
+        return ToolSpec(name=tool.name, description=tool.description, parameters=given)
     schema = tool.Args.model_json_schema()
     schema.pop("title", None)
     for prop in schema.get("properties", {}).values():

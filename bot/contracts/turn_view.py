@@ -1,7 +1,8 @@
 """One turn as a user sees it, folded from the Session's events: every presenter renders it.
 
 The rules every surface shares live here, once: the answer text and the notes after it
-(placed outside a code block the text left open), tool steps with their arguments as JSON,
+(placed outside a code block the text left open), tool steps with their arguments as JSON
+and the approval they waited for (``ToolStep.approval_note``),
 the sources, the usage line, the error sentence, and when a turn counts as interrupted (it
 was stopped, or it failed after part of the answer was shown) or as having no answer.
 The Session folds the same events into the same view to decide what it stores.
@@ -15,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from bot.contracts.events import (
+    ApprovalDecision,
+    ApprovalRequest,
     Done,
     Error,
     Event,
@@ -32,6 +35,15 @@ from bot.contracts.store import TurnRecord
 INTERRUPTED = "(interrupted)"
 NO_ANSWER = "(no answer)"
 Change = Literal["text", "status", "step", "other"]
+Approval = Literal["asked", "allowed", "denied"]
+APPROVAL_NOTES = {  # (state, decided by) -> what every presenter says about the approval
+    ("asked", None): "waiting for approval",
+    ("allowed", "person"): "approved", ("denied", "person"): "denied",
+    ("denied", "timeout"): "denied: no answer in time",
+    ("allowed", "default"): "allowed by default (no one to ask)",
+    ("denied", "default"): "denied by default (no one to ask)",
+    ("denied", "ended"): "not answered before the turn ended",
+}
 _OLD_NOTE = "\n\n(interrupted)"  # answers stored before the view existed carry it in their text
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 
@@ -46,6 +58,9 @@ class ToolStep:
     result: str | None = None
     failed: bool = False
     status: str | None = None  # e.g. "using calculator…" while it runs
+    approval: Approval | None = None  # None: the call needed no approval
+    approval_id: str | None = None  # what to answer Session.approve with while "asked"
+    approval_by: str | None = None  # "person", "timeout" or "default" once decided
 
     @property
     def arguments_json(self) -> str:
@@ -54,8 +69,18 @@ class ToolStep:
             return self.arguments
         return json.dumps(self.arguments, ensure_ascii=False)
 
+    @property
+    def approval_note(self) -> str | None:
+        """``approved``, ``denied: no answer in time``, …; None when no approval was needed."""
+        if self.approval is None:
+            return None
+        return APPROVAL_NOTES.get((self.approval, self.approval_by), self.approval)
+
     def stored(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "arguments": self.arguments}
+        kept: dict[str, Any] = {"id": self.id, "name": self.name, "arguments": self.arguments}
+        if self.approval is not None:
+            kept |= {"approval": self.approval, "approval_by": self.approval_by}
+        return kept
 
 
 @dataclass
@@ -98,6 +123,8 @@ class TurnView:
             return "text"
         if isinstance(event, Status | ToolCall | ToolResult):
             return self._progress(event)
+        if isinstance(event, ApprovalRequest | ApprovalDecision):
+            return self._approval(event)
         if isinstance(event, Notice):
             self.notices.append(event.text)
             return "text"
@@ -132,6 +159,19 @@ class TurnView:
         self.last_step = step
         return "step"
 
+    def _approval(self, event: ApprovalRequest | ApprovalDecision) -> Change:
+        step = self.step(event.step_id)
+        if step is None:  # an approval for a call never shown: show the call
+            step = ToolStep(event.step_id, event.tool, getattr(event, "arguments", ""))
+            self.blocks.append(step)
+        if isinstance(event, ApprovalRequest):
+            step.approval, step.approval_id = "asked", event.id
+        else:
+            step.approval = "allowed" if event.allowed else "denied"
+            step.approval_id, step.approval_by = None, event.by
+        self.last_step = step
+        return "step"
+
     def _other(self, event: Event) -> None:
         if isinstance(event, Sources):
             self.sources = event.sources
@@ -140,15 +180,24 @@ class TurnView:
         elif isinstance(event, Error):
             self.error = event
             self.interrupted = self.interrupted or bool(self.text)  # it broke off mid-answer
+            self._end_approvals()
         elif isinstance(event, Done):
             self.finished = True
+            self._end_approvals()
             self.turn_id = event.turn_id
             self.interrupted = self.interrupted or event.interrupted
 
     def stop(self) -> None:
         """The answer was stopped before its end (Stop, Ctrl-C, a closed page)."""
         self.interrupted = self.finished = True
+        self._end_approvals()
         self.version += 1
+
+    def _end_approvals(self) -> None:
+        """A turn that ended (timed out, failed, stopped) waits for no approval any more."""
+        for step in self.steps:
+            if step.approval == "asked":
+                step.approval, step.approval_id, step.approval_by = "denied", None, "ended"
 
     # -- what a presenter shows ------------------------------------------------------------
     @property
@@ -157,6 +206,11 @@ class TurnView:
 
     def step(self, step_id: str) -> ToolStep | None:
         return next((s for s in self.steps if s.id == step_id), None)
+
+    @property
+    def pending_approval(self) -> ToolStep | None:
+        """The step waiting for a person's yes or no, if any."""
+        return next((s for s in self.steps if s.approval == "asked"), None)
 
     def running_step(self) -> ToolStep | None:
         return next((s for s in reversed(self.steps) if s.result is None), None)
@@ -196,7 +250,8 @@ class TurnView:
         view = cls(turn_id=turn.id, finished=True, interrupted=turn.interrupted,
                    sources=list(turn.sources), text=text)
         view.blocks = [ToolStep(str(c.get("id", "")), str(c.get("name", "tool")),
-                                c.get("arguments", "")) for c in turn.tool_calls]
+                                c.get("arguments", ""), approval=c.get("approval"),
+                                approval_by=c.get("approval_by")) for c in turn.tool_calls]
         if text:
             view.blocks.append(TextBlock(text))
         if turn.error_id:

@@ -23,6 +23,7 @@ from bot.contracts.llm import (
 )
 from bot.contracts.llm_errors import LLMError, LLMNotConfigured, LLMStreamCut
 from bot.llm.api_keys import resolve_api_key
+from bot.llm.endpoints import OPENAI_URL, resolve_base_url
 from bot.llm.openai_client import openai_client
 from bot.llm.openai_errors import map_error
 from bot.llm.openai_probe import probe_openai
@@ -38,14 +39,15 @@ class OpenAIBackend:
     """Streams chat completions with usage and tool calls from an OpenAI-compatible server."""
 
     def __init__(
-        self, name: str, profile: ProfileSettings, client: Any, *, has_key: bool = True
+        self, name: str, profile: ProfileSettings, client: Any, *, has_key: bool = True,
+        base_url: str | None = None,
     ) -> None:
         self.profile = name
         self.settings = profile
         self.model = profile.model
         self.price_in = profile.price_in
         self.price_out = profile.price_out
-        self.base_url = profile.base_url or "https://api.openai.com/v1"
+        self.base_url = base_url or profile.base_url or OPENAI_URL
         self.client = client
         self.has_key = has_key
 
@@ -53,7 +55,8 @@ class OpenAIBackend:
     def from_profile(cls, name: str, profile: ProfileSettings) -> OpenAIBackend:
         """Build from config; a hosted API with no key raises :class:`LLMNotConfigured`."""
         client = openai_client(name, profile)
-        return cls(name, profile, client, has_key=resolve_api_key(name, profile) is not None)
+        return cls(name, profile, client, has_key=resolve_api_key(name, profile) is not None,
+                   base_url=resolve_base_url(name, profile))
 
     def count_tokens(self, text: str) -> int:
         """Approximate (about four characters a token): enough for trimming history."""

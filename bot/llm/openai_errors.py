@@ -77,14 +77,37 @@ def retry_after_s(headers: Any) -> float | None:
         return None
 
 
+def provider_message(body: Any) -> str | None:
+    """The sentence inside a provider's error body, whatever its shape: OpenAI's and
+    Anthropic's ``{"error": {"message"}}``, Google's ``[{"error": {...}}]``, TGI's and Hugging
+    Face's ``{"error": "..."}``, Cohere's ``{"message": "..."}``."""
+    if isinstance(body, list):
+        return provider_message(body[0]) if body else None
+    if isinstance(body, str):
+        return body or None
+    if isinstance(body, dict):
+        if (inner := provider_message(body.get("error"))) is not None:
+            return inner
+        message = body.get("message")
+        return message if isinstance(message, str) and message else None
+    return None
+
+
+def _rejected_key(status: int, body: Any) -> bool:
+    """Google answers a bad API key with HTTP 400 (reason ``API_KEY_INVALID``), not 401."""
+    return status in (401, 403) or (
+        status == 400 and "API_KEY_INVALID" in json.dumps(body, default=str))
+
+
 def _from_status(exc: openai.APIStatusError, profile: str) -> LLMError:
     status = exc.status_code
-    detail = f"HTTP {status} from {profile}: {str(exc.message)[:300]}"
+    said = provider_message(exc.body) or str(exc.message)
+    detail = f"HTTP {status} from {profile}: {said[:300]}"
+    if _rejected_key(status, exc.body):
+        return LLMAuthError(detail, profile=profile)
     if status == 429:
         wait = retry_after_s(exc.response.headers)
         return LLMRateLimited(detail, profile=profile, retry_after=wait)
-    if status in (401, 403):
-        return LLMAuthError(detail, profile=profile)
     if status == 408:
         return LLMTimeout(detail, profile=profile)
     if status == 409 or status >= 500:  # 409: OpenAI's "conflict, try again" is transient

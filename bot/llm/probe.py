@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from bot.contracts.secrets import redact
+
 Verdict = Literal["ok", "warn", "fail"]
 
 
@@ -34,6 +36,8 @@ class ProbeResult(BaseModel):
         return "ok" if self.model_listed else "warn"
 
     def line(self) -> str:
-        """``[ok] openai (gpt-4o-mini at https://...): detail`` for a terminal."""
+        """``[ok] openai (gpt-4o-mini at https://...): detail`` for a terminal; secrets masked
+        (a server's error may quote the key it refused)."""
         where = f" at {self.target}" if self.target else ""
-        return f"[{self.verdict}] {self.profile} ({self.model or '?'}{where}): {self.detail}"
+        return redact(f"[{self.verdict}] {self.profile} ({self.model or '?'}{where}): "
+                      f"{self.detail}")

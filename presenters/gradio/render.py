@@ -20,6 +20,7 @@ ERROR_MARK = "⚠️ "
 SOURCES_TITLE = "📚 Sources"
 INTERRUPTED_NOTE, NO_ANSWER_NOTE = f"_{INTERRUPTED}_", f"_{NO_ANSWER}_"
 RESULT_CHARS = 1500  # a tool result longer than this is cut in the accordion
+APPROVE, DENY = "approve", "deny"  # option values: "approve:<request id>"
 
 
 def thought(title: str, content: str = "", status: str | None = "pending", **meta: Any) -> Message:
@@ -59,11 +60,21 @@ def step_message(step: ToolStep, running: bool) -> Message:
     if step.result:
         cut = step.result[:RESULT_CHARS] + ("…" if len(step.result) > RESULT_CHARS else "")
         content += f"\n\n**Result**\n```\n{cut}\n```"
+    if step.approval_note:
+        content += f"\n\n**Approval:** {step.approval_note}"
     title = f"⚠️ {step.name} failed" if step.failed else f"🔧 {step.name}"
     message = thought(title, content, "pending" if running else "done", id=step.id)
     if running and step.status:
         message["metadata"]["log"] = step.status
+    if running and step.approval == "asked" and step.approval_id:
+        message["options"] = approval_options(step.approval_id)
     return message
+
+
+def approval_options(request_id: str) -> list[dict[str, str]]:
+    """The Approve / Deny buttons Gradio shows under the chat's last message."""
+    return [{"label": "✅ Approve", "value": f"{APPROVE}:{request_id}"},
+            {"label": "❌ Deny", "value": f"{DENY}:{request_id}"}]
 
 
 def messages(view: TurnView, show_usage: bool = False) -> list[Message]:

@@ -7,6 +7,7 @@ from typing import Any
 import gradio as gr
 
 from bot.app import Bot
+from presenters.gradio import approval
 from presenters.gradio.handlers import ChatHandlers, as_score
 from presenters.gradio.keys import storage_secret
 
@@ -59,6 +60,7 @@ def build_app(bot: Bot) -> gr.Blocks:
         _wire_chat(h, chatbot, box, send, stop, sid, turn_ids)
         _wire_feedback(h, chatbot, sid, turn_ids, pending, panel, comment, send_comment, close)
         _wire_api(h, sid, turn_ids, note)
+        approval.wire(bot, chatbot, sid)
         demo.load(h.load, [sid], [sid, chatbot, turn_ids], queue=False, api_visibility="private")
     return demo
 

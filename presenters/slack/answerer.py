@@ -17,10 +17,11 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import Bot
-from bot.contracts.events import Event
+from bot.contracts.events import ApprovalDecision, ApprovalRequest, Event
 from bot.contracts.turn_view import TurnView
 from bot.keyed_locks import KeyedLocks
 from config.sections import SlackSettings
+from presenters.slack.approval import ApprovalPrompts, Posted
 from presenters.slack.inbound import Inbound
 from presenters.slack.render import THINKING, status_line
 from presenters.slack.status import StatusLine
@@ -44,6 +45,7 @@ class Answerer:
         # Queued on arrival, before the dedupe claim (which runs in a worker thread, and
         # threads finish in any order): two quick messages in one thread keep their order.
         self.order = KeyedLocks()
+        self.approvals = ApprovalPrompts(client)
 
     async def handle(self, inbound: Inbound) -> None:
         """Answer unless this event is a duplicate or a follow-up in a thread not ours."""
@@ -82,8 +84,13 @@ class Answerer:
             async with aclosing(stream) as events:
                 async for event in events:
                     writer = self._show(event, view, writer, status, target)
+                    if isinstance(event, ApprovalRequest | ApprovalDecision):
+                        where = Posted(inbound.session_key, target.channel, target.thread_ts,
+                                       target.user)
+                        await self.approvals.show(event, view, where)
         finally:
             await status.close()
+            await self.approvals.end_turn(view, inbound.session_key)
         await self._finish(writer, view, target)
         log.info("slack_answered", session=inbound.session_key, kind=inbound.kind,
                  turn_id=view.turn_id, error_id=view.error.error_id if view.error else None)

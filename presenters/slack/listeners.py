@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.app import Bot
 from presenters.slack.answerer import Answerer
+from presenters.slack.approval import APPROVE, DENY
 from presenters.slack.inbound import Identity, from_mention, from_message, session_key
 from presenters.slack.render import FEEDBACK_DOWN, FEEDBACK_UP
 from presenters.slack.web import log_api_error
@@ -53,6 +54,13 @@ def register(app: AsyncApp, bot: Bot, answerer: Answerer) -> None:
 
     app.action(FEEDBACK_UP)(on_feedback)
     app.action(FEEDBACK_DOWN)(on_feedback)
+
+    async def on_approval(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        await answerer.approvals.answer(bot, body, action)
+
+    app.action(APPROVE)(on_approval)
+    app.action(DENY)(on_approval)
 
 
 async def start_assistant_thread(answerer: Answerer, body: dict[str, Any]) -> None:

@@ -24,6 +24,8 @@ def status_line(view: TurnView, change: Change) -> str:
     step = view.last_step
     if change == "status" or step is None:
         return view.status or THINKING
+    if step.approval == "asked":
+        return f"is waiting for approval to use {step.name}…"
     if step.result is None:
         return f"is using {step.name} {step.arguments_json}"[:120] + "…"
     if step.failed:

@@ -15,7 +15,8 @@ from collections.abc import AsyncIterator, Callable
 from typing import TextIO
 
 from bot.app import Bot
-from bot.contracts.events import Event
+from bot.contracts.events import ApprovalRequest, Event
+from presenters.terminal.approval import ask_person
 from presenters.terminal.commands import COMMANDS, HELP, PLACE, run_command
 from presenters.terminal.render import TerminalRenderer
 
@@ -26,15 +27,22 @@ KEY_PREFIX = "stdio"
 
 
 class TerminalChat:
-    """One terminal conversation over a Session; input and output streams are injectable."""
+    """One terminal conversation over a Session; input and output streams are injectable.
+
+    Tool calls that need approval are asked on the terminal (``asks``: default, when stdin
+    is a terminal); with piped input no one can answer, so ``approvals.default`` decides.
+    """
 
     def __init__(
         self, bot: Bot, session_name: str | None = None, *, stdin: TextIO | None = None,
         stdout: TextIO | None = None, stderr: TextIO | None = None, show_stats: bool = False,
+        asks: bool | None = None,
     ) -> None:
         self.bot = bot
-        self.session = bot.session(f"{KEY_PREFIX}:{session_name or uuid.uuid4().hex[:12]}")
         self.stdin = stdin or sys.stdin
+        self.asks = self.stdin.isatty() if asks is None else asks
+        self.session = bot.session(f"{KEY_PREFIX}:{session_name or uuid.uuid4().hex[:12]}",
+                                   headless=not self.asks)
         self.out = stdout or sys.stdout
         self.err = stderr or sys.stderr
         self.show_stats = show_stats or bot.settings.show_stats
@@ -67,10 +75,11 @@ class TerminalChat:
                 loop.remove_signal_handler(signal.SIGINT)
         return not renderer.failed
 
-    @staticmethod
-    async def _drain(events: AsyncIterator[Event], render: Callable[[Event], None]) -> None:
+    async def _drain(self, events: AsyncIterator[Event], render: Callable[[Event], None]) -> None:
         async for event in events:
             render(event)
+            if isinstance(event, ApprovalRequest):
+                await ask_person(self.session, event, self.stdin, self.err)
 
     def run(self, loop: asyncio.AbstractEventLoop) -> int:
         """The REPL. Input is read on the main thread so Ctrl-C reaches it normally."""

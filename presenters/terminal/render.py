@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from bot.contracts.events import (
+    ApprovalDecision,
     Done,
     Error,
     Event,
@@ -62,6 +63,8 @@ class TerminalRenderer:
             self._line(f"  … {event.text}", self.err)
         elif isinstance(event, ToolCall | ToolResult):
             self._step(event)
+        elif isinstance(event, ApprovalDecision):
+            self._approval(event)
         elif isinstance(event, Sources):
             lines = [f"  [{s.n}] {s.label()}" for s in event.sources]
             self._line("\nSources:\n" + "\n".join(lines))
@@ -82,6 +85,11 @@ class TerminalRenderer:
             return
         first = step.result.splitlines()[0][:200] if step.result else ""
         self._line(f"  {'✗' if step.failed else '→'} {first}", self.err)
+
+    def _approval(self, event: ApprovalDecision) -> None:
+        step = self.view.step(event.step_id)
+        if step is not None:
+            self._line(f"  🔐 {step.name}: {step.approval_note}", self.err)
 
     def _notes(self) -> None:
         if self._noted:

@@ -151,3 +151,25 @@ def test_sign_in_form_then_chat(browser: Any, tmp_path: Path) -> None:
         page.screenshot(path=str(tmp_path / "signed_in.png"), full_page=True)
     finally:
         demo.close()
+
+
+def test_a_person_approves_then_denies_a_tool_call(browser: Any, tmp_path: Path) -> None:
+    from presenters.gradio.app import launch
+
+    demo = launch(scripted_bot(gradio_settings(tmp_path)), host="127.0.0.1", port=free_port())
+    outside: list[str] = []
+    try:
+        page = open_page(browser, str(demo.local_url), outside)
+        page.fill("#question textarea", "book a room")
+        page.keyboard.press("Enter")
+        page.get_by_role("button", name="✅ Approve").click(timeout=60_000)
+        page.get_by_text("Tool said: room 4 booked").first.wait_for(timeout=60_000)
+        assert page.get_by_role("button", name="✅ Approve").count() == 0
+        page.fill("#question textarea", "book another room")
+        page.keyboard.press("Enter")
+        page.get_by_role("button", name="❌ Deny").click(timeout=60_000)
+        page.get_by_text("Tool said: error: the user denied").first.wait_for(timeout=60_000)
+        page.screenshot(path=str(tmp_path / "approvals.png"), full_page=True)
+    finally:
+        demo.close()
+    assert outside == []

@@ -145,15 +145,22 @@ def usage_of(reply: FakeReply, body: dict[str, Any]) -> dict[str, int]:
             "total_tokens": prompt + completion}
 
 
-def stream_events(reply: FakeReply, body: dict[str, Any]) -> list[dict[str, Any]]:
-    """The ``data:`` payloads of a streamed reply, in order (``[DONE]`` not included)."""
+def stream_events(reply: FakeReply, body: dict[str, Any],
+                  usage_on_finish: bool = False) -> list[dict[str, Any]]:
+    """The ``data:`` payloads of a streamed reply, in order (``[DONE]`` not included).
+
+    Usage, when asked for, comes in a chunk of its own (OpenAI), or ``usage_on_finish`` on
+    the chunk that carries the finish reason (TGI).
+    """
     model = str(body.get("model") or "fake-model")
     events = [_chunk(model, {"role": "assistant", "content": ""})]
     events += [_chunk(model, {"content": p}) for p in text_pieces(reply.text, reply.chunk_chars)]
     events += tool_call_chunks(model, reply.tool_calls)
     events.append(_chunk(model, {}, reply.finish()))
     wants_usage = bool((body.get("stream_options") or {}).get("include_usage"))
-    if reply.send_usage and wants_usage:
+    if reply.send_usage and wants_usage and usage_on_finish:
+        events[-1]["usage"] = usage_of(reply, body)
+    elif reply.send_usage and wants_usage:
         events.append({"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0,
                        "model": model, "choices": [], "usage": usage_of(reply, body)})
     return events

@@ -36,6 +36,10 @@ Behaviour knobs (set any time, from any thread):
   ``hang_s``, ``after_chars`` (text before a cut / error / malformed chunk), ``text``.
 - ``latency_s`` (before headers), ``chunk_delay_s`` (between SSE chunks), ``api_key`` (when
   set, other keys get 401), ``models``, ``dims``.
+- ``provider``: speak another provider's dialect (``anthropic``, ``cohere``, ``gemini``,
+  ``vertex``, ``huggingface``, ``hf-endpoint``, ``tgi``): its key headers, error bodies, model
+  listing and usage placement (:mod:`tests.fakes.provider_quirks`). Routes take any prefix
+  (``/v1beta/openai/chat/completions``, ``/compatibility/v1/models``, ...).
 
 Observations: ``requests`` (every :class:`RecordedRequest`: method, path, headers, body,
 the fault it got), ``chat_requests``, ``closed_early`` (streams the client hung up on).
@@ -72,6 +76,7 @@ from tests.fakes.openai_script import (
     fault_reply,
     stream_events,
 )
+from tests.fakes.provider_quirks import QUIRKS, Quirks, error_json, listing_json, presented_key
 
 __all__ = ["FakeOpenAI", "FakeReply", "FakeToolCall", "Fault", "FaultMode",
            "RecordedRequest", "openai_server_fixture"]
@@ -103,6 +108,7 @@ class _Knobs:
     models: list[str] = field(default_factory=lambda: ["fake-model"])
     dims: int = 64
     bind_port: int = 0  # 0: any free port (tests); a fixed one for manual demos
+    provider: str = "openai"  # whose dialect it speaks: tests/fakes/provider_quirks.py
 
 
 class FakeOpenAI(_Knobs):
@@ -123,6 +129,10 @@ class FakeOpenAI(_Knobs):
         self.port = 0
 
     # -- scripting ---------------------------------------------------------------------
+    @property
+    def quirks(self) -> Quirks:
+        return QUIRKS[self.provider]
+
     @property
     def model(self) -> str:
         return self.models[0]
@@ -181,9 +191,10 @@ class FakeOpenAI(_Knobs):
 
     async def _start_site(self) -> None:
         app = web.Application()
-        app.router.add_post("/v1/chat/completions", self._chat)
-        app.router.add_get("/v1/models", self._models)
-        app.router.add_post("/v1/embeddings", self._embeddings)
+        # any prefix: providers put the API under /v1, /v1beta/openai, /compatibility/v1, ...
+        app.router.add_post("/{prefix:.*}/chat/completions", self._chat)
+        app.router.add_get("/{prefix:.*}/models", self._models)
+        app.router.add_post("/{prefix:.*}/embeddings", self._embeddings)
         self._stopping = asyncio.Event()
         self._runner = web.AppRunner(app, handle_signals=False, access_log=None,
                                      shutdown_timeout=1.0)
@@ -227,15 +238,20 @@ class FakeOpenAI(_Knobs):
             self.requests.append(record)
         return record
 
+    def _error(self, status: int, message: str, **headers: str) -> web.Response:
+        """An error in the dialect of ``provider``."""
+        body = error_json(self.quirks, status, message, error_body(status, message))
+        return web.json_response(body, status=status, headers=headers)
+
     def _unauthorized(self, request: web.Request) -> web.Response | None:
-        if self.api_key is None or request.headers.get("Authorization") == f"Bearer {self.api_key}":
+        if self.api_key is None or presented_key(self.quirks, request.headers) == self.api_key:
             return None
-        return web.json_response(error_body(401, "Incorrect API key provided."), status=401)
+        return self._error(*self.quirks.bad_key)
 
     async def _chat(self, request: web.Request) -> web.StreamResponse:
         record = await self._record(request)
         if not isinstance(record.body, dict):
-            return web.json_response(error_body(400, "body must be a JSON object"), status=400)
+            return self._error(400, "body must be a JSON object")
         if (denied := self._unauthorized(request)) is not None:
             return denied
         if self.latency_s:
@@ -255,13 +271,12 @@ class FakeOpenAI(_Knobs):
             status = STATUS_FAULTS[fault.mode]
             headers = {"Retry-After": fault.retry_after} if status == 429 and fault.retry_after \
                 else {}
-            return web.json_response(error_body(status, f"fake {fault.mode}"), status=status,
-                                     headers=headers)
+            return self._error(status, f"fake {fault.mode}", **headers)
         if fault.mode == "hang":
             assert self._stopping is not None
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), fault.hang_s)
-            return web.json_response(error_body(504, "fake hang ended"), status=504)
+            return self._error(504, "fake hang ended")
         if fault.mode == "reset":
             _reset(request)
             return web.Response(status=500)
@@ -278,7 +293,7 @@ class FakeOpenAI(_Knobs):
             if fault is not None and fault.mode in ("cut", "sse_error", "malformed"):
                 await self._broken_stream(request, response, body, fault)
                 return response
-            for event in stream_events(reply, body):
+            for event in stream_events(reply, body, self.quirks.usage_on_finish):
                 await self._send(response, f"data: {json.dumps(event)}\n\n")
             await response.write(b"data: [DONE]\n\n")
             await response.write_eof()
@@ -315,9 +330,11 @@ class FakeOpenAI(_Knobs):
         await self._record(request)
         if (denied := self._unauthorized(request)) is not None:
             return denied
-        data = [{"id": m, "object": "model", "created": 0, "owned_by": "fake"}
-                for m in self.models]
-        return web.json_response({"object": "list", "data": data})
+        if self.quirks.listing == "none":
+            return self._error(404, "Not Found")
+        if (needs := self.quirks.listing_needs) and needs not in request.headers:
+            return self._error(400, f"{needs}: header is required")
+        return web.json_response(listing_json(self.quirks, self.models))
 
     async def _embeddings(self, request: web.Request) -> web.Response:
         record = await self._record(request)
@@ -327,7 +344,7 @@ class FakeOpenAI(_Knobs):
         record.fault = fault.mode if fault else None
         if fault is not None and fault.mode in STATUS_FAULTS:
             status = STATUS_FAULTS[fault.mode]
-            return web.json_response(error_body(status, f"fake {fault.mode}"), status=status)
+            return self._error(status, f"fake {fault.mode}")
         body = record.body if isinstance(record.body, dict) else {}
         inputs = body.get("input")
         texts = [inputs] if isinstance(inputs, str) else list(inputs or [])

@@ -90,11 +90,45 @@ class SlackHarness:
 
         def finished() -> list[Message]:
             return [m for m in self.answers(channel, thread_ts)
-                    if not m.streaming and not m.text.endswith(" …")]
+                    if not m.streaming and not m.text.endswith(" …") and not is_approval(m)]
 
         await self.fake.wait_for(lambda: len(finished()) >= count
                                  and not self.presenter.answerer.inflight)
         return finished()[count - 1]
+
+
+    async def approval_asked(self, channel: str, thread_ts: str) -> Message:
+        """Wait for an approval question with buttons in the thread."""
+
+        def asked() -> list[Message]:
+            return [m for m in self.answers(channel, thread_ts) if approval_buttons(m)]
+
+        await self.fake.wait_for(lambda: bool(asked()))
+        return asked()[-1]
+
+    async def click(self, message: Message, action_id: str, user: str = "U0ALICE",
+                    team: str = "T0FAKE") -> None:
+        """``user`` clicks the button ``action_id`` on ``message``."""
+        (button,) = [b for b in approval_buttons(message) if b["action_id"] == action_id]
+        block_id = next(b["block_id"] for b in message.blocks if b["type"] == "actions")
+        await self.fake.push({
+            "type": "block_actions", "team": {"id": team}, "user": {"id": user},
+            "api_app_id": "A0APP", "trigger_id": "t.1", "container": {"type": "message"},
+            "channel": {"id": message.channel},
+            "message": {"ts": message.ts, "thread_ts": message.thread_ts, "text": message.text},
+            "actions": [{"action_id": action_id, "block_id": block_id,
+                         "value": button["value"], "type": "button", "action_ts": "1"}],
+        }, kind="interactive")
+
+
+def is_approval(message: Message) -> bool:
+    """An approval question (or how it ended), not an answer."""
+    return any(str(b.get("block_id", "")).startswith("approval:") for b in message.blocks)
+
+
+def approval_buttons(message: Message) -> list[dict[str, Any]]:
+    return [e for b in message.blocks if b["type"] == "actions"
+            and str(b.get("block_id", "")).startswith("approval:") for e in b["elements"]]
 
 
 def slack_settings(settings: Settings, fake: FakeSlack, **slack: Any) -> Settings:

@@ -2,8 +2,9 @@
 
 The backend answers by the question, so one app serves many tests:
 ``error ...`` fails upstream, ``handbook ...`` calls a tool that cites a source,
-``slow N ...`` streams N words slowly, ``wait S ...`` answers after S seconds, and
-anything else is echoed back as ``You said: <question>``.
+``slow N ...`` streams N words slowly, ``wait S ...`` answers after S seconds, ``book ...``
+calls a tool that needs approval and repeats what it returned, and anything else is echoed
+back as ``You said: <question>``.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from bot.contracts.llm import LLMRequest
 from bot.contracts.llm_errors import LLMServerError
 from bot.llm.scripted import FunctionLLM, Reply, ScriptedToolCall
 from config import Settings, load_settings
-from tests.conformance.conversation import HandbookLookup
+from tests.conformance.conversation import BookRoom, HandbookLookup
 
 pytest.importorskip("gradio")
 pytest.importorskip("gradio_client")
@@ -46,6 +47,10 @@ def scripted_answer(request: LLMRequest) -> Reply:
         return Reply(tool_calls=[ScriptedToolCall(name="handbook", arguments={"query": "slack"})])
     if question.startswith("handbook"):
         return Reply(text="Create the Slack app from the manifest [1].", chunk_chars=6)
+    if question.startswith("book") and not used_tool:
+        return Reply(tool_calls=[ScriptedToolCall(name="book_room", arguments={"room": 4})])
+    if question.startswith("book"):
+        return Reply(text=f"Tool said: {request.messages[-1].content}")
     if m := re.match(r"slow (\d+)", question):
         words = " ".join(f"w{i}" for i in range(int(m.group(1))))
         return Reply(text=words, chunk_chars=3, delay_s=0.05)
@@ -72,7 +77,7 @@ def gradio_settings(data_dir: Path, **gradio: Any) -> Settings:
 def scripted_bot(settings: Settings, answer: Callable[[LLMRequest], Reply] = scripted_answer
                  ) -> Bot:
     llm = FunctionLLM(answer, profile="scripted")
-    tools: dict[str, Any] = {"handbook": HandbookLookup()}
+    tools: dict[str, Any] = {"handbook": HandbookLookup(), "book_room": BookRoom()}
     return Bot.from_settings(settings, llms={"primary": llm}, tools=tools)
 
 
@@ -110,6 +115,25 @@ def stream(c: Client, question: str, sid: str | None = None) -> list[list[dict[s
     job = c.submit(question, [], sid, api_name="/chat")
     updates = [out[1] for out in job]
     return updates or [job.result()[1]]
+
+
+def chat_deciding(c: Client, question: str, sid: str | None = None, allowed: bool = True
+                  ) -> tuple[list[dict[str, Any]], str]:
+    """Ask through ``/chat``; answer each approval it waits for through ``/approve``."""
+    job = c.submit(question, [], sid, api_name="/chat")
+    answered: set[str] = set()
+    for _, messages, sid_out in job:
+        for request_id in waiting_approvals(messages) - answered:
+            answered.add(request_id)
+            assert c.predict(request_id, allowed, sid_out, api_name="/approve") == "Answered."
+    _, messages, sid_out = job.result()
+    return messages, sid_out
+
+
+def waiting_approvals(messages: list[dict[str, Any]]) -> set[str]:
+    """Request ids of the Approve options a chat shows."""
+    return {o["value"].split(":", 1)[1] for m in messages for o in m.get("options") or []
+            if o["value"].startswith("approve:")}
 
 
 def answers(messages: list[dict[str, Any]]) -> list[str]:

@@ -61,14 +61,16 @@ def parse_terminal(out: str, err: str) -> Seen:
     marks = re.findall(r"^  ([→✗]) ", err, re.M)
     steps = [(name, args, "failed" if mark == "✗" else "ok")
              for (name, args), mark in zip(calls, marks, strict=True)]
-    return Seen(answer="\n".join(kept).rstrip("\n"), steps=steps, **found)
+    approvals = re.findall(r"^  🔐 (.*)$", err, re.M)
+    return Seen(answer="\n".join(kept).rstrip("\n"), steps=steps, approvals=approvals, **found)
 
 
 async def run_terminal(bot: Bot) -> list[Seen]:
     views = []
     for question in QUESTIONS:
         out, err = io.StringIO(), io.StringIO()
-        chat = TerminalChat(bot, "conformance", stdin=io.StringIO(""), stdout=out, stderr=err)
+        chat = TerminalChat(bot, "conformance", stdin=io.StringIO("y\n"), stdout=out,
+                            stderr=err, asks=True)
         await chat.answer(chat.session.send(question))
         views.append(parse_terminal(out.getvalue(), err.getvalue()))
     return views
@@ -98,12 +100,25 @@ def parse_slack(message: Any) -> Seen:
 
 
 async def run_slack(bot: Bot, harness: Any) -> list[Seen]:
-    """Mention the bot once per question, in one thread, as a Slack user would."""
+    """Mention the bot once per question, in one thread, as a Slack user would; approve the
+    tool call that asks (turn 5) with the button."""
+    from tests.fakes.slack_harness import is_approval
+
+    def approvals(thread: str | None) -> list[str]:
+        return [m.text.removeprefix("🔐 ") for m in harness.answers("C0GENERAL", thread)
+                if is_approval(m)]
+
     views, thread = [], None
     for n, question in enumerate(QUESTIONS, start=1):
+        before = len(approvals(thread))
         ts = await harness.mention(question, thread_ts=thread)
         thread = thread or ts
-        views.append(parse_slack(await harness.answer("C0GENERAL", thread, count=n)))
+        if question == QUESTIONS[-1]:
+            await harness.click(await harness.approval_asked("C0GENERAL", thread),
+                                "approval_allow")
+        seen = parse_slack(await harness.answer("C0GENERAL", thread, count=n))
+        seen.approvals = approvals(thread)[before:]
+        views.append(seen)
     return views
 
 
@@ -137,7 +152,7 @@ def parse_gradio(messages: list[dict]) -> Seen:
                for line in text.splitlines()]
     errors = [text_of(m).removeprefix(ERROR_MARK) for m in messages
               if text_of(m).startswith(ERROR_MARK)]
-    steps = []
+    steps, approvals = [], []
     for m in messages:
         title = (m.get("metadata") or {}).get("title", "")
         if title.startswith(("🔧 ", "⚠️ ")) and "**Arguments**" in text_of(m):
@@ -145,21 +160,23 @@ def parse_gradio(messages: list[dict]) -> Seen:
             name = title.split(" ", 1)[1].removesuffix(" failed")
             steps.append((name, args.group(1) if args else "",
                           "failed" if title.endswith(" failed") else "ok"))
+            if approval := re.search(r"\*\*Approval:\*\* (.*)", text_of(m)):
+                approvals.append(f"{name}: {approval.group(1)}")
     usage = titled("📊 Usage")
     return Seen(answer=answer, notes=notes, sources=sources,
                 error=mask(errors[0] if errors else None), steps=steps,
-                usage=mask(usage[0]) if usage else None)
+                usage=mask(usage[0]) if usage else None, approvals=approvals)
 
 
 def run_gradio(bot: Bot) -> list[Seen]:
     """Each question through the launched page's /chat endpoint, as one browser session."""
-    from tests.integration.gradio_helpers import client, launched
+    from tests.integration.gradio_helpers import chat_deciding, client, launched
 
     views, sid = [], None
     with launched(bot) as demo:
         c = client(str(demo.local_url))
         for question in QUESTIONS:
-            _, messages, sid = c.predict(question, [], sid, api_name="/chat")
+            messages, sid = chat_deciding(c, question, sid, allowed=True)
             views.append(parse_gradio(messages[1:]))  # [0] is the question itself
     return views
 
@@ -173,3 +190,77 @@ async def test_gradio_shows_the_conversation(settings: Settings) -> None:
         assert await asyncio.to_thread(run_gradio, bot) == want
     finally:
         await bot.aclose()
+
+
+# -- API (OpenAI-compatible) --------------------------------------------------------------------
+def parse_api(content: str, turn: dict[str, Any]) -> Seen:
+    """The text a client shows (answer, notes, apology, sources) and the ``bot`` field."""
+    import json
+
+    from bot.contracts.events import Usage
+    from bot.contracts.turn_view import usage_line
+    from presenters.api.render import SOURCES_HEADING
+
+    text, _, listed = content.partition(f"\n\n{SOURCES_HEADING}\n")
+    if not listed and content.startswith(f"{SOURCES_HEADING}\n"):
+        text, listed = "", content.removeprefix(f"{SOURCES_HEADING}\n")
+    sources = [line.split("] ", 1)[1] for line in listed.splitlines()]
+    assert sources == [f"{s['source']} — {s['heading']}" if s["heading"] else s["source"]
+                       for s in turn["sources"]]
+    answer, notes, error = split_closing(text)
+    steps = [(s["name"], s["arguments"] if isinstance(s["arguments"], str)
+              else json.dumps(s["arguments"], ensure_ascii=False),
+              "failed" if s["failed"] else "ok") for s in turn["steps"]]
+    usage = turn["usage"] and mask(usage_line(Usage(**turn["usage"])))
+    approvals = [f"{s['name']}: {s['approval']}" for s in turn["steps"] if s["approval"]]
+    return Seen(answer=answer, notes=notes, sources=sources, error=error, steps=steps,
+                usage=usage, approvals=approvals)
+
+
+async def run_api(bot: Bot, stream: bool) -> list[Seen]:
+    """Each question through the real server with the real ``openai`` client, which resends
+    the whole chat (as Open WebUI does); a failed turn shows its error and nothing else."""
+    import openai
+
+    from tests.integration.api_helpers import KEY, serving
+
+    views, chat = [], []
+    with serving(bot) as url:
+        client = openai.AsyncOpenAI(base_url=url, api_key=KEY, max_retries=0)
+        for question in QUESTIONS:
+            chat.append({"role": "user", "content": question})
+            try:
+                content, turn = await _ask_api(client, chat, stream)
+            except openai.APIStatusError as exc:
+                body = exc.response.json()
+                content, turn = body["error"]["message"], body["bot"]
+            chat.append({"role": "assistant", "content": content})
+            views.append(parse_api(content, turn))
+        await client.close()
+    return views
+
+
+async def _ask_api(client: Any, chat: list[dict[str, Any]], stream: bool) -> tuple[str, Any]:
+    if not stream:
+        done = await client.chat.completions.create(model="bot", messages=chat)
+        message = done.choices[0].message
+        return message.content, message.model_extra["bot"]
+    chunks = [c async for c in await client.chat.completions.create(
+        model="bot", messages=chat, stream=True) if c.choices]
+    content = "".join(c.choices[0].delta.content or "" for c in chunks)
+    [turn] = [c.choices[0].delta.model_extra["bot"]["turn"] for c in chunks
+              if c.choices[0].finish_reason]
+    return content, turn
+
+
+@pytest.mark.parametrize("stream", [True, False], ids=["stream", "whole"])
+async def test_the_api_shows_the_conversation(settings: Settings, stream: bool) -> None:
+    from tests.integration.api_helpers import api_settings
+
+    # no person answers an API call: an "ask first" tool gets approvals.default, here allow
+    allowing = settings.model_copy(update={
+        "approvals": settings.approvals.model_copy(update={"default": "allow"})})
+    want = await expected(allowing, headless=True)
+    assert want[-1].approvals == ["book_room: allowed by default (no one to ask)"]
+    bot = conversation_bot(api_settings(allowing))
+    assert await run_api(bot, stream) == want

@@ -5,7 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ["gradio", "slack_bolt", "chromadb", "llama_cpp", "ray", "openai", "onnxruntime"]
+HEAVY = ["gradio", "slack_bolt", "chromadb", "llama_cpp", "ray", "openai", "onnxruntime", "mcp",
+         "httpx2", "starlette", "uvicorn"]
 
 
 def test_help_imports_no_heavy_module() -> None:

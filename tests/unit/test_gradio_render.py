@@ -131,3 +131,18 @@ def test_history_renders_with_turn_ids_for_feedback() -> None:
     assert ids == [None, 2, 2, 2, None, 4]
     assert messages[1]["metadata"]["status"] == "done"
     assert "ff00" in text_of(messages[-1])
+
+
+def test_a_step_waiting_for_approval_offers_approve_and_deny_until_decided() -> None:
+    from bot.contracts.events import ApprovalDecision, ApprovalRequest
+
+    call = ToolCall(id="c1", name="book_room", arguments={"room": 4})
+    asked = ApprovalRequest(id="r1", step_id="c1", tool="book_room", arguments={"room": 4},
+                            timeout_s=60)
+    waiting = render(call, asked).messages[-1]
+    assert [o["value"] for o in waiting["options"]] == ["approve:r1", "deny:r1"]
+    assert "**Approval:** waiting for approval" in text_of(waiting)
+    decided = ApprovalDecision(id="r1", step_id="c1", tool="book_room", allowed=False,
+                               by="timeout")
+    shown = render(call, asked, decided).messages[-1]
+    assert "options" not in shown and "**Approval:** denied: no answer in time" in text_of(shown)

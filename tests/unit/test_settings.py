@@ -85,7 +85,7 @@ def test_bad_value_exits_2_with_one_clear_message(tmp_path: Path) -> None:
                          capture_output=True, text=True, cwd=tmp_path)
     assert run.returncode == 2
     assert "presenter = 'telegram'" in run.stderr
-    assert "Fix: use 'terminal', 'gradio' or 'slack'" in run.stderr
+    assert "Fix: use 'terminal', 'gradio', 'slack', 'api' or 'mcp'" in run.stderr
     assert "Traceback" not in run.stderr
 
 

@@ -1,0 +1,48 @@
+"""An MCP server's tool behind the Tool protocol: the model sees the server's own JSON schema."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.contracts.run_context import ToolRunContext
+from bot.contracts.tools import ToolError, ToolOutput
+from tools.mcp.background import BackgroundLoop
+from tools.mcp.connection import McpConnection
+from tools.mcp.results import capped, result_text
+
+
+class McpArguments(BaseModel):
+    """Whatever the model sent; the server checks it against its schema."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+@dataclass(kw_only=True)
+class McpTool:
+    """``name`` is what the model calls (namespaced on a clash); ``remote`` the server's name."""
+
+    Args: ClassVar[type[BaseModel]] = McpArguments
+
+    name: str
+    remote: str
+    description: str
+    input_schema: dict[str, Any]
+    ask_first: bool
+    timeout_s: float
+    max_chars: int
+    connection: McpConnection
+    loop: BackgroundLoop
+
+    async def run(self, args: Any, ctx: ToolRunContext) -> ToolOutput:
+        call = self.connection.call(self.remote, args.model_dump(), self.timeout_s)
+        result = await self.loop.run(call)
+        text = capped(result_text(result), self.max_chars)
+        if result.is_error:
+            raise ToolError(text or f"{self.remote} failed on MCP server "
+                            f"{self.connection.name!r}")
+        ctx.log.info("mcp_tool_called", server=self.connection.name, tool=self.remote,
+                     chars=len(text))
+        return ToolOutput(content=text or "(the tool returned nothing)")
