@@ -28,6 +28,7 @@ BENCHMARKS = [
     "kb_retrieval",
     "kb_ray",
     "mcp_calls",
+    "serve_replicas",
 ]
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 HEADER = """# Benchmarks

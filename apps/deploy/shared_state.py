@@ -33,6 +33,10 @@ def shared_state_problems(settings: Settings, presenters: list[str]) -> list[str
             "kb.url is not set, so each replica would open its own Chroma folder in data_dir. "
             "Fix: run a Chroma server (`chroma run --path DIR`) and set kb.url (BOT_KB__URL), "
             "or leave search_knowledge out of tools")
+    if "api" in presenters and not settings.api.keys:
+        from presenters.api.serve import NO_KEYS
+
+        problems.append(NO_KEYS)
     if "slack" in presenters and settings.slack.mode != "http":
         problems.append(
             'slack.mode is "socket", but a replicated Slack endpoint receives events over HTTP. '

@@ -25,3 +25,15 @@ def steady(request: LLMRequest) -> Reply:
     """The load test's backend: 0.3 s, then the whole answer at once."""
     asked = [m.content for m in request.messages if m.role == "user"]
     return Reply(text=f"ok: {asked[-1] if asked else ''}", chunk_chars=1 << 20, delay_s=0.3)
+
+
+def story_or_remember(request: LLMRequest) -> Reply:
+    """A long streamed answer when asked for a story, else :func:`remember`'s reply."""
+    asked = [m.content for m in request.messages if m.role == "user"]
+    return slow_stream(request) if asked and "story" in asked[-1] else remember(request)
+
+
+def instant(request: LLMRequest) -> Reply:
+    """No model time at all: what is left of a request's latency is the serving path's."""
+    asked = [m.content for m in request.messages if m.role == "user"]
+    return Reply(text=f"ok: {asked[-1] if asked else ''}", chunk_chars=1 << 20)

@@ -13,6 +13,7 @@ from apps.cli.main import main
 from tests.fakes.ray_cluster import REPO, free_port
 
 POSTGRES = "postgresql://bot@127.0.0.1:9/never-contacted"
+API_KEY = "sk-deploy-test-0123456789"
 
 
 @pytest.mark.parametrize(("flags", "named"), [
@@ -20,6 +21,7 @@ POSTGRES = "postgresql://bot@127.0.0.1:9/never-contacted"
     (["--config", "sqlite.toml"], "store.url is a SQLite file"),
     (["--config", "chroma.toml"], "kb.url is not set"),
     (["--config", "socket.toml"], 'slack.mode is "socket"'),
+    (["--config", "keyless.toml"], "api.keys is empty"),
 ])
 def test_settings_that_keep_state_per_replica_are_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], flags: list[str], named: str
@@ -29,6 +31,7 @@ def test_settings_that_keep_state_per_replica_are_refused(
         f'tools = ["search_knowledge"]\n[store]\nurl = "{POSTGRES}"\n')
     (tmp_path / "socket.toml").write_text(
         f'tools = []\n[store]\nurl = "{POSTGRES}"\n[deploy]\napps = ["slack"]\n')
+    (tmp_path / "keyless.toml").write_text(f'tools = []\n[store]\nurl = "{POSTGRES}"\n')
     code = main([*flags, "deploy", "--address", f"127.0.0.1:{free_port()}"])
     err = capsys.readouterr().err
     assert code == 2
@@ -36,7 +39,8 @@ def test_settings_that_keep_state_per_replica_are_refused(
 
 
 def run_bot(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    (tmp_path / "bot.toml").write_text(f'tools = []\n[store]\nurl = "{POSTGRES}"\n')
+    (tmp_path / "bot.toml").write_text(
+        f'tools = []\n[store]\nurl = "{POSTGRES}"\n[api.keys]\nalice = "{API_KEY}"\n')
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "HOME": str(tmp_path)}
     return subprocess.run([sys.executable, "-m", "apps.cli.main", *args], cwd=tmp_path,
                           env=env, capture_output=True, text=True, timeout=120, check=False)

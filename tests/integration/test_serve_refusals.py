@@ -12,6 +12,7 @@ import pytest
 from tests.fakes.ray_cluster import LoopbackRayCluster, free_port
 from tests.fakes.slack_server import BOT_TOKEN, SIGNING_SECRET, FakeSlack
 from tests.integration.cluster_fixtures import bot_deploy, cluster_sections, write_toml
+from tests.integration.serve_api_helpers import KEY
 
 pytestmark = pytest.mark.ray
 
@@ -49,6 +50,7 @@ def test_a_cluster_whose_head_node_died_is_one_line(tmp_path: Path) -> None:
         os.killpg(head.pid, signal.SIGKILL)  # the head machine is gone; the worker lives on
         head.wait()
         sections = cluster_sections(cluster, "postgresql://bot@127.0.0.1:9/bot")
+        sections["api.keys"] = {"alice": KEY}
         config = write_toml(tmp_path / "bot.toml", {"tools": []}, sections)
         for action in ("status", "up"):
             done = bot_deploy(cluster, config, action)

@@ -28,7 +28,8 @@ def test_every_application_of_the_example_builds(monkeypatch: pytest.MonkeyPatch
     from ray.serve import Application
 
     for name, value in {"BOT_STORE__URL": "postgresql://bot@db/bot", "BOT_TOOLS": "[]",
-                        "BOT_SLACK__MODE": "http"}.items():
+                        "BOT_SLACK__MODE": "http",
+                        "BOT_API__KEYS__ALICE": "sk-docs-test-0123456789"}.items():
         monkeypatch.setenv(name, value)
     serve_config = yaml.safe_load(ray_service()["spec"]["serveConfigV2"])
     expected = {app: prefix for app, prefix, _ in PRESENTER_APPS.values()}
