@@ -5,7 +5,7 @@ shows what history the replica that wrote it could see."""
 from __future__ import annotations
 
 from bot.contracts.llm import LLMRequest
-from bot.llm.scripted import Reply
+from bot.llm.scripted import Reply, ScriptedToolCall
 
 LONG_ANSWER = "This answer streams for a long while, token by token. " * 12
 
@@ -37,3 +37,12 @@ def instant(request: LLMRequest) -> Reply:
     """No model time at all: what is left of a request's latency is the serving path's."""
     asked = [m.content for m in request.messages if m.role == "user"]
     return Reply(text=f"ok: {asked[-1] if asked else ''}", chunk_chars=1 << 20)
+
+
+def search_then_answer(request: LLMRequest) -> Reply:
+    """Calls search_knowledge with the question, then answers citing what it found."""
+    last = max(i for i, m in enumerate(request.messages) if m.role == "user")
+    if any(m.role == "tool" for m in request.messages[last:]):
+        return Reply(text="The documents answer it [1].")
+    query = request.messages[last].content
+    return Reply(tool_calls=[ScriptedToolCall(name="search_knowledge", arguments={"query": query})])

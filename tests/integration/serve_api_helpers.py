@@ -14,15 +14,19 @@ KEY = "sk-cluster-alice-0123456789"
 
 
 def api_config(tmp_path: Path, cluster: LoopbackRayCluster, store_url: str, function: str,
-               **deploy: Any) -> Path:
+               top: dict[str, Any] | None = None, **deploy: Any) -> Path:
     """The API on ``cluster`` (3 replicas unless ``deploy`` says otherwise), one key
-    (alice), answering with ``tests.fakes.cluster_replies:<function>``."""
+    (alice), answering with ``tests.fakes.cluster_replies:<function>``; ``top`` adds
+    top-level settings and sections (``{"kb": {...}}``)."""
     sections = cluster_sections(cluster, store_url, apps=["api"], **deploy)
     sections["api.keys"] = {"alice": KEY}
     sections["roles"] = {"primary": "model"}
     sections["profiles.model"] = {"kind": "function",
                                   "function": f"tests.fakes.cluster_replies:{function}"}
-    return write_toml(tmp_path / "bot.toml", {"tools": []}, sections)
+    extra = dict(top or {})
+    tables = {k: v for k, v in extra.items() if isinstance(v, dict)}
+    return write_toml(tmp_path / "bot.toml", {"tools": [], **{
+        k: v for k, v in extra.items() if k not in tables}}, {**sections, **tables})
 
 
 def ask_body(text: str, stream: bool = False) -> dict[str, Any]:

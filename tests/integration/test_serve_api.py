@@ -1,6 +1,7 @@
 """The OpenAI-compatible API as 3 Ray Serve replicas on a loopback cluster (a head and a
-worker node) sharing a real PostgreSQL store: a conversation spread over replicas keeps its
-whole history; a replica killed mid-stream costs that answer only, never the question."""
+worker node) sharing a real PostgreSQL store and a real Chroma server: a conversation spread
+over replicas keeps its whole history; a replica killed mid-stream costs that answer only,
+never the question; every replica searches the one knowledge base."""
 
 from __future__ import annotations
 
@@ -14,8 +15,12 @@ import aiohttp
 import pytest
 
 from bot.store import open_store
+from knowledge.ingest import ingest
+from tests.fakes.chroma_server import chroma_command, chroma_server
 from tests.fakes.ray_cluster import REPLICA_TITLE, LoopbackRayCluster
 from tests.integration.serve_api_helpers import api_config, ask, ask_body, headers
+from tests.kb.corpus import write_corpus
+from tests.kb.helpers import kb_settings, shared_minilm
 
 pytestmark = [pytest.mark.ray, pytest.mark.postgres]
 
@@ -81,3 +86,32 @@ async def test_a_replica_killed_mid_stream_costs_that_answer_only(
     assert [t.text for t in turns if t.role == "user"] == [
         "tell me a long story", "are you still there?"]
     assert replica != killed  # served by a live replica
+
+
+async def test_replicas_search_one_chroma_server_and_keep_nothing_local(
+    tmp_path: Path, ray_cluster: LoopbackRayCluster, postgres_url: str, deployed: Any,
+    free_port: int,
+) -> None:
+    if chroma_command() is None:
+        pytest.skip("the chroma CLI is not installed")
+    with chroma_server(tmp_path / "chroma", free_port) as chroma:
+        ingest(kb_settings(tmp_path / "ingest", url=chroma), [write_corpus(tmp_path / "docs")],
+               embedder=shared_minilm(), progress=False)
+        replica_data = tmp_path / "replica-data"
+        config = api_config(tmp_path, ray_cluster, postgres_url, "search_then_answer", top={
+            "tools": ["search_knowledge"], "data_dir": str(replica_data), "kb": {"url": chroma}})
+        found: dict[int, str] = {}  # replica pid -> the source its search found first
+        async with deployed(config) as url, aiohttp.ClientSession() as http:
+            for n in range(30):
+                if len(found) == 3:
+                    break
+                async with http.post(f"{url}/v1/chat/completions", headers=headers(f"kb-{n}"),
+                                     json=ask_body("How many days off do I get each year?")
+                                     ) as response:
+                    reply = await response.json()
+                    assert response.status == 200, reply
+                    sources = reply["choices"][0]["message"]["bot"]["sources"]
+                    found[int(response.headers["X-Bot-Replica-Pid"])] = sources[0]["source"]
+    assert len(found) == 3
+    assert set(found.values()) == {"docs/vacation.md"}
+    assert not (replica_data / "chroma").exists()  # nothing written beside the replicas
