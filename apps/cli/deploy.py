@@ -109,6 +109,9 @@ def _serve_until_stopped(presenter: str, settings: Any, where: str) -> int:
 
     serve_apps.quiet_serve_logs()
     plan = make_plan(settings, [presenter])
+    # On the way out remove only what this run added: an embedded model application that
+    # `bot deploy` put there before is shared with its replicas.
+    before = {s.name for s in serve_apps.app_states() if s.status != "NOT_DEPLOYED"}
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -122,7 +125,7 @@ def _serve_until_stopped(presenter: str, settings: Any, where: str) -> int:
     except serve_apps.DeployFailed as exc:
         return _fail(str(exc), 1)
     finally:
-        serve_apps.delete(plan.app_names)
+        serve_apps.delete([name for name in plan.app_names if name not in before])
         ray.shutdown()
 
 

@@ -47,3 +47,19 @@ def test_a_builder_refuses_per_replica_state() -> None:
 
     with pytest.raises(ValueError, match=r"store\.url is not set"):
         presenter({"presenter": "api"})
+
+
+def test_serve_accepts_the_autoscaling_bounds_from_the_settings() -> None:
+    from apps.deploy.applications import presenter_application
+    from apps.deploy.plan import make_plan
+    from config import load_settings
+
+    settings = load_settings(tools=[], store={"url": "postgresql://bot@db/bot"},
+                             roles={"primary": "openai"},
+                             deploy={"min_replicas": 1, "max_replicas": 5})
+    plan = make_plan(settings)
+    app = presenter_application(plan, plan.presenters[0])  # Serve validates the options here
+    config = app._bound_deployment._deployment_config  # what Serve will run
+    assert (config.autoscaling_config.min_replicas, config.autoscaling_config.max_replicas) == (
+        1, 5)
+    assert config.max_ongoing_requests == settings.deploy.max_ongoing_requests
