@@ -36,20 +36,21 @@ def prepare_process(settings: Settings) -> None:
 class PresenterReplica:
     """One replica of an HTTP presenter: the ASGI app its factory builds from the settings.
 
-    It refuses to start (and so to join) when the settings keep state per replica or the
-    store cannot be reached; Serve then reports the deployment as failed with the reason.
+    Serve builds the app once, when the replica starts: that is where it refuses to start
+    (and so to join) when the settings keep state per replica or the store cannot be
+    reached; Serve then reports the deployment as failed with the reason.
     """
 
     def __init__(self, settings: Settings, presenter: str, factory: str) -> None:
-        prepare_process(settings)
-        require_shared_state(settings, [presenter])
-        require_reachable_store(settings)
-        self.settings, self.factory = settings, factory
-        self.replica = serve.get_replica_context().replica_id.unique_id
-        log.info("replica_started", presenter=presenter, replica=self.replica)
+        self.settings, self.presenter, self.factory = settings, presenter, factory
 
     def __serve_build_asgi_app__(self) -> Any:
-        return ReplicaHeaders(load(self.factory)(self.settings), self.replica)
+        prepare_process(self.settings)
+        require_shared_state(self.settings, [self.presenter])
+        require_reachable_store(self.settings)
+        replica = serve.get_replica_context().replica_id.unique_id
+        log.info("replica_started", presenter=self.presenter, replica=replica)
+        return ReplicaHeaders(load(self.factory)(self.settings), replica)
 
 
 class EmbeddedModel:
