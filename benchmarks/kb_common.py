@@ -44,3 +44,22 @@ def our_embedder(threads: int | None = None) -> Any:
     from knowledge.model_files import locate_model
 
     return MiniLMEmbedder(locate_model(None, allow_download=False), threads=threads)
+
+
+def texts_of(folder: Path, counter: Any) -> list[str]:
+    """The chunk texts (as the model reads them) of every file under ``folder``."""
+    from knowledge.batches import ChunkBatch, LoadBatch
+    from knowledge.discover import discover
+
+    found = discover([folder])
+    batch = {"path": [f.path for f in found.files], "source": [f.source for f in found.files]}
+    chunks = ChunkBatch(settings_in(Path(os.devnull)), counter=counter)(
+        LoadBatch(max_bytes=20_000_000)(batch)
+    )
+    return [str(t) for t in chunks["embed_text"]]
+
+
+def mean_tokens(texts: list[str]) -> float:
+    embedder = our_embedder(threads=1)
+    counts = embedder.count(texts)
+    return sum(counts) / max(len(counts), 1)

@@ -27,6 +27,8 @@ BENCHMARKS = [
     "kb_embed",
     "kb_retrieval",
     "kb_ray",
+    "kb_ingest_speed",
+    "kb_hybrid_eval",
     "mcp_calls",
     "serve_replicas",
 ]

@@ -19,7 +19,7 @@ from bot.contracts.events import Done, Event
 from bot.contracts.llm import approx_tokens
 from bot.contracts.llm_errors import LLMEmptyReply
 from bot.contracts.run_context import Cancellation, Prompts
-from bot.contracts.store import AssistantTurn, Store
+from bot.contracts.store import AssistantTurn, Store, TurnRecord
 from bot.contracts.tools import Tool
 from bot.contracts.turn_view import TurnView
 from bot.contracts.usage import UsageMeter
@@ -50,9 +50,8 @@ class TurnRunner:
         ``place`` (e.g. ``"slack:C0123"``) picks the space whose settings and budget apply;
         ``approvals`` answers tool calls that need approval (default: deny them)."""
         space = self.spaces.resolve(place)
-        try:
-            user_turn = await asyncio.to_thread(self.store.add_user_turn, key, text, user,
-                                                space.place)
+        try:  # one trip to the store's thread: the user's turn, then the conversation so far
+            user_turn, prior = await asyncio.to_thread(self._begin, key, text, user, space)
         except Exception as exc:  # the store is down: nothing was saved or asked; say so
             for event in could_not_start("store_failed", key, exc):
                 yield event
@@ -66,7 +65,7 @@ class TurnRunner:
         stored = False
         try:
             async with asyncio.timeout(self.settings.turn_timeout_s):
-                ctx = await self._context(key, text, user_turn, meter, cancel, space)
+                ctx = self._context(key, text, prior, meter, cancel, space)
                 ctx.approvals = approvals or PolicyGate()
                 async with aclosing(self._agent_for(space).run(ctx)) as events:
                     async for event in events:
@@ -104,15 +103,24 @@ class TurnRunner:
             self._agents[name] = build_agent(space.settings)
         return self._agents[name]
 
-    async def _context(self, key: str, text: str, user_turn: int, meter: UsageMeter,
-                       cancel: Cancellation, space: Space) -> TurnContext:
+    def _begin(self, key: str, text: str, user: str | None, space: Space
+               ) -> tuple[int, list[TurnRecord] | Exception]:
+        """Store the user's turn (raising if that fails), then read the turns before it."""
+        user_turn = self.store.add_user_turn(key, text, user, space.place)
+        try:
+            return user_turn, [t for t in self.store.history(key, 200) if t.id != user_turn]
+        except Exception as exc:  # the question is stored: the turn fails politely, later
+            return user_turn, exc
+
+    def _context(self, key: str, text: str, prior: list[TurnRecord] | Exception,
+                 meter: UsageMeter, cancel: Cancellation, space: Space) -> TurnContext:
+        if isinstance(prior, Exception):
+            raise prior
         models = self.spaces.models(space, self.models)
         llm = models.for_role("primary")
         profile = space.settings.profiles.get(llm.profile)
         budget = (profile.context_tokens if profile else 4096) // 2
         counter = getattr(llm, "count_tokens", approx_tokens)
-        turns = await asyncio.to_thread(self.store.history, key, 200)
-        prior = [t for t in turns if t.id != user_turn]
         return TurnContext(
             key=key, user_text=text, history=trim_history(prior, budget, counter),
             models=models, tools=self.tools, prompts=self.spaces.prompts(space, self.prompts),

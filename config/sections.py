@@ -67,12 +67,43 @@ class KnowledgeBaseSettings(BaseModel):
     )
     embedding_profile: str = Field("openai", description="profile for embedder = openai")
     embedding_model: str = "text-embedding-3-small"
-    embed_batch_size: int = Field(32, gt=0, le=2048, description="texts per embedding call")
+    embed_batch_size: int = Field(
+        32, gt=0, le=2048, description="texts per /v1/embeddings request (embedder = openai); "
+        "minilm runs micro-batches of 4 texts per core"
+    )
     embed_threads: int | None = Field(
-        None, gt=0, description="onnxruntime threads for minilm; default: one per core"
+        None, gt=0, description="minilm batches embedded in parallel, one core each; "
+        "default: one per core"
+    )
+    quantize: bool = Field(
+        True, description="int8-quantize the MiniLM model once into data_dir/models (about 2x "
+        "faster embedding; needs the onnx package, else the original model is used)"
     )
     top_k: int = Field(4, gt=0, le=50)
     min_score: float = Field(0.2, ge=-1, le=1, description="cosine similarity floor")
+    retrieval: Literal["hybrid", "dense", "lexical"] = Field(
+        "hybrid", description="hybrid: vectors and BM25 fused; dense: vectors only; lexical: "
+        "BM25 only"
+    )
+    candidates: int = Field(
+        40, gt=0, le=1000, description="passages each ranking contributes to the fusion"
+    )
+    rrf_k: int = Field(60, gt=0, description="reciprocal-rank fusion constant")
+    dense_weight: float = Field(1.0, ge=0, description="weight of the vector ranking")
+    lexical_weight: float = Field(1.0, ge=0, description="weight of the BM25 ranking")
+    identifier_weight: float = Field(
+        1.0, ge=0, description="boost for passages holding a question's identifiers "
+        "(work_mem, os.path.join, --flag) exactly; 0 = off"
+    )
+    max_per_source: int = Field(
+        2, ge=0, description="passages one file may fill in a search's results, so several "
+        "files get a say; 0 = no limit"
+    )
+    rerank_model: str | None = Field(
+        None, description="cross-encoder reranker: a folder with model.onnx + tokenizer.json, "
+        "or 'package:NAME' for an installed package holding them; none = no reranking"
+    )
+    rerank_candidates: int = Field(20, gt=0, le=200, description="passages the reranker reads")
     duplicate_score: float = Field(
         0.95, gt=0, le=1, description="passages this similar to a better one are collapsed"
     )

@@ -45,12 +45,17 @@ def build_embedder(settings: Settings) -> Embedder:
         from knowledge.openai_embedder import OpenAIEmbedder
 
         return OpenAIEmbedder.from_settings(settings)
+    from dataclasses import replace
+
     from knowledge.minilm import MiniLMEmbedder
     from knowledge.model_files import locate_model
 
-    return MiniLMEmbedder(
-        locate_model(kb.model_dir), batch_size=kb.embed_batch_size, threads=kb.embed_threads
-    )
+    files = locate_model(kb.model_dir)
+    if kb.quantize:
+        from knowledge.quantize import quantized_model
+
+        files = replace(files, model=quantized_model(files.model, settings.data_dir / "models"))
+    return MiniLMEmbedder(files, threads=kb.embed_threads)
 
 
 def build_counter(settings: Settings) -> TokenCounter:

@@ -9,7 +9,9 @@ L2 normalisation (384 dimensions).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -29,16 +31,23 @@ class MiniLMEmbedder(WordPieceCounter):
     name = "minilm:all-MiniLM-L6-v2"
     dimensions = 384
 
-    def __init__(self, files: ModelFiles, batch_size: int = 32, threads: int | None = None) -> None:
+    def __init__(self, files: ModelFiles, batch_size: int = 4, threads: int | None = None) -> None:
         super().__init__(files.tokenizer, MAX_SEQUENCE)
         import onnxruntime as ort
 
+        # Parallelism across batches, not inside one: each worker thread runs a whole batch
+        # on one core (ONNX Runtime releases the GIL), so no thread ever waits on another at
+        # an operator boundary. Measured faster than one run on two intra-op threads, the
+        # more so on a busy shared machine; and small batches (4 texts, length-sorted) keep
+        # the activations in cache: 25 % more chunks per CPU-second than 32
+        # (benchmarks/kb_ingest_speed.py).
+        self.workers = threads or os.cpu_count() or 1
         options = ort.SessionOptions()
-        if threads:
-            options.intra_op_num_threads = threads
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         options.log_severity_level = 3
-        # Busy-waiting worker threads steal the CPU from everything else on a shared machine
-        # (and from each other under load): measured 2x slower with spinning on 2 cores.
+        # Busy-waiting worker threads steal the CPU from everything else on a shared machine.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session: Any = ort.InferenceSession(
             str(files.model), sess_options=options, providers=["CPUExecutionProvider"]
@@ -51,9 +60,15 @@ class MiniLMEmbedder(WordPieceCounter):
         encodings = self._encode(texts, truncate=False)
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start : start + self.batch_size]
-            out[rows] = self._run([encodings[i] for i in rows])
+        batches = [order[s : s + self.batch_size] for s in range(0, len(order), self.batch_size)]
+        if self.workers > 1 and len(batches) > 1:
+            with ThreadPoolExecutor(min(self.workers, len(batches))) as pool:
+                vectors = list(pool.map(lambda rows: self._run([encodings[i] for i in rows]),
+                                        batches))
+        else:
+            vectors = [self._run([encodings[i] for i in rows]) for rows in batches]
+        for rows, block in zip(batches, vectors, strict=True):
+            out[rows] = block
         return out
 
     def embed_query(self, text: str) -> np.ndarray:

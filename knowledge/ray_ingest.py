@@ -49,14 +49,19 @@ class RayIngestor(Ingestor):
         found = discover(list(paths))
         report.skipped += [(p, "no such file or directory") for p in found.missing]
         self.manifest = self.store.manifest()
-        if found.files:
-            self.progress = Progress(len(found.files), self.show_progress)
-            try:
-                self._ingest(found.files, report)
-            finally:
-                self.progress.close()
-        if prune:
-            self._prune(found.roots, report)
+        self.lexical = self._open_lexical()
+        try:
+            if found.files:
+                self.progress = Progress(found.files, self.show_progress)
+                try:
+                    self._ingest(found.files, report)
+                finally:
+                    self.progress.close()
+            if prune:
+                self._prune(found.roots, report)
+        finally:
+            if self.lexical is not None:
+                self.lexical.close()
         report.seconds = time.monotonic() - started
         return report
 
@@ -90,12 +95,12 @@ class RayIngestor(Ingestor):
             path, source, status = str(row["path"]), str(row["source"]), str(row["status"])
             if status == "skipped":
                 report.skipped.append((source, str(row["reason"])))
-                self.progress.advance(1)
+                self.progress.advance([path])
                 continue
             self.seen.add(path)
             if status == "unchanged":
                 report.unchanged.append(source)
-                self.progress.advance(1)
+                self.progress.advance([path])
             else:
                 ok[path] = source
         return ok
@@ -130,18 +135,22 @@ class RayIngestor(Ingestor):
         todo = sum(1 for flag in batch["needs_embedding"] if flag)
         report.embedded += todo
         report.reused += len(batch["id"]) - todo
-        for path, ids in write_rows(self.store, batch).items():
+        for path, ids in write_rows(self.store, batch, self.lexical).items():
             self.written[path] |= ids
         counts = zip(batch["path"], batch["chunk_count"], strict=True)
         done = {str(p) for p, n in counts if len(self.written[str(p)]) == int(n)}
-        report.deleted += delete_stale(self.store, self.manifest, done, self.written)
-        self.progress.advance(len(done), len(batch["id"]), todo)
+        report.deleted += delete_stale(
+            self.store, self.manifest, done, self.written, self.lexical
+        )
+        self.progress.advance(sorted(done), len(batch["id"]), todo)
 
     def _finish(self, ok: dict[str, str], report: IngestReport) -> None:
         """Files that produced no chunk still lose their old ones; then the summary lines."""
         empty = [path for path in ok if path not in self.written]
-        report.deleted += delete_stale(self.store, self.manifest, empty, self.written)
-        self.progress.advance(len(empty))
+        report.deleted += delete_stale(
+            self.store, self.manifest, empty, self.written, self.lexical
+        )
+        self.progress.advance(empty)
         report.ingested += [(source, len(self.written.get(p, ()))) for p, source in ok.items()]
 
 

@@ -1,17 +1,22 @@
-"""Searching the knowledge base: nearest chunks, a score floor, near-duplicates collapsed.
+"""Searching the knowledge base: candidates (dense, lexical or hybrid), a score floor, an
+optional cross-encoder reranker, near-duplicates collapsed.
 
-Shared by the ``search_knowledge`` tool, the pipeline agent and ``bot kb search``. The
-store and the embedding model are opened on the first search, not before.
+Shared by the ``search_knowledge`` tool, the pipeline agent, ``bot kb search`` and
+``bot eval retrieval``. The store, the lexical index and the models are opened on the first
+search, not before; the lexical index is brought in step with Chroma then, and again when
+Chroma's chunk count moves or a minute has passed (see :mod:`knowledge.lexical_sync`).
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from knowledge.candidates import candidates
 from knowledge.embedder import embedder_name
 from knowledge.errors import CollectionMissing
 from knowledge.store import Hit, KnowledgeStore
@@ -19,8 +24,11 @@ from knowledge.store import Hit, KnowledgeStore
 if TYPE_CHECKING:
     from config import Settings
     from knowledge.embedder import Embedder
+    from knowledge.lexical import LexicalIndex
+    from knowledge.rerank import Reranker
 
-OVERFETCH = 3  # duplicates and low scores are dropped after the nearest-neighbour query
+OVERFETCH = 3  # duplicates and low scores are dropped after the candidates are ranked
+RECHECK_S = 60.0  # a full id comparison with Chroma at most this often
 
 
 @dataclass
@@ -39,12 +47,20 @@ class Searcher:
     """Thread-safe; one per process is enough."""
 
     def __init__(
-        self, settings: Settings, *, embedder: Embedder | None = None, collection: str | None = None
+        self,
+        settings: Settings,
+        *,
+        embedder: Embedder | None = None,
+        collection: str | None = None,
+        reranker: Reranker | None = None,
     ) -> None:
         self.settings = settings
         self.collection = collection or settings.kb.collection
         self._embedder = embedder
+        self._reranker = reranker
         self._store: KnowledgeStore | None = None
+        self._lexical: LexicalIndex | None = None
+        self._synced_at = 0.0
         self._lock = threading.Lock()
 
     def for_collection(self, collection: str) -> Searcher:
@@ -74,6 +90,21 @@ class Searcher:
                     return None, self._embedder  # ingested later? look again next time
             return self._store, self._embedder
 
+    def _lexical_index(self, store: KnowledgeStore) -> LexicalIndex | None:
+        """The lexical index, caught up with Chroma (None in dense mode)."""
+        if self.settings.kb.retrieval == "dense":
+            return None
+        from knowledge.lexical_sync import open_index, sync
+
+        with self._lock:
+            if self._lexical is None:
+                self._lexical = open_index(self.settings, self.collection)
+            stale = time.monotonic() - self._synced_at > RECHECK_S
+            if stale or store.count() != self._lexical.count():
+                sync(store, self._lexical)
+                self._synced_at = time.monotonic()
+            return self._lexical
+
     def search(
         self, query: str, top_k: int | None = None, min_score: float | None = None
     ) -> list[Passage]:
@@ -84,9 +115,24 @@ class Searcher:
         store, embedder = self._open()
         if store is None or not query.strip():
             return []
-        hits = store.query(embedder.embed_query(query), k * OVERFETCH)
-        kept = collapse_duplicates([h for h in hits if h.score >= floor], kb.duplicate_score)
+        vector = embedder.embed_query(query)
+        wanted = max(k * OVERFETCH, kb.rerank_candidates if self._reranker_or_none() else 0)
+        found = candidates(kb, store, self._lexical_index(store), query, vector, wanted)
+        hits = [h for h in found if h.score >= floor]
+        reranker = self._reranker_or_none()
+        if reranker is not None:
+            hits = reranker.rerank(query, hits[: kb.rerank_candidates])
+        kept = per_source(collapse_duplicates(hits, kb.duplicate_score), kb.max_per_source)
         return [to_passage(h) for h in kept[:k]]
+
+    def _reranker_or_none(self) -> Reranker | None:
+        if self._reranker is None and self.settings.kb.rerank_model:
+            from knowledge.rerank import build_reranker
+
+            with self._lock:
+                if self._reranker is None:
+                    self._reranker = build_reranker(self.settings)
+        return self._reranker
 
     def count(self) -> int:
         store, _ = self._open()
@@ -94,11 +140,12 @@ class Searcher:
 
 
 def collapse_duplicates(hits: list[Hit], threshold: float) -> list[Hit]:
-    """Keep the best of each group of passages whose vectors are ``threshold``-similar
-    (or whose text is identical), so one fact copied across files fills one slot."""
+    """Keep the first (best ranked) of each group of passages whose vectors are
+    ``threshold``-similar (or whose text is identical), so one fact copied across files
+    fills one slot."""
     kept: list[Hit] = []
     seen_text: set[str] = set()
-    for hit in sorted(hits, key=lambda h: h.score, reverse=True):
+    for hit in hits:
         text_key = str(hit.metadata.get("content_hash") or hit.text)
         if text_key in seen_text:
             continue
@@ -107,6 +154,21 @@ def collapse_duplicates(hits: list[Hit], threshold: float) -> list[Hit]:
         kept.append(hit)
         seen_text.add(text_key)
     return kept
+
+
+def per_source(hits: list[Hit], limit: int) -> list[Hit]:
+    """At most ``limit`` hits from each source file (0 = no limit), best first; the rest
+    follow in order, so a small knowledge base still fills every slot."""
+    if limit <= 0:
+        return hits
+    counts: dict[str, int] = {}
+    first: list[Hit] = []
+    rest: list[Hit] = []
+    for hit in hits:
+        source = str(hit.metadata.get("path") or hit.metadata.get("source", ""))
+        counts[source] = counts.get(source, 0) + 1
+        (first if counts[source] <= limit else rest).append(hit)
+    return first + rest
 
 
 def to_passage(hit: Hit) -> Passage:

@@ -116,6 +116,32 @@ class KnowledgeStore:
             yield page["ids"], page["metadatas"]
             offset += len(page["ids"])
 
+    def all_ids(self) -> set[str]:
+        """Every chunk id in the collection (ids only: one paged scan)."""
+        ids: set[str] = set()
+        offset = 0
+        while True:
+            page = self.collection.get(include=[], limit=PAGE, offset=offset)
+            if not page["ids"]:
+                return ids
+            ids.update(page["ids"])
+            offset += len(page["ids"])
+
+    def hits(self, ids: Sequence[str], query: np.ndarray) -> dict[str, Hit]:
+        """The chunks with ``ids`` that the collection holds (others are left out), scored
+        by cosine similarity to the unit vector ``query``."""
+        if not ids:
+            return {}
+        got = self.collection.get(
+            ids=list(ids), include=["documents", "metadatas", "embeddings"]
+        )
+        rows = zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True)
+        out = {}
+        for chunk_id, text, meta, vector in rows:
+            vec = np.asarray(vector, dtype=np.float32)
+            out[chunk_id] = Hit(chunk_id, text or "", dict(meta or {}), float(vec @ query), vec)
+        return out
+
     def upsert(
         self,
         ids: Sequence[str],

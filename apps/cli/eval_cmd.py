@@ -1,4 +1,4 @@
-"""``bot eval pairwise DATA`` and ``bot eval chat DATA`` (the harness is imported on use)."""
+"""``bot eval pairwise|chat|retrieval DATA`` (the harness is imported on use)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ def register(sub: Any) -> None:
     kinds = p.add_subparsers(dest="eval_command", metavar="KIND", required=True)
     _register_pairwise(kinds)
     _register_chat(kinds)
+    _register_retrieval(kinds)
 
 
 def _register_pairwise(kinds: Any) -> None:
@@ -52,6 +53,22 @@ def _register_chat(kinds: Any) -> None:
     p.set_defaults(handler="apps.cli.eval_cmd:chat")
 
 
+def _register_retrieval(kinds: Any) -> None:
+    p = kinds.add_parser(
+        "retrieval", help="score dense, lexical, hybrid and reranked search on known questions",
+        description="Search the knowledge base for each question with every retrieval "
+        "configuration and report hit@k, MRR@k and nDCG@k side by side, with the misses.",
+    )
+    p.add_argument("data", type=Path, help="JSON questions file (question + expected source)")
+    p.add_argument("--collection", metavar="NAME", help="default: the file's, else kb.collection")
+    p.add_argument("-k", "--top-k", type=int, default=4, dest="k", metavar="K",
+                   help="passages per question (default 4)")
+    p.add_argument("--rerank-model", metavar="PATH",
+                   help="cross-encoder for hybrid+rerank (default kb.rerank_model)")
+    p.add_argument("--out", type=Path, metavar="DIR", help="report folder (default eval-runs/...)")
+    p.set_defaults(handler="apps.cli.eval_cmd:retrieval")
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--concurrency", type=int, metavar="N", help="items in flight (default 8)")
     p.add_argument("--resume", action="store_true", help="continue the run in --out (or newest)")
@@ -69,3 +86,9 @@ def chat(args: argparse.Namespace, settings: Any) -> int:
     from apps.eval.commands import chat_command
 
     return chat_command(args, settings)
+
+
+def retrieval(args: argparse.Namespace, settings: Any) -> int:
+    from apps.eval.retrieval_command import retrieval_command
+
+    return retrieval_command(args, settings)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
 import socket
+from typing import Any
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
@@ -57,11 +59,19 @@ def launch(
         prevent_thread_lock=True, quiet=quiet, ssr_mode=False, show_error=False,
         max_threads=max(40, s.concurrency), css=CSS, run_history=False,
         footer_links=["api", "gradio", "settings"],
-        app_kwargs={"middleware": [Middleware(AuthGate)]},
+        app_kwargs={"middleware": [Middleware(AuthGate)]}, **skip_localhost_probe(),
     )
     log.info("gradio_started", url=demo.local_url, concurrency=s.concurrency,
              queue_size=s.queue_size, auth=auth is not None)
     return demo
+
+
+def skip_localhost_probe() -> dict[str, Any]:
+    """Gradio probes its own URL after starting (to detect Colab) and refuses to run when the
+    first HEAD request takes over 3 s — which a loaded 2-core machine does. We serve on an
+    address we chose, so the probe tells us nothing; skip it where this Gradio allows."""
+    parameters = inspect.signature(gr.Blocks.launch).parameters
+    return {"_frontend": False} if "_frontend" in parameters else {}
 
 
 def serve(bot: Bot) -> int:

@@ -85,7 +85,8 @@ class SlackHarness:
     def answers(self, channel: str, thread_ts: str) -> list[Message]:
         return self.fake.thread(channel, thread_ts)
 
-    async def answer(self, channel: str, thread_ts: str, count: int = 1) -> Message:
+    async def answer(self, channel: str, thread_ts: str, count: int = 1,
+                     timeout: float = 15.0) -> Message:
         """Wait for the ``count``-th finished answer in a thread and return it."""
 
         def finished() -> list[Message]:
@@ -93,7 +94,7 @@ class SlackHarness:
                     if not m.streaming and not m.text.endswith(" …") and not is_approval(m)]
 
         await self.fake.wait_for(lambda: len(finished()) >= count
-                                 and not self.presenter.answerer.inflight)
+                                 and not self.presenter.answerer.inflight, timeout)
         return finished()[count - 1]
 
 

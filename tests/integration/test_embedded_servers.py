@@ -18,6 +18,7 @@ from tests.fakes.slack_server import FakeSlack
 
 pytestmark = pytest.mark.embedded
 STORY = "Write a long story about a lighthouse keeper and her cat."
+MODEL_S = 180.0  # a deadline for the real model on a loaded machine, not a timing assertion
 
 
 def embedded_settings(data_dir: Path, **extra: Any) -> Settings:
@@ -39,7 +40,7 @@ def test_the_gradio_page_survives_a_worker_crash_mid_answer(data_dir: Path) -> N
     with running(bot) as url:
         c = client(url)
         job = c.submit(STORY, [], None, api_name="/chat")
-        wait_for(lambda: backend.worker_pid and job.outputs(), timeout_s=120)
+        wait_for(lambda: backend.worker_pid and job.outputs(), timeout_s=MODEL_S)
         os.kill(backend.worker_pid or 0, signal.SIGSEGV)
         crashed = job.result()[1]
         after, _ = chat(c, "What is the capital of France?")
@@ -56,12 +57,12 @@ async def test_the_slack_app_survives_a_worker_crash_mid_answer(data_dir: Path) 
         async with serving(fake, bot) as h:
             ts = await h.mention(STORY)
             await fake.wait_for(lambda: backend.worker_pid is not None
-                                and any(m.text for m in h.answers("C0GENERAL", ts)))
+                                and any(m.text for m in h.answers("C0GENERAL", ts)), MODEL_S)
             await asyncio.sleep(0.2)
             os.kill(backend.worker_pid or 0, signal.SIGILL)
-            crashed = await h.answer("C0GENERAL", ts)
+            crashed = await h.answer("C0GENERAL", ts, timeout=MODEL_S)
             ts2 = await h.mention("What is the capital of France?")
-            after = await h.answer("C0GENERAL", ts2)
+            after = await h.answer("C0GENERAL", ts2, timeout=MODEL_S)
     finally:
         await fake.close()
         await bot.aclose()

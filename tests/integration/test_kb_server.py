@@ -43,3 +43,25 @@ def test_an_unreachable_server_is_a_clear_error(tmp_path: Path, free_port: int) 
     with pytest.raises(StoreUnavailable) as caught:
         ingest(settings, [tmp_path], embedder=shared_minilm(), progress=False)
     assert "kb.url" in str(caught.value) and "chroma run" in str(caught.value)
+
+
+def test_every_replica_gets_hybrid_search_from_the_shared_server(
+    tmp_path: Path, chroma_server: str
+) -> None:
+    """The ingesting machine and a second replica (its own data dir, nothing ingested there)
+    both find the page that defines an exact setting: the replica builds its lexical index
+    from the server's chunks, and catches up when the server changes."""
+    from tests.kb.identifier_corpus import ANSWER, QUESTION, write_identifier_pages
+
+    corpus = write_identifier_pages(write_corpus(tmp_path / "corpus"))
+    writer = kb_settings(tmp_path / "writer", url=chroma_server)
+    ingest(writer, [corpus], embedder=shared_minilm(), progress=False)
+    replica = Searcher(kb_settings(tmp_path / "replica", url=chroma_server),
+                       embedder=shared_minilm())
+    assert replica.search(QUESTION, 1)[0].source.endswith(ANSWER)
+    lexical = Searcher(kb_settings(tmp_path / "replica", url=chroma_server, retrieval="lexical"),
+                       embedder=shared_minilm())
+    assert lexical.search("zucchini lasagne", 1) == []
+    (corpus / "faq.md").write_text("# FAQ\n\nThe cafeteria serves zucchini lasagne on Mondays.")
+    ingest(writer, [corpus], embedder=shared_minilm(), progress=False)
+    assert lexical.search("zucchini lasagne", 1)[0].source.endswith("faq.md")

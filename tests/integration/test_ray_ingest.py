@@ -65,8 +65,7 @@ def test_ray_builds_the_same_collection_and_a_rerun_embeds_nothing(
     corpus = write_corpus(tmp_path / "handbook")
     write_bad_files(corpus)
     local, on_ray = kb_settings(tmp_path / "local"), kb_settings(tmp_path / "ray")
-    ingest(local, [corpus], embedder=shared_minilm(), progress=False)
-
+    ingest(local, [corpus], progress=False)  # the embedder `bot ingest` builds, like Ray
     out = bot_ingest(capsys, tmp_path / "ray", str(corpus))
     assert "ingested:  6 files" in out and "skipped:   5 files" in out
     assert "handbook/corrupt.pdf: corrupt PDF" in out

@@ -1,0 +1,53 @@
+"""The candidate passages of one search, best first: dense, lexical or hybrid (fused).
+
+Dense is Chroma's nearest neighbours by cosine similarity. Lexical is BM25 over the FTS5
+index. Hybrid fuses three rankings with reciprocal-rank fusion: the vectors, BM25, and the
+chunks that hold the question's identifiers exactly. Lexical-only candidates are looked up
+in Chroma by id (ids Chroma no longer holds are dropped), so every passage comes with the
+same metadata, text and cosine score as a dense one, and citations look the same.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from knowledge.fusion import reciprocal_rank_fusion
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from config.sections import KnowledgeBaseSettings
+    from knowledge.lexical import LexicalIndex
+    from knowledge.store import Hit, KnowledgeStore
+
+
+def candidates(
+    kb: KnowledgeBaseSettings,
+    store: KnowledgeStore,
+    lexical: LexicalIndex | None,
+    query: str,
+    vector: np.ndarray,
+    wanted: int,
+) -> list[Hit]:
+    """At most ``wanted`` hits in ranked order, for ``kb.retrieval``."""
+    if kb.retrieval == "dense" or lexical is None:
+        return store.query(vector, wanted)
+    pool = max(kb.candidates, wanted)
+    words = lexical.search(query, pool)
+    if kb.retrieval == "lexical":
+        return _hydrate(store, words[:wanted], vector, {})
+    dense = store.query(vector, pool)
+    rankings = [
+        ([h.id for h in dense], kb.dense_weight),
+        (words, kb.lexical_weight),
+        (lexical.search_identifiers(query, pool), kb.identifier_weight),
+    ]
+    fused = reciprocal_rank_fusion(rankings, kb.rrf_k)[:wanted]
+    return _hydrate(store, fused, vector, {h.id: h for h in dense})
+
+
+def _hydrate(
+    store: KnowledgeStore, ids: list[str], vector: np.ndarray, known: dict[str, Hit]
+) -> list[Hit]:
+    found = {**known, **store.hits([i for i in ids if i not in known], vector)}
+    return [found[i] for i in ids if i in found]

@@ -1,0 +1,78 @@
+"""Keeping the lexical index in agreement with Chroma, the source of truth.
+
+Chunk ids are derived from a chunk's file and text, so two sets of ids say everything:
+ids the index has and Chroma lacks are deleted from the index, ids Chroma has and the index
+lacks are read from Chroma (text and heading) and indexed. That makes one mechanism serve
+every case: the first search after an upgrade builds the index from an existing collection;
+a killed ``bot ingest`` is caught up; and with a Chroma server every replica keeps its own
+index (in its data dir) in step with the one collection all of them share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from knowledge.lexical import LexicalIndex
+
+if TYPE_CHECKING:
+    from config import Settings
+    from knowledge.store import KnowledgeStore
+
+FETCH_PAGE = 1000
+
+
+@dataclass
+class SyncResult:
+    added: int = 0
+    deleted: int = 0
+    reset: bool = False
+
+
+def lexical_path(settings: Settings, collection: str) -> Path:
+    """``<data_dir>/lexical/<collection>.sqlite3`` beside an embedded Chroma; for a Chroma
+    server ``<data_dir>/lexical/<host>-<port>/<collection>.sqlite3`` (one per replica)."""
+    base = settings.data_dir / "lexical"
+    if settings.kb.url:
+        parts = urlsplit(settings.kb.url if "://" in settings.kb.url else f"http://{settings.kb.url}")
+        base = base / f"{parts.hostname}-{parts.port or 8000}"
+    return base / f"{collection}.sqlite3"
+
+
+def open_index(settings: Settings, collection: str) -> LexicalIndex:
+    return LexicalIndex(lexical_path(settings, collection))
+
+
+def lexical_row(chunk_id: str, metadata: Mapping[str, Any], text: str) -> tuple[str, str, str]:
+    """What the index stores for a chunk: id, title and heading path, text."""
+    title, heading = str(metadata.get("title", "")), str(metadata.get("heading", ""))
+    context = heading if heading.startswith(title) else " › ".join(p for p in (title, heading) if p)
+    return chunk_id, context, text
+
+
+def sync(
+    store: KnowledgeStore, index: LexicalIndex, chroma_ids: set[str] | None = None
+) -> SyncResult:
+    """Make ``index`` hold exactly the chunks of ``store`` (``chroma_ids`` when known)."""
+    result = SyncResult()
+    collection_id = str(store.collection.id)
+    if index.get_meta("collection_id") != collection_id:  # a new or re-created collection
+        result.reset = index.count() > 0
+        index.clear()
+        index.set_meta("collection_id", collection_id)
+    want = store.all_ids() if chroma_ids is None else chroma_ids
+    have = index.ids()
+    result.deleted = index.delete(sorted(have - want))
+    for page in _pages(sorted(want - have)):
+        got = store.collection.get(ids=list(page), include=["documents", "metadatas"])
+        rows = zip(got["ids"], got["metadatas"], got["documents"], strict=True)
+        result.added += index.add(lexical_row(i, m or {}, d or "") for i, m, d in rows)
+    return result
+
+
+def _pages(ids: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(ids), FETCH_PAGE):
+        yield ids[start : start + FETCH_PAGE]

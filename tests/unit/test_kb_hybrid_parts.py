@@ -1,0 +1,43 @@
+"""Reciprocal-rank fusion and identifier extraction: the pure parts of hybrid retrieval."""
+
+from __future__ import annotations
+
+from knowledge.fusion import reciprocal_rank_fusion
+from knowledge.identifiers import identifiers
+
+
+def test_an_id_ranked_by_two_lists_beats_the_top_of_one() -> None:
+    dense = ["a", "b", "c"]
+    lexical = ["c", "d", "b"]
+    fused = reciprocal_rank_fusion([(dense, 1.0), (lexical, 1.0)], k=60)
+    assert fused[:2] == ["b", "c"] or fused[:2] == ["c", "b"]
+    assert set(fused) == {"a", "b", "c", "d"}
+
+
+def test_a_zero_weight_leaves_a_ranking_out() -> None:
+    fused = reciprocal_rank_fusion([(["a", "b"], 1.0), (["z"], 0.0)], k=60)
+    assert fused == ["a", "b"]
+
+
+def test_weights_decide_between_two_rankings_that_disagree() -> None:
+    assert reciprocal_rank_fusion([(["a"], 1.0), (["b"], 2.0)])[0] == "b"
+    assert reciprocal_rank_fusion([(["a"], 2.0), (["b"], 1.0)])[0] == "a"
+
+
+def test_identifiers_are_kept_whole_and_lower_cased() -> None:
+    text = (
+        "Set work_mem, pass --data-checksums to initdb, call os.path.join() or read "
+        "pg_catalog.pg_class; define __init__ and getValue. Plain words, e.g. this, are not."
+    )
+    assert identifiers(text) == [
+        "work_mem",
+        "data-checksums",
+        "os.path.join",
+        "pg_catalog.pg_class",
+        "__init__",
+        "getvalue",
+    ]
+
+
+def test_a_question_without_identifiers_has_none() -> None:
+    assert identifiers("How do I back up a database into one file?") == []
