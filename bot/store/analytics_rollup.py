@@ -1,6 +1,7 @@
-"""The ``bot stats`` queries on the usage rollups (schema step 4), for the whole days and
-months of a window; the top-sources and unanswered-questions queries add the raw slices to
-them inside the database, so their order (ties included) is the database's, as before.
+"""The ``bot stats`` queries on the usage rollups (schema step ``ROLLUP_STEP``), for the
+whole days and months of a window; the top-sources and unanswered-questions queries add the
+raw slices to them inside the database, so their order (ties included) is the database's,
+as before.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from bot.store import budget_ledger as ledger
 from bot.store import schema as q
 from bot.store.analytics_schema import INSERT_SOURCE, source_rows
 from bot.store.migrations import POSTGRES, migrate
+from bot.store.rollup_backfill import rebuild
 from bot.store.rollup_write import record_answer, record_rating
 
 # Two processes creating the tables at once would race on PostgreSQL's catalogue;
@@ -173,6 +174,17 @@ class PostgresStore:
         cur.execute("SELECT pg_advisory_xact_lock(%s)", (_ROLLUP_LOCK,))
         record_answer(cur, POSTGRES, turn_id, sources)
 
+    def _record_rating(self, cur: Any, turn_id: int, score: int) -> None:
+        """Count a first 👍 or 👎 of an answer in the rollups (before the rating is stored)."""
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (_ROLLUP_LOCK,))
+        record_rating(cur, POSTGRES, turn_id, score)
+
+    def rebuild_rollups(self) -> None:
+        """Fill the usage rollups again from the stored rows (``bot stats --rebuild``)."""
+        with self._tx() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (_ROLLUP_LOCK,))
+            rebuild(cur, POSTGRES)
+
     def history(self, key: str, limit: int | None = None) -> list[TurnRecord]:
         with self._tx() as cur:
             row = cur.execute(pg(q.SELECT_CONVERSATION), (key,)).fetchone()
@@ -200,8 +212,7 @@ class PostgresStore:
         self, turn_id: int, score: int, comment: str | None = None, user: str | None = None
     ) -> int:
         with self._tx() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", (_ROLLUP_LOCK,))
-            record_rating(cur, POSTGRES, turn_id, score)
+            self._record_rating(cur, turn_id, score)
             cur.execute(pg(q.INSERT_FEEDBACK) + " RETURNING id",
                         (turn_id, score, comment, user, self.clock()))
             return int(cur.fetchone()[0])

@@ -1,5 +1,5 @@
-"""Filling the usage rollups from the rows already stored: schema step 4's last statement,
-and ``bot stats --rebuild`` for a store that an older release wrote to.
+"""Filling the usage rollups from the rows already stored: the last statement of the
+rollups' schema step, and ``bot stats --rebuild`` for a store an older release wrote to.
 
 A month at a time (its answers through the ``turns_stats`` index), so memory holds one
 month of rollup rows; each month goes through the same :class:`RollupDelta` as a live answer.
@@ -36,7 +36,7 @@ def backfill(cur: Any, dialect: Dialect) -> None:
         sources = dialect.params(SOURCES.format(day=DAY_SQL[dialect.name].format(p="")))
         for day, source, n, last_at in cur.execute(sources, window).fetchall():
             delta.add_source(int(day), str(source), int(n), float(last_at))
-        delta.apply(cur, dialect)
+        delta.apply(cur, dialect, fresh=True)  # the months are apart: no row twice
 
 
 def rebuild(cur: Any, dialect: Dialect) -> None:

@@ -98,11 +98,12 @@ class RollupDelta:
         seen[0] += n
         seen[1] = max(seen[1], at)
 
-    def apply(self, cur: Any, dialect: Dialect) -> None:
-        """Write every row: counters added in SQL, histograms merged with the stored ones."""
+    def apply(self, cur: Any, dialect: Dialect, fresh: bool = False) -> None:
+        """Write every row: counters added in SQL, histograms merged with the stored ones
+        (``fresh``: none of the rows is stored yet, so there is nothing to look up)."""
         keys = sorted(self.rows)
         for chunk in _chunks(keys, CHUNK):
-            stored = _stored(cur, dialect, chunk)
+            stored = {} if fresh else _stored(cur, dialect, chunk)
             cur.executemany(dialect.params(UPSERT), [
                 self.rows[k].params(k, stored.get(k, (None, None))) for k in chunk])
         for table, name in (("sources", "source"), ("unanswered", "question")):

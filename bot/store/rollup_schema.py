@@ -1,4 +1,5 @@
-"""What usage rollups add to the store (schema step 4): per-day and per-month sums.
+"""What usage rollups add to the store (schema step ``schema.ROLLUP_STEP``): per-day and
+per-month sums.
 
 ``usage_rollup`` holds, per period and per group of each dimension (``all``, ``user``,
 ``channel``, ``presenter``, ``model``), the answers' count, tokens, cost, errors, how many

@@ -54,12 +54,16 @@ BUDGETS = (
     "CREATE INDEX IF NOT EXISTS budget_requests_scope ON budget_requests (scope, at)",
 )
 
+# The usage-rollups step's number: the one line to change if another step takes this one
+# (its code, docs and benchmarks read it from here).
+ROLLUP_STEP = 4
+
 STEPS: list[Step] = [
     Step(1, "conversations, turns, feedback, events", BASELINE),
     Step(2, "budgets: where a turn was asked, refusals, the usage ledger", BUDGETS),
     Step(3, "usage analytics: cited sources, stats indexes, who asked each answer", ANALYTICS),
-    Step(4, "usage rollups: answers, ratings, sources and unanswered questions per day and "
-         "month", ROLLUPS),
+    Step(ROLLUP_STEP, "usage rollups: answers, ratings, sources and unanswered questions per "
+         "day and month", ROLLUPS),
 ]
 
 TURN_COLUMNS = (

@@ -16,6 +16,7 @@ from bot.store import budget_ledger as ledger
 from bot.store import schema as q
 from bot.store.analytics_schema import INSERT_SOURCE, source_rows
 from bot.store.migrations import SQLITE, migrate
+from bot.store.rollup_backfill import rebuild
 from bot.store.rollup_write import record_answer, record_rating
 
 
@@ -98,6 +99,17 @@ class SQLiteStore:
         """Add the answer to the usage rollups, under the write lock its turn holds."""
         record_answer(cur, SQLITE, turn_id, sources)
 
+    def _record_rating(self, cur: sqlite3.Cursor, turn_id: int, score: int) -> None:
+        """Count a first 👍 or 👎 of an answer in the rollups (before the rating is stored)."""
+        self._write_lock(cur)  # the check and the rollups it updates, together
+        record_rating(cur, SQLITE, turn_id, score)
+
+    def rebuild_rollups(self) -> None:
+        """Fill the usage rollups again from the stored rows (``bot stats --rebuild``)."""
+        with self._tx() as cur:
+            self._write_lock(cur)  # no answer is counted while the rollups are refilled
+            rebuild(cur, SQLITE)
+
     def history(self, key: str, limit: int | None = None) -> list[TurnRecord]:
         with self._tx() as cur:
             row = cur.execute(q.SELECT_CONVERSATION, (key,)).fetchone()
@@ -125,8 +137,7 @@ class SQLiteStore:
         self, turn_id: int, score: int, comment: str | None = None, user: str | None = None
     ) -> int:
         with self._tx() as cur:
-            self._write_lock(cur)  # the rating check and the rollups it updates, together
-            record_rating(cur, SQLITE, turn_id, score)
+            self._record_rating(cur, turn_id, score)
             cur.execute(q.INSERT_FEEDBACK, (turn_id, score, comment, user, self.clock()))
             return int(cur.lastrowid or 0)
 

@@ -5,8 +5,10 @@ Times spread over three months and land on the edges that matter on purpose: exa
 midnight and at the first of a month, and a microsecond before. Answers come from several
 places (Slack threads and channels, Gradio, the terminal, the API), users (one unknown)
 and models (one failed answer reaches none); some searched and found nothing, some cite
-sources (a source twice), some failed, some have no latency. Ratings come later than their
-answer, sometimes twice, with both signs or a 0; some land on questions or are undone.
+sources (a source twice), some failed, some have no latency. Questions name the space they
+were asked in, and now and then a budget refuses one (stored, flagged, never answered).
+Ratings come later than their answer, sometimes twice, with both signs or a 0 (a 👍 later
+turned 👎); some land on questions or are undone.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ USERS = ["ada", "bob", "cy", None]
 MODELS = ["gpt-4o-mini", "llama-3.1-8b", None]
 QUESTIONS = ["How do I connect Slack?", "What is the VPN policy?", "Where are the logs?",
              "Who approves budgets?" * 20]  # a long one: cut to 200 characters
+SPACES = {"slack": "slack:C1", "gradio": "gradio:ada", "stdio": "terminal", "api": "api:ci-key"}
 DOCS = ["docs/slack.md", "docs/budgets.md", "docs/logs.md", "docs/ünïcode.md"]
 SEARCH = [{"id": "c1", "name": "search_knowledge", "arguments": {"query": "x"}}]
 
@@ -80,13 +83,23 @@ def play(store: Store, clock: Clock, seed: int, exchanges: int = 120) -> History
     edges = edge_times(rng)
     for _ in range(exchanges):
         key, user = rng.choice(KEYS), rng.choice(USERS)
+        space = SPACES[key.split(":")[0]]
         clock.now = a_time(rng, edges)
-        history.questions.append(store.add_user_turn(key, rng.choice(QUESTIONS), user=user))
+        if rng.random() < 0.1:
+            _refused(store, rng, key, user, space)
+        history.questions.append(store.add_user_turn(key, rng.choice(QUESTIONS), user=user,
+                                                     space=space))
         clock.now += rng.choice([0.0, 1e-6, rng.random() * 30])
         turn_id = store.add_assistant_turn(key, answer(rng, user))
         history.answers.append((turn_id, clock.now, key))
         _now_and_then(store, clock, rng, history)
     return history
+
+
+def _refused(store: Store, rng: random.Random, key: str, user: str | None, space: str) -> None:
+    """A question a budget refused: stored and flagged, never answered (so never counted)."""
+    turn_id = store.add_user_turn(key, rng.choice(QUESTIONS), user=user, space=space)
+    store.refuse_turn(turn_id, "budgets.space.tokens_per_day")
 
 
 def _now_and_then(store: Store, clock: Clock, rng: random.Random, history: History) -> None:
