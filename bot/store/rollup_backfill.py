@@ -28,6 +28,8 @@ def backfill(cur: Any, dialect: Dialect) -> None:
     first, last = cur.execute(SPAN).fetchone()
     if first is None:
         return
+    if dialect.name == "postgresql":
+        _plan_for_all_rows(cur)
     for month in _months(day_of(float(first)), day_of(float(last))):
         window = (month * DAY_S, next_month(month) * DAY_S)
         delta = RollupDelta()
@@ -37,6 +39,15 @@ def backfill(cur: Any, dialect: Dialect) -> None:
         for day, source, n, last_at in cur.execute(sources, window).fetchall():
             delta.add_source(int(day), str(source), int(n), float(last_at))
         delta.apply(cur, dialect, fresh=True)  # the months are apart: no row twice
+
+
+def _plan_for_all_rows(cur: Any) -> None:
+    """PostgreSQL plans a cursor for its first 10% of rows, and without statistics after a
+    bulk load or the analytics step's rewrite of every answer: both picked plans that read
+    the months' answers dozens of times slower than their plain query."""
+    cur.execute("ANALYZE turns")
+    cur.execute("ANALYZE feedback")
+    cur.execute("SET LOCAL cursor_tuple_fraction = 1.0")
 
 
 def rebuild(cur: Any, dialect: Dialect) -> None:
