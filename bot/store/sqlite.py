@@ -19,6 +19,25 @@ from bot.store.migrations import SQLITE, migrate
 from bot.store.rollup_backfill import rebuild
 from bot.store.rollup_write import record_answer, record_rating
 
+WAL_ATTEMPTS = 300  # 0.1 s apart: the 30 s the connection's own busy timeout allows
+
+
+def enable_wal(conn: sqlite3.Connection) -> None:
+    """Switch the file to WAL, waiting for other processes opening it at the same moment.
+
+    Turning a rollback-journal file (an old store) into WAL needs an exclusive lock, and
+    SQLite answers "database is locked" at once, without its busy wait, when two
+    connections would otherwise deadlock on it; so the wait is here.
+    """
+    for attempt in range(WAL_ATTEMPTS):
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == WAL_ATTEMPTS - 1:
+                raise
+            time.sleep(0.1)
+
 
 class SQLiteStore:
     """A :class:`bot.store.Store` on SQLite. Each write commits before returning."""
@@ -34,7 +53,7 @@ class SQLiteStore:
         if self._conn is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
-            conn.execute("PRAGMA journal_mode=WAL")
+            enable_wal(conn)
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             try:
