@@ -48,7 +48,7 @@ def quantized_model(source: Path, cache_dir: Path) -> Path:
     if target.is_file():
         return target
     try:
-        _build(source, target)
+        build_quantized(source, target)
     except ImportError as exc:
         log.info("quantize_skipped", reason=f"{exc}; pip install onnx", model=str(source))
         return source
@@ -66,7 +66,9 @@ def _key(source: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def _build(source: Path, target: Path) -> None:
+def build_quantized(source: Path, target: Path, *, fuse_gelus: bool = True) -> None:
+    """Write the quantized copy of ``source`` to ``target`` (``fuse_gelus=False`` leaves the
+    GELU formula as exported: the benchmark's side-by-side figure)."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -76,7 +78,7 @@ def _build(source: Path, target: Path) -> None:
         _fold(source, folded)
         model = onnx.load(str(folded))
         removed = remove_nan_guards(model)
-        gelus = fuse_gelu(model)
+        gelus = fuse_gelu(model) if fuse_gelus else 0
         onnx.save(model, str(folded))
         partial = Path(tmp) / "quantized.onnx"
         with _quiet_root_logger():  # it logs a pre-processing hint as a root WARNING
