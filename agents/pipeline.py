@@ -63,21 +63,26 @@ class PipelineAgent:
         sources: list[Source] = []
         if tool is not None:
             yield Status(text="deciding whether to search the knowledge base…")
-            if await self.needs_knowledge(ctx):
+            with ctx.span.child("agent.step", {"bot.agent.step_name": "route"}) as span:
+                needed = await self.needs_knowledge(ctx.within(span))
+            if needed:
                 yield Status(text="writing a search query…")
-                query = await self.write_query(ctx)
+                with ctx.span.child("agent.step", {"bot.agent.step_name": "query"}) as span:
+                    query = await self.write_query(ctx.within(span))
                 yield Status(text=f"searching the knowledge base for “{query}”…")
                 yield ToolCall(id="pipeline-search", name=SEARCH_TOOL, arguments={"query": query})
-                sources = await retrieve(tool, [query, ctx.user_text], ctx.settings.kb.top_k,
-                                         ctx.for_tool(SEARCH_TOOL))
+                with ctx.span.child("agent.step", {"bot.agent.step_name": "retrieve"}) as span:
+                    sources = await retrieve(tool, [query, ctx.user_text], ctx.settings.kb.top_k,
+                                             ctx.within(span).for_tool(SEARCH_TOOL))
                 yield ToolResult(
                     id="pipeline-search", name=SEARCH_TOOL, content=f"{len(sources)} passages"
                 )
         yield Status(text="writing the answer…")
         answer = ""
-        async for event in self.respond(ctx, sources):
-            answer += event.text
-            yield event
+        with ctx.span.child("agent.step", {"bot.agent.step_name": "respond"}) as span:
+            async for event in self.respond(ctx.within(span), sources):
+                answer += event.text
+                yield event
         shown = cited(answer, sources)
         note = weak_grounding_note(answer, sources)
         if note is not None:

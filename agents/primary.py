@@ -74,12 +74,16 @@ class ToolCallingAgent:
         for step in range(steps + 1):
             offer = step < steps and bool(ctx.tools) and loop.failed_steps < MAX_FAILED_STEPS
             calls: list[ToolCallRequest] = []
-            async for event in self._step(ctx, loop, offer, calls):
-                yield event
+            with ctx.span.child("agent.step", {"bot.agent.step": step}) as span:
+                sctx = ctx.within(span)
+                async for event in self._step(sctx, loop, offer, calls):
+                    yield event
+                span.set("bot.agent.tool_calls", len(calls))
+                if calls:
+                    async for event in self._use_tools(sctx, loop, calls):
+                        yield event
             if not calls:
                 break
-            async for event in self._use_tools(ctx, loop, calls):
-                yield event
         if not loop.answered and loop.results:
             yield TextDelta(text="\n".join(loop.results))
         if loop.sources:

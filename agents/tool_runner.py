@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from bot.contracts.agent import TurnContext
 from bot.contracts.messages import ToolCallRequest
 from bot.contracts.tools import ToolError, ToolOutput
+from bot.contracts.tracing import AttrValue
 
 log = structlog.get_logger("agents.tools")
 
@@ -30,6 +31,19 @@ def parse_arguments(raw: str) -> dict[str, object]:
 
 async def run_tool(ctx: TurnContext, call: ToolCallRequest) -> ToolOutput:
     """Validate and run ``call``. Raises :class:`ToolFailure` with a model-readable message."""
+    if not ctx.span.recording:
+        return await _run_tool(ctx, call)
+    attrs: dict[str, AttrValue] = {"gen_ai.operation.name": "execute_tool",
+                                   "gen_ai.tool.name": call.name, "gen_ai.tool.call.id": call.id}
+    with ctx.span.child(f"execute_tool {call.name}", attrs) as span:
+        try:
+            return await _run_tool(ctx.within(span), call)
+        except ToolFailure:
+            span.fail("ToolFailure")
+            raise
+
+
+async def _run_tool(ctx: TurnContext, call: ToolCallRequest) -> ToolOutput:
     tool = ctx.tools.get(call.name)
     if tool is None:
         known = ", ".join(sorted(ctx.tools)) or "none"

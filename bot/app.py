@@ -16,6 +16,8 @@ from bot.contracts.llm import LLM
 from bot.contracts.run_context import ToolRunContext
 from bot.contracts.store import Store
 from bot.contracts.tools import Tool, ToolOutput
+from bot.contracts.tracing import NO_TRACER, Tracer
+from bot.contracts.usage_report import StatsGroup, UsageReport
 from bot.direct_tools import run_outside_turn
 from bot.exactly_once import EventClaims
 from bot.keyed_locks import KeyedLocks
@@ -27,9 +29,18 @@ from bot.spaces import Spaces
 from bot.store import open_store
 from bot.turn import TurnRunner
 from config import Settings
+from config.sections import TracingSettings
 from tools.mcp.hub import McpHub
 
 log = structlog.get_logger("bot.app")
+
+
+def build_tracer(settings: TracingSettings) -> Tracer:
+    if not settings.enabled:
+        return NO_TRACER
+    from bot.otel import OtelTracer
+
+    return OtelTracer(settings)
 
 
 class Bot:
@@ -43,9 +54,11 @@ class Bot:
     def __init__(
         self, settings: Settings, *, models: ModelPool, store: Store | None = None,
         tools: dict[str, Tool] | None = None, agent: Agent | None = None,
+        tracer: Tracer | None = None,
     ) -> None:
         self.settings = settings
         self.models = models
+        self._tracer = tracer
         self._store = store
         self._tools = tools
         self._agent = agent
@@ -56,10 +69,18 @@ class Bot:
     @classmethod
     def from_settings(
         cls, settings: Settings, *, llms: dict[str, LLM] | None = None, store: Store | None = None,
-        tools: dict[str, Tool] | None = None,
+        tools: dict[str, Tool] | None = None, tracer: Tracer | None = None,
     ) -> Bot:
         ensure_logging(settings.log.level, settings.log.format)
-        return cls(settings, models=ModelPool(settings, llms), store=store, tools=tools)
+        return cls(settings, models=ModelPool(settings, llms), store=store, tools=tools,
+                   tracer=tracer)
+
+    @property
+    def tracer(self) -> Tracer:
+        """OpenTelemetry when ``tracing.enabled`` (imported only then), else no tracing."""
+        if self._tracer is None:
+            self._tracer = build_tracer(self.settings.tracing)
+        return self._tracer
 
     @cached_property
     def prompts(self) -> PromptLibrary:
@@ -85,7 +106,7 @@ class Bot:
         return TurnRunner(settings=self.settings, store=self.store, models=self.models,
                           agent=self._agent, tools={**self._tools, **mcp_tools},
                           prompts=self.prompts, spaces=Spaces(self.settings),
-                          budgets=BudgetGate(self.settings, self.store))
+                          budgets=BudgetGate(self.settings, self.store), tracer=self.tracer)
 
     def start(self) -> None:
         """Open now what the first turn would: the store, tools, MCP servers (discovered
@@ -109,6 +130,13 @@ class Bot:
         """Exactly-once handling of platform events (Slack retries), recorded in the store."""
         return EventClaims(self.store)
 
+    def usage_report(self, since: float | None, by: StatsGroup | None = None) -> UsageReport:
+        """Usage figures for answers since ``since`` (epoch s; None: all). Reads the store:
+        blocking, so async callers run it in a thread."""
+        from bot.store.analytics import usage_report
+
+        return usage_report(self.store, since, by)  # type: ignore[arg-type]
+
     def session(self, key: str, *, headless: bool = False) -> Session:
         """The conversation for ``key`` ("stdio:<id>", "gradio:<id>", "slack:<team>:<ch>:<ts>").
 
@@ -124,6 +152,8 @@ class Bot:
             await asyncio.to_thread(self._mcp.close)
             self._mcp = None
         await self.models.aclose()
+        if self._tracer is not None:
+            self._tracer.shutdown()  # exports the spans still queued
         if self._store is not None:
             self._store.close()
 

@@ -21,12 +21,14 @@ from bot.contracts.llm_errors import LLMEmptyReply
 from bot.contracts.run_context import Cancellation, Prompts
 from bot.contracts.store import AssistantTurn, Store, TurnRecord
 from bot.contracts.tools import Tool
+from bot.contracts.tracing import NO_TRACER, Span, Tracer
 from bot.contracts.turn_view import TurnView
 from bot.contracts.usage import UsageMeter
 from bot.failures import could_not_start, new_error_id, user_error
 from bot.history import trim_history
 from bot.models import ModelPool
 from bot.spaces import Space, Spaces
+from bot.turn_trace import note_event, turn_attributes
 from config import Settings
 
 log = structlog.get_logger("bot.session")
@@ -37,10 +39,10 @@ class TurnRunner:
 
     def __init__(self, *, settings: Settings, store: Store, models: ModelPool, agent: Agent,
                  tools: dict[str, Tool], prompts: Prompts, spaces: Spaces,
-                 budgets: BudgetGate) -> None:
+                 budgets: BudgetGate, tracer: Tracer = NO_TRACER) -> None:
         self.settings, self.store, self.models = settings, store, models
         self.agent, self.tools, self.prompts = agent, tools, prompts
-        self.spaces, self.budgets = spaces, budgets
+        self.spaces, self.budgets, self.tracer = spaces, budgets, tracer
         self._agents: dict[str, Agent] = {}  # other agents spaces call for, built when first used
 
     async def run(self, key: str, text: str, user: str | None,
@@ -49,6 +51,16 @@ class TurnRunner:
         """Answer ``text`` in conversation ``key``: the agent's events, then Usage and Done.
         ``place`` (e.g. ``"slack:C0123"``) picks the space whose settings and budget apply;
         ``approvals`` answers tool calls that need approval (default: deny them)."""
+        with self.tracer.turn(turn_attributes(key)) as span:
+            events = self._run(key, text, user, place, approvals, span)
+            async with aclosing(events) as stream:
+                async for event in stream:
+                    if span.recording:
+                        note_event(span, event, text, self.settings.tracing.include_text)
+                    yield event
+
+    async def _run(self, key: str, text: str, user: str | None, place: str | None,
+                   approvals: ApprovalGate | None, span: Span) -> AsyncGenerator[Event, None]:
         space = self.spaces.resolve(place)
         try:  # one trip to the store's thread: the user's turn, then the conversation so far
             user_turn, prior = await asyncio.to_thread(self._begin, key, text, user, space)
@@ -65,7 +77,7 @@ class TurnRunner:
         stored = False
         try:
             async with asyncio.timeout(self.settings.turn_timeout_s):
-                ctx = self._context(key, text, prior, meter, cancel, space)
+                ctx = self._context(key, text, prior, meter, cancel, space, span)
                 ctx.approvals = approvals or PolicyGate()
                 async with aclosing(self._agent_for(space).run(ctx)) as events:
                     async for event in events:
@@ -76,7 +88,7 @@ class TurnRunner:
         except (asyncio.CancelledError, GeneratorExit):
             cancel.set()
             view.stop()
-            self._store(key, view, meter, ticket)  # synchronous: no await may run once cancelled
+            self._store(key, view, meter, ticket, user)  # synchronous: no await once cancelled
             stored = True
             raise
         except Exception as exc:  # every failure becomes a polite Error event
@@ -89,7 +101,7 @@ class TurnRunner:
             yield error
         finally:
             if not stored:
-                turn_id = await asyncio.to_thread(self._store, key, view, meter, ticket)
+                turn_id = await asyncio.to_thread(self._store, key, view, meter, ticket, user)
         yield meter.usage()
         yield Done(turn_id=turn_id, text=view.answer, interrupted=view.interrupted)
 
@@ -113,7 +125,8 @@ class TurnRunner:
             return user_turn, exc
 
     def _context(self, key: str, text: str, prior: list[TurnRecord] | Exception,
-                 meter: UsageMeter, cancel: Cancellation, space: Space) -> TurnContext:
+                 meter: UsageMeter, cancel: Cancellation, space: Space, span: Span
+                 ) -> TurnContext:
         if isinstance(prior, Exception):
             raise prior
         models = self.spaces.models(space, self.models)
@@ -125,23 +138,26 @@ class TurnRunner:
             key=key, user_text=text, history=trim_history(prior, budget, counter),
             models=models, tools=self.tools, prompts=self.spaces.prompts(space, self.prompts),
             settings=space.settings, meter=meter, cancel=cancel, log=log.bind(session=key),
+            span=span,
         )
 
-    def _store(self, key: str, view: TurnView, meter: UsageMeter, ticket: Ticket) -> int | None:
+    def _store(self, key: str, view: TurnView, meter: UsageMeter, ticket: Ticket,
+               user: str | None) -> int | None:
         """Save the answer and settle its budget; a store failing now is logged, never
         raised into a presenter (an unsettled hold lapses by itself)."""
         turn_id = None
         try:
-            turn_id = self._save(key, view, meter)
+            turn_id = self._save(key, view, meter, user)
             self.budgets.settle(ticket, meter.input_tokens + meter.output_tokens, meter.cost_usd)
         except Exception as exc:  # the answer was already shown; losing its record is logged
             log.error("store_failed", session=key, stage="answer",
                       error_type=type(exc).__name__, error=str(exc)[:500])
         return turn_id
 
-    def _save(self, key: str, view: TurnView, m: UsageMeter) -> int:
+    def _save(self, key: str, view: TurnView, m: UsageMeter, user: str | None) -> int:
         record = AssistantTurn(
-            text=view.answer, tool_calls=[s.stored() for s in view.steps], sources=view.sources,
+            text=view.answer, user=user, tool_calls=[s.stored() for s in view.steps],
+            sources=view.sources,
             backend=m.backend or None, model=m.model or None, input_tokens=m.input_tokens,
             output_tokens=m.output_tokens, cost_usd=m.cost_usd,
             latency_s=time.monotonic() - m.started, ttft_s=m.ttft_s,

@@ -147,6 +147,8 @@ class GradioSettings(BaseModel):
         None, description="scrambles that id in the browser; default derived from storage_key")
     stream_interval_s: float = Field(
         0.05, ge=0, le=2, description="at most one page update per interval while text streams")
+    admin_users: list[str] = Field(
+        default_factory=list, description="logins that see the Stats tab (needs auth)")
 
     @model_validator(mode="after")
     def _auth_complete(self) -> GradioSettings:
@@ -259,3 +261,19 @@ class EvalSettings(BaseModel):
         None, gt=0, description="cap on LLM requests per second per backend; default: none"
     )
     out_dir: Path = Field(Path("eval-runs"), description="where runs are written")
+
+
+class TracingSettings(BaseModel):
+    """OpenTelemetry export of each turn's spans (``pip install 'bot[otel]'``); off by default."""
+
+    model_config = {"extra": "forbid"}
+
+    enabled: bool = False
+    endpoint: str = Field("http://127.0.0.1:4318/v1/traces",
+                          description="OTLP/HTTP traces URL (a collector, Jaeger, Tempo, …)")
+    headers: dict[str, SecretStr] = Field(
+        default_factory=dict, description="sent with every export, e.g. an auth token")
+    service_name: str = "bot"
+    include_text: bool = Field(
+        False, description="put the question and the answer on the turn span (secrets redacted)")
+    timeout_s: float = Field(10.0, gt=0, description="per export request")

@@ -34,6 +34,7 @@ from config.sections import (
     RolesSettings,
     SlackSettings,
     StoreSettings,
+    TracingSettings,
 )
 from config.spaces import SpaceSettings, check_spaces
 
@@ -89,6 +90,7 @@ class Settings(BaseSettings):
     slack: SlackSettings = Field(default_factory=lambda: SlackSettings())
     api: ApiSettings = Field(default_factory=lambda: ApiSettings())
     eval: EvalSettings = Field(default_factory=lambda: EvalSettings())
+    tracing: TracingSettings = Field(default_factory=lambda: TracingSettings())
     budgets: BudgetSettings = Field(default_factory=lambda: BudgetSettings())
     spaces: dict[str, SpaceSettings] = Field(
         default_factory=dict, description="places with settings of their own (docs/operations.md)")

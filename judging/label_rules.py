@@ -11,14 +11,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 
-YES_SYNONYMS = ("yes", "yeah", "yep", "true", "correct", "affirmative")
-NO_SYNONYMS = ("no", "nope", "false", "incorrect", "negative")
-WHOLE_ONLY = {"y": "yes", "n": "no"}  # too short to trust anywhere but as the whole reply
-DESIGNATORS = r"(?:summary|option|candidate|response|sentence|choice|answer|label)"
-_WRAP = " \t\r\n*_`'\"()[]{}<>.,:;!?-–—#="
+from judging.label_set import DESIGNATORS, WRAP, LabelSet
+from judging.phrasing import (
+    closing_parenthesis,
+    opening_phrase,
+    phrase_votes,
+    rewrite,
+    unsure,
+)
+
 _MARKER = (
     r"(?:final\s+answer|answer|verdict|choice|decision|label|prediction|winner|selection|"
-    r"route|category|intent|classification|"
+    r"route|category|intent|classification|conclusion|"
     r"i\s+(?:would\s+|will\s+)?(?:choose|chose|pick|select|prefer|go\s+with)|"
     r"(?:correct|consistent|better|best|right|accurate|faithful)\s+"
     r"(?:one|summary|option|candidate|response|sentence|choice))"
@@ -39,54 +43,10 @@ _HEDGE = re.compile(
 # "A" opening a sentence is usually the article ("A Leeds baker won…"), unless a verb follows.
 _ARTICLE = re.compile(
     r"(?:^|[.!?]\s+)A\s+(?!(?:is|was|seems|appears|looks|wins|would|should|has|does|"
-    r"matches|states|says|contains|better|correctly|accurately)\b)[A-Za-z]",
+    r"matches|states|says|contains|better|correctly|accurately|and|or|nor|vs|versus)\b)"
+    r"[A-Za-z]",
     re.M,
 )
-
-
-class LabelSet:
-    """The allowed labels, their accepted spellings, and regex fragments matching them."""
-
-    def __init__(self, labels: Sequence[str]) -> None:
-        if not labels:
-            raise ValueError("extract_label needs at least one allowed label")
-        self.labels = list(labels)
-        self.aliases: dict[str, str] = {_norm(label): label for label in labels}
-        for canonical, synonyms in (("yes", YES_SYNONYMS), ("no", NO_SYNONYMS)):
-            label = self.aliases.get(canonical)
-            if label is not None:
-                for word in synonyms:
-                    self.aliases.setdefault(word, label)
-        self.whole_only = {k: self.aliases[v] for k, v in WHOLE_ONLY.items() if v in self.aliases}
-
-    def lookup(self, token: str, whole: bool = False) -> str | None:
-        """The label ``token`` spells (ignoring case, wrappers and a designator word)."""
-        for bare in dict.fromkeys((_norm(token.strip(_WRAP)), _norm(_strip_designator(token)))):
-            found = self.aliases.get(bare) or (self.whole_only.get(bare) if whole else None)
-            if found is not None:
-                return found
-        return None
-
-    def pattern(self) -> str:
-        """A capturing group matching any alias; one-letter labels only as capitals."""
-        parts = []
-        for alias in sorted(self.aliases, key=len, reverse=True):
-            escaped = r"\s+".join(re.escape(w) for w in alias.split())
-            parts.append(f"(?-i:{escaped.upper()})" if len(alias) == 1 else escaped)
-        return r"(?<![\w-])(" + "|".join(parts) + r")(?![\w-])"
-
-    def other(self, label: str) -> str | None:
-        """With exactly two labels, the one that is not ``label``."""
-        rest = [x for x in self.labels if x != label]
-        return rest[0] if len(self.labels) == 2 and len(rest) == 1 else None
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"[\s_\-]+", " ", text.strip()).lower()
-
-
-def _strip_designator(text: str) -> str:
-    return re.sub(rf"^{DESIGNATORS}\s*[:=\-]?\s*", "", text.strip(_WRAP), flags=re.I)
 
 
 def _unanimous(found: list[str]) -> str | None:
@@ -102,7 +62,7 @@ def marked(text: str, labels: LabelSet) -> str | None:
     """"Answer: X", "The correct answer is X", "I choose X"; a final answer wins, else the last."""
     wrap = r"[\s*_\"'`(\[]*"
     regex = re.compile(
-        rf"\b{_MARKER}\s*(?:is|was|would\s+be|will\s+be)?\s*[:=\-–—]?{wrap}"
+        rf"\b{_MARKER}\s*(?:is|was|(?:would|will|has\s+to|must|should)\s+be)?\s*[:=\-–—]?{wrap}"
         rf"(?:{DESIGNATORS}\s*)?{wrap}{labels.pattern()}",
         re.I,
     )
@@ -121,7 +81,7 @@ def bold(text: str, labels: LabelSet) -> str | None:
 
 def final_line(text: str, labels: LabelSet) -> str | None:
     """The last non-empty line is a label on its own."""
-    lines = [line for line in text.splitlines() if line.strip(_WRAP)]
+    lines = [line for line in text.splitlines() if line.strip(WRAP)]
     return labels.lookup(lines[-1], whole=True) if lines else None
 
 
@@ -141,7 +101,8 @@ def trailing(text: str, labels: LabelSet) -> str | None:
 
 
 def statements(text: str, labels: LabelSet) -> str | None:
-    """"Summary A is correct", "B is inconsistent" (so A, of two): all such votes agree."""
+    """"Summary A is correct", "B is inconsistent" (so A, of two), "I'd go with B", "A is
+    clearer than B" (:mod:`judging.phrasing`): all such votes agree."""
     subject = (
         rf"(?:{DESIGNATORS}\s+)?{labels.pattern()}[*_]*\s*"
         r"(?:(?:is|was|seems|appears\s+to\s+be|looks)\s+|[:=\-–—]\s*)"
@@ -153,6 +114,7 @@ def statements(text: str, labels: LabelSet) -> str | None:
     for m in re.finditer(rf"\bnot\s+(?:{DESIGNATORS}\s+)?{labels.pattern()}", text, re.I):
         named = labels.lookup(m.group(1))
         votes.append(labels.other(named) if named else None)
+    votes += phrase_votes(text, labels)
     return None if None in votes else _unanimous([v for v in votes if v])
 
 
@@ -170,7 +132,7 @@ def sole_mention(text: str, labels: LabelSet) -> str | None:
 
 
 EXPLICIT_RULES: list[Callable[[str, LabelSet], str | None]] = [
-    whole_reply, marked, bold, final_line, leading, trailing,
+    whole_reply, marked, bold, final_line, leading, opening_phrase, trailing, closing_parenthesis,
 ]
 IMPLICIT_RULES: list[Callable[[str, LabelSet], str | None]] = [statements, sole_mention]
 
@@ -203,13 +165,14 @@ def extract_label(
     of them is read as choosing it.
     """
     label_set = LabelSet(labels)
-    text = text.strip()
-    if not text:
+    original = text.strip()
+    if not original or unsure(original):  # never guess when the reply admits doubt
         return None
+    text = rewrite(original, label_set)
     for rule in EXPLICIT_RULES:
         if (found := rule(text, label_set)) is not None:
             return found
-    if echoes and (found := echoed(text, echoes)) is not None:
+    if echoes and (found := echoed(original, echoes)) is not None:
         return found
     if _HEDGE.search(text):
         return None

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from bot.contracts.events import Source
 from bot.contracts.run_context import ToolRunContext
 from bot.contracts.tools import ToolError, ToolOutput
+from bot.contracts.tracing import AttrValue
 from knowledge.errors import KBError
 
 if TYPE_CHECKING:
@@ -70,6 +71,15 @@ class SearchKnowledge:
         return cls(Searcher(settings))
 
     async def run(self, args: SearchArgs, ctx: ToolRunContext) -> ToolOutput:
+        attrs: dict[str, AttrValue] = {"bot.kb.collection": ctx.settings.kb.collection,
+                                       "bot.kb.top_k": args.top_k or ctx.settings.kb.top_k}
+        with ctx.span.child("retrieval", attrs) as span:
+            output = await self._search(args, ctx)
+            span.set("bot.kb.passages", len(output.sources))
+            span.set("bot.kb.top_score", max((s.score for s in output.sources), default=0.0))
+            return output
+
+    async def _search(self, args: SearchArgs, ctx: ToolRunContext) -> ToolOutput:
         try:
             searcher = await asyncio.to_thread(self.searcher_for, ctx.settings.kb.collection)
             passages = await asyncio.to_thread(searcher.search, args.query, args.top_k)

@@ -12,6 +12,7 @@ def register(sub: Any) -> None:
     kinds = p.add_subparsers(dest="eval_command", metavar="KIND", required=True)
     _register_pairwise(kinds)
     _register_chat(kinds)
+    _register_feedback(kinds)
     _register_retrieval(kinds)
 
 
@@ -53,6 +54,22 @@ def _register_chat(kinds: Any) -> None:
     p.set_defaults(handler="apps.cli.eval_cmd:chat")
 
 
+def _register_feedback(kinds: Any) -> None:
+    from apps.cli.stats import parse_since
+
+    p = kinds.add_parser(
+        "feedback", help="ask every 👎 answer again and judge new vs old (both orders)",
+        description="Every answer rated 👎 (with its comment) is a regression case: the "
+        "question is asked again with the current configuration and the pairwise judge "
+        "compares the new answer with the old one in both orders.")
+    p.add_argument("--since", type=parse_since, default=None, metavar="AGE",
+                   help="only ratings this recent: 24h, 7d, 2w (default: all)")
+    p.add_argument("--backend", metavar="P", help="judge profile (default: the judge role's)")
+    p.add_argument("--limit", type=int, metavar="N", help="only the first N cases")
+    _common(p)
+    p.set_defaults(handler="apps.cli.eval_cmd:feedback")
+
+
 def _register_retrieval(kinds: Any) -> None:
     p = kinds.add_parser(
         "retrieval", help="score dense, lexical, hybrid and reranked search on known questions",
@@ -86,6 +103,12 @@ def chat(args: argparse.Namespace, settings: Any) -> int:
     from apps.eval.commands import chat_command
 
     return chat_command(args, settings)
+
+
+def feedback(args: argparse.Namespace, settings: Any) -> int:
+    from apps.eval.feedback_command import feedback_command
+
+    return feedback_command(args, settings)
 
 
 def retrieval(args: argparse.Namespace, settings: Any) -> int:

@@ -15,6 +15,8 @@ COMMAND_MODULES = [
     "apps.cli.config_cmd",
     "apps.cli.eval_cmd",
     "apps.cli.kb",
+    "apps.cli.stats",
+    "apps.cli.export_cmd",
 ]
 
 

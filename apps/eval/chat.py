@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ class ChatResult(BaseModel):
     answer: str
     failures: list[str] = Field(default_factory=list)
     judge_reply: str = ""
+    judge_path: str | None = Field(None, description="who read the verdict: rules, llm, none")
     latency_s: float = 0.0
     input_tokens: int = 0
     output_tokens: int = 0
@@ -88,14 +90,16 @@ class ExpectationCheck:
         self.bot = bot
         self.extractor = AnswerExtractor(bot.prompts)
 
-    async def check(self, question: str, answer: str, expectation: str) -> tuple[bool, str]:
+    async def check(self, question: str, answer: str, expectation: str
+                    ) -> tuple[bool, str, str]:
         completer = MeteredCompleter.from_pool(self.bot.models)
         prompt = self.bot.prompts.render("judge_expectation", question=question, answer=answer,
                                          expectation=expectation)
         request = LLMRequest(messages=[ChatMessage.user(prompt)], temperature=0.0)
         reply = await completer.complete("judge", request)
         found = await self.extractor.extract(reply.text, ["yes", "no"], completer, expectation)
-        return found.label == "yes", reply.text
+        path = "rules" if found.path == "deterministic" else found.path
+        return found.label == "yes", reply.text, path
 
 
 async def run_case(bot: Bot, case: ChatCase, run_id: str, check: ExpectationCheck) -> ChatResult:
@@ -118,7 +122,8 @@ async def run_case(bot: Bot, case: ChatCase, run_id: str, check: ExpectationChec
     result.failures += [f"missing {s!r}" for s in case.must_contain if s.lower() not in low]
     result.failures += [f"contains {s!r}" for s in case.must_not_contain if s.lower() in low]
     if case.expect and not result.failures:
-        met, result.judge_reply = await check.check(case.turns[-1], result.answer, case.expect)
+        met, result.judge_reply, result.judge_path = await check.check(
+            case.turns[-1], result.answer, case.expect)
         if not met:
             result.failures.append(f"judge: expectation not met: {case.expect!r}")
     result.passed = not result.failures
@@ -163,6 +168,10 @@ def render_chat_report(results: list[ChatResult], out: Path) -> str:
     lines = [f"{'PASS' if r.passed else 'FAIL'}  {r.case_id}"
              + ("" if r.passed else "  — " + "; ".join(r.failures)) for r in results]
     lines.append(f"\n{passed}/{len(results)} passed ({rate:.1f}%)")
+    judged = Counter(r.judge_path for r in results if r.judge_path)
+    if judged:
+        lines.append(f"judge verdicts read by rules: {judged['rules']}, by the LLM: "
+                     f"{judged['llm']}, by neither: {judged['none']}")
     text = "\n".join(lines)
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.md").write_text(f"# Chat eval\n\n```\n{text}\n```\n", encoding="utf-8")

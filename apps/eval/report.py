@@ -12,11 +12,17 @@ from apps.eval.summary import ComboSummary
 
 log = structlog.get_logger("apps.eval")
 COLUMNS = ["env", "backend", "items", "accuracy", "AA", "BB", "bias", "wrong", "other",
-           "errors", "LLM fallback", "tokens", "cost $", "wall s", "p50 s", "p95 s"]
+           "errors", "LLM fallback", "read by rules/LLM/none", "tokens", "cost $", "wall s",
+           "p50 s", "p95 s"]
 
 
 def _seconds(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
+
+
+def paths_cell(counts: dict[str, int]) -> str:
+    """``rules/LLM/none`` verdict counts, e.g. ``18/2/0``."""
+    return "/".join(str(counts.get(k, 0)) for k in ("rules", "llm", "none"))
 
 
 def row(s: ComboSummary) -> list[str]:
@@ -24,7 +30,7 @@ def row(s: ComboSummary) -> list[str]:
     bias = f"{s.bias_pct:.1f}% → {s.bias_towards}" if s.bias_towards != "none" else "0.0%"
     return [s.env, s.backend, str(s.items), f"{s.accuracy_pct:.1f}%", f"{s.aa_pct:.1f}%",
             f"{s.bb_pct:.1f}%", bias, f"{s.wrong_pct:.1f}%", f"{s.other_pct:.1f}%",
-            f"{s.error_pct:.1f}%", f"{s.llm_fallback_pct:.1f}%",
+            f"{s.error_pct:.1f}%", f"{s.llm_fallback_pct:.1f}%", paths_cell(s.decided_by),
             str(s.input_tokens + s.output_tokens), f"{s.cost_usd:.4f}", f"{s.wall_s:.1f}",
             _seconds(s.latency_p50_s), _seconds(s.latency_p95_s)]
 
@@ -53,6 +59,8 @@ def render_markdown(summaries: list[ComboSummary], meta: dict[str, Any]) -> str:
         "- **wrong**: it picked the incorrect candidate in both orders.\n"
         "- **other**: at least one verdict could not be read, even by the extractor model.\n"
         "- **LLM fallback**: share of verdicts the deterministic extractor could not read.\n"
+        "- **read by rules/LLM/none**: how many verdicts the deterministic rules read, how "
+        "many the extractor model read, and how many neither could.\n"
         "- **p50 / p95**: latency of one judge call; **wall**: time spent running.\n"
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import BaseModel
@@ -27,6 +28,7 @@ class ComboSummary(BaseModel):
     bias_pct: float
     bias_towards: Literal["A", "B", "none"]
     llm_fallback_pct: float
+    decided_by: dict[str, int] = {}
     input_tokens: int
     output_tokens: int
     cost_usd: float
@@ -45,6 +47,12 @@ def percentile(values: list[float], q: float) -> float | None:
     low = int(pos)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+def decided_by(paths: Iterable[str]) -> dict[str, int]:
+    """How many verdicts each path read: ``rules`` (no model call), ``llm``, ``none``."""
+    counts = Counter("rules" if p == "deterministic" else p for p in paths)
+    return {k: counts[k] for k in ("rules", "llm", "none")}
 
 
 def wall_time(records: list[PairRecord]) -> float:
@@ -77,6 +85,7 @@ def summarize(records: list[PairRecord], env: str, backend: str) -> ComboSummary
         bias_pct=round(abs(aa - bb), 1),
         bias_towards="A" if aa > bb else "B" if bb > aa else "none",
         llm_fallback_pct=_pct(sum(v.llm_used for v in verdicts), len(verdicts)),
+        decided_by=decided_by(v.path for v in verdicts),
         input_tokens=sum(r.input_tokens for r in mine),
         output_tokens=sum(r.output_tokens for r in mine),
         cost_usd=sum(r.cost_usd for r in mine), wall_s=round(wall, 3),

@@ -26,7 +26,8 @@ class TurnContext(ToolRunContext):
     def for_tool(self, name: str) -> ToolRunContext:
         """The part of the turn a tool may use; its log lines name the tool."""
         return ToolRunContext(models=self.models, settings=self.settings, prompts=self.prompts,
-                              meter=self.meter, cancel=self.cancel, log=self.log.bind(tool=name))
+                              meter=self.meter, cancel=self.cancel, log=self.log.bind(tool=name),
+                              span=self.span)
 
 
 class Agent(Protocol):

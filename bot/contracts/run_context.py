@@ -8,14 +8,16 @@ turn's ``Usage`` event, the stored turn and the ``turn`` log line.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import AsyncGenerator
-from contextlib import aclosing
+from contextlib import aclosing, nullcontext
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, Self, runtime_checkable
 
 import structlog
 
+from bot.contracts.genai_spans import model_call_attributes, record_chunk
 from bot.contracts.llm import (
     LLM,
     Completion,
@@ -26,6 +28,7 @@ from bot.contracts.llm import (
     UsageChunk,
     collect,
 )
+from bot.contracts.tracing import NO_SPAN, Span
 from bot.contracts.usage import UsageMeter
 
 if TYPE_CHECKING:
@@ -86,19 +89,30 @@ class ToolRunContext:
     meter: UsageMeter = field(default_factory=UsageMeter)
     cancel: Cancellation = field(default_factory=Cancellation)
     log: Any = field(default_factory=lambda: structlog.get_logger("tools"))
+    span: Span = NO_SPAN  # the span that model and tool calls made through this context join
+
+    def within(self, span: Span) -> Self:
+        """The same context, its calls traced as children of ``span`` (itself when off)."""
+        return dataclasses.replace(self, span=span) if span.recording else self
 
     async def stream(self, role: str, request: LLMRequest) -> AsyncGenerator[LLMChunk, None]:
         """Stream from the role's model, metering usage and time to first token."""
         llm = self.models.for_role(role)
         request.role = role
-        # aclosing: a Stop must close the backend's HTTP response now, not at garbage collection
-        async with aclosing(llm.stream(request)) as chunks:
-            async for chunk in chunks:
-                if isinstance(chunk, TextChunk | ToolCallChunk):
-                    self.meter.first_token()
-                elif isinstance(chunk, UsageChunk):
-                    self.meter.record(llm, chunk.input_tokens, chunk.output_tokens, chunk)
-                yield chunk
+        traced = self.span.recording  # off: no name or attributes are even built
+        call = self.span.child(f"chat {llm.model}", model_call_attributes(llm, request)) \
+            if traced else nullcontext(self.span)
+        with call as span:
+            # aclosing: a Stop must close the backend's HTTP response now, not at GC
+            async with aclosing(llm.stream(request)) as chunks:
+                async for chunk in chunks:
+                    if isinstance(chunk, TextChunk | ToolCallChunk):
+                        self.meter.first_token()
+                    elif isinstance(chunk, UsageChunk):
+                        self.meter.record(llm, chunk.input_tokens, chunk.output_tokens, chunk)
+                    if traced:
+                        record_chunk(span, chunk)
+                    yield chunk
 
     async def complete(self, role: str, request: LLMRequest) -> Completion:
         """The role's whole reply, metered; for single-purpose steps that need no streaming."""

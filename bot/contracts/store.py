@@ -14,6 +14,7 @@ class AssistantTurn(BaseModel):
     """Everything recorded about one answer."""
 
     text: str
+    user: str | None = None  # who asked: the user turn's user, repeated for analytics
     tool_calls: list[dict[str, Any]] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)
     backend: str | None = None
@@ -33,7 +34,6 @@ class TurnRecord(AssistantTurn):
     id: int
     key: str
     role: Literal["user", "assistant"]
-    user: str | None = None
     space: str | None = None  # where it was asked: "slack:C0123", "gradio:alice", …
     refused: str | None = None  # a user turn no model saw: the budget setting that refused it
     created_at: float = 0.0

@@ -77,7 +77,10 @@ class ToolStep:
         return APPROVAL_NOTES.get((self.approval, self.approval_by), self.approval)
 
     def stored(self) -> dict[str, Any]:
-        kept: dict[str, Any] = {"id": self.id, "name": self.name, "arguments": self.arguments}
+        """What the store keeps: the call, what the model read back (for fine-tune export),
+        and its approval when it needed one."""
+        kept: dict[str, Any] = {"id": self.id, "name": self.name, "arguments": self.arguments,
+                                "result": self.result, "failed": self.failed}
         if self.approval is not None:
             kept |= {"approval": self.approval, "approval_by": self.approval_by}
         return kept

@@ -9,13 +9,14 @@ missing (``IF NOT EXISTS``), so it is recorded without touching a row.
 
 To change the schema, append a :class:`Step` to ``bot.store.schema.STEPS`` with the next
 version number; never edit a step that has shipped. Statements may use ``{serial}``
-(an auto-increment key) and ``{bigint}``; both stores fill them in.
+(an auto-increment key) and ``{bigint}``; both stores fill them in. A statement whose SQL
+differs by database is a mapping from dialect name (``sqlite``, ``postgresql``) to SQL.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +34,7 @@ class Step:
 
     version: int
     summary: str
-    statements: tuple[str, ...]
+    statements: tuple[str | Mapping[str, str], ...]  # a mapping: SQL per dialect name
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,8 @@ def migrate(cur: Any, dialect: Dialect, steps: Sequence[Step]) -> list[int]:
     applied = []
     for step in (s for s in steps if s.version > have):
         for statement in step.statements:
-            cur.execute(dialect.fill(statement))
+            sql = statement if isinstance(statement, str) else statement[dialect.name]
+            cur.execute(dialect.fill(sql))
         record = "INSERT INTO schema_version (version, summary, applied_at) VALUES (?, ?, ?)"
         cur.execute(record.replace("?", dialect.placeholder),
                     (step.version, step.summary, time.time()))

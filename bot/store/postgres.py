@@ -23,6 +23,7 @@ from bot.contracts.secrets import register_secret
 from bot.contracts.store import AssistantTurn, FeedbackRecord, TurnRecord
 from bot.store import budget_ledger as ledger
 from bot.store import schema as q
+from bot.store.analytics_schema import INSERT_SOURCE, source_rows
 from bot.store.migrations import POSTGRES, migrate
 
 # Two processes creating the tables at once would race on PostgreSQL's catalogue;
@@ -152,8 +153,14 @@ class PostgresStore:
             cur.execute(pg(q.REFUSE_TURN), (limit, turn_id))
 
     def add_assistant_turn(self, key: str, turn: AssistantTurn) -> int:
-        return self._insert_turn(
-            key, lambda conv: q.assistant_turn_params(conv, key, turn, time.time()))
+        now = time.time()
+        with self._tx() as cur:
+            conv = self._conversation(cur, key)
+            cur.execute(pg(q.INSERT_TURN) + " RETURNING id",
+                        q.assistant_turn_params(conv, key, turn, now))
+            turn_id = int(cur.fetchone()[0])
+            cur.executemany(pg(INSERT_SOURCE), source_rows(turn_id, turn, now))
+            return turn_id
 
     def history(self, key: str, limit: int | None = None) -> list[TurnRecord]:
         with self._tx() as cur:
@@ -205,6 +212,14 @@ class PostgresStore:
     def release_event(self, event_id: str) -> None:
         with self._tx() as cur:
             cur.execute(pg(q.RELEASE_EVENT), (event_id,))
+
+    dialect = "postgresql"
+
+    def fetch(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+        """Rows of one read-only query (``?`` placeholders), for reports such as ``bot stats``."""
+        with self._tx() as cur:
+            sql = pg(sql.replace("%", "%%"))  # a LIKE pattern's % is no placeholder
+            return [tuple(r) for r in cur.execute(sql, params).fetchall()]
 
     def keys(self) -> list[str]:
         with self._tx() as cur:

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from bot.contracts.store import AssistantTurn, FeedbackRecord, TurnRecord
+from bot.store.analytics_schema import ANALYTICS
 from bot.store.migrations import Step
 
 # The schema as it was before versions existed; stores made then are at step 1 already.
@@ -55,6 +56,7 @@ BUDGETS = (
 STEPS: list[Step] = [
     Step(1, "conversations, turns, feedback, events", BASELINE),
     Step(2, "budgets: where a turn was asked, refusals, the usage ledger", BUDGETS),
+    Step(3, "usage analytics: cited sources, stats indexes, who asked each answer", ANALYTICS),
 ]
 
 TURN_COLUMNS = (
@@ -95,7 +97,7 @@ def user_turn_params(conv: int, key: str, text: str, user: str | None, space: st
 
 def assistant_turn_params(conv: int, key: str, turn: AssistantTurn, now: float) -> tuple:
     sources = json.dumps([s.model_dump() for s in turn.sources])
-    return (conv, key, "assistant", turn.text, None, json.dumps(turn.tool_calls), sources,
+    return (conv, key, "assistant", turn.text, turn.user, json.dumps(turn.tool_calls), sources,
             turn.backend, turn.model, turn.input_tokens, turn.output_tokens, turn.cost_usd,
             turn.latency_s, turn.ttft_s, turn.error_id, int(turn.interrupted), None, now)
 

@@ -8,11 +8,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from bot.contracts.budget import BudgetAsk, BudgetCharge, BudgetRefusal
 from bot.contracts.store import AssistantTurn, FeedbackRecord, TurnRecord
 from bot.store import budget_ledger as ledger
 from bot.store import schema as q
+from bot.store.analytics_schema import INSERT_SOURCE, source_rows
 from bot.store.migrations import SQLITE, migrate
 
 
@@ -80,10 +82,13 @@ class SQLiteStore:
             cur.execute(q.REFUSE_TURN, (limit, turn_id))
 
     def add_assistant_turn(self, key: str, turn: AssistantTurn) -> int:
+        now = time.time()
         with self._tx() as cur:
             conv = self._conversation(cur, key)
-            cur.execute(q.INSERT_TURN, q.assistant_turn_params(conv, key, turn, time.time()))
-            return int(cur.lastrowid or 0)
+            cur.execute(q.INSERT_TURN, q.assistant_turn_params(conv, key, turn, now))
+            turn_id = int(cur.lastrowid or 0)
+            cur.executemany(INSERT_SOURCE, source_rows(turn_id, turn, now))
+            return turn_id
 
     def history(self, key: str, limit: int | None = None) -> list[TurnRecord]:
         with self._tx() as cur:
@@ -135,6 +140,13 @@ class SQLiteStore:
     def release_event(self, event_id: str) -> None:
         with self._tx() as cur:
             cur.execute(q.RELEASE_EVENT, (event_id,))
+
+    dialect = "sqlite"
+
+    def fetch(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+        """Rows of one read-only query (``?`` placeholders), for reports such as ``bot stats``."""
+        with self._tx() as cur:
+            return [tuple(r) for r in cur.execute(sql, params).fetchall()]
 
     def keys(self) -> list[str]:
         with self._tx() as cur:

@@ -10,6 +10,7 @@ from bot.app import Bot
 from presenters.gradio import approval
 from presenters.gradio.handlers import ChatHandlers, as_score
 from presenters.gradio.keys import storage_secret
+from presenters.gradio.stats_tab import StatsTab
 
 CSS = "#feedback-panel {max-width: 40rem}"
 
@@ -39,29 +40,35 @@ def build_app(bot: Bot) -> gr.Blocks:
         sid = gr.BrowserState(None, storage_key=s.storage_key, secret=secret)
         turn_ids = gr.State([])
         pending = gr.State(None)
-        gr.Markdown(header(s.title, s.description))
-        chatbot = gr.Chatbot(
-            label=s.title, show_label=False, scale=1, height=None, min_height=360,
-            feedback_options=("Like", "Dislike"), buttons=["copy", "copy_all"],
-            examples=[{"text": e} for e in s.examples] or None,
-            placeholder=f"**{s.title}**\n\n{s.description}", elem_id="chat")
-        with gr.Row(equal_height=True):
-            box = gr.Textbox(placeholder="Ask a question…", show_label=False, scale=8,
-                             autofocus=True, lines=1, max_lines=8, elem_id="question")
-            send = gr.Button("Send", variant="primary", scale=1, min_width=80, elem_id="send")
-            stop = gr.Button("Stop", variant="stop", scale=1, min_width=80, visible=False,
-                             elem_id="stop")
-        with gr.Group(visible=False, elem_id="feedback-panel") as panel:
-            comment = gr.Textbox(label="Thanks! Anything to add? (optional)", lines=2)
-            with gr.Row():
-                send_comment = gr.Button("Send comment", size="sm")
-                close = gr.Button("Close", size="sm")
-        note = gr.Markdown(visible=False)
+        with gr.Tabs():
+            with gr.Tab("Chat", elem_id="chat-tab"):
+                gr.Markdown(header(s.title, s.description))
+                chatbot = gr.Chatbot(
+                    label=s.title, show_label=False, scale=1, height=None, min_height=360,
+                    feedback_options=("Like", "Dislike"), buttons=["copy", "copy_all"],
+                    examples=[{"text": e} for e in s.examples] or None,
+                    placeholder=f"**{s.title}**\n\n{s.description}", elem_id="chat")
+                with gr.Row(equal_height=True):
+                    box = gr.Textbox(placeholder="Ask a question…", show_label=False, scale=8,
+                                     autofocus=True, lines=1, max_lines=8, elem_id="question")
+                    send = gr.Button("Send", variant="primary", scale=1, min_width=80,
+                                     elem_id="send")
+                    stop = gr.Button("Stop", variant="stop", scale=1, min_width=80, visible=False,
+                                     elem_id="stop")
+                with gr.Group(visible=False, elem_id="feedback-panel") as panel:
+                    comment = gr.Textbox(label="Thanks! Anything to add? (optional)", lines=2)
+                    with gr.Row():
+                        send_comment = gr.Button("Send comment", size="sm")
+                        close = gr.Button("Close", size="sm")
+                note = gr.Markdown(visible=False)
+            stats = StatsTab(bot)
+            stats_tab = stats.build()
         _wire_chat(h, chatbot, box, send, stop, sid, turn_ids)
         _wire_feedback(h, chatbot, sid, turn_ids, pending, panel, comment, send_comment, close)
         _wire_api(h, sid, turn_ids, note)
         approval.wire(bot, chatbot, sid)
         demo.load(h.load, [sid], [sid, chatbot, turn_ids], queue=False, api_visibility="private")
+        demo.load(stats.show, None, [stats_tab], queue=False, api_visibility="private")
     return demo
 
 

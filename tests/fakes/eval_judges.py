@@ -52,8 +52,9 @@ def verbose_correct_judge(request: LLMRequest) -> str:
 def extractor_needed_judge(request: LLMRequest) -> str:
     """The judge role hedges unreadably; the extractor role says which candidate it meant."""
     if request.role == "extractor":
-        return "A" if "first one" in _prompt(request) else "B"
-    return "Hmm, I lean to the first one." if _correct_letter(request) == "A" else "Hmm."
+        return "A" if "keeps the colour" in _prompt(request) else "B"
+    trusted = "Hmm, I trust the one that keeps the colour."
+    return trusted if _correct_letter(request) == "A" else "Hmm."
 
 
 _calls: dict[str, int] = {}

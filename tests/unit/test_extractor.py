@@ -127,12 +127,12 @@ async def test_extractor_falls_back_to_the_extractor_role_with_its_prompt() -> N
         return llm
 
     result = await EXTRACTOR.extract(
-        "Both have merit; on balance the second.", AB, MeteredCompleter(for_role)
+        "Both have merit; on balance the one about the ferry.", AB, MeteredCompleter(for_role)
     )
     assert (result.label, result.path, result.llm_used) == ("B", "llm", True)
     assert roles == ["extractor"]
     prompt = llm.requests[0].messages[-1].content
-    assert "on balance the second" in prompt and "A, B" in prompt
+    assert "the one about the ferry" in prompt and "A, B" in prompt
 
 
 async def test_extractor_says_other_when_the_model_cannot_tell_either() -> None:

@@ -1,0 +1,1 @@
+"""``bot export``: data out of the store (fine-tuning JSONL)."""

@@ -1,0 +1,79 @@
+"""The admin-only Stats tab: usage figures and charts, shown to ``gradio.admin_users``.
+
+Everyone's page has the tab, hidden; on load it is shown to a signed-in admin only, and
+the handler checks again on every refresh, so a non-admin calling it directly gets nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import gradio as gr
+
+from bot.app import Bot
+from presenters.gradio.handlers import username
+from presenters.gradio.stats_view import (
+    LATENCY_BINS,
+    WINDOWS,
+    cost_per_day,
+    feedback_per_day,
+    latency_distribution,
+    lists,
+    summary,
+    table,
+)
+
+GROUPS = ["(none)", "user", "channel", "presenter", "model", "day"]
+NOT_ADMIN = "Only administrators see usage figures."
+
+
+class StatsTab:
+    """Builds the tab and answers its refreshes."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+        self.admins = set(bot.settings.gradio.admin_users)
+
+    def is_admin(self, request: gr.Request | None) -> bool:
+        name = username(request)
+        return name is not None and name in self.admins
+
+    def show(self, request: gr.Request) -> Any:
+        return gr.update(visible=self.is_admin(request))
+
+    async def refresh(self, window: str, by: str, request: gr.Request) -> tuple[Any, ...]:
+        if not self.is_admin(request):
+            return NOT_ADMIN, None, None, None, None, ""
+        seconds = WINDOWS.get(window, WINDOWS["last 7 days"])
+        since = None if seconds is None else time.time() - seconds
+        group = None if by == "(none)" else by
+        report = await asyncio.to_thread(self.bot.usage_report, since, group)  # type: ignore[arg-type]
+        days = report if group == "day" else await asyncio.to_thread(
+            self.bot.usage_report, since, "day")
+        return (summary(report), table(report), cost_per_day(days), latency_distribution(report),
+                feedback_per_day(days), lists(report))
+
+    def build(self) -> gr.Tab:
+        """The tab, hidden until :meth:`show` finds an admin; it fills itself when opened."""
+        with gr.Tab("Stats", visible=False, elem_id="stats-tab") as tab:
+            with gr.Row():
+                window = gr.Dropdown(list(WINDOWS), value="last 7 days", label="Window")
+                by = gr.Dropdown(GROUPS, value="(none)", label="Group by")
+                refresh = gr.Button("Refresh", elem_id="stats-refresh")
+            head = gr.Markdown(elem_id="stats-summary")
+            grid = gr.Dataframe(label="Usage", interactive=False, elem_id="stats-table")
+            with gr.Row():
+                cost = gr.BarPlot(x="day", y="cost $", title="Cost per day", elem_id="stats-cost")
+                latency = gr.BarPlot(x="latency", y="answers", title="Latency distribution",
+                                     sort=[label for _, label in LATENCY_BINS],
+                                     elem_id="stats-latency")
+                rated = gr.BarPlot(x="day", y="% of answers", color="rating",
+                                   title="Feedback rate per day", elem_id="stats-feedback")
+            found = gr.Markdown(elem_id="stats-lists")
+        outputs = [head, grid, cost, latency, rated, found]
+        gr.on([refresh.click, window.change, by.change], self.refresh, [window, by], outputs,
+              api_visibility="private")
+        tab.select(self.refresh, [window, by], outputs, api_visibility="private")
+        return tab
