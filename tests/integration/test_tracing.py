@@ -171,7 +171,8 @@ def test_a_bot_with_tracing_off_imports_no_opentelemetry() -> None:
         "asyncio.run(main())\n"
         "print(sorted(m for m in sys.modules if m.startswith('opentelemetry')))\n"
     )
-    repo = Path(__file__).resolve().parents[2]  # the test runs in a tmp dir; the child imports tests/
+    # The suite runs each test in a tmp dir; the child imports tests/ from the repo.
+    repo = Path(__file__).resolve().parents[2]
     run = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=repo
     )
