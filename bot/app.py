@@ -128,7 +128,7 @@ class Bot:
     @cached_property
     def claims(self) -> EventClaims:
         """Exactly-once handling of platform events (Slack retries), recorded in the store."""
-        return EventClaims(self.store)
+        return EventClaims(self.store, self.settings.store.event_lease_s)
 
     def usage_report(self, since: float | None, by: StatsGroup | None = None) -> UsageReport:
         """Usage figures for answers since ``since`` (epoch s; None: all). Reads the store:

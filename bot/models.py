@@ -17,8 +17,9 @@ from config.sections import ROLES
 
 def build_backend(name: str, profile: ProfileSettings) -> LLM:
     """One backend instance for a profile (imports its module only now)."""
-    factory: Any = load(BACKENDS[profile.kind])
-    if profile.kind not in ("scripted", "function"):
+    # A deployed embedded model runs once, as its own deployment that every replica calls.
+    factory: Any = load(BACKENDS["deployment" if profile.deployment else profile.kind])
+    if profile.deployment or profile.kind not in ("scripted", "function"):
         return factory.from_profile(name, profile)  # type: ignore[no-any-return]
     if profile.kind == "scripted":
         from bot.llm.scripted import Reply

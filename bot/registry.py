@@ -14,6 +14,7 @@ BACKENDS = {
     "llamacpp": "bot.llm.llamacpp_backend:LlamaCppBackend",
     "scripted": "bot.llm.scripted:ScriptedLLM",
     "function": "bot.llm.scripted:FunctionLLM",
+    "deployment": "bot.llm.deployment_backend:DeploymentLLM",  # set by `bot deploy`
 }
 PRESENTERS = {
     "terminal": "presenters.terminal.chat:serve",

@@ -37,6 +37,9 @@ class ProfileSettings(BaseModel):
     repeat_penalty: float = Field(1.0, gt=0, description="above 1 discourages repetition")
     stall_timeout_s: float = Field(
         30.0, gt=0, description="embedded: no token for this long means the worker hung")
+    deployment: str | None = Field(
+        None, description="set by `bot deploy`: the Ray Serve deployment (app/name) that "
+        "runs this profile's model for every replica")
     # scripted / function
     replies: list[str] = Field(default_factory=list)
     function: str | None = None

@@ -33,6 +33,9 @@ class StoreSettings(BaseModel):
     url: SecretStr | None = Field(
         None, description="postgresql://... or sqlite:///path; default: SQLite in data_dir"
     )
+    event_lease_s: float = Field(
+        60.0, gt=0, description="a claimed Slack event whose handler stopped renewing it "
+        "(its process died) may be answered by a later delivery after this long")
 
 
 class InputSettings(BaseModel):
@@ -230,6 +233,60 @@ class ApiSettings(BaseModel):
                                  "name its own key, so the name identifies the caller")
             seen.add(secret)
         return keys
+
+
+class DeploySettings(BaseModel):
+    """``bot deploy`` and ``bot serve api --ray``: the bot as Ray Serve applications, its
+    HTTP presenters in several replicas behind one address (see docs/deploy.md)."""
+
+    model_config = {"extra": "forbid"}
+
+    address: str | None = Field(
+        None, description="the Ray cluster (head's host:port); default: RAY_ADDRESS, else a "
+        "Ray started on this machine")
+    apps: list[Literal["api", "slack"]] = Field(
+        default_factory=lambda: ["api"],  # type: ignore[arg-type]
+        description="HTTP presenters to deploy: the API at "
+        "/, Slack's events endpoint at /slack/events")
+    host: str = Field("0.0.0.0", description="where Serve's HTTP proxies listen")
+    port: int = Field(8000, ge=1, le=65535)
+    proxy_location: Literal["EveryNode", "HeadOnly"] = Field(
+        "EveryNode", description="a proxy on every node (put a load balancer in front), or "
+        "on the head only")
+    replicas: int = Field(2, ge=1, description="replicas of each presenter, unless autoscaled")
+    min_replicas: int | None = Field(
+        None, ge=0, description="autoscaling lower bound; set with max_replicas to autoscale")
+    max_replicas: int | None = Field(None, ge=1, description="autoscaling upper bound")
+    target_ongoing_requests: float = Field(
+        16.0, gt=0, description="requests in flight per replica the autoscaler aims for")
+    max_ongoing_requests: int = Field(
+        128, gt=0, description="requests one replica takes at once; more wait in the proxy")
+    replica_cpus: float = Field(0.5, ge=0, description="CPUs reserved per presenter replica")
+    max_replicas_per_node: int | None = Field(
+        None, gt=0, description="spread replicas over nodes so one lost machine loses fewer")
+    embedded_replicas: int = Field(
+        1, ge=1, description="copies of each embedded (llamacpp) model, shared by all replicas")
+    embedded_cpus: float = Field(1.0, ge=0, description="CPUs reserved per embedded model copy")
+    wait_s: float = Field(600.0, gt=0, description="how long `bot deploy` waits for RUNNING")
+
+    @model_validator(mode="after")
+    def _bounds_together(self) -> DeploySettings:
+        if (self.min_replicas is None) != (self.max_replicas is None):
+            raise ValueError(
+                "deploy.min_replicas and deploy.max_replicas go together. Fix: set both to "
+                "autoscale, or neither for a fixed deploy.replicas")
+        if self.min_replicas is not None and self.max_replicas is not None \
+                and self.min_replicas > self.max_replicas:
+            raise ValueError(
+                f"deploy.min_replicas ({self.min_replicas}) is above deploy.max_replicas "
+                f"({self.max_replicas}). Fix: lower min_replicas or raise max_replicas")
+        if not self.apps:
+            raise ValueError('deploy.apps is empty. Fix: list "api", "slack" or both')
+        return self
+
+    @property
+    def autoscaled(self) -> bool:
+        return self.max_replicas is not None
 
 
 class EvalSettings(BaseModel):

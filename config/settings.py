@@ -26,6 +26,7 @@ from config.mcp import McpSettings
 from config.profiles import ProfileSettings, merge_presets
 from config.sections import (
     ApiSettings,
+    DeploySettings,
     EvalSettings,
     GradioSettings,
     InputSettings,
@@ -96,6 +97,7 @@ class Settings(BaseSettings):
         default_factory=dict, description="places with settings of their own (docs/operations.md)")
     mcp: McpSettings = Field(default_factory=lambda: McpSettings())
     approvals: ApprovalSettings = Field(default_factory=lambda: ApprovalSettings())
+    deploy: DeploySettings = Field(default_factory=lambda: DeploySettings())
 
     @field_validator("presenter", mode="before")
     @classmethod

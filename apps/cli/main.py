@@ -12,6 +12,7 @@ from typing import Any
 COMMAND_MODULES = [
     "apps.cli.chat",
     "apps.cli.serve",
+    "apps.cli.deploy",
     "apps.cli.config_cmd",
     "apps.cli.eval_cmd",
     "apps.cli.kb",

@@ -14,6 +14,9 @@ def register(sub: Any) -> None:
     p.add_argument("--host", help="listen address (gradio, slack http mode, api, mcp http)")
     p.add_argument("--port", type=int, help="listen port (gradio, slack http mode, api, mcp http)")
     p.add_argument("--transport", choices=["stdio", "http"], help="mcp: stdio or HTTP")
+    p.add_argument("--ray", action="store_true",
+                   help="api, slack: replicas on Ray Serve (see `bot deploy`, docs/deploy.md)")
+    p.add_argument("--address", help="with --ray: the Ray cluster (default: a Ray of its own)")
     p.set_defaults(handler="apps.cli.serve:serve")
 
 
@@ -22,6 +25,8 @@ def serve(args: argparse.Namespace, settings: Any) -> int:
     from bot.registry import PRESENTERS, load
 
     name = args.presenter or settings.presenter
+    if getattr(args, "ray", False):
+        return serve_on_ray(args, name, settings)
     updates: dict[str, Any] = {k: v for k in ("host", "port") if (v := getattr(args, k))}
     if name == "mcp" and getattr(args, "transport", None):
         updates["transport"] = args.transport
@@ -36,3 +41,22 @@ def serve(args: argparse.Namespace, settings: Any) -> int:
     if settings.mcp.servers:
         bot.start()  # discover the MCP servers' tools now, not on the first user's message
     return int(load(PRESENTERS[name])(bot))
+
+
+RAY_PRESENTERS = ("api", "slack")
+
+
+def serve_on_ray(args: argparse.Namespace, name: str, settings: Any) -> int:
+    """``--ray``: the presenter's replicas on Ray Serve, in the foreground."""
+    import sys
+
+    if name not in RAY_PRESENTERS:
+        print(f"bot serve: --ray serves {' or '.join(RAY_PRESENTERS)}, not {name}. Fix: "
+              "run it without --ray", file=sys.stderr)
+        return 2
+    from apps.cli.deploy import serve_on_ray as run_on_ray
+    from config.sections import DeploySettings
+
+    updates = {k: v for k in ("host", "port", "address") if (v := getattr(args, k, None))}
+    section = DeploySettings.model_validate({**settings.deploy.model_dump(), **updates})
+    return run_on_ray(name, settings.model_copy(update={"deploy": section}))

@@ -198,20 +198,37 @@ class PostgresStore:
             rows = cur.execute(pg(q.SELECT_FEEDBACK), (turn_id,)).fetchall()
         return [q.feedback_from_row(r) for r in rows]
 
-    def claim_event(self, event_id: str) -> bool:
-        """True for the first claim of ``event_id``; False while in flight or once done."""
+    def claim_event(self, event_id: str, owner: str = "", lease_s: float | None = None) -> bool:
+        """True for the first claim of ``event_id``, or for taking over one whose lease ran
+        out; False while another holder renews it, or once done."""
+        now = time.time()
         with self._tx() as cur:
             cur.execute(pg(q.CLAIM_EVENT) + " ON CONFLICT (event_id) DO NOTHING",
-                        (event_id, time.time()))
+                        (event_id, now, owner))
+            if cur.rowcount == 1:
+                return True
+            if lease_s is None:
+                return False
+            # Two takers of one expired claim: the row lock makes the second re-check
+            # ``updated_at``, which the first has just renewed, so only one wins.
+            cur.execute(pg(q.TAKE_OVER_EVENT), (owner, now, event_id, now - lease_s))
+            return bool(cur.rowcount == 1)
+
+    def renew_event(self, event_id: str, owner: str) -> bool:
+        with self._tx() as cur:
+            cur.execute(pg(q.RENEW_EVENT), (time.time(), event_id, owner))
             return bool(cur.rowcount == 1)
 
     def finish_event(self, event_id: str) -> None:
         with self._tx() as cur:
             cur.execute(pg(q.FINISH_EVENT), (time.time(), event_id))
 
-    def release_event(self, event_id: str) -> None:
+    def release_event(self, event_id: str, owner: str | None = None) -> None:
         with self._tx() as cur:
-            cur.execute(pg(q.RELEASE_EVENT), (event_id,))
+            if owner is None:
+                cur.execute(pg(q.RELEASE_EVENT), (event_id,))
+            else:
+                cur.execute(pg(q.RELEASE_OWN_EVENT), (event_id, owner))
 
     dialect = "postgresql"
 

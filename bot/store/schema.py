@@ -53,10 +53,14 @@ BUDGETS = (
     "CREATE INDEX IF NOT EXISTS budget_requests_scope ON budget_requests (scope, at)",
 )
 
+# Step 4: the claim's holder, so a holder that lost its lease learns it when it renews.
+EVENTS_OWNER = "ALTER TABLE events ADD COLUMN owner TEXT NOT NULL DEFAULT ''"
+
 STEPS: list[Step] = [
     Step(1, "conversations, turns, feedback, events", BASELINE),
     Step(2, "budgets: where a turn was asked, refusals, the usage ledger", BUDGETS),
     Step(3, "usage analytics: cited sources, stats indexes, who asked each answer", ANALYTICS),
+    Step(4, "event claims are leases: who holds each", (EVENTS_OWNER,)),
 ]
 
 TURN_COLUMNS = (
@@ -82,9 +86,21 @@ INSERT_FEEDBACK = (
     'INSERT INTO feedback (turn_id, score, comment, "user", created_at) VALUES (?, ?, ?, ?, ?)'
 )
 SELECT_FEEDBACK = 'SELECT id, turn_id, score, comment, "user" FROM feedback WHERE turn_id = ?'
-CLAIM_EVENT = "INSERT INTO events (event_id, state, updated_at) VALUES (?, 'in_flight', ?)"
+# A claim is a lease: its holder renews ``updated_at`` while it works; one left unrenewed for
+# longer than the lease (its process died) may be taken over by another delivery.
+CLAIM_EVENT = (
+    "INSERT INTO events (event_id, state, updated_at, owner) VALUES (?, 'in_flight', ?, ?)"
+)
+TAKE_OVER_EVENT = (
+    "UPDATE events SET owner = ?, updated_at = ? "
+    "WHERE event_id = ? AND state = 'in_flight' AND updated_at < ?"
+)
+RENEW_EVENT = (
+    "UPDATE events SET updated_at = ? WHERE event_id = ? AND state = 'in_flight' AND owner = ?"
+)
 FINISH_EVENT = "UPDATE events SET state = 'done', updated_at = ? WHERE event_id = ?"
 RELEASE_EVENT = "DELETE FROM events WHERE event_id = ? AND state = 'in_flight'"
+RELEASE_OWN_EVENT = RELEASE_EVENT + " AND owner = ?"
 KEYS = "SELECT DISTINCT key FROM conversations ORDER BY key"
 REFUSE_TURN = "UPDATE turns SET refused = ? WHERE id = ? AND role = 'user'"
 

@@ -125,21 +125,33 @@ class SQLiteStore:
             rows = cur.execute(q.SELECT_FEEDBACK, (turn_id,)).fetchall()
         return [q.feedback_from_row(r) for r in rows]
 
-    def claim_event(self, event_id: str) -> bool:
+    def claim_event(self, event_id: str, owner: str = "", lease_s: float | None = None) -> bool:
+        now = time.time()
         with self._tx() as cur:
             try:
-                cur.execute(q.CLAIM_EVENT, (event_id, time.time()))
+                cur.execute(q.CLAIM_EVENT, (event_id, now, owner))
             except sqlite3.IntegrityError:
-                return False
+                if lease_s is None:
+                    return False
+                cur.execute(q.TAKE_OVER_EVENT, (owner, now, event_id, now - lease_s))
+                return cur.rowcount == 1
             return True
+
+    def renew_event(self, event_id: str, owner: str) -> bool:
+        with self._tx() as cur:
+            cur.execute(q.RENEW_EVENT, (time.time(), event_id, owner))
+            return cur.rowcount == 1
 
     def finish_event(self, event_id: str) -> None:
         with self._tx() as cur:
             cur.execute(q.FINISH_EVENT, (time.time(), event_id))
 
-    def release_event(self, event_id: str) -> None:
+    def release_event(self, event_id: str, owner: str | None = None) -> None:
         with self._tx() as cur:
-            cur.execute(q.RELEASE_EVENT, (event_id,))
+            if owner is None:
+                cur.execute(q.RELEASE_EVENT, (event_id,))
+            else:
+                cur.execute(q.RELEASE_OWN_EVENT, (event_id, owner))
 
     dialect = "sqlite"
 

@@ -1,7 +1,9 @@
 """The Slack presenter on slack_bolt's AsyncApp: one app connection for a Bot.
 
 Socket Mode (bot token + app token) needs no public URL; HTTP mode (bot token + signing
-secret) serves ``POST /slack/events`` (events and button clicks) and ``GET /healthz``.
+secret) serves ``POST /slack/events`` (events and button clicks) and ``GET /healthz``, on
+its own aiohttp server or, replicated on Ray Serve, as the ASGI app of
+:mod:`presenters.slack.asgi`.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ class SlackPresenter:
 
         Raises :class:`SlackConfigError` when Slack rejects the bot token.
         """
-        await self._check_token()
+        await self.check_token()
         if self.settings.mode == "socket":
             token = self.settings.app_token.get_secret_value()  # type: ignore[union-attr]
             self._socket = AsyncSocketModeHandler(
@@ -65,7 +67,8 @@ class SlackPresenter:
         else:
             await self._listen()
 
-    async def _check_token(self) -> None:
+    async def check_token(self) -> None:
+        """Ask Slack who the bot is (auth.test); :class:`SlackConfigError` when it refuses."""
         try:
             identity = await self.client.auth_test()
         except SlackApiError as exc:

@@ -2,72 +2,26 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from knowledge.errors import StoreUnavailable
 from knowledge.ingest import ingest
 from knowledge.search import Searcher
+from tests.fakes.chroma_server import chroma_command
+from tests.fakes.chroma_server import chroma_server as running_chroma
 from tests.kb.corpus import write_corpus
 from tests.kb.helpers import CountingEmbedder, kb_settings, shared_minilm
 
 
-def chroma_command() -> str | None:
-    beside = Path(sys.executable).parent / "chroma"
-    return str(beside) if beside.exists() else shutil.which("chroma")
-
-
 @pytest.fixture
 def chroma_server(tmp_path: Path, free_port: int) -> Iterator[str]:
-    command = chroma_command()
-    if command is None:
+    if chroma_command() is None:
         pytest.skip("the chroma CLI is not installed")
-    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
-    log = (tmp_path / "chroma.log").open("w")
-    process = subprocess.Popen(
-        [
-            command,
-            "run",
-            "--path",
-            str(tmp_path / "server"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(free_port),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{free_port}"
-    try:
-        _wait_until_up(url, process)
+    with running_chroma(tmp_path / "server", free_port) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
-    for _ in range(300):
-        if process.poll() is not None:
-            raise RuntimeError(f"chroma run exited with {process.returncode}")
-        try:
-            if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError("chroma run did not come up in 30 s")
 
 
 def test_ingest_and_search_through_a_chroma_server(tmp_path: Path, chroma_server: str) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -25,6 +26,7 @@ from bot.store import open_store
 from config import Settings, load_settings
 
 KEY = "stdio:test"
+LEASE_S = 0.5
 
 
 @pytest.fixture
@@ -197,6 +199,38 @@ def test_event_claims_dedupe_slack_retries(fresh_store: Callable[[], Store]) -> 
     first.release_event("Ev1")  # a finished event stays claimed
     assert first.claim_event("Ev1") is False
     assert first.claim_event("Ev2") is True
+
+
+def test_an_event_claim_is_a_lease_its_holder_must_renew(
+    fresh_store: Callable[[], Store],
+) -> None:
+    dead, alive, late = fresh_store(), fresh_store(), fresh_store()
+    assert dead.claim_event("EvL", "dead-owner", lease_s=60)
+    assert not alive.claim_event("EvL", "alive-owner", lease_s=60)  # leased, not expired
+    assert alive.claim_event("EvL", "alive-owner", lease_s=0)  # expired: taken over
+    assert not dead.renew_event("EvL", "dead-owner")  # the old holder learns it lost it
+    assert alive.renew_event("EvL", "alive-owner")
+    dead.release_event("EvL", "dead-owner")  # cannot drop the new holder's claim
+    assert not late.claim_event("EvL", "late-owner", lease_s=60)
+    alive.finish_event("EvL")
+    assert not late.claim_event("EvL", "late-owner", lease_s=0)  # done is done for good
+
+
+def test_one_taker_wins_an_expired_claim(fresh_store: Callable[[], Store]) -> None:
+    fresh_store().claim_event("EvT", "died", lease_s=LEASE_S)
+    stores = [fresh_store() for _ in range(6)]  # six replicas receiving Slack's retries
+    for store in stores:
+        store.keys()
+    time.sleep(LEASE_S * 1.5)  # the holder died: its lease runs out
+    start = threading.Barrier(len(stores))
+
+    def take(n: int) -> bool:
+        start.wait()
+        return stores[n].claim_event("EvT", f"taker-{n}", lease_s=LEASE_S)
+
+    with ThreadPoolExecutor(len(stores)) as pool:
+        won = list(pool.map(take, range(len(stores))))
+    assert won.count(True) == 1
 
 
 def test_first_messages_racing_on_one_key_land_in_one_conversation(
