@@ -96,8 +96,8 @@ class KnowledgeBaseSettings(BaseModel):
         "(work_mem, os.path.join, --flag) exactly; 0 = off"
     )
     max_per_source: int = Field(
-        2, ge=0, description="passages one file may fill in a search's results, so several "
-        "files get a say; 0 = no limit"
+        1, ge=0, description="passages one file may fill in a search's results before other "
+        "files get theirs, so several files get a say; 0 = no limit"
     )
     rerank_model: str | None = Field(
         None, description="cross-encoder reranker: a folder with model.onnx + tokenizer.json, "

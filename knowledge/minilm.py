@@ -23,6 +23,7 @@ from knowledge.tokens import WordPieceCounter
 
 log = structlog.get_logger("knowledge.minilm")
 MAX_SEQUENCE = 256  # all-MiniLM-L6-v2 was trained on 256-token inputs
+SLOWER_FUSIONS = ["SkipLayerNormFusion"]  # ONNX Runtime graph rewrites that cost time here
 
 
 class MiniLMEmbedder(WordPieceCounter):
@@ -49,8 +50,13 @@ class MiniLMEmbedder(WordPieceCounter):
         options.log_severity_level = 3
         # Busy-waiting worker threads steal the CPU from everything else on a shared machine.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        # ONNX Runtime fuses each residual Add + LayerNormalization into one
+        # SkipLayerNormalization, whose CPU kernel took 19 % of the int8 model's run time here,
+        # several times what the two operators take apart: without that fusion, 18 % more
+        # chunks per CPU-second (5 % with the float model; benchmarks/kb_ingest_speed.py).
         self.session: Any = ort.InferenceSession(
-            str(files.model), sess_options=options, providers=["CPUExecutionProvider"]
+            str(files.model), sess_options=options, providers=["CPUExecutionProvider"],
+            disabled_optimizers=SLOWER_FUSIONS,
         )
         self.input_names = {i.name for i in self.session.get_inputs()}
         self.files = files

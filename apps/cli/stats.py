@@ -37,6 +37,8 @@ def register(sub: Any) -> None:
                    "model or day (UTC)")
     p.add_argument("--top", type=int, default=10, metavar="N", help="sources and questions shown")
     p.add_argument("--json", action="store_true", help="the report as JSON")
+    p.add_argument("--rebuild", action="store_true", help="first fill the usage rollups again "
+                   "from the stored turns (after an older release wrote to this store)")
     p.set_defaults(handler="apps.cli.stats:stats")
 
 
@@ -49,6 +51,8 @@ def stats(args: argparse.Namespace, settings: Any) -> int:
     store = open_store(url, settings.data_dir)
     since = None if args.since is None else time.time() - args.since
     try:
+        if args.rebuild:
+            store.rebuild_rollups()  # type: ignore[attr-defined]
         report = usage_report(store, since, args.by, top=args.top)  # type: ignore[arg-type]
     finally:
         store.close()

@@ -1,49 +1,23 @@
-"""Usage analytics read back from the store: the queries behind ``bot stats``.
+"""Usage analytics read back from the store: the report behind ``bot stats``.
 
-Every query reads answers in a time window through the indexes in
-``bot/store/analytics_schema.py``: the covering ``turns_stats`` index (never the turns'
-text), ``turn_sources`` for the most cited sources, and the partial ``turns_no_passage``
-index for questions where the search found nothing. Percentiles come from a histogram of
-10 ms buckets counted by the database, so only a few thousand rows ever reach Python.
+A window is read in slices (``usage_days.plan_window``): whole days and whole months from
+the rollups that the store keeps as it stores each answer (``rollup_schema``), and only the
+partial first and last day from the turns table (``analytics_raw``). So a report reads at
+most two days of answers plus a few rows per group and period, whatever the window: the
+same figures as reading every answer, in a fraction of the time (docs/benchmarks.md).
+Percentiles come from 10 ms histograms (``histogram``).
 """
 
 from __future__ import annotations
 
-import math
 import time
-from collections import Counter, defaultdict
-from collections.abc import Iterable
 from typing import Any, Protocol
 
 from bot.contracts.usage_report import Counted, StatsGroup, UsageReport, UsageRow
-from bot.store.analytics_schema import NO_PASSAGE
-
-BUCKETS_PER_S = 100
-WINDOW = "role = 'assistant' AND created_at >= ? AND created_at < ?"
-# Slack keys are slack:<team>:<channel>:<thread>; every other surface is one channel.
-_SQLITE_PRESENTER = "substr({p}key, 1, instr({p}key, ':') - 1)"
-_SQLITE_REST = "substr(substr({p}key, instr({p}key, ':') + 1), " \
-    "instr(substr({p}key, instr({p}key, ':') + 1), ':') + 1)"  # "<channel>:<thread>"
-GROUP_SQL: dict[str, dict[str, str]] = {
-    "sqlite": {
-        "user": "COALESCE({p}\"user\", '(unknown)')",
-        "presenter": _SQLITE_PRESENTER,
-        "channel": f"CASE WHEN {{p}}key LIKE 'slack:%' AND instr({_SQLITE_REST}, ':') > 0 "
-                   f"THEN substr({{p}}key, 1, length({{p}}key) - length({_SQLITE_REST}) + "
-                   f"instr({_SQLITE_REST}, ':') - 1) ELSE {_SQLITE_PRESENTER} END",
-        "model": "COALESCE({p}model, '(none)')",
-        "day": "date({p}created_at, 'unixepoch')",
-    },
-    "postgresql": {
-        "user": "COALESCE({p}\"user\", '(unknown)')",
-        "presenter": "split_part({p}key, ':', 1)",
-        "channel": "CASE WHEN {p}key LIKE 'slack:%' THEN split_part({p}key, ':', 1) || ':' || "
-                   "split_part({p}key, ':', 2) || ':' || split_part({p}key, ':', 3) "
-                   "ELSE split_part({p}key, ':', 1) END",
-        "model": "COALESCE({p}model, '(none)')",
-        "day": "to_char(to_timestamp({p}created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
-    },
-}
+from bot.store import analytics_rollup as rollup
+from bot.store.analytics_raw import RawQueries
+from bot.store.histogram import BUCKETS_PER_S, Histogram
+from bot.store.usage_days import Range, WindowPlan, day_name, plan_window
 
 
 class Readable(Protocol):
@@ -54,56 +28,45 @@ class Readable(Protocol):
     def fetch(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]: ...
 
 
-class UsageQueries:
-    """The SQL of one report: a window and a grouping, in the store's dialect."""
+class Group:
+    """One group's figures as its slices are read: sums, and latency histograms."""
 
-    def __init__(self, dialect: str, by: StatsGroup | None) -> None:
-        if by is not None and by not in GROUP_SQL["sqlite"]:
-            raise ValueError(f"unknown grouping {by!r}")
-        self.by = by
-        self.group = GROUP_SQL[dialect][by] if by else "'all'"
+    def __init__(self, name: str) -> None:
+        self.row = UsageRow(name=name)
+        self.latency, self.ttft = Histogram(), Histogram()
 
-    def summary(self) -> str:
-        return (f"SELECT {self.group.format(p='')} AS grp, COUNT(*), SUM(input_tokens), "
-                "SUM(output_tokens), SUM(cost_usd), "
-                "SUM(CASE WHEN error_id IS NULL THEN 0 ELSE 1 END) "
-                f"FROM turns WHERE {WINDOW}{self.grouped}")
+    def add(self, turns: int, tin: int, tout: int, cost: float, errors: int) -> None:
+        r = self.row
+        r.turns += turns
+        r.input_tokens += tin
+        r.output_tokens += tout
+        r.cost_usd += cost
+        r.errors += errors
 
-    @property
-    def grouped(self) -> str:
-        """GROUP BY for a grouped report; none for totals (the database then need not sort)."""
-        return "" if self.by is None else " GROUP BY grp"
+    def rate(self, up: int, down: int) -> None:
+        self.row.rated_up += up
+        self.row.rated_down += down
 
-    def histogram(self, column: str) -> str:
-        return (f"SELECT {self.group.format(p='')} AS grp, "
-                f"CAST({column} * {BUCKETS_PER_S} AS INTEGER) AS bucket, COUNT(*) "
-                f"FROM turns WHERE {WINDOW} AND {column} IS NOT NULL GROUP BY "
-                f"{'bucket' if self.by is None else 'grp, bucket'}")
+    def finish(self) -> UsageRow:
+        r = self.row
+        r.latency_p50_s, r.latency_p95_s = self.latency.percentile(0.5), \
+            self.latency.percentile(0.95)
+        r.ttft_p50_s, r.ttft_p95_s = self.ttft.percentile(0.5), self.ttft.percentile(0.95)
+        return r
 
-    def feedback(self) -> str:
-        return (f"SELECT {self.group.format(p='t.')} AS grp, "
-                "COUNT(DISTINCT CASE WHEN f.score > 0 THEN f.turn_id END), "
-                "COUNT(DISTINCT CASE WHEN f.score < 0 THEN f.turn_id END) "
-                "FROM feedback f JOIN turns t ON t.id = f.turn_id "
-                "WHERE f.created_at >= ? AND t.role = 'assistant' AND t.created_at >= ? "
-                f"AND t.created_at < ?{self.grouped}")
 
-    @staticmethod
-    def top_sources() -> str:
-        return ("SELECT source, COUNT(*), MAX(created_at) FROM turn_sources "
-                "WHERE created_at >= ? AND created_at < ? "
-                "GROUP BY source ORDER BY COUNT(*) DESC, source LIMIT ?")
+class Tally:
+    """The groups of one report, and the histograms of all its answers together."""
 
-    @staticmethod
-    def unanswered() -> str:
-        question = ("(SELECT substr(u.text, 1, 200) FROM turns u WHERE u.conversation_id = "
-                    "turns.conversation_id AND u.role = 'user' AND u.id < turns.id "
-                    "ORDER BY u.id DESC LIMIT 1)")
-        # MATERIALIZED: each answer's question is looked up once, not again per clause.
-        return (f"WITH x AS MATERIALIZED (SELECT {question} AS q, created_at AS at FROM turns "
-                f"WHERE {NO_PASSAGE} AND created_at >= ? AND created_at < ?) "
-                "SELECT q, COUNT(*), MAX(at) FROM x WHERE q IS NOT NULL GROUP BY q "
-                "ORDER BY COUNT(*) DESC, MAX(at) DESC LIMIT ?")
+    def __init__(self) -> None:
+        self.groups: dict[str, Group] = {}
+        self.total = Group("all")
+
+    def group(self, name: str) -> Group:
+        found = self.groups.get(name)
+        if found is None:
+            found = self.groups[name] = Group(name)
+        return found
 
 
 def usage_report(store: Readable, since: float | None, by: StatsGroup | None = None,
@@ -111,80 +74,95 @@ def usage_report(store: Readable, since: float | None, by: StatsGroup | None = N
     """Answers created in ``[since, until)`` (default: all of them, up to now)."""
     until = time.time() + 1 if until is None else until
     start = 0.0 if since is None else since
-    q = UsageQueries(store.dialect, by)
-    window = (start, until)
-    rows: dict[str, UsageRow] = {}
-    for name, n, tin, tout, cost, errors in store.fetch(q.summary(), window):
-        rows[str(name)] = UsageRow(name=str(name), turns=int(n), input_tokens=int(tin or 0),
-                                   output_tokens=int(tout or 0), cost_usd=float(cost or 0),
-                                   errors=int(errors or 0))
-    latency = _histograms(store.fetch(q.histogram("latency_s"), window))
-    ttft = _histograms(store.fetch(q.histogram("ttft_s"), window))
-    for name, up, down in store.fetch(q.feedback(), (start, *window)):
-        if str(name) in rows:
-            rows[str(name)].rated_up, rows[str(name)].rated_down = int(up), int(down)
-    for name, row in rows.items():
-        _percentiles(row, latency.get(name), ttft.get(name))
-    total = _total(list(rows.values()), _merged(latency.values()), _merged(ttft.values()))
+    return _report(store, plan_window(start, until, months=by != "day"), since, until, by, top)
+
+
+def raw_usage_report(store: Readable, since: float | None, by: StatsGroup | None = None,
+                     until: float | None = None, top: int = 10) -> UsageReport:
+    """The same report read from every answer in the window, without the rollups: the
+    reference they are tested against, and the benchmark's baseline."""
+    until = time.time() + 1 if until is None else until
+    start = 0.0 if since is None else since
+    plan = WindowPlan(raw=[(start, until)] if start < until else [])
+    return _report(store, plan, since, until, by, top)
+
+
+def _report(store: Readable, plan: WindowPlan, since: float | None, until: float,
+            by: StatsGroup | None, top: int) -> UsageReport:
+    tally = Tally()
+    queries = RawQueries(store.dialect, by)
+    for window in plan.raw:
+        _read_raw(store, queries, window, tally)
+    _read_rollups(store, plan, by, tally)
+    rows = [g.finish() for g in tally.groups.values()]
+    total = _total(rows, tally.total)
     return UsageReport(
         since=since, until=until, by=by, total=total,
-        groups=sorted(rows.values(), key=lambda r: r.name) if by else [],
-        top_sources=_counted(store.fetch(q.top_sources(), (*window, top))),
-        unanswered=_counted(store.fetch(q.unanswered(), (*window, top))),
-        latency_histogram=sorted((b / BUCKETS_PER_S, n) for b, n in _merged(latency.values())
-                                 .items()),
+        groups=sorted(rows, key=lambda r: r.name) if by else [],
+        top_sources=_counted(store, rollup.top_sources(plan, top)),
+        unanswered=_counted(store, rollup.unanswered(plan, top)),
+        latency_histogram=sorted((b / BUCKETS_PER_S, n)
+                                 for b, n in tally.total.latency.merged().items()),
     )
 
 
-Histogram = Counter[int]
+def _read_raw(store: Readable, q: RawQueries, window: Range, tally: Tally) -> None:
+    """One slice read from the turns table."""
+    seen = set()
+    for name, n, tin, tout, cost, errors in store.fetch(q.summary(), window):
+        seen.add(str(name))
+        tally.group(str(name)).add(int(n), int(tin or 0), int(tout or 0), float(cost or 0),
+                                   int(errors or 0))
+    for column, pick in (("latency_s", _latency), ("ttft_s", _ttft)):
+        rows = store.fetch(q.histogram(column), window)
+        for name, bucket, n in rows:
+            pick(tally.group(str(name))).add_counts([(int(bucket), int(n))])
+        pick(tally.total).add_counts((int(b), int(n)) for _, b, n in rows)
+    for name, up, down in store.fetch(q.feedback(), window):
+        if str(name) in seen:  # an answer stored between the two queries is left out
+            tally.group(str(name)).rate(int(up), int(down))
 
 
-def _histograms(rows: list[tuple[Any, ...]]) -> dict[str, Histogram]:
-    out: dict[str, Histogram] = defaultdict(Counter)
-    for name, bucket, n in rows:
-        out[str(name)][int(bucket)] += int(n)
-    return out
+def _latency(group: Group) -> Histogram:
+    return group.latency
 
 
-def _merged(histograms: Iterable[Histogram]) -> Histogram:
-    total: Histogram = Counter()
-    for h in histograms:
-        total.update(h)
-    return total
+def _ttft(group: Group) -> Histogram:
+    return group.ttft
 
 
-def percentile(histogram: Histogram | None, q: float) -> float | None:
-    """The nearest-rank ``q`` quantile of a bucket histogram, in seconds."""
-    if not histogram:
-        return None
-    rank = max(1, math.ceil(q * sum(histogram.values())))
-    seen = 0
-    for bucket in sorted(histogram):
-        seen += histogram[bucket]
-        if seen >= rank:
-            return (bucket + 1) / BUCKETS_PER_S  # the bucket's upper edge: never understated
-    return (max(histogram) + 1) / BUCKETS_PER_S
+def _read_rollups(store: Readable, plan: WindowPlan, by: StatsGroup | None,
+                  tally: Tally) -> None:
+    """The whole days and months: the groups' rows, and the ``all`` rows for the total."""
+    dims = ["all"] if by is None or by == "day" else ["all", by]
+    query = rollup.rollup_rows(plan, dims)
+    if query is None:
+        return
+    for dim, day, value, *sums, latency, ttft in store.fetch(*query):
+        if dim == "all":
+            tally.total.latency.add_blob(latency)
+            tally.total.ttft.add_blob(ttft)
+        if dim == "all" and by is not None and by != "day":
+            continue
+        name = day_name(int(day)) if by == "day" else str(value)
+        group = tally.group(name)
+        turns, tin, tout, cost, errors, up, down = sums
+        group.add(int(turns), int(tin), int(tout), float(cost), int(errors))
+        group.rate(int(up), int(down))
+        group.latency.add_blob(latency)
+        group.ttft.add_blob(ttft)
 
 
-def _percentiles(row: UsageRow, latency: Histogram | None, ttft: Histogram | None) -> None:
-    row.latency_p50_s, row.latency_p95_s = percentile(latency, 0.5), percentile(latency, 0.95)
-    row.ttft_p50_s, row.ttft_p95_s = percentile(ttft, 0.5), percentile(ttft, 0.95)
-
-
-def _total(rows: list[UsageRow], latency: Histogram, ttft: Histogram) -> UsageRow:
-    total = UsageRow(name="all")
+def _total(rows: list[UsageRow], merged: Group) -> UsageRow:
+    """All groups together (``merged`` already holds every answer's latencies)."""
     for r in rows:
-        total.turns += r.turns
-        total.input_tokens += r.input_tokens
-        total.output_tokens += r.output_tokens
-        total.cost_usd += r.cost_usd
-        total.errors += r.errors
-        total.rated_up += r.rated_up
-        total.rated_down += r.rated_down
-    _percentiles(total, latency, ttft)
-    return total
+        merged.add(r.turns, r.input_tokens, r.output_tokens, r.cost_usd, r.errors)
+        merged.rate(r.rated_up, r.rated_down)
+    return merged.finish()
 
 
-def _counted(rows: list[tuple[Any, ...]]) -> list[Counted]:
+def _counted(store: Readable, query: rollup.Query | None) -> list[Counted]:
+    if query is None:
+        return []
     return [Counted(name=str(name), count=int(n), last_at=float(at) if at is not None else None)
-            for name, n, at in rows]
+            for name, n, at in store.fetch(*query)]

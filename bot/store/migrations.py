@@ -10,13 +10,15 @@ missing (``IF NOT EXISTS``), so it is recorded without touching a row.
 To change the schema, append a :class:`Step` to ``bot.store.schema.STEPS`` with the next
 version number; never edit a step that has shipped. Statements may use ``{serial}``
 (an auto-increment key) and ``{bigint}``; both stores fill them in. A statement whose SQL
-differs by database is a mapping from dialect name (``sqlite``, ``postgresql``) to SQL.
+differs by database is a mapping from dialect name (``sqlite``, ``postgresql``) to SQL. A
+statement may also be a function of the cursor and the :class:`Dialect`, for a backfill
+that SQL alone cannot write; it runs in the same transaction.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,15 +31,6 @@ VERSION_TABLE = """CREATE TABLE IF NOT EXISTS schema_version (
 
 
 @dataclass(frozen=True)
-class Step:
-    """One schema change: its version, what it is for, and the SQL that makes it."""
-
-    version: int
-    summary: str
-    statements: tuple[str | Mapping[str, str], ...]  # a mapping: SQL per dialect name
-
-
-@dataclass(frozen=True)
 class Dialect:
     """What differs between the stores' SQL where a step is concerned."""
 
@@ -47,6 +40,24 @@ class Dialect:
 
     def fill(self, statement: str) -> str:
         return statement.format(serial=self.serial, bigint="BIGINT")
+
+    def params(self, sql: str) -> str:
+        """A query written with ``?`` placeholders, in this store's style (psycopg: ``%s``,
+        and a literal ``%`` doubled)."""
+        return sql if self.placeholder == "?" else sql.replace("%", "%%").replace("?", "%s")
+
+
+# SQL, SQL per dialect name, or a function run on the cursor (a backfill)
+Statement = str | Mapping[str, str] | Callable[[Any, Dialect], None]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One schema change: its version, what it is for, and the SQL that makes it."""
+
+    version: int
+    summary: str
+    statements: tuple[Statement, ...]
 
 
 SQLITE = Dialect("sqlite", serial="INTEGER", placeholder="?")
@@ -71,6 +82,9 @@ def migrate(cur: Any, dialect: Dialect, steps: Sequence[Step]) -> list[int]:
     applied = []
     for step in (s for s in steps if s.version > have):
         for statement in step.statements:
+            if callable(statement):
+                statement(cur, dialect)
+                continue
             sql = statement if isinstance(statement, str) else statement[dialect.name]
             cur.execute(dialect.fill(sql))
         record = "INSERT INTO schema_version (version, summary, applied_at) VALUES (?, ?, ?)"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from functools import cache
 from typing import Any
@@ -25,10 +25,15 @@ from bot.store import budget_ledger as ledger
 from bot.store import schema as q
 from bot.store.analytics_schema import INSERT_SOURCE, source_rows
 from bot.store.migrations import POSTGRES, migrate
+from bot.store.rollup_backfill import rebuild
+from bot.store.rollup_write import record_answer, record_rating
 
 # Two processes creating the tables at once would race on PostgreSQL's catalogue;
 # an advisory lock (any fixed number) makes the second one wait for the first.
 _SCHEMA_LOCK = 0x626F7400
+# Every change to the usage rollups takes this lock: a row's histograms are read, merged
+# and written back. Above the int4 range, so no hashtext() lock of a key can equal it.
+_ROLLUP_LOCK = 0x626F74_726F6C6C
 CONNECT_TIMEOUT_S = 10
 
 
@@ -55,8 +60,9 @@ class StoreUnavailable(RuntimeError):
 class PostgresStore:
     """A :class:`bot.store.Store` on PostgreSQL (``store.url = "postgresql://..."``)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, clock: Callable[[], float] = time.time) -> None:
         self._url = url
+        self.clock = clock  # when turns and feedback are stored (a test sets the time)
         for secret in (url, urlsplit(url).password):  # logs never show either
             register_secret(secret)
         self._lock = threading.RLock()
@@ -126,14 +132,13 @@ class PostgresStore:
             self._conn.close()
             self._conn = None
 
-    @staticmethod
-    def _conversation(cur: Any, key: str) -> int:
+    def _conversation(self, cur: Any, key: str) -> int:
         # Serialise per key across processes so two of them never open two conversations.
         cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (key,))
         row = cur.execute(pg(q.SELECT_CONVERSATION), (key,)).fetchone()
         if row:
             return int(row[0])
-        cur.execute(pg(q.INSERT_CONVERSATION) + " RETURNING id", (key, time.time()))
+        cur.execute(pg(q.INSERT_CONVERSATION) + " RETURNING id", (key, self.clock()))
         return int(cur.fetchone()[0])
 
     def _insert_turn(self, key: str, params: Any) -> int:
@@ -146,21 +151,39 @@ class PostgresStore:
         self, key: str, text: str, user: str | None = None, space: str | None = None
     ) -> int:
         return self._insert_turn(
-            key, lambda conv: q.user_turn_params(conv, key, text, user, space, time.time()))
+            key, lambda conv: q.user_turn_params(conv, key, text, user, space, self.clock()))
 
     def refuse_turn(self, turn_id: int, limit: str) -> None:
         with self._tx() as cur:
             cur.execute(pg(q.REFUSE_TURN), (limit, turn_id))
 
     def add_assistant_turn(self, key: str, turn: AssistantTurn) -> int:
-        now = time.time()
+        now = self.clock()
         with self._tx() as cur:
             conv = self._conversation(cur, key)
             cur.execute(pg(q.INSERT_TURN) + " RETURNING id",
                         q.assistant_turn_params(conv, key, turn, now))
             turn_id = int(cur.fetchone()[0])
-            cur.executemany(pg(INSERT_SOURCE), source_rows(turn_id, turn, now))
+            sources = source_rows(turn_id, turn, now)
+            cur.executemany(pg(INSERT_SOURCE), sources)
+            self._record_rollups(cur, turn_id, [s[2] for s in sources])
             return turn_id
+
+    def _record_rollups(self, cur: Any, turn_id: int, sources: list[str]) -> None:
+        """Add the answer to the usage rollups, holding the rollup lock until commit."""
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (_ROLLUP_LOCK,))
+        record_answer(cur, POSTGRES, turn_id, sources)
+
+    def _record_rating(self, cur: Any, turn_id: int, score: int) -> None:
+        """Count a first 👍 or 👎 of an answer in the rollups (before the rating is stored)."""
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (_ROLLUP_LOCK,))
+        record_rating(cur, POSTGRES, turn_id, score)
+
+    def rebuild_rollups(self) -> None:
+        """Fill the usage rollups again from the stored rows (``bot stats --rebuild``)."""
+        with self._tx() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (_ROLLUP_LOCK,))
+            rebuild(cur, POSTGRES)
 
     def history(self, key: str, limit: int | None = None) -> list[TurnRecord]:
         with self._tx() as cur:
@@ -189,8 +212,9 @@ class PostgresStore:
         self, turn_id: int, score: int, comment: str | None = None, user: str | None = None
     ) -> int:
         with self._tx() as cur:
+            self._record_rating(cur, turn_id, score)
             cur.execute(pg(q.INSERT_FEEDBACK) + " RETURNING id",
-                        (turn_id, score, comment, user, time.time()))
+                        (turn_id, score, comment, user, self.clock()))
             return int(cur.fetchone()[0])
 
     def feedback(self, turn_id: int) -> list[FeedbackRecord]:

@@ -12,6 +12,7 @@ from typing import Any
 from bot.contracts.store import AssistantTurn, FeedbackRecord, TurnRecord
 from bot.store.analytics_schema import ANALYTICS
 from bot.store.migrations import Step
+from bot.store.rollup_schema import ROLLUPS
 
 # The schema as it was before versions existed; stores made then are at step 1 already.
 BASELINE = (
@@ -56,11 +57,17 @@ BUDGETS = (
 # Step 4: the claim's holder, so a holder that lost its lease learns it when it renews.
 EVENTS_OWNER = "ALTER TABLE events ADD COLUMN owner TEXT NOT NULL DEFAULT ''"
 
+# The usage-rollups step's number: the one line to change if another step takes this one
+# (its code, docs and benchmarks read it from here).
+ROLLUP_STEP = 5
+
 STEPS: list[Step] = [
     Step(1, "conversations, turns, feedback, events", BASELINE),
     Step(2, "budgets: where a turn was asked, refusals, the usage ledger", BUDGETS),
     Step(3, "usage analytics: cited sources, stats indexes, who asked each answer", ANALYTICS),
     Step(4, "event claims are leases: who holds each", (EVENTS_OWNER,)),
+    Step(ROLLUP_STEP, "usage rollups: answers, ratings, sources and unanswered questions per "
+         "day and month", ROLLUPS),
 ]
 
 TURN_COLUMNS = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -16,13 +16,35 @@ from bot.store import budget_ledger as ledger
 from bot.store import schema as q
 from bot.store.analytics_schema import INSERT_SOURCE, source_rows
 from bot.store.migrations import SQLITE, migrate
+from bot.store.rollup_backfill import rebuild
+from bot.store.rollup_write import record_answer, record_rating
+
+WAL_ATTEMPTS = 300  # 0.1 s apart: the 30 s the connection's own busy timeout allows
+
+
+def enable_wal(conn: sqlite3.Connection) -> None:
+    """Switch the file to WAL, waiting for other processes opening it at the same moment.
+
+    Turning a rollback-journal file (an old store) into WAL needs an exclusive lock, and
+    SQLite answers "database is locked" at once, without its busy wait, when two
+    connections would otherwise deadlock on it; so the wait is here.
+    """
+    for attempt in range(WAL_ATTEMPTS):
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == WAL_ATTEMPTS - 1:
+                raise
+            time.sleep(0.1)
 
 
 class SQLiteStore:
     """A :class:`bot.store.Store` on SQLite. Each write commits before returning."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
         self.path = Path(path)
+        self.clock = clock  # when turns and feedback are stored (a test sets the time)
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
 
@@ -31,7 +53,7 @@ class SQLiteStore:
         if self._conn is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
-            conn.execute("PRAGMA journal_mode=WAL")
+            enable_wal(conn)
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             try:
@@ -65,7 +87,7 @@ class SQLiteStore:
         row = cur.execute(q.SELECT_CONVERSATION, (key,)).fetchone()
         if row:
             return int(row[0])
-        cur.execute(q.INSERT_CONVERSATION, (key, time.time()))
+        cur.execute(q.INSERT_CONVERSATION, (key, self.clock()))
         return int(cur.lastrowid or 0)
 
     def add_user_turn(
@@ -73,7 +95,7 @@ class SQLiteStore:
     ) -> int:
         with self._tx() as cur:
             conv = self._conversation(cur, key)
-            params = q.user_turn_params(conv, key, text, user, space, time.time())
+            params = q.user_turn_params(conv, key, text, user, space, self.clock())
             cur.execute(q.INSERT_TURN, params)
             return int(cur.lastrowid or 0)
 
@@ -82,13 +104,30 @@ class SQLiteStore:
             cur.execute(q.REFUSE_TURN, (limit, turn_id))
 
     def add_assistant_turn(self, key: str, turn: AssistantTurn) -> int:
-        now = time.time()
+        now = self.clock()
         with self._tx() as cur:
             conv = self._conversation(cur, key)
             cur.execute(q.INSERT_TURN, q.assistant_turn_params(conv, key, turn, now))
             turn_id = int(cur.lastrowid or 0)
-            cur.executemany(INSERT_SOURCE, source_rows(turn_id, turn, now))
+            sources = source_rows(turn_id, turn, now)
+            cur.executemany(INSERT_SOURCE, sources)
+            self._record_rollups(cur, turn_id, [s[2] for s in sources])
             return turn_id
+
+    def _record_rollups(self, cur: sqlite3.Cursor, turn_id: int, sources: list[str]) -> None:
+        """Add the answer to the usage rollups, under the write lock its turn holds."""
+        record_answer(cur, SQLITE, turn_id, sources)
+
+    def _record_rating(self, cur: sqlite3.Cursor, turn_id: int, score: int) -> None:
+        """Count a first 👍 or 👎 of an answer in the rollups (before the rating is stored)."""
+        self._write_lock(cur)  # the check and the rollups it updates, together
+        record_rating(cur, SQLITE, turn_id, score)
+
+    def rebuild_rollups(self) -> None:
+        """Fill the usage rollups again from the stored rows (``bot stats --rebuild``)."""
+        with self._tx() as cur:
+            self._write_lock(cur)  # no answer is counted while the rollups are refilled
+            rebuild(cur, SQLITE)
 
     def history(self, key: str, limit: int | None = None) -> list[TurnRecord]:
         with self._tx() as cur:
@@ -117,7 +156,8 @@ class SQLiteStore:
         self, turn_id: int, score: int, comment: str | None = None, user: str | None = None
     ) -> int:
         with self._tx() as cur:
-            cur.execute(q.INSERT_FEEDBACK, (turn_id, score, comment, user, time.time()))
+            self._record_rating(cur, turn_id, score)
+            cur.execute(q.INSERT_FEEDBACK, (turn_id, score, comment, user, self.clock()))
             return int(cur.lastrowid or 0)
 
     def feedback(self, turn_id: int) -> list[FeedbackRecord]:

@@ -44,6 +44,14 @@ def test_retrieval_with_the_quantized_model_finds_every_paraphrase(
         assert searcher.search(question, 1)[0].source.endswith(source), question
 
 
+def test_the_quantized_model_computes_each_gelu_in_one_operator(data_dir: Path) -> None:
+    import onnx
+
+    built = build_embedder(kb_settings(data_dir, embed_threads=1)).files.model  # type: ignore[attr-defined]
+    ops = [node.op_type for node in onnx.load(str(built)).graph.node]
+    assert ops.count("Gelu") == 6 and "Erf" not in ops  # one per layer, no formula left
+
+
 def test_without_quantization_the_original_model_is_used(data_dir: Path) -> None:
     embedder = build_embedder(kb_settings(data_dir, quantize=False, embed_threads=1))
     assert embedder.files.model == shared_minilm().files.model  # type: ignore[attr-defined]
