@@ -15,6 +15,11 @@ question at a time:
    An answer whose words mostly do not occur in the passages gets a note quoting the best
    passage (agents/grounding.py): tiny models invent fluent text.
 
+With checks on (``pipeline.checks``; by default when the primary profile is small, as the
+embedded model is) nothing a small model writes is taken on trust (agents/checked.py):
+the search scores route instead of the router, a query with words the user never wrote
+is replaced by the user's words, and the answer shows only sentences a passage supports.
+
 Each step yields a Status event; the answer streams as TextDelta; cited passages end the
 turn as a Sources event. A failing router or query writer degrades to searching with the
 user's own words; only the answer itself may fail the turn.
@@ -22,14 +27,16 @@ user's own words; only the answer itself may fail the turn.
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import aclosing
 
 import structlog
 
+from agents.checked import CheckedSteps, checks_on
 from agents.grounding import weak_grounding_note
 from agents.primary import LENGTH_NOTE
-from agents.retrieval import cited, format_passages, retrieve
+from agents.queries import MAX_QUERY_CHARS, clean_query, history_text
+from agents.retrieval import SEARCH_TOOL, cited, format_passages, retrieve
 from bot.contracts.agent import TurnContext
 from bot.contracts.events import (
     Event,
@@ -44,15 +51,10 @@ from bot.contracts.events import (
 from bot.contracts.llm import FinishChunk, LLMRequest, TextChunk
 from bot.contracts.llm_errors import LLMContentFiltered, LLMError
 from bot.contracts.messages import ChatMessage
+from bot.contracts.tools import Tool
 from judging.extractor import AnswerExtractor
 
 log = structlog.get_logger("agents.pipeline")
-SEARCH_TOOL = "search_knowledge"
-QUERY_PREFIX = re.compile(r"^(?:search\s+)?(?:query|keywords|search)\s*[:\-]\s*", re.I)
-PROSE = re.compile(r"\b(?:user'?s?|query|message|here'?s|i am|i'm|as an ai)\b|:$", re.I)
-MAX_QUERY_CHARS = 200
-MAX_QUERY_WORDS = 12
-HISTORY_MESSAGES = 4
 
 
 class PipelineAgent:
@@ -60,28 +62,23 @@ class PipelineAgent:
 
     async def run(self, ctx: TurnContext) -> AsyncGenerator[Event, None]:
         tool = ctx.tools.get(SEARCH_TOOL)
+        if checks_on(ctx):
+            async for event in CheckedSteps(self, ctx).run(tool):
+                yield event
+            return
         sources: list[Source] = []
         if tool is not None:
             yield Status(text="deciding whether to search the knowledge base…")
             with ctx.span.child("agent.step", {"bot.agent.step_name": "route"}) as span:
                 needed = await self.needs_knowledge(ctx.within(span))
             if needed:
-                yield Status(text="writing a search query…")
-                with ctx.span.child("agent.step", {"bot.agent.step_name": "query"}) as span:
-                    query = await self.write_query(ctx.within(span))
-                yield Status(text=f"searching the knowledge base for “{query}”…")
-                yield ToolCall(id="pipeline-search", name=SEARCH_TOOL, arguments={"query": query})
-                with ctx.span.child("agent.step", {"bot.agent.step_name": "retrieve"}) as span:
-                    sources = await retrieve(tool, [query, ctx.user_text], ctx.settings.kb.top_k,
-                                             ctx.within(span).for_tool(SEARCH_TOOL))
-                yield ToolResult(
-                    id="pipeline-search", name=SEARCH_TOOL, content=f"{len(sources)} passages"
-                )
+                async for event in self.search(ctx, tool, sources):
+                    yield event
         yield Status(text="writing the answer…")
         answer = ""
         with ctx.span.child("agent.step", {"bot.agent.step_name": "respond"}) as span:
             async for event in self.respond(ctx.within(span), sources):
-                answer += event.text
+                answer += event.text if isinstance(event, TextDelta) else ""
                 yield event
         shown = cited(answer, sources)
         note = weak_grounding_note(answer, sources)
@@ -90,6 +87,21 @@ class PipelineAgent:
             shown = shown if sources[0] in shown else [sources[0], *shown]
         if sources:
             yield Sources(sources=shown)
+
+    async def search(
+        self, ctx: TurnContext, tool: Tool, found: list[Source]
+    ) -> AsyncIterator[Event]:
+        """Write a query, search, and put the passages in ``found``, with a Status per step."""
+        yield Status(text="writing a search query…")
+        with ctx.span.child("agent.step", {"bot.agent.step_name": "query"}) as span:
+            query = await self.write_query(ctx.within(span))
+        yield Status(text=f"searching the knowledge base for “{query}”…")
+        yield ToolCall(id="pipeline-search", name=SEARCH_TOOL, arguments={"query": query})
+        queries, top_k = [query, ctx.user_text], ctx.settings.kb.top_k
+        with ctx.span.child("agent.step", {"bot.agent.step_name": "retrieve"}) as span:
+            tool_ctx = ctx.within(span).for_tool(SEARCH_TOOL)
+            found.extend(await retrieve(tool, queries, top_k, tool_ctx))
+        yield ToolResult(id="pipeline-search", name=SEARCH_TOOL, content=f"{len(found)} passages")
 
     async def needs_knowledge(self, ctx: TurnContext) -> bool:
         """The router's verdict, asked both ways round to catch a model that always says
@@ -104,7 +116,9 @@ class PipelineAgent:
 
     async def _ask(self, ctx: TurnContext, prompt_name: str) -> str:
         """``yes``, ``no`` or ``other`` from one yes/no prompt (``other`` if the call fails)."""
-        prompt = ctx.prompts.render(prompt_name, message=ctx.user_text, history=_history(ctx))
+        prompt = ctx.prompts.render(
+            prompt_name, message=ctx.user_text, history=history_text(ctx.history)
+        )
         request = LLMRequest(messages=[ChatMessage.user(prompt)], temperature=0.0, max_tokens=24)
         try:
             reply = await ctx.complete("router", request)
@@ -118,7 +132,9 @@ class PipelineAgent:
 
     async def write_query(self, ctx: TurnContext) -> str:
         """The query writer's search query, cleaned; the user's words when it gives none."""
-        prompt = ctx.prompts.render("query_writer", message=ctx.user_text, history=_history(ctx))
+        prompt = ctx.prompts.render(
+            "query_writer", message=ctx.user_text, history=history_text(ctx.history)
+        )
         request = LLMRequest(messages=[ChatMessage.user(prompt)], temperature=0.0, max_tokens=32)
         try:
             reply = await ctx.complete("query_writer", request)
@@ -129,42 +145,21 @@ class PipelineAgent:
 
     async def respond(
         self, ctx: TurnContext, sources: list[Source]
-    ) -> AsyncIterator[TextDelta | Notice]:
-        """Stream the answer from the ``primary`` role, grounded in ``sources`` when any."""
+    ) -> AsyncGenerator[TextDelta | Notice, None]:
+        """Stream the answer from the ``primary`` role, grounded in ``sources`` when any;
+        a reply cut at the length limit ends with a Notice (:data:`LENGTH_NOTE`)."""
         if sources:
             system = ctx.prompts.render("respond", passages=format_passages(sources))
         else:
             system = ctx.prompts.text("respond_direct")
         messages = [ChatMessage.system(system), *ctx.history, ChatMessage.user(ctx.user_text)]
-        async for chunk in ctx.stream("primary", LLMRequest(messages=messages)):
-            if isinstance(chunk, TextChunk) and chunk.text:
-                yield TextDelta(text=chunk.text)
-            elif isinstance(chunk, FinishChunk) and chunk.reason == "length":
-                yield Notice(text=LENGTH_NOTE)
-            elif isinstance(chunk, FinishChunk) and chunk.reason == "content_filter":
-                raise LLMContentFiltered(profile=ctx.models.profile_name("primary"))
-
-
-def clean_query(reply: str) -> str:
-    """The query in the writer's reply: its first line without a "Query:" label, quotes or
-    trailing punctuation; empty when that line reads like prose rather than a query (small
-    models describe the task instead of doing it), so the user's words are used instead."""
-    for line in reply.strip().splitlines():
-        line = QUERY_PREFIX.sub("", line.replace("*", "").replace("`", "").strip("#>- \t"))
-        line = line.strip().strip("\"'“”.?!").strip()
-        if line:
-            return line if plausible_query(line) else ""
-    return ""
-
-
-def plausible_query(text: str) -> bool:
-    """A few keywords, not a sentence about the user, the query or the message."""
-    words = text.split()
-    return 0 < len(words) <= MAX_QUERY_WORDS and not PROSE.search(text) and len(text) <= 200
-
-
-def _history(ctx: TurnContext) -> str:
-    """The last few messages, short, so a follow-up ("and for Gradio?") can be understood."""
-    recent = [m for m in ctx.history if m.role in ("user", "assistant") and m.content]
-    lines = [f"{m.role}: {m.content[:300]}" for m in recent[-HISTORY_MESSAGES:]]
-    return "Earlier conversation:\n" + "\n".join(lines) + "\n\n" if lines else ""
+        # aclosing: when the caller stops reading, the model must stop now; left to garbage
+        # collection, the old generation would still run while the next one starts
+        async with aclosing(ctx.stream("primary", LLMRequest(messages=messages))) as chunks:
+            async for chunk in chunks:
+                if isinstance(chunk, TextChunk) and chunk.text:
+                    yield TextDelta(text=chunk.text)
+                elif isinstance(chunk, FinishChunk) and chunk.reason == "length":
+                    yield Notice(text=LENGTH_NOTE)
+                elif isinstance(chunk, FinishChunk) and chunk.reason == "content_filter":
+                    raise LLMContentFiltered(profile=ctx.models.profile_name("primary"))

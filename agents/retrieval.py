@@ -11,6 +11,7 @@ from bot.contracts.run_context import ToolRunContext
 from bot.contracts.tools import Tool, ToolError
 
 log = structlog.get_logger("agents.retrieval")
+SEARCH_TOOL = "search_knowledge"
 
 
 async def retrieve(

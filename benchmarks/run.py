@@ -33,6 +33,7 @@ BENCHMARKS = [
     "kb_ingest_speed",
     "kb_hybrid_eval",
     "mcp_calls",
+    "honest_answers",
     "serve_replicas",
 ]
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"

@@ -29,6 +29,10 @@ class ProfileSettings(BaseModel):
     retry_backoff_s: float = Field(0.5, ge=0, description="first retry's backoff cap; doubles")
     fallbacks: list[str] = Field(default_factory=list)
     cooldown_s: float = Field(30.0, ge=0)
+    small: bool | None = Field(
+        None, description="a small model: the pipeline shows only what the passages support; "
+        "default: true for llamacpp"
+    )
     # llamacpp
     model_path: str | None = None
     chat_format: str | None = None
@@ -44,6 +48,10 @@ class ProfileSettings(BaseModel):
     replies: list[str] = Field(default_factory=list)
     function: str | None = None
     latency_s: float = Field(0.0, ge=0)
+
+    def is_small(self) -> bool:
+        """Whether answers need checking against the passages (embedded models by default)."""
+        return self.kind == "llamacpp" if self.small is None else self.small
 
 
 def _hosted(base_url: str, env: str, model: str) -> dict[str, Any]:
@@ -70,7 +78,7 @@ PRESETS: dict[str, dict[str, Any]] = {
     "local": {"kind": "llamacpp", "model": "SmolLM2-135M-Instruct", "context_tokens": 1536,
               "n_ctx": 2048, "temperature": 0.0, "max_tokens": 256, "timeout_s": 120.0,
               # in-process: a retry would only repeat the same failure
-              "max_retries": 0, "repeat_penalty": 1.2},
+              "max_retries": 0, "repeat_penalty": 1.2, "small": True},
     "openai": {**_hosted("https://api.openai.com/v1", "OPENAI_API_KEY", "gpt-4o-mini"),
                "price_in": 0.15, "price_out": 0.60, "context_tokens": 32000},
     "together": _hosted("https://api.together.xyz/v1", "TOGETHER_API_KEY",

@@ -127,6 +127,25 @@ class KnowledgeBaseSettings(BaseModel):
         return self
 
 
+class PipelineSettings(BaseModel):
+    """The pipeline agent's checks for small models; see docs/knowledge-base.md."""
+
+    model_config = {"extra": "forbid"}
+
+    checks: Literal["auto", "on", "off"] = Field(
+        "auto", description="route by search scores, keep queries to the user's words, show "
+        "only sentences the passages support; auto: on when the primary profile is small"
+    )
+    min_score: float = Field(
+        0.25, ge=-1, le=1, description="with checks: the cosine score a passage needs to count as "
+        "covering the question; none does -> answer without the documents, saying so"
+    )
+    min_support: float = Field(
+        0.8, gt=0, le=1, description="with checks: share of a sentence's content words its "
+        "passage must contain for the sentence to be shown"
+    )
+
+
 class GradioSettings(BaseModel):
     """The web page (``bot serve gradio``); see docs/gradio.md."""
 

@@ -32,6 +32,7 @@ from config.sections import (
     InputSettings,
     KnowledgeBaseSettings,
     LogSettings,
+    PipelineSettings,
     RolesSettings,
     SlackSettings,
     StoreSettings,
@@ -87,6 +88,7 @@ class Settings(BaseSettings):
     input: InputSettings = Field(default_factory=lambda: InputSettings())
     log: LogSettings = Field(default_factory=lambda: LogSettings())
     kb: KnowledgeBaseSettings = Field(default_factory=lambda: KnowledgeBaseSettings())
+    pipeline: PipelineSettings = Field(default_factory=lambda: PipelineSettings())
     gradio: GradioSettings = Field(default_factory=lambda: GradioSettings())
     slack: SlackSettings = Field(default_factory=lambda: SlackSettings())
     api: ApiSettings = Field(default_factory=lambda: ApiSettings())

@@ -102,7 +102,8 @@ async def test_repeated_crashes_put_the_worker_in_cooldown_and_the_fallback_answ
         for n in range(2):
             await turn(bot, f"stdio:c{n}", STORY,
                        lambda: os.kill(backend.worker_pid or 0, signal.SIGSEGV))
-        events = await turn(bot, "stdio:after", "hello there")
+        # not small talk: with the pipeline's checks a greeting gets a fixed reply, no model
+        events = await turn(bot, "stdio:after", "Tell me about llamas.")
     finally:
         await bot.aclose()
     usage = next(e for e in events if isinstance(e, Usage))
@@ -167,13 +168,13 @@ async def test_a_bad_model_file_says_which_setting_to_fix_and_keeps_the_turn(
         path.write_bytes(content)
     bot = Bot.from_settings(embedded_settings(data_dir, model_path=str(path)))
     try:
-        events = await turn(bot, "stdio:bad", "hello")
+        events = await turn(bot, "stdio:bad", "What is a llama?")  # a greeting needs no model
         history = await bot.session("stdio:bad").history()
     finally:
         await bot.aclose()
     error = next(e for e in events if isinstance(e, Error))
     assert expected in error.message and "profiles.local.model_path" in error.message
-    assert history[0].text == "hello"
+    assert history[0].text == "What is a llama?"
 
 
 async def test_a_model_bigger_than_memory_is_refused_before_loading(
@@ -184,7 +185,7 @@ async def test_a_model_bigger_than_memory_is_refused_before_loading(
         handle.truncate(2 * (available_memory() or 1 << 36))
     bot = Bot.from_settings(embedded_settings(data_dir, model_path=str(path)))
     try:
-        events = await turn(bot, "stdio:huge", "hello")
+        events = await turn(bot, "stdio:huge", "What is a llama?")
     finally:
         await bot.aclose()
     error = next(e for e in events if isinstance(e, Error))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from agents.pipeline import clean_query
+from agents.queries import clean_query
 from agents.retrieval import cited
 from bot.contracts.events import Source
 from config import load_settings

@@ -1,0 +1,40 @@
+"""Do the documents cover the question? Decided by the search itself, not by asking a model.
+
+A 135M model answers "yes" or "no" to almost anything. The search scores do better: a
+passage covers the question when it scores at least ``pipeline.min_score`` *and* shares a
+content word with the message (for a follow-up with no content words of its own, with
+the user's previous message). Greetings and thanks never count as shared words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from agents.queries import recent
+from agents.small_talk import SMALL_TALK_WORDS
+from agents.wording import content_words, stem, stems
+from bot.contracts.events import Source
+from bot.contracts.messages import ChatMessage
+
+_PLEASANTRIES = frozenset(stem(w) for w in SMALL_TALK_WORDS)
+
+
+def topic_words(message: str, history: list[ChatMessage]) -> set[str]:
+    """The message's content words (stems), or the previous user message's when it has none."""
+    words = content_words(message) - _PLEASANTRIES
+    if words:
+        return words
+    earlier = [m.content for m in recent(history) if m.role == "user"]
+    return content_words(earlier[-1]) - _PLEASANTRIES if earlier else set()
+
+
+def covering(
+    sources: Sequence[Source], message: str, history: list[ChatMessage], min_score: float
+) -> list[Source]:
+    """The passages that cover the message, renumbered from 1 (empty: not covered)."""
+    words = topic_words(message, history)
+    kept = [
+        s for s in sources
+        if s.score >= min_score and words & stems(f"{s.heading}\n{s.text}")
+    ]
+    return [s.model_copy(update={"n": i}) for i, s in enumerate(kept, 1)]
