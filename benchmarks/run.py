@@ -65,15 +65,15 @@ def machine() -> str:
 
 
 def main(names: list[str]) -> int:
-    page = PAGE.read_text() if PAGE.exists() else HEADER
     for name in names or BENCHMARKS:
         started = time.perf_counter()
         print(f"running {name} ...", flush=True)
         body = importlib.import_module(f"benchmarks.{name}").run()
         stamp = f"\n\n_{time.strftime('%Y-%m-%d')}, {machine()}, " \
                 f"{time.perf_counter() - started:.0f} s to run._"
-        page = replace_section(page, name, body + stamp)
-        PAGE.write_text(page)
+        # Read the page only now: a long benchmark must not undo edits made while it ran.
+        page = PAGE.read_text() if PAGE.exists() else HEADER
+        PAGE.write_text(replace_section(page, name, body + stamp))
     print(f"wrote {PAGE}")
     return 0
 
