@@ -9,7 +9,9 @@ Where the docs come from, first match wins:
    before building a release).
 
 The default docs are added only to a collection that holds nothing else: a team that has
-ingested its own documents keeps a knowledge base of its own documents. A stamp file in the
+ingested its own documents keeps a knowledge base of its own documents. Docs added from
+another place before (a checkout that moved, a second clone sharing the data dir) are still
+the bot's: they are replaced, not counted as the team's. A stamp file in the
 data dir makes the check instant once the docs are in.
 """
 
@@ -72,26 +74,35 @@ def ensure_default(settings: Settings) -> str:
         and json.loads(stamp.read_text()).get("fingerprint") == mark
     ):
         return "knowledge base: up to date"
-    message = _ingest_if_ours(settings, paths)
+    message = _ingest_if_ours(settings, paths, earlier_roots(stamp))
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(json.dumps({"fingerprint": mark, "paths": [str(p) for p in paths]}))
     return message
 
 
-def _ingest_if_ours(settings: Settings, paths: list[Path]) -> str:
+def earlier_roots(stamp: Path) -> list[str]:
+    """Where the default docs came from last time (another checkout of the bot, say)."""
+    try:
+        return [str(p) for p in json.loads(stamp.read_text()).get("paths", [])]
+    except (OSError, ValueError):
+        return []
+
+
+def _ingest_if_ours(settings: Settings, paths: list[Path], earlier: list[str]) -> str:
     from knowledge.ingest import Ingestor
     from knowledge.store import KnowledgeStore
 
     store = KnowledgeStore.open(settings, embedder_name(settings), write=True)
     try:
         roots = [str(p.expanduser().resolve()) for p in paths]
-        others = [p for p in store.manifest() if not under_roots(p, roots)]
+        retired = [r for r in earlier if r not in roots]
+        others = [p for p in store.manifest() if not under_roots(p, roots + retired)]
         if others:
             return (
                 f"knowledge base: {store.name!r} already holds {len(others)} files of "
                 "your own; the bot's docs were not added"
             )
-        report = Ingestor(settings, store).run(paths, prune=True)
+        report = Ingestor(settings, store).run(paths, prune=True, retire=retired)
     finally:
         store.close()
     return (

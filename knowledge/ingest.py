@@ -65,7 +65,11 @@ class Ingestor:
         self.seen: set[str] = set()  # paths now indexed (ingested or unchanged)
         self.lexical: LexicalIndex | None = None
 
-    def run(self, paths: Sequence[Path], prune: bool = False) -> IngestReport:
+    def run(
+        self, paths: Sequence[Path], prune: bool = False, retire: Sequence[str] = ()
+    ) -> IngestReport:
+        """Ingest ``paths``; ``prune`` drops files under them that are gone, and files under
+        the ``retire`` roots too (docs that moved, e.g. a checkout that is now elsewhere)."""
         started = time.monotonic()
         report = IngestReport(collection=self.store.name, where=self.store.where)
         found = discover(list(paths))
@@ -75,7 +79,7 @@ class Ingestor:
         try:
             self._ingest(found.files, report)
             if prune:
-                self._prune(found.roots, report)
+                self._prune([*found.roots, *retire], report)
         finally:
             if self.lexical is not None:
                 self.lexical.close()

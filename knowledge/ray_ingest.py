@@ -43,7 +43,9 @@ class RayIngestor(Ingestor):
         self.written: dict[str, set[str]] = defaultdict(set)
         self.progress: Any = NoProgress()
 
-    def run(self, paths: Sequence[Path], prune: bool = False) -> IngestReport:
+    def run(
+        self, paths: Sequence[Path], prune: bool = False, retire: Sequence[str] = ()
+    ) -> IngestReport:
         started = time.monotonic()
         report = IngestReport(collection=self.store.name, where=self.store.where)
         found = discover(list(paths))
@@ -58,7 +60,7 @@ class RayIngestor(Ingestor):
                 finally:
                     self.progress.close()
             if prune:
-                self._prune(found.roots, report)
+                self._prune([*found.roots, *retire], report)
         finally:
             if self.lexical is not None:
                 self.lexical.close()

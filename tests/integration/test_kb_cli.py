@@ -114,3 +114,24 @@ def test_help_does_not_import_the_heavy_parts() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=repo
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_ensure_default_replaces_the_docs_of_a_checkout_that_moved(
+    tmp_path: Path,
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first, second = tmp_path / "clone-1", tmp_path / "clone-2"
+    for checkout, word in ((first, "tokens"), (second, "manifest")):
+        checkout.mkdir()
+        (checkout / "slack.md").write_text(f"# Slack\n\nSet the {word}, run `bot serve slack`.\n")
+    monkeypatch.setenv("BOT_KB__DEFAULT_DOCS", f'["{first}"]')
+    assert "1 files ingested" in bot(capsys, data_dir, "kb", "ensure-default")[2]
+    monkeypatch.setenv("BOT_KB__DEFAULT_DOCS", f'["{second}"]')  # a second clone, same data dir
+    code, _, err = bot(capsys, data_dir, "kb", "ensure-default")
+    assert code == 0 and "the bot's docs are in (1 files ingested" in err
+    _, out, _ = bot(capsys, data_dir, "kb", "stats")
+    assert "files:      1" in out  # the first clone's copy is gone, not kept as "your own"
+    _, out, _ = bot(capsys, data_dir, "kb", "search", "slack")
+    assert "manifest" in out and "tokens" not in out
