@@ -13,18 +13,16 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from apps.eval.data import PairItem
 from apps.eval.judging import Combo
 from apps.eval.pairwise import PairwisePlan, run_pairwise
+from benchmarks.child_server import server_process
 from bot.contracts.llm import LLMRequest, complete
 from bot.contracts.messages import ChatMessage
 from bot.models import ModelPool
@@ -53,20 +51,6 @@ def serve() -> None:
         server.respond = judge_reply
         print(server.port, flush=True)
         sys.stdin.read()
-
-
-@contextmanager
-def server_process() -> Iterator[str]:
-    """The server in a child process; yields its base URL."""
-    child = subprocess.Popen([sys.executable, "-m", "benchmarks.eval_throughput", "--serve"],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert child.stdout is not None
-        yield f"http://127.0.0.1:{int(child.stdout.readline())}/v1"
-    finally:
-        assert child.stdin is not None
-        child.stdin.close()
-        child.wait(timeout=10)
 
 
 def settings_for(base_url: str, data_dir: Path) -> Settings:
@@ -116,7 +100,7 @@ async def harness_ceiling(data_dir: Path, n: int = 1000) -> float:
 def run() -> str:
     load = os.getloadavg()[0]
     rows = []
-    with server_process() as base_url, tempfile.TemporaryDirectory() as tmp:
+    with server_process(__name__) as base_url, tempfile.TemporaryDirectory() as tmp:
         settings = settings_for(base_url, Path(tmp))
         asyncio.run(raw_calls(settings, 1, 2))  # warm up imports and the connection path
         for concurrency, n in RUNS:

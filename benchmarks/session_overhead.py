@@ -16,17 +16,15 @@ from __future__ import annotations
 import asyncio
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import openai
 
+from benchmarks.child_server import server_process
 from bot.app import Bot
 from bot.contracts.events import TextDelta
 from bot.contracts.llm import LLMRequest, TextChunk
@@ -48,19 +46,6 @@ def serve() -> None:
         server.respond = lambda body: REPLY
         print(server.port, flush=True)
         sys.stdin.read()
-
-
-@contextmanager
-def server_process() -> Iterator[str]:
-    child = subprocess.Popen([sys.executable, "-m", "benchmarks.session_overhead", "--serve"],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert child.stdout is not None
-        yield f"http://127.0.0.1:{int(child.stdout.readline())}/v1"
-    finally:
-        assert child.stdin is not None
-        child.stdin.close()
-        child.wait(timeout=10)
 
 
 Timing = tuple[float, float]  # wall seconds, CPU seconds of this process
@@ -146,7 +131,7 @@ def _row(name: str, base: list[Timing], ours: list[Timing]) -> str:
 
 def run() -> str:
     configure_logging("warning")  # one `turn` log line per run would be measured too
-    with server_process() as url, tempfile.TemporaryDirectory() as tmp:
+    with server_process(__name__) as url, tempfile.TemporaryDirectory() as tmp:
         http = asyncio.run(_over_http(url, Path(tmp) / "http"))
         local = asyncio.run(_in_process(Path(tmp) / "local"))
     return (

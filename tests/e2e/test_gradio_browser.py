@@ -6,30 +6,16 @@ land in the test's tmp dir (``--basetemp`` to keep them).
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlparse
 
 import pytest
 
+from tests.e2e.chromium import browser_fixture  # noqa: F401  (the `browser` fixture)
 from tests.integration.gradio_helpers import free_port, gradio_settings, scripted_bot
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-playwright_api = pytest.importorskip("playwright.sync_api")
-if not shutil.which(CHROMIUM):
-    pytest.skip("needs Debian's chromium at /usr/bin/chromium", allow_module_level=True)
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def open_page(browser: Any, url: str, outside: list[str]) -> Any:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -12,23 +10,11 @@ from typing import Any
 import pytest
 
 from config import Settings
+from tests.e2e.chromium import browser_fixture  # noqa: F401  (the `browser` fixture)
 from tests.fakes.team_usage import VPN_QUESTION, play_week, team_bot
 from tests.integration.gradio_helpers import free_port, gradio_settings
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-playwright_api = pytest.importorskip("playwright.sync_api")
-if not shutil.which(CHROMIUM):
-    pytest.skip("needs Debian's chromium at /usr/bin/chromium", allow_module_level=True)
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def used_for_a_week(tmp_path: Path, admins: list[str]) -> Settings:
