@@ -1,0 +1,123 @@
+"""What every connector agrees on: the documents it lists and fetches, and how it fails.
+
+A connector lists what exists at the source (cheap metadata: a key and a version per
+document), then fetches only the documents whose version changed since the last sync. The
+sync engine compares listings, fetches, feeds the knowledge base and deletes what is gone,
+but only when the listing was complete: a failed or partial listing never deletes anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import ClassVar, Protocol
+
+from pydantic import BaseModel
+
+PUBLIC = "public"
+
+
+@dataclass(frozen=True)
+class Readers:
+    """Who may read a document at its source, as the source says it.
+
+    ``principals`` are strings of the form ``"user:<e-mail or id>"``, ``"group:<name>"``,
+    ``"slack-channel:<id>"``, ``"github-team:<org>/<slug>"``, ``"confluence-group:<name>"``,
+    ``"domain:<example.com>"``; ``public`` means anyone who can reach the bot may read it.
+    ``why`` says in words where this came from ("public repo acme/handbook").
+    """
+
+    public: bool = False
+    principals: tuple[str, ...] = ()
+    why: str = ""
+
+    def as_list(self) -> list[str]:
+        """The readers as one list of strings, ``"public"`` included when it is public."""
+        return ([PUBLIC] if self.public else []) + list(self.principals)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One document as a listing names it: ``key`` is stable at the source (a path, a page
+    id); ``version`` changes whenever the content does (ETag, blob SHA, version number,
+    ``last_edited_time``, ``modifiedTime``, the newest message ``ts``)."""
+
+    key: str
+    version: str
+    url: str = ""
+    title: str = ""
+    modified: datetime | None = None
+    size: int | None = None
+
+
+@dataclass
+class Listing:
+    """Everything a source holds now. ``complete`` is False when any page of the listing
+    failed or was cut short: then nothing may be deleted on the strength of it.
+    ``cursor`` is what the connector wants back next time (it is stored with the source)."""
+
+    entries: list[Entry] = field(default_factory=list)
+    complete: bool = True
+    cursor: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SourceDocument:
+    """A fetched document. ``body`` is the raw content in ``media_type`` (``text/markdown``,
+    ``text/html``, ``text/plain``, ``application/pdf``); the knowledge base's loaders turn it
+    into sections. ``url`` is where a colleague opens it; ``modified`` is tz-aware."""
+
+    entry: Entry
+    title: str
+    url: str
+    modified: datetime
+    readers: Readers
+    body: bytes
+    media_type: str
+
+
+class SourceError(Exception):
+    """A source failed in a way the operator can act on; the message says what to do."""
+
+
+class AuthFailed(SourceError):
+    """The credentials were refused (401/403): the message names the variable and the fix."""
+
+
+class RateLimited(SourceError):
+    """The service asked us to slow down; ``retry_after`` seconds, when it said."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Unavailable(SourceError):
+    """5xx, timeouts, refused connections: try again later; nothing is deleted."""
+
+
+class Malformed(SourceError):
+    """The service answered something we could not read (that document is skipped)."""
+
+
+class Skipped(SourceError):
+    """This document is deliberately not ingested (too large, unsupported type): the reason."""
+
+
+class Connector(Protocol):
+    """One configured source, built as ``Cls(name, options)`` (``options`` an instance of
+    ``Cls.Options``, whose secrets are ``SecretStr`` read from the environment variable the
+    options name) without any I/O. The sync engine calls it from a worker thread, so its
+    methods are plain blocking calls."""
+
+    kind: ClassVar[str]
+    Options: ClassVar[type[BaseModel]]
+
+    def list_documents(self, cursor: dict[str, str]) -> Listing:
+        """Everything the source holds now (raises AuthFailed when no listing is possible)."""
+        ...
+
+    def fetch(self, entry: Entry) -> SourceDocument:
+        """The document behind ``entry``; raises a SourceError subclass when it cannot."""
+        ...
