@@ -17,6 +17,8 @@ class Source(BaseModel):
     heading: str = ""
     score: float = 0.0
     text: str = ""
+    url: str = ""  # where a colleague opens it (page URL, blob URL at a commit, permalink)
+    modified: str = ""  # ISO 8601 date-time of the last change at the source, when known
 
     def label(self) -> str:
         """A short human label: file, then heading when there is one."""
