@@ -49,24 +49,26 @@ def chunk_document(
     return chunks
 
 
-def _fitted_context(title: str, headings: list[str], counter: TokenCounter, budget: int) -> str:
+def _fitted_context(
+    title: str, headings: list[str], counter: TokenCounter, budget: int
+) -> tuple[str, int]:
+    """The context line that fits a quarter of the budget, and its token count."""
     limit = budget // CONTEXT_SHARE
     parts = [title, *headings]
     while parts:
         line = context_line(parts[0], parts[1:])
-        if counter.count([line])[0] <= limit:
-            return line
+        if (size := counter.count([line])[0]) <= limit:
+            return line, size
         parts = parts[1:]  # drop the outermost names first: the nearest heading matters most
-    return ""
+    return "", 0
 
 
 def _chunk_section(
     title: str, section: Section, counter: TokenCounter, budget: int, overlap: int
 ) -> list[Chunk]:
-    context = _fitted_context(title, section.headings, counter, budget)
-    room = budget - (counter.count([context])[0] if context else 0)
-    units = _units(section.text, counter, room)
-    sizes = counter.count(units)
+    context, used = _fitted_context(title, section.headings, counter, budget)
+    room = budget - used
+    units, sizes = _units(section.text, counter, room)
     bodies = _pack(units, sizes, room, overlap, counter)
     return [
         Chunk(text=b, embed_text=f"{context}\n{b}" if context else b, headings=section.headings)
@@ -74,18 +76,23 @@ def _chunk_section(
     ]
 
 
-def _units(text: str, counter: TokenCounter, room: int) -> list[str]:
-    """Paragraphs; any longer than ``room`` tokens cut at sentences, then at tokens."""
+def _units(text: str, counter: TokenCounter, room: int) -> tuple[list[str], list[int]]:
+    """Paragraphs, any longer than ``room`` tokens cut at sentences, then at tokens; with
+    each unit's token count (counted once: tokenizing is most of the chunker's time)."""
     paragraphs = [p.strip() for p in PARAGRAPH_BREAK.split(text) if p.strip()]
     units: list[str] = []
+    sizes: list[int] = []
     for paragraph, size in zip(paragraphs, counter.count(paragraphs), strict=True):
         if size <= room:
             units.append(paragraph)
+            sizes.append(size)
             continue
         sentences = [s for s in SENTENCE_END.split(paragraph) if s.strip()]
         for sentence, n in zip(sentences, counter.count(sentences), strict=True):
-            units.extend([sentence] if n <= room else counter.split(sentence, room))
-    return units
+            pieces = [sentence] if n <= room else counter.split(sentence, room)
+            units.extend(pieces)
+            sizes.extend([n] if n <= room else counter.count(pieces))
+    return units, sizes
 
 
 def _pack(
