@@ -77,6 +77,7 @@ class FakeSlack(SlackMore):
     async def start(self) -> FakeSlack:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)  # conversations.* read with GET
         app.router.add_get("/link", self._socket)
         app.router.add_post("/respond/{id}", self._respond)
         self._runner = web.AppRunner(app, access_log=None)
