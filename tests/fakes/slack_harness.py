@@ -36,6 +36,14 @@ def new_ts() -> str:
     return f"1600000000.{n:06d}"
 
 
+_old = itertools.count(1)
+
+
+def old_ts() -> str:
+    """A thread started before anything :func:`new_ts` gives (a day earlier, spaced out)."""
+    return f"{1599900000 + next(_old)}.000000"
+
+
 @dataclass
 class SlackHarness:
     fake: FakeSlack
