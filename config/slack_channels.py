@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 Respond = Literal["mention", "questions", "all", "off"]
 Trigger = Literal["thumbs_down", "no_answer", "sos"]
@@ -68,8 +68,11 @@ def validate_channels(channels: dict[str, dict[str, Any]]) -> dict[str, dict[str
     for key in channels:
         try:
             merged(channels, key)
-        except ValueError as exc:
-            raise ValueError(f'slack.channels."{key}": {exc}') from exc
+        except ValidationError as exc:
+            problems = "; ".join(f'slack.channels."{key}".{".".join(map(str, e["loc"]))}: '
+                                 f'{e["msg"].removeprefix("Value error, ")}'
+                                 for e in exc.errors())
+            raise ValueError(problems) from None
     return channels
 
 
