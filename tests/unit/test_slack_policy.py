@@ -3,6 +3,8 @@ and what ``bot config show`` prints for them."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from pydantic import ValidationError
 
@@ -13,7 +15,7 @@ from config.slack_channels import policy_for
 from presenters.slack.inbound import Inbound
 from presenters.slack.policy import reads_as_question, should_answer
 
-CHANNELS = {"default": {"respond": "questions", "escalate_to": ["S0HELP"]},
+CHANNELS: dict[str, dict[str, Any]] = {"default": {"respond": "questions", "escalate_to": ["S0HELP"]},
             "C0ENG": {"respond": "mention"}, "#support": {"only_when_sourced": True}}
 
 
@@ -65,7 +67,7 @@ def test_who_gets_an_answer_under_each_policy() -> None:
 ])
 def test_bad_channel_tables_name_the_field_and_the_fix(channels: dict[str, dict[str, object]],
                                                        names: str) -> None:
-    with pytest.raises(ValidationError, match="Fix|names no channel|Extra|Input should") as err:
+    with pytest.raises(ValidationError, match=r"Fix|names no channel|Extra|Input should") as err:
         SlackSettings(channels=channels)
     assert names in str(err.value)
 
