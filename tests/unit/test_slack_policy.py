@@ -15,8 +15,9 @@ from config.slack_channels import policy_for
 from presenters.slack.inbound import Inbound
 from presenters.slack.policy import reads_as_question, should_answer
 
-CHANNELS: dict[str, dict[str, Any]] = {"default": {"respond": "questions", "escalate_to": ["S0HELP"]},
-            "C0ENG": {"respond": "mention"}, "#support": {"only_when_sourced": True}}
+CHANNELS: dict[str, dict[str, Any]] = {
+    "default": {"respond": "questions", "escalate_to": ["S0HELP"]},
+    "C0ENG": {"respond": "mention"}, "#support": {"only_when_sourced": True}}
 
 
 def inbound(kind: str, text: str = "hello there") -> Inbound:
