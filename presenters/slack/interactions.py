@@ -55,7 +55,11 @@ def register_interactions(app: AsyncApp, bot: Bot, answerer: Answerer) -> None:
     @app.shortcut(SHORTCUT_ID)
     async def on_shortcut(ack: Any, body: dict[str, Any]) -> None:
         await ack()
-        await answerer.handle(from_shortcut(body))
+        inbound = from_shortcut(body)
+        if (await answerer.policies.for_channel(inbound.channel)).respond == "off":
+            await respond(body.get("response_url"), text=OFF_HERE, response_type="ephemeral")
+            return
+        await answerer.handle(inbound)
 
     @app.action(SHARE)
     async def on_share(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:

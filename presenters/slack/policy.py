@@ -40,6 +40,9 @@ def should_answer(inbound: Inbound, policy: ChannelPolicy, answered_here: bool,
     already answered in this thread."""
     if inbound.kind in ALWAYS:
         return True
+    if settings.allowed_channels and inbound.channel not in settings.allowed_channels \
+            and not inbound.channel.startswith("D"):
+        return False  # events were filtered on arrival; commands and shortcuts are here
     if policy.respond == "off":
         return False
     if inbound.kind in ASKED:

@@ -212,7 +212,8 @@ async def running_slack(
     (with ``tools`` instead of the configured ones, when given)."""
     fake = await FakeSlack().start()
     try:
-        bot = make_bot(*replies, settings_=slack_settings(settings, fake, **slack), tools=tools)
+        given = {"tools": tools} if tools is not None else {}
+        bot = make_bot(*replies, settings_=slack_settings(settings, fake, **slack), **given)
         async with serving(fake, bot) as harness:
             yield harness
     finally:
