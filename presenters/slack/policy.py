@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import aiohttp
 import structlog
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -75,4 +76,8 @@ class ChannelPolicies:
         except SlackApiError as exc:  # missing channels:read: id keys still work
             log_api_error(exc, "slack_channel_name_unknown", level="info", channel=channel)
             self._names[channel] = None
+        except (aiohttp.ClientError, TimeoutError) as exc:  # passing: ask again next time
+            log.warning("slack_channel_name_unknown", channel=channel,
+                        error_type=type(exc).__name__)
+            return None
         return self._names[channel]

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 import structlog
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -69,6 +70,10 @@ class ThreadReader:
         except SlackApiError as exc:
             log_api_error(exc, "slack_thread_read_failed", level="info", channel=channel)
             return ThreadContext(note=UNREAD if api_error_code(exc) == "ratelimited" else None)
+        except (aiohttp.ClientError, TimeoutError) as exc:  # answer without the history
+            log.warning("slack_thread_read_failed", channel=channel,
+                        error_type=type(exc).__name__)
+            return ThreadContext(note=UNREAD)
         shown = [Shown("user", said) for m in page.get("messages") or []
                  if (said := _said(m, before_ts, bot_user))]
         partial = bool(page.get("has_more"))

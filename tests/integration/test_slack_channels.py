@@ -110,3 +110,18 @@ async def test_thumbs_down_and_sos_call_people_in(make_bot: Any, settings: Any) 
         await h.fake.wait_for(lambda: len(h.answers("C0GENERAL", ts)) == 3)
         sos = h.answers("C0GENERAL", ts)[2].text
         assert "<@U0BOB> asked for a person (🆘)" in sos and "printer" in sos
+
+
+async def test_public_answer_without_passages_calls_people_in(make_bot: Any,
+                                                              settings: Any) -> None:
+    channels = {"default": {"escalate_to": ["U0CAROL"], "escalate_on": ["no_answer"]}}
+    async with running_slack(make_bot, settings, search("holiday rota"),
+                             "The documents do not cover the holiday rota.", tools=DOCS,
+                             channels=channels) as h:
+        ts = await h.mention("Who is on the holiday rota?")
+        answer = await h.answer("C0GENERAL", ts)
+        assert answer.text == "The documents do not cover the holiday rota."
+        await h.fake.wait_for(lambda: len(h.answers("C0GENERAL", ts)) == 2)
+        handoff = h.answers("C0GENERAL", ts)[1].text
+        assert handoff.startswith("🆘 <@U0CAROL> — <@U0ALICE> asked something I couldn't find")
+        assert "Who is on the holiday rota?" in handoff
