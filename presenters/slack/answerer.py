@@ -35,20 +35,11 @@ from presenters.slack.render import THINKING, status_line
 from presenters.slack.status import StatusLine
 from presenters.slack.supersede import SUPERSEDED, RunningAnswers
 from presenters.slack.thread_reader import ThreadContext, ThreadReader
-from presenters.slack.web import api_error_code, build_client, log_api_error
-from presenters.slack.writers import (
-    HeldWriter,
-    NativeWriter,
-    StreamFailed,
-    Target,
-    UpdateWriter,
-    Writer,
-)
+from presenters.slack.web import build_client
+from presenters.slack.writer_choice import WriterChoice
+from presenters.slack.writers import HeldWriter, Target, Writer
 
 log = structlog.get_logger("presenters.slack")
-# startStream errors meaning "this workspace or token cannot stream": stop trying.
-NO_NATIVE_STREAMING = {"unknown_method", "not_allowed_token_type", "missing_scope",
-                       "method_deprecated", "feature_not_enabled", "not_supported"}
 EMPTY_MENTION = "Hi <@{user}>! Ask me a question and I'll answer here in the thread."
 RECENT = 5  # questions per person remembered for the App Home
 
@@ -76,7 +67,7 @@ class Answerer:
 
     def __init__(self, bot: Bot, client: AsyncWebClient, settings: SlackSettings) -> None:
         self.bot, self.client, self.settings = bot, client, settings
-        self.native = settings.streaming != "update" and hasattr(client, "chat_stream")
+        self.writers = WriterChoice(client, settings)
         self.inflight: set[asyncio.Task[None]] = set()
         # Queued on arrival, before the dedupe claim (which runs in a worker thread, and
         # threads finish in any order): two quick messages in one thread keep their order.
@@ -160,7 +151,7 @@ class Answerer:
         if private or not inbound.thread_ts:  # a status line shows to everyone in the thread
             status.enabled = False
         status.set(THINKING)
-        writer: Writer = HeldWriter() if held else self._writer(target)
+        writer: Writer = HeldWriter() if held else self.writers.new(target)
         return Live(inbound, policy, key, private, TurnView(), writer, status)
 
     def _posted(self, live: Live) -> None:
@@ -213,7 +204,7 @@ class Answerer:
             if change == "step":
                 live.writer.steps(live.view)
         elif change == "text":
-            live.writer = self._healthy(live.writer, live.target)
+            live.writer = self.writers.healthy(live.writer, live.target)
             live.writer.update(live.view)
 
     async def _stopped(self, live: Live, session: Session) -> None:
@@ -227,30 +218,8 @@ class Answerer:
             await session.supersede(turns[-1].id)
         log.info("slack_answer_superseded", session=live.key)
 
-    def _writer(self, target: Target) -> Writer:
-        s = self.settings
-        if self.native:
-            return NativeWriter(self.client, target, s.update_interval_s, s.show_usage)
-        return UpdateWriter(self.client, target, s.update_interval_s, s.show_usage)
-
-    def _healthy(self, writer: Writer, target: Target) -> Writer:
-        """The writer to use now: an update writer once native streaming has failed."""
-        if isinstance(writer, NativeWriter) and writer.failure:
-            return self._fallback(writer.failure, target)
-        return writer
-
-    def _fallback(self, failure: StreamFailed, target: Target) -> UpdateWriter:
-        log_api_error(failure.cause, "slack_stream_failed", channel=target.channel)
-        if failure.ts is None and api_error_code(failure.cause) in NO_NATIVE_STREAMING:
-            self.native = False
-        s = self.settings
-        return UpdateWriter(self.client, target, s.update_interval_s, s.show_usage, failure.ts)
-
     async def _finish(self, live: Live) -> None:
-        try:
-            await live.writer.finish(live.view)
-        except StreamFailed as failure:
-            await self._fallback(failure, live.target).finish(live.view)
+        await self.writers.finish(live.writer, live.view, live.target)
 
     async def drain(self, timeout: float) -> None:
         """Wait up to ``timeout`` seconds for answers in flight (on shutdown)."""
