@@ -28,8 +28,8 @@ class ChannelPolicy(BaseModel):
     model_config = {"extra": "forbid"}
 
     respond: Respond = Field("mention", description="mention: only when @mentioned (and in "
-                             "threads it answered); questions: also any message that reads as a "
-                             "question; all: every message; off: never")
+                             "threads it answered); questions: also any new message that "
+                             "reads as a question; all: every new message; off: never")
     only_when_sourced: bool = Field(False, description="no supported passage: no answer, or "
                                     "a short note plus the hand-off")
     ephemeral_default: bool = Field(False, description="answer privately, with Share in "

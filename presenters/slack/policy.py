@@ -48,8 +48,8 @@ def should_answer(inbound: Inbound, policy: ChannelPolicy, answered_here: bool,
         return False
     if inbound.kind in ASKED:
         return True
-    if inbound.kind == "followup" and answered_here and settings.answer_followups:
-        return True
+    if inbound.kind == "followup":  # people talking in a thread the bot is not in: leave
+        return answered_here and settings.answer_followups  # them be unless mentioned
     if policy.respond == "all":
         return True
     return policy.respond == "questions" and reads_as_question(inbound.text)

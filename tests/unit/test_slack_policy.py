@@ -54,6 +54,9 @@ def test_who_gets_an_answer_under_each_policy() -> None:
     assert should_answer(inbound("channel", "Who owns CI?"), questions, False, s)
     assert not should_answer(inbound("channel", "deploying now"), questions, False, s)
     assert should_answer(inbound("channel", "deploying now"), every, False, s)
+    assert not should_answer(inbound("followup", "Which version are you on?"), questions,
+                             False, s)  # people's own threads are theirs
+    assert not should_answer(inbound("followup", "ok"), every, False, s)
     assert should_answer(inbound("followup"), mention, True, s)
     assert not should_answer(inbound("followup"), mention, False, s)
     assert not should_answer(inbound("followup"), mention, True,
