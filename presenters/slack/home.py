@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.app import Bot
 from config.sections import SlackSettings
@@ -30,13 +32,19 @@ def _header(text: str) -> dict[str, Any]:
     return {"type": "header", "text": {"type": "plain_text", "text": text}}
 
 
+def start_of_day(timezone: str) -> float:
+    """Midnight today where the budgets' days begin (``budgets.timezone``)."""
+    tz = ZoneInfo(timezone)
+    local = datetime.fromtimestamp(time.time(), tz)
+    return datetime.combine(local.date(), datetime.min.time(), tz).timestamp()
+
+
 def budget_line(bot: Bot, user: str) -> str:
     """``12,300 of 200,000 tokens left today`` (blocking: reads the store)."""
     limits = bot.settings.budgets.user
     if user in bot.settings.budgets.admins or not limits.caps():
         return "No limit applies to you."
-    midnight = time.time() - time.time() % 86400
-    report = bot.usage_report(midnight, by="user")
+    report = bot.usage_report(start_of_day(bot.settings.budgets.timezone), by="user")
     row = next((g for g in report.groups if g.name == user), None)
     used_tokens = (row.input_tokens + row.output_tokens) if row else 0
     used_cost = row.cost_usd if row else 0.0

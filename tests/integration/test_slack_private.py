@@ -120,3 +120,17 @@ async def test_app_home_lists_what_it_can_do_and_recent_questions(
         text = str(h.fake.views["U0ALICE"])
         assert "/ask" in text and "Where is the style guide?" in text
         assert "No limit applies to you." in text
+
+
+async def test_app_home_shows_the_budget_left_today(make_bot: Any, settings: Any) -> None:
+    budgets = settings.budgets.model_copy(update={
+        "user": settings.budgets.user.model_copy(update={"tokens_per_day": 10_000})})
+    capped = settings.model_copy(update={"budgets": budgets})
+    async with running_slack(make_bot, capped, "A short answer.") as h:
+        await h.answer("C0GENERAL", await h.mention("How long is the trial?"))
+        await h.push_event({"type": "app_home_opened", "user": "U0ALICE", "tab": "home"})
+        await h.fake.wait_for(lambda: "U0ALICE" in h.fake.views)
+        text = str(h.fake.views["U0ALICE"])
+        left = int(text.split(" of 10,000 tokens left today")[0].rsplit("'", 1)[-1]
+                   .replace(",", ""))
+        assert 0 < left < 10_000  # the answer's tokens were counted against the day
