@@ -62,12 +62,13 @@ async def test_supported_answer_in_a_sourced_channel_shows_linked_sources(
         assert not any("subteam" in m.text for m in h.fake.messages)
 
 
+@pytest.mark.parametrize("mode", ["socket", "http"])
 async def test_unknown_channel_gets_the_default_policy_and_names_match(
-    make_bot: Any, settings: Any
+    make_bot: Any, settings: Any, mode: str
 ) -> None:
     channels = {"default": {"respond": "questions"}, "C0ENG": {"respond": "mention"},
                 "#announcements": {"respond": "off"}}
-    async with running_slack(make_bot, settings, "Answered by default.", "unused",
+    async with running_slack(make_bot, settings, "Answered by default.", "unused", mode=mode,
                              channels=channels) as h:
         h.fake.channel_names.update({"C0ANNOUNCE": "announcements", "C0RANDOM": "random"})
         await h.message("Who owns the build?", channel="C0ENG")

@@ -87,10 +87,11 @@ async def test_ask_command_name_is_configurable_and_empty_ask_explains(
         assert h.fake.messages[1].text == "Via /docs."
 
 
+@pytest.mark.parametrize("mode", ["socket", "http"])
 async def test_message_shortcut_answers_privately_with_the_thread_as_context(
-    make_bot: Any, settings: Any
+    make_bot: Any, settings: Any, mode: str
 ) -> None:
-    async with running_slack(make_bot, settings, "It means the build is red.",
+    async with running_slack(make_bot, settings, "It means the build is red.", mode=mode,
                              thread_read_interval_s=0) as h:
         parent = old_ts()
         said = h.fake.seed_thread("C0GENERAL", parent, [
