@@ -24,6 +24,7 @@ BENCHMARKS = [
     "stats_queries",
     "tracing_overhead",
     "slack_ack",
+    "slack_channels",
     "store_throughput",
     "budget_overhead",
     "gradio_latency",

@@ -113,6 +113,11 @@ class Session:
         await asyncio.to_thread(self.store.supersede_from, self.key, last_user.id)
         return last_user.text
 
+    async def supersede(self, turn_id: int) -> None:
+        """Hide turn ``turn_id`` and any after it from the conversation; the store keeps them,
+        flagged superseded (e.g. an answer stopped because its asker sent a newer message)."""
+        await asyncio.to_thread(self.store.supersede_from, self.key, turn_id)
+
     async def retry(self, user: str | None = None,
                     space: str | None = None) -> AsyncIterator[Event]:
         """Ask the last question again, replacing the last answer in the conversation."""

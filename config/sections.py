@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -219,6 +219,19 @@ class SlackSettings(BaseModel):
     api_retries: int = Field(3, ge=0, le=10, description="retries of a rate-limited API call")
     ping_interval_s: float = Field(10.0, gt=0, description="Socket Mode keep-alive ping")
     shutdown_grace_s: float = Field(30.0, ge=0, description="wait for answers in flight on exit")
+    # Per-channel behaviour and the commands: config/slack_channels.py, docs/slack.md.
+    channels: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    ask_command: str = Field("/ask", pattern=r"^/[a-z0-9_-]{1,31}$")
+    thread_read_interval_s: float = Field(60.0, ge=0, description="least time between two "
+                                          "thread reads (conversations.replies), all threads")
+    thread_read_limit: int = Field(15, ge=1, le=1000, description="messages per thread read")
+
+    @field_validator("channels")
+    @classmethod
+    def _channels(cls, channels: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        from config.slack_channels import validate_channels
+
+        return validate_channels(channels)
 
 
 API_KEY_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")

@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import Any
 
+from apps.cli.config_slack import slack_policy_lines
 from apps.cli.config_where import applies_where
 from config.origin import flatten, origin_of, source_layers
 from config.sections import ROLES
@@ -38,5 +39,5 @@ def show(args: argparse.Namespace, settings: Any) -> int:
     others = sorted(set(settings.profiles) - set(in_use))
     if others and not args.all:
         print(f"# other profiles (see --all): {', '.join(others)}")
-    print("\n".join(applies_where(settings)))
+    print("\n".join(applies_where(settings) + slack_policy_lines(settings)))
     return 0

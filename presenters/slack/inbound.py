@@ -11,7 +11,9 @@ from typing import Any, Literal
 
 from config.sections import SlackSettings
 
-Kind = Literal["mention", "dm", "assistant", "followup"]
+# "channel": a top-level channel message without a mention (answered only where the
+# channel's policy says so); "command"/"shortcut": /ask and the message shortcut.
+Kind = Literal["mention", "dm", "assistant", "followup", "channel", "command", "shortcut"]
 # Message subtypes that carry a person's words; edits, joins, deletions and the like do not.
 ANSWERABLE_SUBTYPES = {None, "file_share", "thread_broadcast"}
 
@@ -36,6 +38,13 @@ class Inbound:
     user: str
     text: str
     kind: Kind
+    ts: str = ""  # the message's own ts; differs from thread_ts when asked mid-thread
+    private: bool = False  # answer only to the asker (/ask --private, the shortcut)
+
+    @property
+    def mid_thread(self) -> bool:
+        """Asked inside a thread that existed before (people may have written in it)."""
+        return bool(self.ts) and self.ts != self.thread_ts
 
     @property
     def session_key(self) -> str:
@@ -85,6 +94,7 @@ def _inbound(body: dict[str, Any], event: dict[str, Any], me: Identity, kind: Ki
         user=str(event.get("user", "")),
         text=strip_mention(str(event.get("text", "")), me.user_id),
         kind=kind,
+        ts=str(event.get("ts", "")),
     )
 
 
@@ -100,7 +110,8 @@ def from_message(body: dict[str, Any], me: Identity, settings: SlackSettings) ->
     """A ``message`` event: a DM, an assistant-thread message, or a possible thread follow-up.
 
     A channel message that mentions the bot is left to its ``app_mention`` twin. A
-    ``followup`` still needs the caller to check that the bot answered in that thread.
+    ``followup`` (a thread reply) or ``channel`` (a top-level message) is answered only
+    where the channel's policy says so (:mod:`presenters.slack.policy`).
     """
     event = body.get("event", {})
     if skip_reason(event, me, settings):
@@ -110,6 +121,6 @@ def from_message(body: dict[str, Any], me: Identity, settings: SlackSettings) ->
     if f"<@{me.user_id}" in str(event.get("text", "")):
         return None
     thread_ts = event.get("thread_ts")
-    if not settings.answer_followups or not thread_ts or thread_ts == event.get("ts"):
-        return None
+    if not thread_ts or thread_ts == event.get("ts"):
+        return _inbound(body, event, me, "channel")
     return _inbound(body, event, me, "followup")

@@ -13,6 +13,8 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
 from bot.app import Bot
+from bot.session import Session
+from presenters.slack import handoff
 from presenters.slack.answerer import Answerer
 from presenters.slack.approval import APPROVE, DENY
 from presenters.slack.inbound import Identity, from_mention, from_message, session_key
@@ -99,10 +101,24 @@ async def record_feedback(
         turn_id = int(action.get("value", ""))
     except ValueError:
         return
-    await bot.session(session_key(team, channel, thread_ts)).feedback(turn_id, score, user=user)
+    session = bot.session(session_key(team, channel, thread_ts))
+    await session.feedback(turn_id, score, user=user)
     log.info("slack_feedback", turn_id=turn_id, score=score)
+    if score < 0:
+        await hand_off_thumbs_down(answerer, session, turn_id, str(user), channel, thread_ts)
     try:
         await answerer.client.chat_postEphemeral(
             channel=channel, user=user, thread_ts=thread_ts, text=THANKS[score])
     except SlackApiError as exc:
         log_api_error(exc, "slack_feedback_thanks_failed", level="info", channel=channel)
+
+
+async def hand_off_thumbs_down(answerer: Answerer, session: Session, turn_id: int, user: str,
+                               channel: str, thread_ts: str) -> None:
+    """A 👎 in a channel with ``escalate_to``: call people in with the question."""
+    policy = await answerer.policies.for_channel(channel)
+    if not handoff.wanted(policy, "thumbs_down"):
+        return
+    call = handoff.from_turns(await session.history(), turn_id, user, "thumbs_down")
+    if call is not None:
+        await handoff.post(answerer.client, policy, call, channel, thread_ts)

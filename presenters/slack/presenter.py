@@ -20,6 +20,7 @@ from bot.app import Bot
 from config.sections import SlackSettings
 from presenters.slack.answerer import Answerer
 from presenters.slack.config_check import SlackConfigError, check_settings
+from presenters.slack.interactions import register_interactions
 from presenters.slack.listeners import register
 from presenters.slack.web import api_error_code, build_client
 
@@ -48,6 +49,7 @@ class SlackPresenter:
         )
         self.answerer = Answerer(bot, self.client, self.settings)
         register(self.app, bot, self.answerer)
+        register_interactions(self.app, bot, self.answerer)
         self._socket: AsyncSocketModeHandler | None = None
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
@@ -79,6 +81,7 @@ class SlackPresenter:
                 f"Slack rejected slack.bot_token ({code}). Fix: copy the Bot User OAuth Token "
                 "(xoxb-…) again from OAuth & Permissions, and reinstall the app if it was "
                 "revoked") from exc
+        self.answerer.bot_user = str(identity.get("user_id") or "")
         log.info("slack_identity", team=identity.get("team_id"), bot_user=identity.get("user_id"))
 
     async def _listen(self) -> None:

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from contracts.events import Event, Source
+from contracts.events import Event
 from contracts.turn_view import NO_ANSWER, Change, TurnView
 from presenters.slack.mrkdwn import to_mrkdwn
+from presenters.slack.sources import sources_block
 
 SECTION_LIMIT = 3000  # characters in one section block's text
 MESSAGE_LIMIT = 38000  # characters in one message; Slack truncates at 40,000
-MAX_SOURCES = 9  # a context block holds at most 10 elements; one is the label
 THINKING = "is thinking…"
 NO_ANSWER_NOTE = f"_{NO_ANSWER}_"
 FEEDBACK_UP, FEEDBACK_DOWN = "feedback_up", "feedback_down"
@@ -46,17 +46,6 @@ def closing_markdown(view: TurnView) -> str:
 
 def final_markdown(view: TurnView) -> str:
     return view.text + closing_markdown(view)
-
-
-def sources_block(sources: list[Source]) -> dict[str, Any]:
-    """The passages an answer drew on, as one context block under it."""
-    shown = sources[:MAX_SOURCES]
-    elements = [{"type": "mrkdwn", "text": "*Sources*"}]
-    for s in shown:
-        elements.append({"type": "mrkdwn", "text": f"[{s.n}] {escape(s.label())}"})
-    if len(sources) > len(shown):
-        elements[-1]["text"] += f" (+{len(sources) - len(shown)} more)"
-    return {"type": "context", "elements": elements}
 
 
 def usage_block(line: str) -> dict[str, Any]:

@@ -20,14 +20,16 @@ log = structlog.get_logger("presenters.slack")
 DEFAULT_API_URL = "https://slack.com/api/"
 
 
-def build_client(settings: SlackSettings) -> AsyncWebClient:
-    """An AsyncWebClient on the bot token, pointed at ``api_url`` when set (tests, proxies)."""
+def build_client(settings: SlackSettings, retries: int | None = None) -> AsyncWebClient:
+    """An AsyncWebClient on the bot token, pointed at ``api_url`` when set (tests, proxies);
+    ``retries``: how many 429s to wait out (default ``api_retries``)."""
     token = settings.bot_token.get_secret_value() if settings.bot_token else None
     base = settings.api_url or DEFAULT_API_URL
     return AsyncWebClient(
         token=token,
         base_url=base if base.endswith("/") else base + "/",
-        retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=settings.api_retries)],
+        retry_handlers=[AsyncRateLimitErrorRetryHandler(
+            max_retry_count=settings.api_retries if retries is None else retries)],
     )
 
 

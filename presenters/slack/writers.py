@@ -25,6 +25,7 @@ from presenters.slack.render import (
     footer_blocks,
     message_text,
 )
+from presenters.slack.sources import sources_chunk, task_chunk
 from presenters.slack.web import log_api_error
 
 APPEND_LIMIT = 10_000  # characters per chat.appendStream; Slack takes at most 12,000
@@ -45,7 +46,24 @@ class Writer(Protocol):
     def ts(self) -> str | None: ...
 
     def update(self, view: TurnView) -> None: ...
+    def steps(self, view: TurnView) -> None: ...
     async def finish(self, view: TurnView) -> None: ...
+
+
+class HeldWriter:
+    """Shows nothing while the answer runs: a private answer, or one that may not be shown
+    at all (``only_when_sourced``); the answerer decides what to post at the end."""
+
+    ts: str | None = None
+
+    def update(self, view: TurnView) -> None:
+        """Nothing is shown before the answer is complete."""
+
+    def steps(self, view: TurnView) -> None:
+        """Progress shows in the status line only."""
+
+    async def finish(self, view: TurnView) -> None:
+        """The answerer posts the held answer itself."""
 
 
 class StreamFailed(Exception):
@@ -68,6 +86,9 @@ class UpdateWriter:
     def update(self, view: TurnView) -> None:
         self._view = view
         self._paced.mark()
+
+    def steps(self, view: TurnView) -> None:
+        """Edited messages show progress in the status line only."""
 
     async def _publish(self) -> None:
         try:
@@ -105,6 +126,7 @@ class NativeWriter:
         self._view = TurnView()
         self._stream: Any = None
         self._sent = 0
+        self._tasks: dict[str, str] = {}  # task id -> status last sent
         self._paced = Paced(interval, self._publish, "answer stream")
 
     @property
@@ -120,17 +142,34 @@ class NativeWriter:
         self._view = view
         self._paced.mark()
 
+    def steps(self, view: TurnView) -> None:
+        """A tool call started or ended: show it as a task of the plan."""
+        self.update(view)
+
     async def _open(self) -> Any:
         t = self.target
         return await self.client.chat_stream(
             channel=t.channel, thread_ts=t.thread_ts, recipient_team_id=t.team,
-            recipient_user_id=t.user, buffer_size=1)
+            recipient_user_id=t.user, buffer_size=1, task_display_mode="plan")
 
     async def _publish(self) -> None:
         try:
+            if chunks := self._task_news(self._view):
+                self._stream = self._stream or await self._open()
+                await self._stream.append(chunks=chunks)
             await self._append(self._view.text)
         except SlackApiError as exc:
             raise StreamFailed(exc, self.ts) from exc
+
+    def _task_news(self, view: TurnView) -> list[dict[str, Any]]:
+        """Task chunks for the tool calls whose state changed since last sent."""
+        news = []
+        for step in view.steps:
+            chunk = task_chunk(step)
+            if self._tasks.get(chunk["id"]) != chunk["status"]:
+                self._tasks[chunk["id"]] = chunk["status"]
+                news.append(chunk)
+        return news
 
     async def _append(self, text: str) -> None:
         """Append what of ``text`` is not sent yet, in pieces Slack accepts."""
@@ -153,7 +192,10 @@ class NativeWriter:
                 await self._append(view.text)
             tail = view.text[self._sent:] + closing
             self._stream = self._stream or await self._open()
-            await self._stream.stop(markdown_text=tail or None,
+            closing_tasks = self._task_news(view)
+            if found := sources_chunk(view.sources):
+                closing_tasks.append(found)
+            await self._stream.stop(markdown_text=tail or None, chunks=closing_tasks or None,
                                     blocks=footer_blocks(view, self.show_usage) or None)
         except SlackApiError as exc:
             raise StreamFailed(exc, self.ts) from exc

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
+import aiohttp
 from pydantic import SecretStr
 
 from bot.app import Bot
@@ -22,6 +25,7 @@ from tests.fakes.slack_server import (
     FakeSlack,
     Message,
     event_body,
+    signed_headers,
 )
 
 _ts = itertools.count(1)
@@ -30,6 +34,14 @@ _ts = itertools.count(1)
 def new_ts() -> str:
     n = next(_ts)
     return f"1600000000.{n:06d}"
+
+
+_old = itertools.count(1)
+
+
+def old_ts() -> str:
+    """A thread started before anything :func:`new_ts` gives (a day earlier, spaced out)."""
+    return f"{1599900000 + next(_old)}.000000"
 
 
 @dataclass
@@ -57,7 +69,32 @@ class SlackHarness:
 
     async def push_event(self, event: dict[str, Any], event_id: str | None = None,
                          retry_attempt: int = 0) -> str:
+        if self.presenter.settings.mode == "http":
+            await deliver_http(self.presenter.port or 0, json.dumps(event_body(event, event_id)),
+                               "application/json")
+            return ""
         return await self.fake.push(event_body(event, event_id), retry_attempt=retry_attempt)
+
+    async def push_interactive(self, payload: dict[str, Any]) -> None:
+        """A button click, shortcut or other interactive payload, over the app's transport."""
+        if self.presenter.settings.mode == "http":
+            body = urlencode({"payload": json.dumps(payload)})
+            await deliver_http(self.presenter.port or 0, body,
+                               "application/x-www-form-urlencoded")
+        else:
+            await self.fake.push(payload, kind="interactive")
+
+    async def slash(self, command: str, text: str, channel: str = "C0GENERAL",
+                    user: str = "U0ALICE") -> None:
+        """``user`` types ``/command text`` in ``channel``."""
+        fields = {"command": command, "text": text, "channel_id": channel, "user_id": user,
+                  "team_id": "T0FAKE", "trigger_id": f"trig.{new_ts()}", "api_app_id": "A0APP",
+                  "response_url": self.fake.response_url(), "token": "legacy"}
+        if self.presenter.settings.mode == "http":
+            await deliver_http(self.presenter.port or 0, urlencode(fields),
+                               "application/x-www-form-urlencoded")
+        else:
+            await self.fake.push(fields, kind="slash_commands")
 
     async def mention(self, text: str, channel: str = "C0GENERAL", user: str = "U0ALICE",
                       ts: str | None = None, thread_ts: str | None = None,
@@ -122,6 +159,15 @@ class SlackHarness:
         }, kind="interactive")
 
 
+async def deliver_http(port: int, body: str, content_type: str) -> None:
+    """POST a signed request to the presenter's HTTP endpoint, as Slack does."""
+    headers = signed_headers(body) | {"Content-Type": content_type}
+    async with aiohttp.ClientSession() as http, http.post(
+        f"http://127.0.0.1:{port}/slack/events", data=body, headers=headers
+    ) as response:
+        assert response.status == 200, await response.text()
+
+
 def is_approval(message: Message) -> bool:
     """An approval question (or how it ended), not an answer."""
     return any(str(b.get("block_id", "")).startswith("approval:") for b in message.blocks)
@@ -159,12 +205,15 @@ async def serving(fake: FakeSlack, bot: Bot) -> AsyncIterator[SlackHarness]:
 
 @asynccontextmanager
 async def running_slack(
-    make_bot: Callable[..., Bot], settings: Settings, *replies: Any, **slack: Any
+    make_bot: Callable[..., Bot], settings: Settings, *replies: Any,
+    tools: dict[str, Any] | None = None, **slack: Any
 ) -> AsyncIterator[SlackHarness]:
-    """A started fake Slack and a started presenter over a scripted bot playing ``replies``."""
+    """A started fake Slack and a started presenter over a scripted bot playing ``replies``
+    (with ``tools`` instead of the configured ones, when given)."""
     fake = await FakeSlack().start()
     try:
-        bot = make_bot(*replies, settings_=slack_settings(settings, fake, **slack))
+        given = {"tools": tools} if tools is not None else {}
+        bot = make_bot(*replies, settings_=slack_settings(settings, fake, **slack), **given)
         async with serving(fake, bot) as harness:
             yield harness
     finally:

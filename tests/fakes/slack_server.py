@@ -21,11 +21,13 @@ from urllib.parse import parse_qsl
 from aiohttp import WSMsgType, web
 from slack_sdk.signature import SignatureVerifier
 
+from tests.fakes.slack_more import SlackMore
+
 BOT_TOKEN = "xoxb-fake-bot-token"
 APP_TOKEN = "xapp-fake-app-token"
 SIGNING_SECRET = "fake-signing-secret-0123456789"
 TEAM, BOT_USER, BOT_ID, APP_ID = "T0FAKE", "U0BOT", "B0BOT", "A0APP"
-JSON_FIELDS = ("blocks", "chunks", "prompts", "attachments", "metadata")
+JSON_FIELDS = ("blocks", "chunks", "prompts", "attachments", "metadata", "view")
 
 
 @dataclass
@@ -49,12 +51,14 @@ class Message:
     streamed: bool = False
     streaming: bool = False
     edits: int = 0
+    tasks: list[dict[str, Any]] = field(default_factory=list)  # task_update chunks streamed
 
 
-class FakeSlack:
+class FakeSlack(SlackMore):
     """Start with ``await FakeSlack().start()``; point the bot at :attr:`api_url`."""
 
     def __init__(self) -> None:
+        self._init_more()
         self.calls: list[ApiCall] = []
         self.messages: list[Message] = []
         self.connections = 0
@@ -73,7 +77,9 @@ class FakeSlack:
     async def start(self) -> FakeSlack:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)  # conversations.* read with GET
         app.router.add_get("/link", self._socket)
+        app.router.add_post("/respond/{id}", self._respond)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -128,6 +134,8 @@ class FakeSlack:
             await asyncio.sleep(self._hangs[method].pop(0))
         token = request.headers.get("Authorization", "").removeprefix("Bearer ") or args.get(
             "token", "")
+        if method == "conversations.replies" and self.replies_limited():
+            self._limits.setdefault(method, []).insert(0, 60)
         if self._limits.get(method):
             retry_after = self._limits[method].pop(0)
             self._record(method, args, 429, "ratelimited")
@@ -159,7 +167,8 @@ class FakeSlack:
         n = next(self._ts)
         msg = Message(channel=args["channel"], ts=f"{1700000000 + n}.{n:06d}",
                       thread_ts=args.get("thread_ts"), text=text,
-                      blocks=args.get("blocks") or [], streamed=streamed, streaming=streamed)
+                      blocks=args.get("blocks") or [], streamed=streamed, streaming=streamed,
+                      tasks=_task_chunks(args))
         self.messages.append(msg)
         return {"ok": True, "channel": msg.channel, "ts": msg.ts}
 
@@ -179,9 +188,6 @@ class FakeSlack:
             msg.blocks = args["blocks"] or []
         return {"ok": True, "channel": msg.channel, "ts": msg.ts}
 
-    def _m_chat_postEphemeral(self, _: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "message_ts": f"{time.time():.6f}"}
-
     def _m_chat_startStream(self, args: dict[str, Any]) -> dict[str, Any]:
         if not args.get("thread_ts"):
             return {"ok": False, "error": "invalid_arguments"}
@@ -192,6 +198,7 @@ class FakeSlack:
         if msg is None or not msg.streaming:
             return {"ok": False, "error": "message_not_in_streaming_state"}
         msg.text += _stream_text(args)
+        msg.tasks += _task_chunks(args)
         return {"ok": True, "channel": msg.channel, "ts": msg.ts}
 
     def _m_chat_stopStream(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -272,6 +279,10 @@ def _stream_text(args: dict[str, Any]) -> str:
         if chunk.get("type") == "markdown_text":
             text += chunk.get("text", "")
     return text
+
+
+def _task_chunks(args: dict[str, Any]) -> list[dict[str, Any]]:
+    return [c for c in args.get("chunks") or [] if c.get("type") == "task_update"]
 
 
 def event_body(event: dict[str, Any], event_id: str | None = None) -> dict[str, Any]:

@@ -19,11 +19,17 @@ METHOD_SCOPES = {
     "chat.appendStream": "chat:write", "chat.stopStream": "chat:write",
     "assistant.threads.setStatus": "chat:write",
     "assistant.threads.setSuggestedPrompts": "assistant:write",
+    "conversations.replies": "channels:history", "conversations.info": "channels:read",
+    "views.publish": None,
 }
+# Scopes of features no single Web API call shows: the slash command and message shortcut,
+# and channel names of private channels.
+FEATURE_SCOPES = {"commands", "groups:read"}
 EVENT_SCOPES = {
     "app_mention": "app_mentions:read", "message.im": "im:history",
     "message.channels": "channels:history", "message.groups": "groups:history",
-    "assistant_thread_started": "assistant:write",
+    "assistant_thread_started": "assistant:write", "reaction_added": "reactions:read",
+    "app_home_opened": None,
 }
 
 
@@ -33,6 +39,11 @@ def manifest() -> dict[str, Any]:
 
 def sample_event(name: str) -> dict[str, Any]:
     ts = new_ts()
+    if name == "reaction_added":
+        return {"type": name, "user": "U0ALICE", "reaction": "sos",
+                "item": {"type": "message", "channel": "C0A", "ts": ts}}
+    if name == "app_home_opened":
+        return {"type": name, "user": "U0ALICE", "channel": "D0A", "tab": "home"}
     if name == "assistant_thread_started":
         return {"type": name, "assistant_thread": {"user_id": "U0ALICE", "channel_id": "D0A",
                                                    "thread_ts": ts}}
@@ -53,9 +64,15 @@ async def test_every_subscribed_event_is_handled_and_acked(make_bot: Any, settin
 async def test_scopes_are_exactly_those_used(make_bot: Any, settings: Any) -> None:
     """Drive every feature, then compare the scopes its calls and events need."""
     calc = Reply(tool_calls=[ScriptedToolCall(name="calculator", arguments={"expression": "1+1"})])
-    async with running_slack(make_bot, settings, calc, "Two.", "Edited.") as h:
-        ts = await h.mention("1+1?")
-        answer = await h.answer("C0GENERAL", ts)
+    async with running_slack(make_bot, settings, calc, "Two.", "Edited.",
+                             channels={"#general": {"respond": "mention"}}) as h:
+        h.fake.channel_names["C0GENERAL"] = "general"
+        h.fake.seed_thread("C0GENERAL", "1500000000.000100", [("U0BOB", "Who knows?")])
+        ts = await h.mention("1+1?", thread_ts="1500000000.000100")
+        answer = await h.answer("C0GENERAL", "1500000000.000100")
+        ts = "1500000000.000100"
+        await h.push_event(sample_event("app_home_opened"))
+        await h.fake.wait_for(lambda: h.fake.calls_to("views.publish"))
         await h.push_event(sample_event("assistant_thread_started"))
         await h.fake.wait_for(lambda: h.fake.calls_to("assistant.threads.setSuggestedPrompts"))
         up = next(b for b in answer.blocks if b["type"] == "actions")["elements"][0]
@@ -69,5 +86,5 @@ async def test_scopes_are_exactly_those_used(make_bot: Any, settings: Any) -> No
         await h.answer("C0GENERAL", await h.mention("again"))
     used = {c.method for c in h.fake.calls}
     assert used <= set(METHOD_SCOPES), f"unknown scope for {used - set(METHOD_SCOPES)}"
-    needed = {METHOD_SCOPES[m] for m in used} | set(EVENT_SCOPES.values())
+    needed = {METHOD_SCOPES[m] for m in used} | set(EVENT_SCOPES.values()) | FEATURE_SCOPES
     assert set(manifest()["oauth_config"]["scopes"]["bot"]) == needed - {None}

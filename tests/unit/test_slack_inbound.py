@@ -29,7 +29,7 @@ def test_dm_assistant_thread_and_follow_up_kinds() -> None:
     mentioned = from_message(body(channel_type="channel", thread_ts="5.5", text="<@UBOT> x"),
                              ME, s)
     assert [m and m.kind for m in (dm, assistant, followup, top_level, mentioned)] == [
-        "dm", "assistant", "followup", None, None]
+        "dm", "assistant", "followup", "channel", None]
 
 
 def test_edits_joins_and_own_messages_are_skipped() -> None:
