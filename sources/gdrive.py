@@ -1,0 +1,131 @@
+"""Google Drive as a source: the documents in some folders (recursively) or shared drives.
+
+Google Docs are exported as Markdown (or HTML), so their headings survive into sections;
+PDFs, Markdown and text files are downloaded as they are. A document's version is its
+``modifiedTime`` and ``version``, its URL the ``webViewLink``, its readers its sharing.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from sources.gdrive_client import build_drive, drive_call
+from sources.gdrive_files import EXPORTS, FIELDS, GOOGLE_DOC, entry_of, media_type
+from sources.gdrive_listing import DriveLister
+from sources.gdrive_readers import readers_of
+from sources.model import Entry, Listing, Malformed, Readers, Skipped, SourceDocument
+from sources.retry_after import WaitBudget
+
+PERMISSION_FIELDS = "nextPageToken, permissions(type, emailAddress, domain, role)"
+
+
+class DriveOptions(BaseModel):
+    """The settings of a ``kind = "gdrive"`` source."""
+
+    model_config = {"extra": "forbid"}
+
+    folders: list[str] = Field(default_factory=list, description="folder ids, walked recursively")
+    shared_drives: list[str] = Field(default_factory=list, description="shared drive ids")
+    token_env: str = Field("GDRIVE_TOKEN", description="variable holding an OAuth access token")
+    key_file_env: str = Field("GOOGLE_APPLICATION_CREDENTIALS",
+                              description="variable naming a service-account key file (JSON)")
+    api_endpoint: str = "https://www.googleapis.com/drive/v3/"
+    docs_export: Literal["markdown", "html"] = "markdown"
+    max_file_mb: float = Field(50.0, gt=0)
+    timeout_s: float = Field(60.0, gt=0)
+    max_wait_s: float = Field(300.0, ge=0, description="seconds to wait out 429s per listing")
+
+    @model_validator(mode="after")
+    def _something_to_sync(self) -> DriveOptions:
+        if not self.folders and not self.shared_drives:
+            raise ValueError("a gdrive source needs `folders` (folder ids) or `shared_drives` "
+                             "(shared drive ids): add at least one")
+        return self
+
+
+class DriveConnector:
+    """Lists and fetches the documents of the configured Drive folders and shared drives."""
+
+    kind: ClassVar[str] = "gdrive"
+    Options: ClassVar[type[BaseModel]] = DriveOptions
+
+    def __init__(self, name: str, options: DriveOptions) -> None:
+        self.name, self.options = name, options
+        self._service: Any = None
+        self._files: dict[str, dict[str, Any]] = {}
+
+    @property
+    def service(self) -> Any:
+        if self._service is None:  # built on first use: building reads the credentials
+            self._service = build_drive(self.options)
+        return self._service
+
+    def list_documents(self, cursor: dict[str, str]) -> Listing:
+        """Every document in the folders and drives (the cursor is not needed: see module)."""
+        lister = DriveLister(self.service, self.options, WaitBudget(self.options.max_wait_s))
+        listing = lister.run()
+        self._files = lister.files
+        return listing
+
+    def fetch(self, entry: Entry) -> SourceDocument:
+        """The document's content (exported or downloaded) and its sharing as readers."""
+        file = self._files.get(entry.key) or self._metadata(entry.key)
+        kind = media_type(file, self.options.docs_export)
+        if kind is None:
+            raise Skipped(f"{file.get('name')} ({file.get('mimeType')}) is not a Google Doc, "
+                          "PDF, Markdown or text file")
+        self._check_size(file)
+        fresh = entry_of(file)
+        return SourceDocument(entry=entry, title=fresh.title, url=fresh.url,
+                              modified=fresh.modified or entry.modified,  # type: ignore[arg-type]
+                              readers=self._readers(fresh), body=self._content(file),
+                              media_type=kind)
+
+    def _metadata(self, file_id: str) -> dict[str, Any]:
+        request = self.service.files().get(fileId=file_id, fields=FIELDS, supportsAllDrives=True)
+        file = self._call(request.execute, f"reading file {file_id}")
+        if not isinstance(file, dict):
+            raise Malformed(f"Google Drive sent unreadable metadata for file {file_id}")
+        return file
+
+    def _check_size(self, file: dict[str, Any]) -> None:
+        size = int(file.get("size") or 0)
+        if size > self.options.max_file_mb * 1_000_000:
+            raise Skipped(f"{file.get('name')} is {size / 1_000_000:.0f} MB, over max_file_mb "
+                          f"= {self.options.max_file_mb:g}: raise max_file_mb to include it")
+
+    def _content(self, file: dict[str, Any]) -> bytes:
+        files, file_id = self.service.files(), str(file["id"])
+        if file.get("mimeType") == GOOGLE_DOC:
+            request = files.export(fileId=file_id, mimeType=EXPORTS[self.options.docs_export])
+        else:
+            request = files.get_media(fileId=file_id, supportsAllDrives=True)
+        body = self._call(request.execute, f"downloading {file.get('name')!r}")
+        if not isinstance(body, bytes):
+            raise Malformed(f"Google Drive sent no content for {file.get('name')!r}")
+        return body
+
+    def _readers(self, entry: Entry) -> Readers:
+        permissions: list[dict[str, Any]] = []
+        token: str | None = None
+        while True:
+            page = self._permission_page(entry.key, token)
+            permissions += [p for p in page.get("permissions", []) if isinstance(p, dict)]
+            token = page.get("nextPageToken")
+            if not token:
+                return readers_of(permissions, entry.title)
+
+    def _permission_page(self, file_id: str, token: str | None) -> dict[str, Any]:
+        request = self.service.permissions().list(
+            fileId=file_id, pageToken=token, fields=PERMISSION_FIELDS, supportsAllDrives=True)
+        page = self._call(request.execute, f"reading the sharing of file {file_id}")
+        if not isinstance(page, dict) or not isinstance(page.get("permissions", []), list):
+            raise Malformed(f"Google Drive sent an unreadable permission list for {file_id}")
+        return page
+
+    def _call(self, execute: Any, what: str) -> Any:
+        budget = WaitBudget(self.options.max_wait_s)
+        return budget.call(lambda: drive_call(execute, self.options, what), what)
+
