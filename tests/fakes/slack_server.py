@@ -21,6 +21,8 @@ from urllib.parse import parse_qsl
 from aiohttp import WSMsgType, web
 from slack_sdk.signature import SignatureVerifier
 
+from tests.fakes.slack_history import SlackHistory
+
 BOT_TOKEN = "xoxb-fake-bot-token"
 APP_TOKEN = "xapp-fake-app-token"
 SIGNING_SECRET = "fake-signing-secret-0123456789"
@@ -51,7 +53,7 @@ class Message:
     edits: int = 0
 
 
-class FakeSlack:
+class FakeSlack(SlackHistory):
     """Start with ``await FakeSlack().start()``; point the bot at :attr:`api_url`."""
 
     def __init__(self) -> None:
@@ -63,6 +65,8 @@ class FakeSlack:
         self._limits: dict[str, list[int]] = {}
         self._failures: dict[str, list[str]] = {}
         self._hangs: dict[str, list[float]] = {}
+        self._answers: dict[str, list[tuple[int, str]]] = {}
+        self._init_history()
         self._ts = itertools.count(1)
         self._ws: web.WebSocketResponse | None = None
         self._connected = asyncio.Event()
@@ -73,6 +77,7 @@ class FakeSlack:
     async def start(self) -> FakeSlack:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)  # slack_sdk reads with GET
         app.router.add_get("/link", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -99,6 +104,11 @@ class FakeSlack:
     def fail(self, method: str, error: str, times: int = 1) -> None:
         """Answer the next ``times`` calls of ``method`` with ``{"ok": false, "error": error}``."""
         self._failures.setdefault(method, []).extend([error] * times)
+
+    def answer(self, method: str, status: int, body: str, times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method`` with ``status`` and a raw ``body``
+        (a 503 page, a malformed 200)."""
+        self._answers.setdefault(method, []).extend([(status, body)] * times)
 
     def hang(self, method: str, seconds: float, times: int = 1) -> None:
         """Answer the next ``times`` calls of ``method`` only after ``seconds``."""
@@ -133,6 +143,10 @@ class FakeSlack:
             self._record(method, args, 429, "ratelimited")
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
                                      headers={"Retry-After": str(retry_after)})
+        if self._answers.get(method):
+            status, raw = self._answers[method].pop(0)
+            self._record(method, args, status, "answered")
+            return web.Response(status=status, text=raw, content_type="application/json")
         expected = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
         error = "invalid_auth" if token != expected else None
         if error is None and self._failures.get(method):
