@@ -117,7 +117,9 @@ class SlackLister:
 
 
 def _entry(channel: dict[str, Any], message: dict[str, Any]) -> Entry:
-    version = str(message.get("latest_reply") or message["ts"])
+    """The thread's entry; its version is its newest reply, or the parent's edit if later."""
+    edited = (message.get("edited") or {}).get("ts", "")
+    version = max([str(message.get("latest_reply") or message["ts"]), str(edited)], key=_ts_key)
     return Entry(key=f"{channel['id']}/{message['ts']}", version=version,
                  title=title_of(str(channel.get("name", channel["id"])), str(message.get("text"))),
                  modified=ts_time(version))

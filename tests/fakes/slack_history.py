@@ -23,6 +23,7 @@ class Said:
     user: str
     text: str
     thread_ts: str | None = None
+    edited: str | None = None  # the ts of the last edit
 
 
 class SlackHistory:
@@ -48,6 +49,11 @@ class SlackHistory:
         ts = f"{1710000000 + n * 60}.{n:06d}"
         self.said.append(Said(channel, ts, user, text, thread_ts))
         return ts
+
+    def edit(self, ts: str, text: str) -> None:
+        said = next(s for s in self.said if s.ts == ts)
+        n = next(self._said_ts)
+        said.text, said.edited = text, f"{1710000000 + n * 60}.{n:06d}"
 
     def unsay(self, ts: str) -> None:
         self.said = [s for s in self.said if s.ts != ts and s.thread_ts != ts]
@@ -99,6 +105,8 @@ class SlackHistory:
         body: dict[str, Any] = {"type": "message", "user": said.user, "text": said.text,
                                 "ts": said.ts}
         replies = [s for s in self.said if s.thread_ts == said.ts]
+        if said.edited:
+            body["edited"] = {"user": said.user, "ts": said.edited}
         if said.thread_ts:
             body["thread_ts"] = said.thread_ts
         elif replies:

@@ -103,6 +103,9 @@ async def test_a_new_reply_changes_only_its_thread_and_a_deleted_thread_disappea
     before = {e.key: e.version for e in first.entries}
     after = {e.key: e.version for e in second.entries}
     assert [key for key in after if after[key] != before[key]] == [f"C0PUB/{slack.question}"]
+    slack.fake.edit(slack.rota, "Pager rotation for June")
+    third = {e.key: e.version for e in (await listing_of(source, second.cursor)).entries}
+    assert [key for key in third if third[key] != after[key]] == [f"C0PRIV/{slack.rota}"]
     slack.fake.unsay(slack.rota)
     full = await listing_of(source, {})
     assert full.complete and [e.key for e in full.entries] == [f"C0PUB/{slack.question}"]
