@@ -76,6 +76,8 @@ class DriveLister:
             except SourceError as exc:
                 self._partial(str(exc))
                 return
+            if page.get("incompleteSearch"):  # Drive says results may be missing
+                self._partial(f"Google Drive reported an incomplete search {what}")
             yield from page["files"]
             token = page.get("nextPageToken")
             if not token:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,17 +23,19 @@ def title_of(channel_name: str, text: str) -> str:
     return f"#{channel_name}: {short}"
 
 
-def thread_markdown(title: str, messages: list[dict[str, Any]]) -> str:
+def thread_markdown(title: str, messages: list[dict[str, Any]],
+                    name: Callable[[str], str] = str) -> str:
     """The thread as Markdown: its title as the heading, then each message with its author
-    and time, in order, so a passage can be cited with who said it and when."""
+    (``name`` of the user id) and time, in order, so a passage says who said it and when."""
     parts = [f"# {title}\n"]
     for message in messages:
         try:
             when = ts_time(str(message["ts"])).strftime("%Y-%m-%d %H:%M UTC")
         except (KeyError, ValueError) as exc:
             raise Malformed(f"a message in thread {title!r} has no readable ts ({exc})") from None
-        author = message.get("user") or message.get("username") or message.get("bot_id", "?")
-        parts.append(f"**<@{author}>** ({when}):\n\n{message.get('text', '')}\n")
+        author = (name(str(message["user"])) if message.get("user")
+                  else str(message.get("username") or message.get("bot_id", "?")))
+        parts.append(f"**{author}** ({when}):\n\n{message.get('text', '')}\n")
     return "\n".join(parts)
 
 

@@ -7,6 +7,7 @@ visible to the whole workspace (``slack-workspace:<team id>``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
@@ -15,6 +16,7 @@ from sources.model import Entry, Listing, Malformed, SourceDocument
 from sources.retry_after import WaitBudget
 from sources.slack_calls import SlackCaller, build_client
 from sources.slack_listing import PAGE, SlackLister
+from sources.slack_names import SlackNames
 from sources.slack_render import channel_readers, thread_markdown, ts_time
 
 
@@ -33,6 +35,7 @@ class SlackOptions(BaseModel):
     full_every_h: float = Field(24.0, gt=0, description="hours between full listings")
     max_wait_s: float = Field(600.0, ge=0, description="seconds to wait out 429s per call chain")
     timeout_s: float = Field(30.0, gt=0)
+    resolve_names: bool = Field(True, description="authors' names via users.info (users:read)")
 
 
 class SlackThreadsConnector:
@@ -46,6 +49,7 @@ class SlackThreadsConnector:
         self._client: Any = None
         self._channels: dict[str, dict[str, Any]] = {}
         self._team = ""
+        self._names: SlackNames | None = None
 
     def _caller(self) -> SlackCaller:
         if self._client is None:  # built on first use: building reads the token
@@ -70,7 +74,16 @@ class SlackThreadsConnector:
         return SourceDocument(
             entry=entry, title=title, url=self._permalink(caller, channel_id, thread_ts),
             modified=ts_time(newest), readers=channel_readers(channel, self._team_id(caller)),
-            body=thread_markdown(title, messages).encode(), media_type="text/markdown")
+            body=thread_markdown(title, messages, self._namer(caller)).encode(),
+            media_type="text/markdown")
+
+    def _namer(self, caller: SlackCaller) -> Callable[[str], str]:
+        if not self.options.resolve_names:
+            return lambda user: f"<@{user}>"
+        if self._names is None:
+            self._names = SlackNames(lambda user: caller.call("users.info", f"of {user}",
+                                                              user=user))
+        return self._names.name
 
     def _replies(self, caller: SlackCaller, channel: str, ts: str) -> list[dict[str, Any]]:
         messages: list[dict[str, Any]] = []

@@ -66,6 +66,7 @@ class FakeDrive:
     def __init__(self, page_size: int = 2) -> None:
         self.files: dict[str, FakeFile] = {}
         self.page_size = page_size  # small, so every listing pages
+        self.incomplete_search = False  # Drive's flag: "some search results might be missing"
         self.requests: list[tuple[str, str]] = []  # (kind, file id or "")
         self.public_keys: list[str] = []  # PEM public keys of accepted service accounts
         self.tokens = {TOKEN}
@@ -138,7 +139,7 @@ class FakeDrive:
         found.sort(key=lambda f: f.id)
         start = int(args.get("pageToken", "0") or 0)
         size = min(int(args.get("pageSize", "100")), self.page_size)
-        page: dict[str, Any] = {"kind": "drive#fileList", "incompleteSearch": False,
+        page: dict[str, Any] = {"kind": "drive#fileList", "incompleteSearch": self.incomplete_search,
                                 "files": [f.resource(self.base) for f in found[start:start + size]]}
         if start + size < len(found):
             page["nextPageToken"] = str(start + size)

@@ -34,6 +34,7 @@ class SlackHistory:
         self.channels: dict[str, dict[str, Any]] = {}
         self.said: list[Said] = []
         self.page_cap = 15
+        self.people: dict[str, str] = {}  # user id -> display name, for users.info
         self._said_ts = itertools.count(1)
 
     def add_channel(self, channel_id: str, name: str, private: bool = False,
@@ -94,6 +95,14 @@ class SlackHistory:
         page = self._page(replies, args, "messages")
         page["messages"] = [self._shown(parent), *page["messages"]]  # Slack repeats the parent
         return page
+
+    def _m_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = str(args.get("user"))
+        if user not in self.people:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "user": {"id": user, "name": user.lower(), "real_name": "",
+                                     "profile": {"display_name": self.people[user],
+                                                 "real_name": self.people[user]}}}
 
     def _m_chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
         channel, ts = str(args.get("channel")), str(args.get("message_ts"))

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.loaders import html as html_loader
+from knowledge.loaders import markdown
+
 from sources.gdrive import DriveConnector, DriveOptions
 from sources.model import AuthFailed, Malformed, RateLimited, Skipped, Unavailable
 from tests.fakes.drive_server import FOLDER, GOOGLE_DOC, TOKEN, FakeDrive
@@ -63,6 +66,9 @@ def test_a_google_doc_is_exported_with_its_headings_and_its_sharing(drive: FakeD
     assert document.readers.as_list() == ["user:ana@acme.example", "group:ops@acme.example"]
     html = connector(drive, docs_export="html").fetch(entry)
     assert html.media_type == "text/html" and b"<h2>Restarting the queue</h2>" in html.body
+    for body, loader in ((document.body, markdown.load), (html.body, html_loader.load)):
+        sections = loader(body, Path("Runbook"))  # the knowledge base's own loaders
+        assert ["Runbook", "Restarting the queue"] in [s.headings for s in sections.sections]
 
 
 def test_files_are_downloaded_as_they_are_with_public_and_domain_readers(
@@ -87,6 +93,12 @@ def test_an_edit_changes_only_that_version_and_a_deleted_file_disappears(
     assert after_listing.complete
     assert set(before) - set(after) == {"txt1"}
     assert [k for k in after if after[k] != before[k]] == ["md1"]
+
+
+def test_an_incomplete_search_is_not_trusted_for_deletions(drive: FakeDrive) -> None:
+    drive.incomplete_search = True
+    listing = connector(drive).list_documents({})
+    assert not listing.complete and "incomplete" in listing.problems[0]
 
 
 def test_a_shared_drive_is_listed_whole(drive: FakeDrive) -> None:

@@ -19,6 +19,7 @@ class Seeded:
     def __init__(self, fake: FakeSlack) -> None:
         self.fake = fake
         fake.add_channel("C0PUB", "general")
+        fake.people |= {"U0ANA": "Ana Lopez", "U0BEN": "Ben Ortiz"}
         fake.add_channel("C0PRIV", "oncall", private=True)
         fake.add_channel("C0OUT", "random", member=False)
         self.question = fake.say("C0PUB", "How do I restart the queue?\nIt is stuck.")
@@ -70,12 +71,21 @@ async def test_a_thread_is_fetched_whole_with_its_permalink_and_channel_readers(
     body = public.body.decode()
     assert body.startswith("# #general: How do I restart the queue?")
     assert body.index("It is stuck.") < body.index("queuectl restart") < body.index("Thanks!")
-    assert "<@U0BEN>" in body and public.media_type == "text/markdown"
+    assert "**Ben Ortiz** (2024-" in body and public.media_type == "text/markdown"
     assert public.url == (f"https://fake.slack.test/archives/C0PUB/"
                           f"p{slack.question.replace('.', '')}")
     assert public.readers.as_list() == ["slack-channel:C0PUB", f"slack-workspace:{TEAM}"]
     private = await asyncio.to_thread(source.fetch, entries[f"C0PRIV/{slack.rota}"])
     assert private.readers.as_list() == ["slack-channel:C0PRIV"]
+    assert len(slack.fake.calls_to("users.info")) == 2  # each author looked up once
+
+
+async def test_without_users_read_the_authors_stay_as_mentions(slack: Seeded) -> None:
+    slack.fake.fail("users.info", "missing_scope")
+    source = connector(slack)
+    entry = next(e for e in (await listing_of(source)).entries if "C0PUB" in e.key)
+    body = (await asyncio.to_thread(source.fetch, entry)).body.decode()
+    assert "**U0BEN** (" in body and "queuectl restart" in body
 
 
 async def test_long_channels_and_threads_are_read_page_by_page(slack: Seeded) -> None:
