@@ -139,8 +139,9 @@ class FakeDrive:
         found.sort(key=lambda f: f.id)
         start = int(args.get("pageToken", "0") or 0)
         size = min(int(args.get("pageSize", "100")), self.page_size)
-        page: dict[str, Any] = {"kind": "drive#fileList", "incompleteSearch": self.incomplete_search,
-                                "files": [f.resource(self.base) for f in found[start:start + size]]}
+        page: dict[str, Any] = {
+            "kind": "drive#fileList", "incompleteSearch": self.incomplete_search,
+            "files": [f.resource(self.base) for f in found[start:start + size]]}
         if start + size < len(found):
             page["nextPageToken"] = str(start + size)
         return page

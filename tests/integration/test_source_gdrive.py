@@ -10,7 +10,6 @@ import pytest
 
 from knowledge.loaders import html as html_loader
 from knowledge.loaders import markdown
-
 from sources.gdrive import DriveConnector, DriveOptions
 from sources.model import AuthFailed, Malformed, RateLimited, Skipped, Unavailable
 from tests.fakes.drive_server import FOLDER, GOOGLE_DOC, TOKEN, FakeDrive
