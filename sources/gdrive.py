@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
+import structlog
 from pydantic import BaseModel, Field, model_validator
 
-from sources.gdrive_client import build_drive, drive_call
-from sources.gdrive_files import EXPORTS, FIELDS, GOOGLE_DOC, entry_of, media_type
+from sources.gdrive_client import SharingHidden, build_drive, drive_call
+from sources.gdrive_files import EXPORTS, FIELDS, GOOGLE_DOC, entry_of, media_type, parse_time
 from sources.gdrive_listing import DriveLister
 from sources.gdrive_readers import readers_of
 from sources.model import Entry, Listing, Malformed, Readers, Skipped, SourceDocument
 from sources.retry_after import WaitBudget
 
+log = structlog.get_logger("sources.gdrive")
 PERMISSION_FIELDS = "nextPageToken, permissions(type, emailAddress, domain, role)"
 
 
@@ -79,7 +81,7 @@ class DriveConnector:
         self._check_size(file)
         fresh = entry_of(file)
         return SourceDocument(entry=entry, title=fresh.title, url=fresh.url,
-                              modified=fresh.modified or entry.modified,  # type: ignore[arg-type]
+                              modified=parse_time(str(file["modifiedTime"])),
                               readers=self._readers(fresh), body=self._content(file),
                               media_type=kind)
 
@@ -108,14 +110,24 @@ class DriveConnector:
         return body
 
     def _readers(self, entry: Entry) -> Readers:
+        try:
+            return readers_of(self._permissions(entry.key), entry.title)
+        except SharingHidden as exc:
+            # fail closed: nobody is recorded, so enforcing access later hides the file
+            log.warning("gdrive_sharing_hidden", source=self.name, file=entry.key, error=str(exc))
+            return Readers(why=f"Drive did not show the sharing of {entry.title!r} to the "
+                               "account; give it Editor (Content manager on a shared drive) "
+                               "to record readers")
+
+    def _permissions(self, file_id: str) -> list[dict[str, Any]]:
         permissions: list[dict[str, Any]] = []
         token: str | None = None
         while True:
-            page = self._permission_page(entry.key, token)
+            page = self._permission_page(file_id, token)
             permissions += [p for p in page.get("permissions", []) if isinstance(p, dict)]
             token = page.get("nextPageToken")
             if not token:
-                return readers_of(permissions, entry.title)
+                return permissions
 
     def _permission_page(self, file_id: str, token: str | None) -> dict[str, Any]:
         request = self.service.permissions().list(

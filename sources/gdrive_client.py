@@ -25,6 +25,11 @@ if TYPE_CHECKING:
     from sources.gdrive import DriveOptions
 
 SCOPES = ["https://www.googleapis.com/auth/drive.readonly"]
+
+
+class SharingHidden(AuthFailed):
+    """Drive would not show this file's permissions to the account (403
+    insufficientFilePermissions): it may read the file but not see who else may."""
 RATE_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
 
 
@@ -95,6 +100,8 @@ def _from_http_error(exc: Any, options: DriveOptions, what: str) -> SourceError:
         return AuthFailed(_auth_message(options, f"Google Drive answered 401 {what}"))
     if status >= 500:
         return Unavailable(f"Google Drive answered {status} {what}: {message}")
+    if status == 403 and reason == "insufficientFilePermissions":
+        return SharingHidden(f"Google Drive answered 403 {what} ({message})")
     if status in (403, 404):
         return AuthFailed(f"Google Drive answered {status} {what} ({message}): share it with "
                           "the service account's e-mail, or check the id in the source's options")

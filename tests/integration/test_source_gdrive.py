@@ -163,6 +163,15 @@ def test_a_malformed_page_or_document_is_reported_not_trusted(drive: FakeDrive) 
         connector(drive).fetch(entry)
 
 
+def test_a_file_whose_sharing_is_hidden_is_recorded_with_no_readers(drive: FakeDrive) -> None:
+    source = connector(drive)
+    entry = next(e for e in source.list_documents({}).entries if e.key == "md1")
+    drive.fail("permissions", 403, "insufficientFilePermissions")
+    document = source.fetch(entry)
+    assert document.body == b"# Notes\n"
+    assert document.readers.as_list() == [] and "give it Editor" in document.readers.why
+
+
 def test_a_200_mb_file_is_skipped_without_downloading_it(drive: FakeDrive) -> None:
     drive.add("big", "dump.pdf", "application/pdf", "root", b"tiny", size=200_000_000)
     source = connector(drive)
