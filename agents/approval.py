@@ -6,9 +6,9 @@ from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from typing import Any
 
-from bot.contracts.agent import TurnContext
-from bot.contracts.approval import refusal
-from bot.contracts.events import ApprovalDecision, ApprovalRequest, Event
+from contracts.agent import TurnContext
+from contracts.approval import refusal
+from contracts.events import ApprovalDecision, ApprovalRequest, Event
 
 
 class ApprovalStep:

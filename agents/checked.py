@@ -15,9 +15,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import structlog
 
@@ -27,8 +27,8 @@ from agents.coverage import covering
 from agents.queries import MAX_QUERY_CHARS, context_query, invented_words
 from agents.retrieval import SEARCH_TOOL, retrieve
 from agents.small_talk import small_talk_reply
-from bot.contracts.agent import TurnContext
-from bot.contracts.events import (
+from contracts.agent import TurnContext
+from contracts.events import (
     Event,
     Notice,
     Source,
@@ -38,11 +38,17 @@ from bot.contracts.events import (
     ToolCall,
     ToolResult,
 )
-from bot.contracts.llm_errors import LLMError
-from bot.contracts.tools import Tool, ToolError
+from contracts.llm_errors import LLMError
+from contracts.tools import Tool, ToolError
 
-if TYPE_CHECKING:
-    from agents.pipeline import PipelineAgent
+
+class AnswerSteps(Protocol):
+    """The pipeline agent's steps that the checks wrap (a Protocol: no import back up)."""
+
+    async def write_query(self, ctx: TurnContext) -> str: ...
+
+    def respond(self, ctx: TurnContext, sources: list[Source]
+                ) -> AsyncGenerator[TextDelta | Notice, None]: ...
 
 log = structlog.get_logger("agents.checked")
 CALCULATOR = "calculator"
@@ -67,7 +73,7 @@ def checks_on(ctx: TurnContext) -> bool:
 class CheckedSteps:
     """One turn of the pipeline agent with every step checked."""
 
-    def __init__(self, agent: PipelineAgent, ctx: TurnContext) -> None:
+    def __init__(self, agent: AnswerSteps, ctx: TurnContext) -> None:
         self.agent = agent
         self.ctx = ctx
 

@@ -22,7 +22,7 @@ from agents.extractive import extractive_answer
 from agents.sentences import SentenceSplitter
 from agents.support import Evidence, Verdict, check_sentence
 from agents.wording import FENCE_MARK
-from bot.contracts.events import Source
+from contracts.events import Source
 
 log = structlog.get_logger("agents.checked_answer")
 _CITATIONS = re.compile(r"\s*\[\d{1,2}\]")

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from agents.queries import recent
 from agents.small_talk import SMALL_TALK_WORDS
 from agents.wording import content_words, stem, stems
-from bot.contracts.events import Source
-from bot.contracts.messages import ChatMessage
+from contracts.events import Source
+from contracts.messages import ChatMessage
 
 _PLEASANTRIES = frozenset(stem(w) for w in SMALL_TALK_WORDS)
 

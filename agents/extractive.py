@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 
 from agents.wording import FENCE_MARK, content_words, stems
-from bot.contracts.events import Source
+from contracts.events import Source
 
 _MID_SENTENCE = re.compile(r"^[a-z,;)\]]")
 _SENTENCE_END = re.compile(r"[.!?]\s")

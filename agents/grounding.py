@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot.contracts.events import Source
+from contracts.events import Source
 
 _WORD = re.compile(r"[a-z][a-z0-9_\-]{3,}")
 _COMMON = frozenset({

@@ -34,11 +34,11 @@ import structlog
 
 from agents.checked import CheckedSteps, checks_on
 from agents.grounding import weak_grounding_note
-from agents.primary import LENGTH_NOTE
 from agents.queries import MAX_QUERY_CHARS, clean_query, history_text
 from agents.retrieval import SEARCH_TOOL, cited, format_passages, retrieve
-from bot.contracts.agent import TurnContext
-from bot.contracts.events import (
+from agents.tools_agent import LENGTH_NOTE
+from contracts.agent import TurnContext
+from contracts.events import (
     Event,
     Notice,
     Source,
@@ -48,10 +48,10 @@ from bot.contracts.events import (
     ToolCall,
     ToolResult,
 )
-from bot.contracts.llm import FinishChunk, LLMRequest, TextChunk
-from bot.contracts.llm_errors import LLMContentFiltered, LLMError
-from bot.contracts.messages import ChatMessage
-from bot.contracts.tools import Tool
+from contracts.llm import FinishChunk, LLMRequest, TextChunk
+from contracts.llm_errors import LLMContentFiltered, LLMError
+from contracts.messages import ChatMessage
+from contracts.tools import Tool
 from judging.extractor import AnswerExtractor
 
 log = structlog.get_logger("agents.pipeline")

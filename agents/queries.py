@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from agents.wording import content_words, stems
-from bot.contracts.messages import ChatMessage
+from contracts.messages import ChatMessage
 
 QUERY_PREFIX = re.compile(r"^(?:search\s+)?(?:query|keywords|search)\s*[:\-]\s*", re.I)
 PROSE = re.compile(r"\b(?:user'?s?|query|message|here'?s|i am|i'm|as an ai)\b|:$", re.I)

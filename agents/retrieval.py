@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 import structlog
 
-from bot.contracts.events import Source
-from bot.contracts.run_context import ToolRunContext
-from bot.contracts.tools import Tool, ToolError
+from contracts.events import Source
+from contracts.run_context import ToolRunContext
+from contracts.tools import Tool, ToolError
 
 log = structlog.get_logger("agents.retrieval")
 SEARCH_TOOL = "search_knowledge"

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from agents.wording import FENCE_MARK, content_words, exact_terms, normalised, stems
-from bot.contracts.events import Source
+from contracts.events import Source
 
 CHECKED_WORDS = 2  # fewer content words (and no exact term): nothing to check ("Sure!")
 SUBSTANTIVE_WORDS = 3  # fewer: a fragment or a lead-in, not yet an answer

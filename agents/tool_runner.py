@@ -7,10 +7,10 @@ import json
 import structlog
 from pydantic import ValidationError
 
-from bot.contracts.agent import TurnContext
-from bot.contracts.messages import ToolCallRequest
-from bot.contracts.tools import ToolError, ToolOutput
-from bot.contracts.tracing import AttrValue
+from contracts.agent import TurnContext
+from contracts.messages import ToolCallRequest
+from contracts.tools import ToolError, ToolOutput
+from contracts.tracing import AttrValue
 
 log = structlog.get_logger("agents.tools")
 

@@ -15,11 +15,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from backends.scripted import ScriptedLLM
 from bot.app import Bot
-from bot.contracts.events import TextDelta
-from bot.llm.scripted import ScriptedLLM
 from bot.logging import configure_logging
 from config import load_settings
+from contracts.events import TextDelta
 from tests.fakes.postgres import drop_schema, new_schema, server_url, with_schema
 
 RUNS = 60

@@ -15,7 +15,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from bot.llm.model_files import default_gguf
+from backends.model_files import default_gguf
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 5

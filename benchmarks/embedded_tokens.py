@@ -11,10 +11,10 @@ import statistics
 import time
 from typing import Any
 
-from bot.contracts.llm import LLMRequest, TextChunk
-from bot.contracts.messages import ChatMessage
-from bot.llm.llamacpp_backend import LlamaCppBackend
+from backends.llamacpp_backend import LlamaCppBackend
 from config import Settings
+from contracts.llm import LLMRequest, TextChunk
+from contracts.messages import ChatMessage
 
 PROMPT = "Write a short story about a lighthouse keeper."
 MAX_TOKENS = 128

@@ -23,10 +23,10 @@ from apps.eval.data import PairItem
 from apps.eval.judging import Combo
 from apps.eval.pairwise import PairwisePlan, run_pairwise
 from benchmarks.child_server import server_process
-from bot.contracts.llm import LLMRequest, complete
-from bot.contracts.messages import ChatMessage
 from bot.models import ModelPool
 from config import Settings, load_settings
+from contracts.llm import LLMRequest, complete
+from contracts.messages import ChatMessage
 from tests.fakes.openai_server import FakeOpenAI
 
 LATENCY_S = 0.1

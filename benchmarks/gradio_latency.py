@@ -25,12 +25,12 @@ from typing import Any
 
 import httpx
 
+from backends.scripted import FunctionLLM, Reply
 from bot.app import Bot
-from bot.contracts.events import TextDelta
-from bot.contracts.llm import LLMRequest
-from bot.llm.scripted import FunctionLLM, Reply
 from bot.logging import configure_logging
 from config import load_settings
+from contracts.events import TextDelta
+from contracts.llm import LLMRequest
 
 RUNS, WARMUP = 30, 3
 ANSWER = "word " * 50  # 250 characters in 50 chunks

@@ -22,10 +22,10 @@ from typing import Any
 
 from benchmarks.honest_scoring import DATA, OUTPUTS, report
 from bot.app import Bot
-from bot.contracts.events import Done, Error, Sources, Status, ToolCall
-from bot.contracts.llm import LLM, LLMRequest
 from bot.models import build_backend
 from config import Settings, load_settings
+from contracts.events import Done, Error, Sources, Status, ToolCall
+from contracts.llm import LLM, LLMRequest
 
 MODES = ("off", "on")
 PARTIAL = Path(tempfile.gettempdir()) / "bot-honest-answers.partial.json"

@@ -27,11 +27,11 @@ import numpy as np
 
 from agents.checked import NOT_COVERED
 from agents.extractive import LEAD
-from agents.primary import LENGTH_NOTE
 from agents.queries import invented_words
 from agents.sentences import SentenceSplitter
 from agents.small_talk import is_small_talk
-from bot.contracts.messages import ChatMessage
+from agents.tools_agent import LENGTH_NOTE
+from contracts.messages import ChatMessage
 
 DATA = Path(__file__).resolve().parent / "data" / "honest_answers"
 OUTPUTS = DATA / "outputs.json"

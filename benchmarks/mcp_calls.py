@@ -16,10 +16,10 @@ import time
 from pathlib import Path
 from typing import Any, cast
 
-from bot.contracts.run_context import ToolRunContext
 from bot.logging import configure_logging
 from config import load_settings
 from config.mcp import McpServerSettings, McpSettings
+from contracts.run_context import ToolRunContext
 from tests.fakes.mcp_servers import TIME_COMMAND
 from tools.mcp.hub import McpHub
 from tools.mcp.tool import McpArguments

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bot.contracts.store import Store
-from bot.store.postgres import PostgresStore
-from bot.store.sqlite import SQLiteStore
+from contracts.store import Store
+from stores.postgres import PostgresStore
+from stores.sqlite import SQLiteStore
 
 
 class PlainSQLiteStore(SQLiteStore):

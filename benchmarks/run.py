@@ -7,11 +7,12 @@ leaves the other sections as they were. Each module exposes ``run() -> str`` (Ma
 from __future__ import annotations
 
 import importlib
-import platform
 import re
 import sys
 import time
 from pathlib import Path
+
+from benchmarks.stamp import load_average, stamp
 
 BENCHMARKS = [
     "session_overhead",
@@ -41,7 +42,9 @@ HEADER = """# Benchmarks
 
 Every figure is measured side by side with its baseline in the same process or script, on
 the machine named in each section, and reported as a ratio. Run `make bench` (or
-`make bench ONLY="name ..."`) to refresh; CI never runs these.
+`make bench ONLY="name ..."`) to refresh; CI never runs these. Each section is stamped with the
+commit, date, CPU, cores and load average it was measured at; `make bench-stale` lists the
+sections whose code has changed since.
 """
 
 
@@ -58,22 +61,15 @@ def replace_section(page: str, name: str, body: str) -> str:
     return page.rstrip() + "\n\n" + block + "\n"
 
 
-def machine() -> str:
-    import os
-
-    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-
-
 def main(names: list[str]) -> int:
     for name in names or BENCHMARKS:
-        started = time.perf_counter()
+        started, load = time.perf_counter(), load_average()
         print(f"running {name} ...", flush=True)
         body = importlib.import_module(f"benchmarks.{name}").run()
-        stamp = f"\n\n_{time.strftime('%Y-%m-%d')}, {machine()}, " \
-                f"{time.perf_counter() - started:.0f} s to run._"
+        stamped = stamp(load, time.perf_counter() - started).markdown()
         # Read the page only now: a long benchmark must not undo edits made while it ran.
         page = PAGE.read_text() if PAGE.exists() else HEADER
-        PAGE.write_text(replace_section(page, name, body + stamp))
+        PAGE.write_text(replace_section(page, name, f"{body}\n\n{stamped}"))
     print(f"wrote {PAGE}")
     return 0
 

@@ -24,14 +24,14 @@ from typing import Any
 
 import openai
 
+from backends.scripted import Reply, ScriptedLLM
 from benchmarks.child_server import server_process
 from bot.app import Bot
-from bot.contracts.events import TextDelta
-from bot.contracts.llm import LLMRequest, TextChunk
-from bot.contracts.messages import ChatMessage
-from bot.llm.scripted import Reply, ScriptedLLM
 from bot.logging import configure_logging
 from config import Settings, load_settings
+from contracts.events import TextDelta
+from contracts.llm import LLMRequest, TextChunk
+from contracts.messages import ChatMessage
 from tests.fakes.openai_server import FakeOpenAI, FakeReply
 
 RUNS = 150

@@ -19,8 +19,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from backends.scripted import Reply, ScriptedLLM
 from bot.app import Bot
-from bot.llm.scripted import Reply, ScriptedLLM
 from bot.logging import configure_logging
 from config import load_settings
 from tests.fakes.slack_harness import new_ts, serving, slack_settings

@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.stats_store import ANSWERS, fill_postgres, fill_sqlite
-from bot.store import open_store
-from bot.store.analytics import raw_usage_report, usage_report
-from bot.store.migrations import POSTGRES, SQLITE, migrate
-from bot.store.schema import ROLLUP_STEP, STEPS
+from stores import open_store
+from stores.analytics import raw_usage_report, usage_report
+from stores.migrations import POSTGRES, SQLITE, migrate
+from stores.schema import ROLLUP_STEP, STEPS
 from tests.fakes.postgres import drop_schema, new_schema, server_url, with_schema
 
 WINDOWS = {"1 day": 1, "7 days (default)": 7, "30 days": 30, "all 180 days": None}

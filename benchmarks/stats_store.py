@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bot.store.migrations import POSTGRES, SQLITE, migrate
-from bot.store.schema import STEPS
+from stores.migrations import POSTGRES, SQLITE, migrate
+from stores.schema import STEPS
 
 ANSWERS = 500_000
 PER_CONVERSATION = 5

@@ -19,8 +19,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from benchmarks.plain_store import open_store
-from bot.contracts.events import Source
-from bot.contracts.store import AssistantTurn, Store
+from contracts.events import Source
+from contracts.store import AssistantTurn, Store
 from tests.fakes.postgres import drop_schema, new_schema, server_url, with_schema
 
 TURNS = 200

@@ -17,9 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.contracts.tracing import NO_SPAN
 from config import Settings, load_settings
 from config.sections import TracingSettings
+from contracts.tracing import NO_SPAN
 from tests.fakes.otlp_receiver import otlp_receiver
 from tests.fakes.team_usage import ask, team_bot
 

@@ -10,11 +10,11 @@ import structlog
 
 from bot.budget_text import refusal_message
 from bot.budgets import BudgetGate, Ticket
-from bot.contracts.budget import BudgetRefusal
-from bot.contracts.events import Done, Error, Event
-from bot.contracts.store import Store
 from bot.failures import could_not_start, new_error_id
 from bot.spaces import Space
+from contracts.budget import BudgetRefusal
+from contracts.events import Done, Error, Event
+from contracts.store import Store
 
 log = structlog.get_logger("bot.session")
 
@@ -39,7 +39,7 @@ async def admit(gate: BudgetGate, store: Store, key: str, user: str | None, spac
 def refused(gate: BudgetGate, refusal: BudgetRefusal, key: str, user: str | None,
             space: Space) -> list[Event]:
     error_id, line = new_error_id(), refusal.line
-    log.info("budget_refused", session=key, user=user, place=space.place, limit=line.name,
+    log.info("budget_refused", session=key, user=user, space=space.id, limit=line.name,
              scope=line.scope, used=refusal.used, cap=line.cap, error_id=error_id)
     message = refusal_message(refusal, gate.settings.budgets.contact, time.time(), gate.tz)
     return [Error(message=message, error_id=error_id, retryable=False, reason="budget"),

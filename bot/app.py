@@ -11,13 +11,6 @@ import structlog
 from bot.approvals import ApprovalDesk
 from bot.budgets import BudgetGate
 from bot.catalog import build_agent, build_tools, start_mcp
-from bot.contracts.agent import Agent
-from bot.contracts.llm import LLM
-from bot.contracts.run_context import ToolRunContext
-from bot.contracts.store import Store
-from bot.contracts.tools import Tool, ToolOutput
-from bot.contracts.tracing import NO_TRACER, Tracer
-from bot.contracts.usage_report import StatsGroup, UsageReport
 from bot.direct_tools import run_outside_turn
 from bot.exactly_once import EventClaims
 from bot.keyed_locks import KeyedLocks
@@ -26,10 +19,17 @@ from bot.models import ModelPool
 from bot.prompts import PromptLibrary
 from bot.session import Session
 from bot.spaces import Spaces
-from bot.store import open_store
 from bot.turn import TurnRunner
 from config import Settings
 from config.sections import TracingSettings
+from contracts.agent import Agent
+from contracts.llm import LLM
+from contracts.run_context import ToolRunContext
+from contracts.store import Store
+from contracts.tools import Tool, ToolOutput
+from contracts.tracing import NO_TRACER, Tracer
+from contracts.usage_report import StatsGroup, UsageReport
+from stores import open_store
 from tools.mcp.hub import McpHub
 
 log = structlog.get_logger("bot.app")
@@ -133,7 +133,7 @@ class Bot:
     def usage_report(self, since: float | None, by: StatsGroup | None = None) -> UsageReport:
         """Usage figures for answers since ``since`` (epoch s; None: all). Reads the store:
         blocking, so async callers run it in a thread."""
-        from bot.store.analytics import usage_report
+        from stores.analytics import usage_report
 
         return usage_report(self.store, since, by)  # type: ignore[arg-type]
 

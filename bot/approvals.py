@@ -3,7 +3,7 @@
 The :class:`ApprovalDesk` is shared by every session of a Bot (a Slack button click or a
 Gradio option arrives in another request than the turn that waits), and answers only a
 request of the same session key. :class:`AskPerson` is one turn's
-:class:`~bot.contracts.approval.ApprovalGate`: it opens a request, waits for the answer or
+:class:`~contracts.approval.ApprovalGate`: it opens a request, waits for the answer or
 the timeout, and always closes it.
 """
 
@@ -17,8 +17,8 @@ from typing import Any
 
 import structlog
 
-from bot.contracts.approval import ApprovalEvent
-from bot.contracts.events import ApprovalDecision, ApprovalRequest
+from contracts.approval import ApprovalEvent
+from contracts.events import ApprovalDecision, ApprovalRequest
 
 log = structlog.get_logger("bot.approvals")
 Answer = tuple[bool, str | None]  # (allowed, who answered)

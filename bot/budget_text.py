@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.contracts.budget import BudgetRefusal
 from config.units import PERIOD_NAMES
+from contracts.budget import BudgetRefusal
 
 PLACE_WORDS = {"slack": "this channel's", "gradio": "this login's", "api": "this API key's",
                "terminal": "this terminal's", "mcp": "this client's"}
@@ -39,7 +39,7 @@ def owner(scope: str) -> str:
     kind, _, rest = scope.partition(":")
     if kind in ("user", "session"):
         return "your"
-    if kind == "place":  # a place in no [spaces] entry: "place:slack:C0123"
+    if kind == "place":  # a space in no [spaces] entry: "place:slack:C0123" (stored prefix)
         return PLACE_WORDS.get(rest.partition(":")[0], "this space's")
     if kind == "space":
         return f'the "{rest}" space\'s'

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.contracts.budget import BudgetAsk, BudgetCharge, BudgetLine, BudgetRefusal
-from bot.contracts.store import Store
 from bot.spaces import Space
 from config import Settings
 from config.budgets import Limits
+from contracts.budget import BudgetAsk, BudgetCharge, BudgetLine, BudgetRefusal
+from contracts.store import Store
 
 HOLD_GRACE_S = 60.0  # a hold outlives the turn timeout by this much, then stops counting
 

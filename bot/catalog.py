@@ -13,10 +13,10 @@ from pathlib import Path
 import structlog
 
 from agents.pipeline import PipelineAgent
-from agents.primary import ToolCallingAgent
-from bot.contracts.agent import Agent
-from bot.contracts.tools import Tool
+from agents.tools_agent import ToolCallingAgent
 from config import Settings
+from contracts.agent import Agent
+from contracts.tools import Tool
 from tools.calculator import Calculator
 from tools.clock import CurrentTime
 from tools.judge_tool import CompareCandidates

@@ -1,7 +1,7 @@
-"""A :class:`~bot.contracts.run_context.Completer` outside a turn (the eval harness).
+"""A :class:`~contracts.run_context.Completer` outside a turn (the eval harness).
 
-Inside a turn the agent's :class:`~bot.contracts.agent.TurnContext` and a tool's
-:class:`~bot.contracts.run_context.ToolRunContext` already are completers, metered into the
+Inside a turn the agent's :class:`~contracts.agent.TurnContext` and a tool's
+:class:`~contracts.run_context.ToolRunContext` already are completers, metered into the
 turn's usage.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from bot.contracts.llm import LLM, Completion, LLMRequest, complete
-from bot.contracts.usage import UsageMeter
+from contracts.llm import LLM, Completion, LLMRequest, complete
+from contracts.usage import UsageMeter
 
 if TYPE_CHECKING:
     from bot.models import ModelPool

@@ -6,8 +6,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.contracts.run_context import ToolRunContext
-from bot.contracts.tools import Tool, ToolError, ToolOutput, asks_first
+from contracts.run_context import ToolRunContext
+from contracts.tools import Tool, ToolError, ToolOutput, asks_first
 
 
 async def run_outside_turn(tool: Tool, arguments: dict[str, Any],

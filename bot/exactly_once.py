@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 
 import structlog
 
-from bot.contracts.store import Store
+from contracts.store import Store
 
 log = structlog.get_logger("bot.claims")
 

@@ -1,4 +1,4 @@
-"""Turning any exception into an :class:`bot.contracts.events.Error` a user may safely read."""
+"""Turning any exception into an :class:`contracts.events.Error` a user may safely read."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import secrets
 
 import structlog
 
-from bot.contracts.events import Done, Error, Event
-from bot.contracts.llm_errors import LLMError, LLMNotConfigured
+from contracts.events import Done, Error, Event
+from contracts.llm_errors import LLMError, LLMNotConfigured
 
 
 def new_error_id() -> str:

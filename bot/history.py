@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.contracts.llm import TokenCounter, approx_tokens
-from bot.contracts.messages import ChatMessage
-from bot.contracts.store import TurnRecord
+from contracts.llm import TokenCounter, approx_tokens
+from contracts.messages import ChatMessage
+from contracts.store import TurnRecord
 
 
 def trim_history(

@@ -10,7 +10,7 @@ from typing import Any
 
 import structlog
 
-from bot.contracts.secrets import redact
+from contracts.secrets import redact
 
 
 def _redact_processor(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> Any:

@@ -7,12 +7,12 @@ from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
-from bot.contracts.llm import LLM
-from bot.llm.resilient import Cooldowns
-from bot.registry import BACKENDS, load
+from backends.resilient import Cooldowns
+from bot.registry import BACKENDS, BUILTIN_FUNCTIONS, load
 from config import Settings
 from config.profiles import ProfileSettings
 from config.sections import ROLES
+from contracts.llm import LLM
 
 
 def build_backend(name: str, profile: ProfileSettings) -> LLM:
@@ -22,14 +22,15 @@ def build_backend(name: str, profile: ProfileSettings) -> LLM:
     if profile.deployment or profile.kind not in ("scripted", "function"):
         return factory.from_profile(name, profile)  # type: ignore[no-any-return]
     if profile.kind == "scripted":
-        from bot.llm.scripted import Reply
+        from backends.scripted import Reply
 
         replies = [Reply(text=r, delay_s=profile.latency_s) for r in profile.replies]
         double = factory(replies, default=replies[-1] if replies else None, profile=name)
     elif not profile.function:
         raise ValueError(f"profiles.{name}.function must name 'module:attr'")
     else:
-        double = factory(load(profile.function), profile=name)
+        double = factory(load(BUILTIN_FUNCTIONS.get(profile.function, profile.function)),
+                         profile=name)
     double.price_in, double.price_out = profile.price_in, profile.price_out  # costs in demos
     return double  # type: ignore[no-any-return]
 
@@ -99,7 +100,7 @@ class ModelPool:
         return self._bare[name]
 
     def _resilient(self, name: str) -> LLM:
-        from bot.llm.resilient import Link, ResilientLLM
+        from backends.resilient import Link, ResilientLLM
 
         profile = self.settings.profile(name)
         if profile.max_retries == 0 and not profile.fallbacks:

@@ -19,9 +19,9 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor, SpanExporter
 from opentelemetry.trace import Status, StatusCode
 
-from bot.contracts.secrets import redact
-from bot.contracts.tracing import AttrValue, Span
 from config.sections import TracingSettings
+from contracts.secrets import redact
+from contracts.tracing import AttrValue, Span
 
 
 def _clean(value: AttrValue) -> Any:
@@ -33,7 +33,7 @@ def _clean(value: AttrValue) -> Any:
 
 
 class OtelSpan:
-    """A :class:`~bot.contracts.tracing.Span` over an SDK span."""
+    """A :class:`~contracts.tracing.Span` over an SDK span."""
 
     recording = True
 
@@ -77,7 +77,7 @@ def opened(tracer: trace.Tracer, name: str, attributes: dict[str, AttrValue] | N
 
 
 class OtelTracer:
-    """A :class:`~bot.contracts.tracing.Tracer` exporting to ``settings.endpoint``.
+    """A :class:`~contracts.tracing.Tracer` exporting to ``settings.endpoint``.
 
     Tests pass their own ``exporter`` (the SDK's in-memory one) and ``batch=False`` so a
     span is exported as soon as it ends.

@@ -1,7 +1,7 @@
 """Names -> "module:attr" strings for the heavy or optional parts, imported only when used.
 
-This keeps ``bot --help`` free of openai, llama_cpp, gradio, slack_bolt and starlette. Cheap parts
-(agents, tools) are typed imports in :mod:`bot.catalog`.
+This keeps ``bot --help`` free of openai and llama_cpp. Cheap parts (agents, tools) are typed
+imports in :mod:`bot.catalog`; presenters are found by config/presenters.py's rule, in ``apps``.
 """
 
 from __future__ import annotations
@@ -10,19 +10,15 @@ import importlib
 from typing import Any
 
 BACKENDS = {
-    "openai": "bot.llm.openai_backend:OpenAIBackend",
-    "llamacpp": "bot.llm.llamacpp_backend:LlamaCppBackend",
-    "scripted": "bot.llm.scripted:ScriptedLLM",
-    "function": "bot.llm.scripted:FunctionLLM",
-    "deployment": "bot.llm.deployment_backend:DeploymentLLM",  # set by `bot deploy`
+    "openai": "backends.openai_backend:OpenAIBackend",
+    "llamacpp": "backends.llamacpp_backend:LlamaCppBackend",
+    "scripted": "backends.scripted:ScriptedLLM",
+    "function": "backends.scripted:FunctionLLM",
+    "deployment": "backends.deployment_backend:DeploymentLLM",  # set by `bot deploy`
 }
-PRESENTERS = {
-    "terminal": "presenters.terminal.chat:serve",
-    "gradio": "presenters.gradio.app:serve",
-    "slack": "presenters.slack.app:serve",
-    "mcp": "presenters.mcp.serve:serve",
-    "api": "presenters.api.serve:serve",
-}
+
+# `function` profiles may name one of these instead of a "module:attr" of their own
+BUILTIN_FUNCTIONS = {"echo": "backends.scripted:echo"}
 
 
 def load(target: str) -> Any:

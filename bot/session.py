@@ -9,14 +9,14 @@ from contextlib import aclosing
 import structlog
 
 from bot.approvals import ApprovalDesk, AskPerson
-from bot.contracts.approval import ApprovalGate, PolicyGate
-from bot.contracts.events import ApprovalRequest, Done, Error, Event
-from bot.contracts.store import FeedbackRecord, Store, TurnRecord
 from bot.failures import new_error_id
 from bot.input_guard import InputTooLong, clean_input
 from bot.keyed_locks import KeyedLocks
 from bot.transcript import Shown, adopt
 from bot.turn import TurnRunner
+from contracts.approval import ApprovalGate, PolicyGate
+from contracts.events import ApprovalRequest, Done, Error, Event
+from contracts.store import FeedbackRecord, Store, TurnRecord
 
 log = structlog.get_logger("bot.session")
 

@@ -1,29 +1,29 @@
 """Where a turn was asked, and the settings that apply there (``[spaces.NAME]``).
 
-A presenter passes the place it answers in (``"slack:C0123"``, ``"gradio:alice"``,
+A presenter passes the space it answers in (``"slack:C0123"``, ``"gradio:alice"``,
 ``"api:support-bot"``, ``"terminal"``) with each turn; :class:`Spaces` finds the space that
 lists it and gives the turn that space's knowledge-base collection, ``primary`` profile,
-prompts and budget. Places in no space get the top-level settings.
+prompts and budget. Spaces in no ``[spaces]`` entry get the top-level settings.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.contracts.llm import LLM
-from bot.contracts.run_context import ModelsByRole, Prompts
 from bot.models import ModelPool
 from bot.prompts import fill
 from config import Settings
 from config.budgets import Limits
+from contracts.llm import LLM
+from contracts.run_context import ModelsByRole, Prompts
 
 
 @dataclass(frozen=True)
 class Space:
     """The settings one turn runs under."""
 
-    place: str | None  # what the presenter passed
-    name: str | None  # the [spaces.NAME] that lists it, if any
+    id: str | None  # what the presenter passed, e.g. "slack:C0123"
+    name: str | None  # the [spaces.NAME] entry that lists it, if any
     settings: Settings  # the top level with the space's collection and primary applied
     prompts: dict[str, str] = field(default_factory=dict)
     budget: Limits = field(default_factory=Limits)
@@ -34,7 +34,8 @@ class Space:
         """Whose spending the space's caps count: members of a named space share one."""
         if self.name is not None:
             return f"space:{self.name}"
-        return f"place:{self.place}" if self.place else None
+        # "place:" is the ledger's stored prefix for a space in no entry (kept for old rows)
+        return f"place:{self.id}" if self.id else None
 
     @property
     def budget_setting(self) -> str:
@@ -42,21 +43,21 @@ class Space:
 
 
 class Spaces:
-    """Resolves a place to its :class:`Space`; the effective settings are built once each."""
+    """Resolves a space id to its :class:`Space`; the effective settings are built once each."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._owner = {m: name for name, s in settings.spaces.items() for m in s.members}
         self._named: dict[str, Space] = {}
 
-    def resolve(self, place: str | None) -> Space:
-        name = self._owner.get(place or "")
+    def resolve(self, space: str | None) -> Space:
+        name = self._owner.get(space or "")
         if name is None:
-            return Space(place, None, self.settings, budget=self.settings.budgets.space)
+            return Space(space, None, self.settings, budget=self.settings.budgets.space)
         if name not in self._named:
             self._named[name] = self._build(name)
         named = self._named[name]
-        return Space(place, name, named.settings, named.prompts, named.budget, named.primary)
+        return Space(space, name, named.settings, named.prompts, named.budget, named.primary)
 
     def _build(self, name: str) -> Space:
         conf, s = self.settings.spaces[name], self.settings

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.contracts.store import AssistantTurn, Store, TurnRecord
+from contracts.store import AssistantTurn, Store, TurnRecord
 
 IMPORTED_BACKEND = "client"  # the backend recorded on an answer the client supplied
 

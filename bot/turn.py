@@ -13,23 +13,23 @@ import structlog
 from bot.admission import admit
 from bot.budgets import BudgetGate, Ticket
 from bot.catalog import build_agent
-from bot.contracts.agent import Agent, TurnContext
-from bot.contracts.approval import ApprovalGate, PolicyGate
-from bot.contracts.events import Done, Event
-from bot.contracts.llm import approx_tokens
-from bot.contracts.llm_errors import LLMEmptyReply
-from bot.contracts.run_context import Cancellation, Prompts
-from bot.contracts.store import AssistantTurn, Store, TurnRecord
-from bot.contracts.tools import Tool
-from bot.contracts.tracing import NO_TRACER, Span, Tracer
-from bot.contracts.turn_view import TurnView
-from bot.contracts.usage import UsageMeter
 from bot.failures import could_not_start, new_error_id, user_error
 from bot.history import trim_history
 from bot.models import ModelPool
 from bot.spaces import Space, Spaces
 from bot.turn_trace import note_event, turn_attributes
 from config import Settings
+from contracts.agent import Agent, TurnContext
+from contracts.approval import ApprovalGate, PolicyGate
+from contracts.events import Done, Event
+from contracts.llm import approx_tokens
+from contracts.llm_errors import LLMEmptyReply
+from contracts.run_context import Cancellation, Prompts
+from contracts.store import AssistantTurn, Store, TurnRecord
+from contracts.tools import Tool
+from contracts.tracing import NO_TRACER, Span, Tracer
+from contracts.turn_view import TurnView
+from contracts.usage import UsageMeter
 
 log = structlog.get_logger("bot.session")
 
@@ -46,22 +46,22 @@ class TurnRunner:
         self._agents: dict[str, Agent] = {}  # other agents spaces call for, built when first used
 
     async def run(self, key: str, text: str, user: str | None,
-                  place: str | None = None, approvals: ApprovalGate | None = None,
+                  space: str | None = None, approvals: ApprovalGate | None = None,
                   ) -> AsyncGenerator[Event, None]:
         """Answer ``text`` in conversation ``key``: the agent's events, then Usage and Done.
-        ``place`` (e.g. ``"slack:C0123"``) picks the space whose settings and budget apply;
+        ``space`` (e.g. ``"slack:C0123"``) picks the settings and budget apply;
         ``approvals`` answers tool calls that need approval (default: deny them)."""
         with self.tracer.turn(turn_attributes(key)) as span:
-            events = self._run(key, text, user, place, approvals, span)
+            events = self._run(key, text, user, space, approvals, span)
             async with aclosing(events) as stream:
                 async for event in stream:
                     if span.recording:
                         note_event(span, event, text, self.settings.tracing.include_text)
                     yield event
 
-    async def _run(self, key: str, text: str, user: str | None, place: str | None,
+    async def _run(self, key: str, text: str, user: str | None, space_id: str | None,
                    approvals: ApprovalGate | None, span: Span) -> AsyncGenerator[Event, None]:
-        space = self.spaces.resolve(place)
+        space = self.spaces.resolve(space_id)
         try:  # one trip to the store's thread: the user's turn, then the conversation so far
             user_turn, prior = await asyncio.to_thread(self._begin, key, text, user, space)
         except Exception as exc:  # the store is down: nothing was saved or asked; say so
@@ -118,7 +118,7 @@ class TurnRunner:
     def _begin(self, key: str, text: str, user: str | None, space: Space
                ) -> tuple[int, list[TurnRecord] | Exception]:
         """Store the user's turn (raising if that fails), then read the turns before it."""
-        user_turn = self.store.add_user_turn(key, text, user, space.place)
+        user_turn = self.store.add_user_turn(key, text, user, space.id)
         try:
             return user_turn, [t for t in self.store.history(key, 200) if t.id != user_turn]
         except Exception as exc:  # the question is stored: the turn fails politely, later

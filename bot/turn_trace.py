@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import hashlib
 
-from bot.contracts.events import Done, Error, Event, Usage
-from bot.contracts.secrets import redact
-from bot.contracts.tracing import AttrValue, Span
+from contracts.events import Done, Error, Event, Usage
+from contracts.secrets import redact
+from contracts.tracing import AttrValue, Span
 
 TEXT_LIMIT = 4000
 

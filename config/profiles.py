@@ -106,7 +106,7 @@ PRESETS: dict[str, dict[str, Any]] = {
     "ollama": _server(11434, "llama3.2"),
     "llamacpp-server": _server(8080, ""),
     "scripted": {"kind": "scripted", "replies": []},
-    "echo": {"kind": "function", "function": "bot.llm.scripted:echo"},
+    "echo": {"kind": "function", "function": "echo"},  # a function the backend ships
 }
 
 

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    Field,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
+
+from config.presenters import with_replicas
 
 RoleName = Literal["primary", "router", "query_writer", "extractor", "judge"]
 ROLES: tuple[RoleName, ...] = get_args(RoleName)
@@ -254,6 +263,17 @@ class ApiSettings(BaseModel):
         return keys
 
 
+def _replicated_choices() -> str:
+    return " or ".join(f'"{name}"' for name in with_replicas())
+
+
+def _replicated(name: str) -> str:
+    """A presenter that runs as Ray Serve replicas (config/presenters.py)."""
+    if name not in with_replicas():
+        raise ValueError(f"{name!r} has no Ray Serve replicas. Fix: list {_replicated_choices()}")
+    return name
+
+
 class DeploySettings(BaseModel):
     """``bot deploy`` and ``bot serve api --ray``: the bot as Ray Serve applications, its
     HTTP presenters in several replicas behind one address (see docs/deploy.md)."""
@@ -263,9 +283,8 @@ class DeploySettings(BaseModel):
     address: str | None = Field(
         None, description="the Ray cluster (head's host:port); default: RAY_ADDRESS, else a "
         "Ray started on this machine")
-    apps: list[Literal["api", "slack"]] = Field(
-        default_factory=lambda: ["api"],  # type: ignore[arg-type]
-        description="HTTP presenters to deploy: the API at "
+    apps: list[Annotated[str, AfterValidator(_replicated)]] = Field(
+        default_factory=lambda: ["api"], description="HTTP presenters to deploy: the API at "
         "/, Slack's events endpoint at /slack/events")
     host: str = Field("0.0.0.0", description="where Serve's HTTP proxies listen")
     port: int = Field(8000, ge=1, le=65535)
@@ -300,7 +319,7 @@ class DeploySettings(BaseModel):
                 f"deploy.min_replicas ({self.min_replicas}) is above deploy.max_replicas "
                 f"({self.max_replicas}). Fix: lower min_replicas or raise max_replicas")
         if not self.apps:
-            raise ValueError('deploy.apps is empty. Fix: list "api", "slack" or both')
+            raise ValueError(f"deploy.apps is empty. Fix: list {_replicated_choices()}")
         return self
 
     @property

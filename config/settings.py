@@ -23,6 +23,7 @@ from pydantic_settings import (
 from config.approvals import ApprovalSettings
 from config.budgets import BudgetSettings
 from config.mcp import McpSettings
+from config.presenters import canonical
 from config.profiles import ProfileSettings, merge_presets
 from config.sections import (
     ApiSettings,
@@ -70,7 +71,7 @@ class Settings(BaseSettings):
         validate_default=True,
     )
 
-    presenter: Literal["terminal", "gradio", "slack", "api", "mcp"] = "terminal"
+    presenter: str = Field("terminal", description="one of config/presenters.py's names")
     agent: Literal["auto", "tools", "pipeline"] = Field(
         "auto", description="auto: pipeline on the embedded model, tools elsewhere"
     )
@@ -103,8 +104,8 @@ class Settings(BaseSettings):
 
     @field_validator("presenter", mode="before")
     @classmethod
-    def _terminal_was_stdio(cls, value: Any) -> Any:
-        return "terminal" if value == "stdio" else value  # its old name still works
+    def _known_presenter(cls, value: Any) -> Any:
+        return canonical(value) if isinstance(value, str) else value  # aliases still work
 
     @field_validator("profiles", mode="before")
     @classmethod

@@ -14,10 +14,10 @@ from typing import Literal
 
 import structlog
 
-from bot.contracts.llm import LLMRequest
-from bot.contracts.llm_errors import LLMError
-from bot.contracts.messages import ChatMessage
-from bot.contracts.run_context import Completer, Prompts
+from contracts.llm import LLMRequest
+from contracts.llm_errors import LLMError
+from contracts.messages import ChatMessage
+from contracts.run_context import Completer, Prompts
 from judging.label_rules import extract_label
 
 OTHER = "other"

@@ -12,9 +12,9 @@ import time
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.contracts.llm import LLMRequest
-from bot.contracts.messages import ChatMessage
-from bot.contracts.run_context import Completer, Prompts
+from contracts.llm import LLMRequest
+from contracts.messages import ChatMessage
+from contracts.run_context import Completer, Prompts
 from judging.extractor import OTHER, AnswerExtractor, ExtractionPath
 
 Order = Literal["AB", "BA"]

@@ -2,8 +2,8 @@
 
 The endpoint comes from a backend profile (``kb.embedding_profile``: its base_url and key)
 and the model from ``kb.embedding_model``. The client is the chat backends' own
-(:func:`bot.llm.openai_client.openai_client`), and a failed request is retried by the same
-policy (:mod:`bot.llm.retry`), never by the SDK. The model's tokenizer is not available
+(:func:`backends.openai_client.openai_client`), and a failed request is retried by the same
+policy (:mod:`backends.retry`), never by the SDK. The model's tokenizer is not available
 offline, so the chunker counts with a deliberately high estimate (:class:`EstimateCounter`).
 """
 
@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from bot.contracts.llm_errors import LLMError, LLMNotConfigured
-from bot.llm.openai_errors import map_error
-from bot.llm.retry import RetryPolicy, call_with_retries
+from backends.openai_errors import map_error
+from backends.retry import RetryPolicy, call_with_retries
+from contracts.llm_errors import LLMError, LLMNotConfigured
 from knowledge.errors import EmbeddingFailed, TextTooLong
 from knowledge.tokens import EstimateCounter
 
@@ -41,7 +41,7 @@ class OpenAIEmbedder(EstimateCounter):
 
     @classmethod
     def from_settings(cls, settings: Settings) -> OpenAIEmbedder:
-        from bot.llm.openai_client import openai_client
+        from backends.openai_client import openai_client
 
         kb = settings.kb
         if kb.embedding_profile not in settings.profiles:

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 import structlog
 
+from backends.scripted import ReplyLike, ScriptedLLM
 from bot.app import Bot
-from bot.contracts.tools import Tool
-from bot.llm.scripted import ReplyLike, ScriptedLLM
 from config import Settings, load_settings
+from contracts.tools import Tool
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")

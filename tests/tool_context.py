@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.contracts.llm import LLM
-from bot.contracts.run_context import ToolRunContext
 from bot.models import ModelPool
 from bot.prompts import PromptLibrary
 from config import Settings, load_settings
+from contracts.llm import LLM
+from contracts.run_context import ToolRunContext
 
 
 def tool_context(settings: Settings | None = None, **llms: LLM) -> ToolRunContext:

@@ -10,8 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from bot.contracts.run_context import ToolRunContext
-from bot.contracts.tools import ToolError, ToolOutput
+from contracts.run_context import ToolRunContext
+from contracts.tools import ToolError, ToolOutput
 
 _BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field
 
-from bot.contracts.run_context import ToolRunContext
-from bot.contracts.tools import ToolError, ToolOutput
+from contracts.run_context import ToolRunContext
+from contracts.tools import ToolError, ToolOutput
 
 
 class ClockArgs(BaseModel):

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from bot.contracts.llm_errors import LLMError
-from bot.contracts.run_context import ToolRunContext
-from bot.contracts.tools import ToolError, ToolOutput
+from contracts.llm_errors import LLMError
+from contracts.run_context import ToolRunContext
+from contracts.tools import ToolError, ToolOutput
 from judging.pairwise import DEFAULT_CRITERION, Judgement, PairwiseJudge
 
 

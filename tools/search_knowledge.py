@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from bot.contracts.events import Source
-from bot.contracts.run_context import ToolRunContext
-from bot.contracts.tools import ToolError, ToolOutput
-from bot.contracts.tracing import AttrValue
+from contracts.events import Source
+from contracts.run_context import ToolRunContext
+from contracts.tools import ToolError, ToolOutput
+from contracts.tracing import AttrValue
 from knowledge.errors import KBError
 
 if TYPE_CHECKING:

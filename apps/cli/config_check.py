@@ -11,8 +11,8 @@ from apps.cli.config_show import profiles_in_use
 
 async def verdict(name: str, settings: Any) -> tuple[bool, str]:
     """(ok, one line for the terminal) for one profile; never raises."""
-    from bot.contracts.llm_errors import LLMError
     from bot.models import build_backend
+    from contracts.llm_errors import LLMError
 
     kind = settings.profiles[name].kind
     try:

@@ -38,8 +38,8 @@ def finetune(args: argparse.Namespace, settings: Any) -> int:
     from apps.export.redaction import RedactionError, build_redactor
     from bot.catalog import build_tools
     from bot.prompts import PromptLibrary
-    from bot.store import open_store
-    from bot.store.rated import rated_answers
+    from stores import open_store
+    from stores.rated import rated_answers
 
     try:
         redact = build_redactor([b for b in BUILTIN_REDACTIONS if b not in args.keep],

@@ -55,6 +55,11 @@ def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from apps.cli.layers_check import shadowed_layers
+
+    if problems := shadowed_layers():
+        sys.stderr.write("".join(f"bot: {line}\n" for line in problems))
+        return 2
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:

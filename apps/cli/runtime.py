@@ -48,8 +48,8 @@ def load_or_exit(args: argparse.Namespace, overrides: dict[str, Any]) -> Any:
 
 def run_handler(args: argparse.Namespace, overrides: dict[str, Any]) -> int:
     settings = load_or_exit(args, overrides)
-    from bot.contracts.secrets import register_secret
     from bot.logging import configure_logging
+    from contracts.secrets import register_secret
 
     configure_logging(settings.log.level, settings.log.format, settings.log.file)
     for secret in collect_secrets(settings):

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 from typing import Any
+
+from config.presenters import BY_NAME, NAMES, PRESENTERS, canonical, with_replicas
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("serve", help="run the configured presenter (terminal, gradio, slack, "
-                       "api, mcp)")
-    p.add_argument("presenter", nargs="?", choices=["terminal", "gradio", "slack", "api", "mcp"],
-                   type=lambda name: "terminal" if name == "stdio" else name)  # its old name
+    aliases = [a for p in PRESENTERS for a in p.aliases]
+    p = sub.add_parser("serve", help=f"run the configured presenter ({', '.join(NAMES)})")
+    p.add_argument("presenter", nargs="?", choices=[*NAMES, *aliases], help="default: settings")
     p.add_argument("--host", help="listen address (gradio, slack http mode, api, mcp http)")
     p.add_argument("--port", type=int, help="listen port (gradio, slack http mode, api, mcp http)")
     p.add_argument("--transport", choices=["stdio", "http"], help="mcp: stdio or HTTP")
@@ -22,36 +24,38 @@ def register(sub: Any) -> None:
 
 def serve(args: argparse.Namespace, settings: Any) -> int:
     from bot.app import Bot
-    from bot.registry import PRESENTERS, load
 
-    name = args.presenter or settings.presenter
+    name = canonical(args.presenter) if args.presenter else settings.presenter
     if getattr(args, "ray", False):
         return serve_on_ray(args, name, settings)
     updates: dict[str, Any] = {k: v for k in ("host", "port") if (v := getattr(args, k))}
     if name == "mcp" and getattr(args, "transport", None):
         updates["transport"] = args.transport
-    if updates and name in ("gradio", "slack", "api"):
-        section = getattr(settings, name).model_copy(update=updates)
-        settings = settings.model_copy(update={name: section, "presenter": name})
-    if updates and name == "mcp":
-        mcp = settings.mcp.model_copy(update={"serve": settings.mcp.serve.model_copy(
-            update=updates)})
-        settings = settings.model_copy(update={"mcp": mcp, "presenter": name})
+    section = BY_NAME[name].section
+    if updates and section is not None:
+        settings = with_section_updates(settings, section, updates)
+        settings = settings.model_copy(update={"presenter": name})
     bot = Bot.from_settings(settings)
     if settings.mcp.servers:
         bot.start()  # discover the MCP servers' tools now, not on the first user's message
-    return int(load(PRESENTERS[name])(bot))
+    return int(importlib.import_module(f"presenters.{name}").start(bot))
 
 
-RAY_PRESENTERS = ("api", "slack")
+def with_section_updates(settings: Any, section: str, updates: dict[str, Any]) -> Any:
+    """``settings`` with ``updates`` applied to the dotted ``section`` (``"mcp.serve"``)."""
+    head, _, rest = section.partition(".")
+    part = getattr(settings, head)
+    changed = with_section_updates(part, rest, updates) if rest else part.model_copy(
+        update=updates)
+    return settings.model_copy(update={head: changed})
 
 
 def serve_on_ray(args: argparse.Namespace, name: str, settings: Any) -> int:
     """``--ray``: the presenter's replicas on Ray Serve, in the foreground."""
     import sys
 
-    if name not in RAY_PRESENTERS:
-        print(f"bot serve: --ray serves {' or '.join(RAY_PRESENTERS)}, not {name}. Fix: "
+    if name not in with_replicas():
+        print(f"bot serve: --ray serves {' or '.join(with_replicas())}, not {name}. Fix: "
               "run it without --ray", file=sys.stderr)
         return 2
     from apps.cli.deploy import serve_on_ray as run_on_ray

@@ -9,7 +9,7 @@ import sys
 import time
 from typing import Any
 
-from bot.contracts.usage_report import STATS_GROUPS
+from contracts.stats_groups import STATS_GROUPS
 
 UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
@@ -44,8 +44,8 @@ def register(sub: Any) -> None:
 
 def stats(args: argparse.Namespace, settings: Any) -> int:
     from apps.cli.stats_render import render_report
-    from bot.store import open_store
-    from bot.store.analytics import usage_report
+    from stores import open_store
+    from stores.analytics import usage_report
 
     url = settings.store.url.get_secret_value() if settings.store.url else None
     store = open_store(url, settings.data_dir)

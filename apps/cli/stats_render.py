@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from bot.contracts.usage_report import UsageReport, UsageRow
+from contracts.usage_report import UsageReport, UsageRow
 
 COLUMNS = ["", "answers", "tokens in", "tokens out", "cost $", "p50 s", "p95 s",
            "first token p50", "p95", "errors", "👍", "👎"]

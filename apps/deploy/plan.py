@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from config import Settings
+from config.presenters import PRESENTERS
 from config.sections import ROLES, DeploySettings
 
 MODEL_DEPLOYMENT = "EmbeddedModel"
-# presenter -> (Serve application, route prefix, "module:factory" building its ASGI app)
+# presenter -> (Serve application, route prefix, "module:factory" building its ASGI app),
+# derived from config/presenters.py's table and its rule for where the factory lives
 PRESENTER_APPS = {
-    "api": ("bot-api", "/", "presenters.api.app:create_app"),
-    "slack": ("bot-slack", "/slack", "presenters.slack.asgi:create_app"),
+    p.name: (p.replicas.app, p.replicas.route_prefix, f"presenters.{p.name}:asgi_app")
+    for p in PRESENTERS if p.replicas is not None
 }
 
 

@@ -14,7 +14,7 @@ from ray import serve
 
 from apps.deploy.replica_headers import ReplicaHeaders
 from apps.deploy.shared_state import require_reachable_store, require_shared_state
-from bot.llm.deployment_wire import serve_stream
+from backends.deployment_wire import serve_stream
 from bot.registry import load
 from config import Settings
 
@@ -24,8 +24,8 @@ log = structlog.get_logger("apps.deploy")
 def prepare_process(settings: Settings) -> None:
     """Logging and secret redaction as ``bot`` sets them up, in this replica's process."""
     from apps.cli.runtime import collect_secrets
-    from bot.contracts.secrets import register_secret
     from bot.logging import configure_logging
+    from contracts.secrets import register_secret
 
     configure_logging(settings.log.level, settings.log.format, settings.log.file)
     for secret in collect_secrets(settings):
@@ -57,11 +57,11 @@ class EmbeddedModel:
     """One copy of an embedded (llamacpp) model, in its supervised worker process.
 
     Every presenter replica streams from it through a deployment handle
-    (:class:`bot.llm.deployment_backend.DeploymentLLM`); requests queue for the model.
+    (:class:`backends.deployment_backend.DeploymentLLM`); requests queue for the model.
     """
 
     def __init__(self, settings: Settings, profile: str) -> None:
-        from bot.llm.llamacpp_backend import LlamaCppBackend
+        from backends.llamacpp_backend import LlamaCppBackend
 
         prepare_process(settings)
         self.llm = LlamaCppBackend.from_profile(profile, settings.profile(profile))

@@ -52,7 +52,7 @@ def require_shared_state(settings: Settings, presenters: list[str]) -> None:
 
 def require_reachable_store(settings: Settings) -> None:
     """Connect to the store once; a replica that cannot reach it must not take requests."""
-    from bot.store import open_store
+    from stores import open_store
 
     url = settings.store.url.get_secret_value() if settings.store.url else None
     store = open_store(url, settings.data_dir)

@@ -19,10 +19,10 @@ from apps.eval.progress import Progress
 from apps.eval.records import ResultLog
 from bot.app import Bot
 from bot.completer import MeteredCompleter
-from bot.contracts.events import Done, Error, Usage
-from bot.contracts.llm import LLMRequest
-from bot.contracts.messages import ChatMessage
 from config import Settings
+from contracts.events import Done, Error, Usage
+from contracts.llm import LLMRequest
+from contracts.messages import ChatMessage
 from judging.extractor import AnswerExtractor
 
 

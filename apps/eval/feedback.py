@@ -23,12 +23,12 @@ from apps.eval.pacing import RateLimiter
 from apps.eval.progress import Progress
 from apps.eval.records import PairRecord, ResultLog, latest
 from bot.app import Bot
-from bot.contracts.events import Done
-from bot.contracts.store import AssistantTurn
 from bot.models import ModelPool
-from bot.store.rated import RatedAnswer
 from config import Settings
 from config.sections import StoreSettings
+from contracts.events import Done
+from contracts.store import AssistantTurn
+from stores.rated import RatedAnswer
 
 CRITERION = ("Which answer answers the user's last question better: correct, grounded in "
              "what the conversation and documents say, and helpful?")

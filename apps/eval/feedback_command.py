@@ -12,9 +12,9 @@ from apps.eval.feedback import FeedbackCase, read_cases, run_feedback_eval, writ
 from apps.eval.feedback_report import render, write
 from apps.eval.pairwise import resolve_out_dir
 from apps.eval.summary import summarize
-from bot.store import open_store
-from bot.store.rated import rated_answers
 from config import Settings
+from stores import open_store
+from stores.rated import rated_answers
 
 
 def collect_cases(settings: Settings, since_s: float | None, limit: int | None

@@ -13,11 +13,11 @@ from apps.eval.data import PairItem
 from apps.eval.pacing import RateLimitedCompleter, RateLimiter
 from apps.eval.records import REPLY_CHARS, PairOutcome, PairRecord, VerdictRecord
 from bot.completer import MeteredCompleter
-from bot.contracts.llm import LLM
-from bot.contracts.usage import UsageMeter
 from bot.models import ModelPool
 from bot.prompts import PromptLibrary
 from config import Settings
+from contracts.llm import LLM
+from contracts.usage import UsageMeter
 from judging.extractor import AnswerExtractor
 from judging.pairwise import PairwiseJudge
 
@@ -43,7 +43,7 @@ class Combo:
 def measured_backend(pool: ModelPool, name: str) -> LLM:
     """The profile's backend with its retries but never its fallbacks: a report row must be
     the backend it names, not whichever profile happened to answer."""
-    from bot.llm.resilient import Link, ResilientLLM
+    from backends.resilient import Link, ResilientLLM
 
     profile = pool.settings.profile(name)
     if profile.max_retries == 0:

@@ -1,6 +1,6 @@
 """Pacing LLM calls: a requests-per-second cap per backend.
 
-Retries are not done here: the model pool's resilient layer (:mod:`bot.llm.retry`) is the
+Retries are not done here: the model pool's resilient layer (:mod:`backends.retry`) is the
 one layer that retries transient failures, per profile (``max_retries``). What still fails
 after it reaches the eval harness, which records it against the item.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import time
 
-from bot.contracts.llm import Completion, LLMRequest
-from bot.contracts.run_context import Completer
+from contracts.llm import Completion, LLMRequest
+from contracts.run_context import Completer
 
 
 class RateLimiter:

@@ -16,10 +16,10 @@ from typing import Any
 
 from agents.retrieval import format_passages
 from apps.export.redaction import Redactor
-from bot.contracts.run_context import Prompts
-from bot.contracts.store import TurnRecord
-from bot.contracts.tools import Tool, tool_spec
-from bot.store.rated import RatedAnswer
+from contracts.run_context import Prompts
+from contracts.store import TurnRecord
+from contracts.tools import Tool, tool_spec
+from stores.rated import RatedAnswer
 
 PIPELINE_SEARCH = "pipeline-search"
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from bot.contracts.secrets import redact as redact_secrets
 from bot.registry import load
+from contracts.secrets import redact as redact_secrets
 
 Redactor = Callable[[str], str]
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.contracts.events import Event, Source
-from bot.contracts.turn_view import TurnView
+from contracts.events import Event, Source
+from contracts.turn_view import TurnView
 
 SOURCES_HEADING = "Sources:"
 

@@ -19,9 +19,9 @@ import structlog
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from bot.contracts.events import Done, Error, Event, Notice, TextDelta
-from bot.contracts.turn_view import TurnView
 from bot.session import Session
+from contracts.events import Done, Error, Event, Notice, TextDelta
+from contracts.turn_view import TurnView
 from presenters.api.conversation import HEADER, Conversation
 from presenters.api.errors import ApiError
 from presenters.api.render import Envelope, closing_text, event_object, turn_object

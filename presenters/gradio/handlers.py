@@ -13,9 +13,9 @@ import gradio as gr
 import structlog
 
 from bot.app import Bot
-from bot.contracts.events import Event, TextDelta
 from bot.failures import new_error_id, user_error
 from bot.session import Session
+from contracts.events import Event, TextDelta
 from presenters.gradio.keys import session_id, session_key
 from presenters.gradio.render import Message, TurnRenderer, from_history
 
@@ -38,7 +38,7 @@ def username(request: gr.Request | None) -> str | None:
     return getattr(request, "username", None) if request is not None else None
 
 
-def place(request: gr.Request | None) -> str:
+def space_of(request: gr.Request | None) -> str:
     """Where it was asked, for budgets and ``[spaces]``: ``gradio:<login>``, or ``gradio``
     for a page without sign-in."""
     login = username(request)
@@ -87,7 +87,7 @@ class ChatHandlers:
         turn_ids.append(None)
         yield "", history, sid, turn_ids
         events = self.session(sid).send(message, user=username(request),
-                                            space=place(request))
+                                            space=space_of(request))
         async for chat, ids in self._stream(events, history, turn_ids, sid):
             yield "", chat, sid, ids
 
@@ -100,7 +100,7 @@ class ChatHandlers:
         keep = last_exchange_start(history)
         history, turn_ids = history[:keep], list(turn_ids or [])[:keep]
         yield history, sid, turn_ids
-        events = self.session(sid).retry(user=username(request), space=place(request))
+        events = self.session(sid).retry(user=username(request), space=space_of(request))
         async for chat, ids in self._stream(events, history, turn_ids, sid):
             yield chat, sid, ids
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from bot.contracts.events import Event, Source
-from bot.contracts.store import TurnRecord
-from bot.contracts.turn_view import INTERRUPTED, NO_ANSWER, TextBlock, ToolStep, TurnView
+from contracts.events import Event, Source
+from contracts.store import TurnRecord
+from contracts.turn_view import INTERRUPTED, NO_ANSWER, TextBlock, ToolStep, TurnView
 
 Message = dict[str, Any]
 ERROR_MARK = "⚠️ "

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from bot.contracts.usage_report import UsageReport, UsageRow
+from contracts.usage_report import UsageReport, UsageRow
 
 WINDOWS = {"last 24 hours": 86400.0, "last 7 days": 7 * 86400.0,
            "last 30 days": 30 * 86400.0, "all time": None}

@@ -6,9 +6,9 @@ from __future__ import annotations
 from mcp_types import CallToolResult, TextContent
 from pydantic import BaseModel
 
-from bot.contracts.events import Source
-from bot.contracts.tools import ToolOutput
-from bot.contracts.turn_view import TurnView
+from contracts.events import Source
+from contracts.tools import ToolOutput
+from contracts.turn_view import TurnView
 
 
 class SourceOut(BaseModel):

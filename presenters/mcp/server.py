@@ -17,8 +17,8 @@ from mcp_types import CallToolResult
 from pydantic import Field
 
 from bot.app import Bot
-from bot.contracts.tools import ToolError
-from bot.contracts.turn_view import TurnView
+from contracts.tools import ToolError
+from contracts.turn_view import TurnView
 from presenters.mcp.conversations import Conversations, UnknownConversation, session_key
 from presenters.mcp.results import AskResult, SearchResult, ask_result, search_result
 

@@ -17,10 +17,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import Bot
-from bot.contracts.events import ApprovalDecision, ApprovalRequest, Event
-from bot.contracts.turn_view import TurnView
 from bot.keyed_locks import KeyedLocks
 from config.sections import SlackSettings
+from contracts.events import ApprovalDecision, ApprovalRequest, Event
+from contracts.turn_view import TurnView
 from presenters.slack.approval import ApprovalPrompts, Posted
 from presenters.slack.inbound import Inbound
 from presenters.slack.render import THINKING, status_line
@@ -79,7 +79,7 @@ class Answerer:
         view, writer = TurnView(), self._writer(target)
         session = self.bot.session(inbound.session_key)
         stream = cast(AsyncGenerator[Event, None], session.send(inbound.text, user=inbound.user,
-                                                               space=inbound.place))
+                                                               space=inbound.space))
         try:
             async with aclosing(stream) as events:
                 async for event in events:

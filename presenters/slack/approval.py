@@ -14,8 +14,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import Bot
-from bot.contracts.events import ApprovalDecision, ApprovalRequest
-from bot.contracts.turn_view import ToolStep, TurnView
+from contracts.events import ApprovalDecision, ApprovalRequest
+from contracts.turn_view import ToolStep, TurnView
 from presenters.slack.render import escape
 from presenters.slack.web import log_api_error
 

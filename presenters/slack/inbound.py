@@ -42,7 +42,7 @@ class Inbound:
         return session_key(self.team, self.channel, self.thread_ts)
 
     @property
-    def place(self) -> str:
+    def space(self) -> str:
         """Where it was asked, for budgets and ``[spaces]``: ``slack:<channel>``."""
         return f"slack:{self.channel}"
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.contracts.events import Event, Source
-from bot.contracts.turn_view import NO_ANSWER, Change, TurnView
+from contracts.events import Event, Source
+from contracts.turn_view import NO_ANSWER, Change, TurnView
 from presenters.slack.mrkdwn import to_mrkdwn
 
 SECTION_LIMIT = 3000  # characters in one section block's text

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.contracts.turn_view import TurnView
+from contracts.turn_view import TurnView
 from presenters.slack.paced import Paced
 from presenters.slack.render import (
     NO_ANSWER_NOTE,

@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 from typing import TextIO
 
-from bot.contracts.events import ApprovalRequest
-from bot.contracts.turn_view import ToolStep
 from bot.session import Session
+from contracts.events import ApprovalRequest
+from contracts.turn_view import ToolStep
 
 YES = {"y", "yes"}
 

@@ -15,9 +15,9 @@ from collections.abc import AsyncIterator, Callable
 from typing import TextIO
 
 from bot.app import Bot
-from bot.contracts.events import ApprovalRequest, Event
+from contracts.events import ApprovalRequest, Event
 from presenters.terminal.approval import ask_person
-from presenters.terminal.commands import COMMANDS, HELP, PLACE, run_command
+from presenters.terminal.commands import COMMANDS, HELP, SPACE, run_command
 from presenters.terminal.render import TerminalRenderer
 
 PROMPT = "you> "
@@ -90,7 +90,7 @@ class TerminalChat:
                 if not loop.run_until_complete(run_command(self, line.strip())):
                     break
                 continue
-            loop.run_until_complete(self.answer(self.session.send(line, space=PLACE)))
+            loop.run_until_complete(self.answer(self.session.send(line, space=SPACE)))
         return 0
 
     def read_interruptibly(self) -> str | None:
@@ -107,7 +107,7 @@ async def ask(
     """Answer one question on stdout; exit code 1 when the answer failed."""
     chat = TerminalChat(bot, session_name, show_stats=show_stats)
     chat.interactive = False
-    ok = await chat.answer(chat.session.send(question, space=PLACE))
+    ok = await chat.answer(chat.session.send(question, space=SPACE))
     return 0 if ok else 1
 
 

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TYPE_CHECKING, Protocol, TextIO
 
 import structlog
 
 from bot.failures import new_error_id
 
 if TYPE_CHECKING:
-    from presenters.terminal.chat import TerminalChat
+    from bot.app import Bot
+    from bot.session import Session
+    from contracts.events import Event
+
+class TerminalChat(Protocol):
+    """What a command uses of the chat (``chat.TerminalChat``; a Protocol: no import back)."""
+
+    bot: Bot
+    session: Session
+    out: TextIO
+
+    async def answer(self, events: AsyncIterator[Event]) -> bool: ...
 
 log = structlog.get_logger("presenters.terminal")
-PLACE = "terminal"  # where terminal turns are asked, for budgets and [spaces]
+SPACE = "terminal"  # where terminal turns are asked, for budgets and [spaces]
 HELP = "Type a message, or /help for commands. Ctrl-C stops an answer, Ctrl-D exits."
 
 
@@ -48,7 +59,7 @@ async def _history(chat: TerminalChat, arg: str) -> bool:
 
 
 async def _retry(chat: TerminalChat, arg: str) -> bool:
-    await chat.answer(chat.session.retry(space=PLACE))
+    await chat.answer(chat.session.retry(space=SPACE))
     return True
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from bot.contracts.events import (
+from contracts.events import (
     ApprovalDecision,
     Done,
     Error,
@@ -21,7 +21,7 @@ from bot.contracts.events import (
     ToolResult,
     Usage,
 )
-from bot.contracts.turn_view import TurnView
+from contracts.turn_view import TurnView
 
 
 class TerminalRenderer:

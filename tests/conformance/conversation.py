@@ -20,14 +20,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from backends.scripted import Reply, ScriptedLLM, ScriptedToolCall
 from bot.app import Bot
-from bot.contracts.events import ApprovalRequest, Source
-from bot.contracts.llm_errors import LLMServerError
-from bot.contracts.run_context import ToolRunContext
-from bot.contracts.tools import ToolOutput
-from bot.contracts.turn_view import TurnView
-from bot.llm.scripted import Reply, ScriptedLLM, ScriptedToolCall
 from config import Settings
+from contracts.events import ApprovalRequest, Source
+from contracts.llm_errors import LLMServerError
+from contracts.run_context import ToolRunContext
+from contracts.tools import ToolOutput
+from contracts.turn_view import TurnView
 
 QUESTIONS = ["How do I connect it to Slack?", "And to the web page?", "Tell me more.",
              "Show me the code.", "Book the meeting room."]

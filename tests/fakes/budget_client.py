@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 from bot.app import Bot
-from bot.contracts.events import Error, TextDelta
 from config import load_settings
+from contracts.events import Error, TextDelta
 
 
 async def one_turn(bot: Bot, n: int) -> dict[str, object]:

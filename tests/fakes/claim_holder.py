@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from bot.exactly_once import EventClaims
-from bot.store import open_store
+from stores import open_store
 
 
 async def hold(url: str, data_dir: str, event_id: str, lease_s: float) -> None:

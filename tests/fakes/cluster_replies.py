@@ -4,8 +4,8 @@ shows what history the replica that wrote it could see."""
 
 from __future__ import annotations
 
-from bot.contracts.llm import LLMRequest
-from bot.llm.scripted import Reply, ScriptedToolCall
+from backends.scripted import Reply, ScriptedToolCall
+from contracts.llm import LLMRequest
 
 LONG_ANSWER = "This answer streams for a long while, token by token. " * 12
 

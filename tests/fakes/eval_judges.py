@@ -10,8 +10,8 @@ import json
 import re
 from pathlib import Path
 
-from bot.contracts.llm import LLMRequest
-from bot.contracts.llm_errors import LLMAuthError, LLMServerError
+from contracts.llm import LLMRequest
+from contracts.llm_errors import LLMAuthError, LLMServerError
 
 
 def pairs(n: int) -> list[dict[str, str]]:

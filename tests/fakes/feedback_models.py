@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.contracts.llm import LLMRequest
+from contracts.llm import LLMRequest
 
 IMPROVED = "The VPN policy is in the security handbook, section 4."
 

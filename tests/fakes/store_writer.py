@@ -11,8 +11,8 @@ import sys
 import threading
 from pathlib import Path
 
-from bot.contracts.store import AssistantTurn, Store
-from bot.store import open_store
+from contracts.store import AssistantTurn, Store
+from stores import open_store
 
 _print_lock = threading.Lock()
 

@@ -12,15 +12,15 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from backends.scripted import FunctionLLM, Reply, ScriptedToolCall
 from bot.app import Bot
-from bot.contracts.events import Done
-from bot.contracts.llm import LLMRequest
-from bot.contracts.llm_errors import LLMServerError
-from bot.contracts.run_context import ToolRunContext
-from bot.contracts.tools import ToolOutput
-from bot.contracts.tracing import Tracer
-from bot.llm.scripted import FunctionLLM, Reply, ScriptedToolCall
 from config import Settings
+from contracts.events import Done
+from contracts.llm import LLMRequest
+from contracts.llm_errors import LLMServerError
+from contracts.run_context import ToolRunContext
+from contracts.tools import ToolOutput
+from contracts.tracing import Tracer
 from tests.conformance.conversation import HandbookLookup
 from tools.calculator import Calculator
 

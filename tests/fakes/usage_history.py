@@ -16,9 +16,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from bot.contracts.events import Source
-from bot.contracts.store import AssistantTurn, Store
-from bot.store.usage_days import DAY_S, next_month
+from contracts.events import Source
+from contracts.store import AssistantTurn, Store
+from stores.usage_days import DAY_S, next_month
 
 START = 20_116 * DAY_S  # 2025-01-28 00:00 UTC: the history crosses three month ends
 DAYS = 75

@@ -21,11 +21,11 @@ from typing import Any
 import httpx
 import pytest
 
+from backends.scripted import FunctionLLM, Reply, ScriptedToolCall
 from bot.app import Bot
-from bot.contracts.llm import LLMRequest
-from bot.contracts.llm_errors import LLMServerError
-from bot.llm.scripted import FunctionLLM, Reply, ScriptedToolCall
 from config import Settings, load_settings
+from contracts.llm import LLMRequest
+from contracts.llm_errors import LLMServerError
 from tests.conformance.conversation import BookRoom, HandbookLookup
 
 pytest.importorskip("gradio")

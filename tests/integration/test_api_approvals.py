@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import openai
 
+from backends.scripted import Reply, ScriptedLLM, ScriptedToolCall
 from bot.app import Bot
-from bot.llm.scripted import Reply, ScriptedLLM, ScriptedToolCall
 from config import Settings
 from tests.conformance.conversation import BookRoom
 from tests.integration.api_helpers import KEY, api_settings, serving

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from bot.app import Bot
-from bot.contracts.store import TurnRecord
+from contracts.store import TurnRecord
 from tests.fakes.openai_profiles import openai_settings
 from tests.fakes.openai_server import (
     FakeOpenAI,

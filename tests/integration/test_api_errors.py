@@ -14,10 +14,10 @@ import httpx
 import openai
 import pytest
 
+from backends.scripted import Reply
 from bot.app import Bot
-from bot.contracts.llm_errors import LLMServerError
-from bot.llm.scripted import Reply
 from config import Settings, load_settings
+from contracts.llm_errors import LLMServerError
 from tests.conftest import scripted_bot
 from tests.integration.api_helpers import KEY, api_settings, serving
 

@@ -11,7 +11,7 @@ import sys
 from contextlib import closing
 from pathlib import Path
 
-from bot.store import open_store
+from stores import open_store
 
 REPO = Path(__file__).resolve().parents[2]
 CAP, HOLD, TURNS = 400, 100, 6  # a turn here uses about 70 tokens, less than its hold

@@ -11,14 +11,14 @@ from typing import Any
 
 import pytest
 
+from backends.scripted import ScriptedLLM
 from bot.app import Bot
 from bot.budgets import BudgetGate, Ticket
-from bot.contracts.budget import BudgetRefusal
-from bot.contracts.events import Done, Error, Event, TextDelta
-from bot.llm.scripted import ScriptedLLM
 from bot.spaces import Spaces
-from bot.store import open_store
 from config import Settings, load_settings
+from contracts.budget import BudgetRefusal
+from contracts.events import Done, Error, Event, TextDelta
+from stores import open_store
 
 ANSWER = "Here is a short scripted answer."
 KEY = "slack:T1:C1:1700000000.000100"

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.contracts.store import Store
 from bot.exactly_once import EventClaims
-from bot.store import open_store
+from contracts.store import Store
+from stores import open_store
 
 REPO = Path(__file__).resolve().parents[2]
 LEASE_S = 1.0

@@ -197,8 +197,8 @@ def parse_api(content: str, turn: dict[str, Any]) -> Seen:
     """The text a client shows (answer, notes, apology, sources) and the ``bot`` field."""
     import json
 
-    from bot.contracts.events import Usage
-    from bot.contracts.turn_view import usage_line
+    from contracts.events import Usage
+    from contracts.turn_view import usage_line
     from presenters.api.render import SOURCES_HEADING
 
     text, _, listed = content.partition(f"\n\n{SOURCES_HEADING}\n")

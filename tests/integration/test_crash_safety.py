@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from bot.contracts.store import Store
-from bot.store import open_store
+from contracts.store import Store
+from stores import open_store
 
 REPO = Path(__file__).resolve().parents[2]
 BOT = [sys.executable, "-m", "apps.cli.main"]

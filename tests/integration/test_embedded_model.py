@@ -7,12 +7,12 @@ from typing import Any
 import pytest
 
 from bot.app import Bot
-from bot.contracts.events import Done, TextDelta, Usage
-from bot.contracts.llm import LLMRequest, TextChunk, complete
-from bot.contracts.messages import ChatMessage
 from bot.models import build_backend
 from bot.prompts import PromptLibrary
 from config import Settings
+from contracts.events import Done, TextDelta, Usage
+from contracts.llm import LLMRequest, TextChunk, complete
+from contracts.messages import ChatMessage
 
 pytestmark = pytest.mark.embedded
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from backends.llamacpp_backend import LlamaCppBackend
 from bot.app import Bot
-from bot.llm.llamacpp_backend import LlamaCppBackend
 from config import Settings, load_settings
 from tests.fakes.slack_harness import serving, slack_settings
 from tests.fakes.slack_server import FakeSlack

@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from structlog.testing import capture_logs
 
+from backends.llamacpp_backend import LlamaCppBackend
+from backends.model_files import available_memory, default_gguf
 from bot.app import Bot
-from bot.contracts.events import Done, Error, Event, TextDelta, Usage
-from bot.llm.llamacpp_backend import LlamaCppBackend
-from bot.llm.model_files import available_memory, default_gguf
 from config import Settings, load_settings
+from contracts.events import Done, Error, Event, TextDelta, Usage
 
 pytestmark = pytest.mark.embedded
 STORY = "Write a long story about a lighthouse keeper and her cat."
@@ -222,4 +222,4 @@ def _is_our_worker(proc: Path) -> bool:
     except OSError:
         return False
     ppid = int(stat.rsplit(")", 1)[1].split()[1])
-    return ppid == os.getpid() and b"bot.llm.llamacpp_worker" in cmdline
+    return ppid == os.getpid() and b"backends.llamacpp_worker" in cmdline

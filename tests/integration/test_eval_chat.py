@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from apps.eval.chat import ChatPlan, load_cases, run_chat_eval
-from bot.llm.scripted import FunctionLLM, ScriptedLLM
+from backends.scripted import FunctionLLM, ScriptedLLM
 from config import Settings
 from tests.fakes.eval_judges import chat_bot_reply
 from tests.integration.eval_helpers import run_cli

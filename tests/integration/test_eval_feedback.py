@@ -74,7 +74,7 @@ def test_the_production_store_gains_no_eval_turns(
     config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     settings = load_settings(data_dir=tmp_path / "data")
-    from bot.store import open_store
+    from stores import open_store
 
     store = open_store(None, settings.data_dir)
     before = store.keys()

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from structlog.testing import capture_logs
 
+from backends.resilient import Cooldowns
 from bot.app import Bot
-from bot.contracts.events import Done, Error, Event, TextDelta, Usage
-from bot.llm.resilient import Cooldowns
 from config import load_settings
+from contracts.events import Done, Error, Event, TextDelta, Usage
 from tests.fakes.openai_profiles import fake_profile
 from tests.fakes.openai_server import (
     FakeOpenAI,

@@ -16,9 +16,9 @@ import pytest
 from structlog.testing import capture_logs
 
 from bot.app import Bot
-from bot.contracts.events import Done, Error, Event, TextDelta, ToolResult, Usage
-from bot.contracts.store import TurnRecord
-from bot.contracts.turn_view import INTERRUPTED, TurnView
+from contracts.events import Done, Error, Event, TextDelta, ToolResult, Usage
+from contracts.store import TurnRecord
+from contracts.turn_view import INTERRUPTED, TurnView
 from tests.fakes.openai_profiles import openai_settings
 from tests.fakes.openai_server import (
     FakeOpenAI,

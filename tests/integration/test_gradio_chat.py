@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import Bot
-from bot.contracts.llm import LLMRequest
+from contracts.llm import LLMRequest
 from tests.integration.gradio_helpers import (
     answers,
     chat,

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from backends.scripted import FunctionLLM
 from bot.app import Bot
-from bot.contracts.llm import LLMChunk, LLMRequest
-from bot.llm.scripted import FunctionLLM
+from contracts.llm import LLMChunk, LLMRequest
 from tests.conformance.conversation import HandbookLookup
 from tests.integration.gradio_helpers import (
     answers,

@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.contracts.events import Done, Error, Event
-from bot.llm.scripted import ScriptedLLM
+from backends.scripted import ScriptedLLM
 from config import Settings, load_settings
+from contracts.events import Done, Error, Event
 
 REPO = Path(__file__).resolve().parents[2]
 KEY = "stdio:guard"

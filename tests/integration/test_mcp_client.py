@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from structlog.testing import capture_logs
 
-from bot.contracts.events import ApprovalRequest, Error, Event, ToolResult
-from bot.llm.scripted import Reply, ScriptedToolCall
+from backends.scripted import Reply, ScriptedToolCall
 from config import Settings
+from contracts.events import ApprovalRequest, Error, Event, ToolResult
 from tests.fakes.mcp_servers import (
     TIME_COMMAND,
     child_pids,

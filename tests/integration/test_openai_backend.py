@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
-from bot.contracts import llm_errors as errors
-from bot.contracts.llm import (
+from backends.api_keys import is_self_hosted
+from backends.openai_backend import OpenAIBackend
+from contracts import llm_errors as errors
+from contracts.llm import (
     Completion,
     FinishChunk,
     LLMChunk,
@@ -19,9 +21,7 @@ from bot.contracts.llm import (
     UsageChunk,
     complete,
 )
-from bot.contracts.messages import ChatMessage, ToolCallRequest
-from bot.llm.api_keys import is_self_hosted
-from bot.llm.openai_backend import OpenAIBackend
+from contracts.messages import ChatMessage, ToolCallRequest
 from tests.fakes.openai_profiles import fake_profile_settings
 from tests.fakes.openai_server import (
     FakeOpenAI,

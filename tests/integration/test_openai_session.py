@@ -11,7 +11,7 @@ from typing import Any, cast
 import pytest
 
 from bot.app import Bot
-from bot.contracts.events import Done, Error, Event, TextDelta, ToolCall, ToolResult, Usage
+from contracts.events import Done, Error, Event, TextDelta, ToolCall, ToolResult, Usage
 from tests.fakes.openai_profiles import openai_settings
 from tests.fakes.openai_server import (
     FakeOpenAI,

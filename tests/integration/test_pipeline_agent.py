@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from backends.scripted import Reply, ScriptedLLM
 from bot.app import Bot
-from bot.contracts.events import Done, Sources, Status, TextDelta, ToolCall
-from bot.contracts.llm_errors import LLMTimeout
-from bot.llm.scripted import Reply, ScriptedLLM
 from config import Settings
+from contracts.events import Done, Sources, Status, TextDelta, ToolCall
+from contracts.llm_errors import LLMTimeout
 from tests.kb.fixtures import kb_ready_fixture, search_tool_fixture  # noqa: F401
 from tools.search_knowledge import SearchKnowledge
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from agents.checked import NOT_COVERED
 from agents.extractive import LEAD
+from backends.scripted import ScriptedLLM
 from bot.app import Bot
-from bot.contracts.events import Done, Sources, Status, TextDelta, ToolCall
-from bot.llm.scripted import ScriptedLLM
 from config import Settings
+from contracts.events import Done, Sources, Status, TextDelta, ToolCall
 from tests.kb.fixtures import kb_ready_fixture, search_tool_fixture  # noqa: F401
 from tools.calculator import Calculator
 from tools.search_knowledge import SearchKnowledge

@@ -17,8 +17,8 @@ from agents.checked import NOT_COVERED
 from agents.extractive import LEAD
 from agents.sentences import SentenceSplitter
 from bot.app import Bot
-from bot.contracts.events import Done, Error, Source, Sources, TextDelta, ToolCall
 from config import Settings, load_settings
+from contracts.events import Done, Error, Source, Sources, TextDelta, ToolCall
 from knowledge.default_docs import BUNDLE
 from knowledge.ingest import ingest
 from tests.kb.helpers import shared_minilm

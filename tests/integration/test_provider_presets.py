@@ -17,9 +17,9 @@ import pytest
 
 from apps.cli.main import main
 from bot.app import Bot
-from bot.contracts.events import TextDelta, Usage
 from config import load_settings
 from config.profiles import PRESETS
+from contracts.events import TextDelta, Usage
 from tests.fakes.openai_server import FakeOpenAI, FakeReply
 
 KEY = "provider-key-0123456789"

@@ -221,8 +221,8 @@ def test_tracebacks_and_library_logs_are_redacted_too(tmp_path: Path, fmt: str) 
 
     import structlog
 
-    from bot.contracts.secrets import register_secret
     from bot.logging import configure_logging
+    from contracts.secrets import register_secret
 
     log_file = tmp_path / "bot.log"
     secret = SECRETS["plain_profile_key"]
@@ -302,9 +302,9 @@ def test_every_configured_secret_is_registered_for_redaction(
 ) -> None:
     """Whatever path prints one later, each secret in the settings is masked in logs."""
     from apps.cli.runtime import collect_secrets
-    from bot.contracts.secrets import redact, register_secret
-    from bot.store.postgres import PostgresStore
     from config import load_settings
+    from contracts.secrets import redact, register_secret
+    from stores.postgres import PostgresStore
 
     store_url = f"postgresql://bot:{SECRETS['postgres_password']}@127.0.0.1:{closed_port()}/x"
     (tmp_path / "bot.toml").write_text(bot_toml("http://127.0.0.1:9/v1", store_url))

@@ -14,8 +14,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.store import open_store
 from knowledge.ingest import ingest
+from stores import open_store
 from tests.fakes.chroma_server import chroma_command, chroma_server
 from tests.fakes.ray_cluster import REPLICA_TITLE, LoopbackRayCluster
 from tests.integration.serve_api_helpers import api_config, ask, ask_body, headers

@@ -39,7 +39,7 @@ async def test_replicas_share_one_embedded_model(
                 break
         assert len(set(served.values())) == 2
         await fake_slack.wait_for(lambda: all(answers(fake_slack, ts) for ts in served), 600)
-        models = ray_cluster.pids("bot.llm.llamacpp_worker")
+        models = ray_cluster.pids("backends.llamacpp_worker")
         presenters = ray_cluster.pids(f"{REPLICA_TITLE}bot-slack:")
     for ts in served:
         assert "Paris" in answers(fake_slack, ts)[0]

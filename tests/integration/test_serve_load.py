@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.store import open_store
+from stores import open_store
 from tests.fakes.api_load import question, run_load
 from tests.fakes.ray_cluster import LoopbackRayCluster
 from tests.integration.serve_api_helpers import KEY, api_config

@@ -14,7 +14,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.store import open_store
+from stores import open_store
 from tests.fakes.cluster_replies import LONG_ANSWER
 from tests.fakes.ray_cluster import LoopbackRayCluster
 from tests.fakes.slack_server import FakeSlack, signed_headers

@@ -6,7 +6,7 @@ from typing import Any
 
 from structlog.testing import capture_logs
 
-from bot.llm.scripted import Reply
+from backends.scripted import Reply
 from tests.fakes.slack_harness import running_slack
 from tests.fakes.slack_server import BOT_ID, BOT_USER, TEAM
 

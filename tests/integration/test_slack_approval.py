@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from bot.llm.scripted import Reply, ScriptedToolCall
+from backends.scripted import Reply, ScriptedToolCall
 from tests.conformance.conversation import BookRoom
 from tests.fakes.slack_harness import approval_buttons, running_slack
 

@@ -13,7 +13,7 @@ import pytest
 import uvicorn
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from bot.llm.scripted import Reply
+from backends.scripted import Reply
 from presenters.slack.asgi import ROUTE_PREFIX, build_app
 from tests.fakes.slack_harness import new_ts, slack_settings
 from tests.fakes.slack_server import BOT_USER, FakeSlack, event_body, signed_headers

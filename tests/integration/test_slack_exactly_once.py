@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.llm.scripted import Reply
+from backends.scripted import Reply
 from tests.fakes.slack_harness import new_ts, running_slack
 from tests.fakes.slack_server import BOT_USER
 

@@ -57,8 +57,8 @@ async def test_a_slack_update_that_times_out_is_logged_and_the_answer_still_land
     from slack_sdk.web.async_client import AsyncWebClient
     from structlog.testing import capture_logs
 
-    from bot.contracts.events import Done, TextDelta
-    from bot.contracts.turn_view import TurnView
+    from contracts.events import Done, TextDelta
+    from contracts.turn_view import TurnView
     from presenters.slack.writers import Target, UpdateWriter
     from tests.fakes.slack_server import BOT_TOKEN
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from bot.llm.scripted import Reply, ScriptedToolCall
+from backends.scripted import Reply, ScriptedToolCall
 from tests.fakes.slack_harness import new_ts, running_slack
 
 MANIFEST = Path(__file__).resolve().parents[2] / "presenters" / "slack" / "manifest.yaml"

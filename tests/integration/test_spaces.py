@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from backends.scripted import Reply, ScriptedLLM, ScriptedToolCall
 from bot.app import Bot
-from bot.contracts.events import Event, Sources, TextDelta
-from bot.llm.scripted import Reply, ScriptedLLM, ScriptedToolCall
 from config import Settings, load_settings
+from contracts.events import Event, Sources, TextDelta
 from knowledge.ingest import ingest
 from knowledge.search import Searcher
 from tests.kb.helpers import shared_minilm

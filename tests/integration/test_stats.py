@@ -44,7 +44,7 @@ async def test_grouped_by_user_channel_presenter_and_model(played) -> None:  # t
 
 
 async def test_a_window_that_ends_before_the_answers_is_empty(played) -> None:  # type: ignore[no-untyped-def]
-    from bot.store.analytics import usage_report
+    from stores.analytics import usage_report
 
     report = usage_report(played.store, None, until=time.time() - 3600)  # type: ignore[arg-type]
     assert (report.total.turns, report.top_sources, report.unanswered) == (0, [], [])
@@ -79,10 +79,10 @@ def test_backfill_gives_old_answers_their_user_and_sources(store_settings: Setti
     completed by BACKFILL, the statements the migration step runs once."""
     import sqlite3
 
-    from bot.contracts.events import Source
-    from bot.contracts.store import AssistantTurn
-    from bot.store import open_store
-    from bot.store.analytics_schema import BACKFILL
+    from contracts.events import Source
+    from contracts.store import AssistantTurn
+    from stores import open_store
+    from stores.analytics_schema import BACKFILL
 
     url = store_settings.store.url.get_secret_value()  # type: ignore[union-attr]
     store = open_store(url, store_settings.data_dir)
@@ -104,7 +104,7 @@ def test_backfill_gives_old_answers_their_user_and_sources(store_settings: Setti
     conn.commit()
     conn.close()
     store = open_store(url, store_settings.data_dir)
-    from bot.store.analytics import usage_report
+    from stores.analytics import usage_report
 
     report = usage_report(store, None, "user")  # type: ignore[arg-type]
     store.close()

@@ -18,12 +18,12 @@ from typing import Any
 import pytest
 
 from apps.cli.main import main
-from bot.contracts.store import AssistantTurn
-from bot.contracts.usage_report import STATS_GROUPS, UsageReport
-from bot.store.analytics import raw_usage_report, usage_report
-from bot.store.rollup_backfill import TABLES
-from bot.store.schema import ROLLUP_STEP
-from bot.store.usage_days import DAY_S, plan_window
+from contracts.store import AssistantTurn
+from contracts.usage_report import STATS_GROUPS, UsageReport
+from stores.analytics import raw_usage_report, usage_report
+from stores.rollup_backfill import TABLES
+from stores.schema import ROLLUP_STEP
+from stores.usage_days import DAY_S, plan_window
 from tests.fakes.usage_history import DAYS, START, Clock, edge_times, play
 from tests.integration.store_fixtures import STORES
 
@@ -43,11 +43,11 @@ class Place:
 
     def open(self, clock: Clock) -> Any:
         if self.kind == "sqlite":
-            from bot.store.sqlite import SQLiteStore
+            from stores.sqlite import SQLiteStore
 
             store: Any = SQLiteStore(Path(self.where), clock=clock)
         else:
-            from bot.store.postgres import PostgresStore
+            from stores.postgres import PostgresStore
 
             store = PostgresStore(self.where, clock=clock)
         self.opened.append(store)

@@ -16,14 +16,14 @@ from typing import Any
 
 import pytest
 
+from backends.scripted import FunctionLLM, Reply, ScriptedLLM
 from bot.app import Bot
-from bot.contracts.events import Done, Error, Event, TextDelta
-from bot.contracts.llm import LLMRequest
-from bot.contracts.llm_errors import LLMServerError
-from bot.contracts.store import AssistantTurn, Store
-from bot.llm.scripted import FunctionLLM, Reply, ScriptedLLM
-from bot.store import open_store
 from config import Settings, load_settings
+from contracts.events import Done, Error, Event, TextDelta
+from contracts.llm import LLMRequest
+from contracts.llm_errors import LLMServerError
+from contracts.store import AssistantTurn, Store
+from stores import open_store
 
 KEY = "stdio:test"
 LEASE_S = 0.5

@@ -15,10 +15,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from bot.contracts.budget import BudgetAsk, BudgetCharge, BudgetLine
-from bot.contracts.store import AssistantTurn, Store
-from bot.store import open_store
-from bot.store.schema import STEPS
+from contracts.budget import BudgetAsk, BudgetCharge, BudgetLine
+from contracts.store import AssistantTurn, Store
+from stores import open_store
+from stores.schema import STEPS
 from tests.fixtures import store_before_versions as old
 from tests.integration.store_fixtures import STORES, _postgres_or_skip
 

@@ -8,9 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot.contracts.store import AssistantTurn
-from bot.store import open_store
-from bot.store.postgres import PostgresStore, StoreUnavailable
+from contracts.store import AssistantTurn
+from stores import open_store
+from stores.postgres import PostgresStore, StoreUnavailable
 
 psycopg = pytest.importorskip("psycopg")
 

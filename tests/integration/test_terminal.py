@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.contracts.store import AssistantTurn
-from bot.store import open_store
+from contracts.store import AssistantTurn
+from stores import open_store
 
 BOT = [sys.executable, "-m", "apps.cli.main"]
 SCRIPTED = """

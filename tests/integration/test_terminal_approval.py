@@ -8,7 +8,7 @@ import os
 import pty
 from typing import Any
 
-from bot.llm.scripted import Reply, ScriptedToolCall
+from backends.scripted import Reply, ScriptedToolCall
 from presenters.terminal.chat import TerminalChat
 from tests.conformance.conversation import BookRoom
 

@@ -10,13 +10,13 @@ from typing import Any
 from pydantic import BaseModel
 from structlog.testing import capture_logs
 
+from backends.scripted import Reply, ScriptedLLM, ScriptedToolCall
 from bot.app import Bot
-from bot.contracts.events import Status, Usage
-from bot.contracts.llm import LLMRequest
-from bot.contracts.run_context import ToolRunContext
-from bot.contracts.tools import ToolOutput
-from bot.llm.scripted import Reply, ScriptedLLM, ScriptedToolCall
 from config import Settings
+from contracts.events import Status, Usage
+from contracts.llm import LLMRequest
+from contracts.run_context import ToolRunContext
+from contracts.tools import ToolOutput
 from tools.judge_tool import CompareCandidates
 
 KEY = "test:tools"

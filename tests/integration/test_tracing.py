@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from bot.contracts.events import Error
-from bot.contracts.secrets import register_secret
-from bot.llm.scripted import FunctionLLM, Reply, ScriptedToolCall
+from backends.scripted import FunctionLLM, Reply, ScriptedToolCall
 from config import Settings
 from config.sections import TracingSettings
+from contracts.events import Error
+from contracts.secrets import register_secret
 from tests.fakes.team_usage import GRADIO, SLACK, ask, team_bot
 from tests.kb.fixtures import kb_ready_fixture, search_tool_fixture  # noqa: F401
 

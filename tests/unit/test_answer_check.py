@@ -5,7 +5,7 @@ from __future__ import annotations
 from agents.checked_answer import CheckedAnswer
 from agents.extractive import LEAD, extractive_answer
 from agents.support import Evidence, check_sentence
-from bot.contracts.events import Source
+from contracts.events import Source
 
 SLACK = Source(
     n=1, source="docs/slack.md", heading="Running the bot in Slack › 2. Install it", score=0.55,

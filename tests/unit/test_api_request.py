@@ -53,8 +53,8 @@ def test_bad_requests_name_the_parameter(body: bytes, param: str | None, code: s
 
 
 def test_the_closing_text_lists_notes_apology_and_sources_in_that_order() -> None:
-    from bot.contracts.events import Done, Error, Source, Sources, TextDelta
-    from bot.contracts.turn_view import TurnView
+    from contracts.events import Done, Error, Source, Sources, TextDelta
+    from contracts.turn_view import TurnView
 
     view = TurnView()
     for event in (TextDelta(text="Part"), Sources(sources=[Source(n=2, source="a.md")]),

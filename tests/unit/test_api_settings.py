@@ -6,10 +6,10 @@ import pytest
 from pydantic import ValidationError
 
 from apps.cli.runtime import describe_validation_error
-from bot.contracts.llm_errors import LLMNotConfigured
-from bot.llm.endpoints import resolve_base_url
+from backends.endpoints import resolve_base_url
 from config.profiles import PRESETS, ProfileSettings
 from config.sections import ApiSettings
+from contracts.llm_errors import LLMNotConfigured
 
 GOOD = "k" * 16
 

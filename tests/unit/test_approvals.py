@@ -7,7 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from bot.contracts.events import (
+from backends.scripted import Reply, ScriptedToolCall
+from config import Settings
+from contracts.events import (
     ApprovalDecision,
     ApprovalRequest,
     Event,
@@ -15,11 +17,9 @@ from bot.contracts.events import (
     TextDelta,
     ToolResult,
 )
-from bot.contracts.run_context import ToolRunContext
-from bot.contracts.tools import ToolOutput
-from bot.contracts.turn_view import TurnView
-from bot.llm.scripted import Reply, ScriptedToolCall
-from config import Settings
+from contracts.run_context import ToolRunContext
+from contracts.tools import ToolOutput
+from contracts.turn_view import TurnView
 
 KEY = "test:approvals"
 
@@ -152,7 +152,7 @@ async def test_a_turn_stopped_while_waiting_is_stored_unanswered(make_bot: Any) 
 
 
 def test_the_view_shows_the_approval_on_its_step_and_ends_it_with_the_turn() -> None:
-    from bot.contracts.events import Error, ToolCall
+    from contracts.events import Error, ToolCall
 
     view = TurnView()
     view.apply(ToolCall(id="c1", name="transfer", arguments={"amount": 5}))

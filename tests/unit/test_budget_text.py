@@ -10,7 +10,7 @@ import pytest
 
 from bot.budget_text import refusal_message
 from bot.budgets import Windows
-from bot.contracts.budget import BudgetLine, BudgetRefusal
+from contracts.budget import BudgetLine, BudgetRefusal
 
 UTC = ZoneInfo("UTC")
 NOW = datetime(2025, 6, 14, 20, 48, tzinfo=UTC).timestamp()

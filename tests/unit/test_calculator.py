@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.contracts.tools import ToolError
+from contracts.tools import ToolError
 from tests.tool_context import tool_context
 from tools.calculator import Calculator, CalculatorArgs, evaluate
 

@@ -1,16 +1,16 @@
 """A model deployment's chunks and failures cross to the replicas as data and come back as
-the same chunks and the same error classes (:mod:`bot.llm.deployment_wire`)."""
+the same chunks and the same error classes (:mod:`backends.deployment_wire`)."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.contracts.llm import LLMRequest, collect
-from bot.contracts.llm_errors import LLMServerError, LLMWorkerCrashed
-from bot.contracts.messages import ChatMessage
+from backends.deployment_wire import chunk_from, serve_stream
+from backends.scripted import Reply, ScriptedLLM, ScriptedToolCall
 from bot.failures import user_error
-from bot.llm.deployment_wire import chunk_from, serve_stream
-from bot.llm.scripted import Reply, ScriptedLLM, ScriptedToolCall
+from contracts.llm import LLMRequest, collect
+from contracts.llm_errors import LLMServerError, LLMWorkerCrashed
+from contracts.messages import ChatMessage
 
 REQUEST = LLMRequest(messages=[ChatMessage.user("What is 17 times 23?")], max_tokens=20)
 

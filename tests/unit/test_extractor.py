@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from backends.scripted import Reply, ScriptedLLM
 from bot.completer import MeteredCompleter
-from bot.contracts.llm_errors import LLMServerError
-from bot.llm.scripted import Reply, ScriptedLLM
 from bot.prompts import PromptLibrary
+from contracts.llm_errors import LLMServerError
 from judging.extractor import AnswerExtractor, extract_label
 
 AB = ["A", "B"]

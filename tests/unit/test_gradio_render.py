@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.contracts.events import (
+from contracts.events import (
     Done,
     Error,
     Notice,
@@ -14,7 +14,7 @@ from bot.contracts.events import (
     ToolResult,
     Usage,
 )
-from bot.contracts.store import TurnRecord
+from contracts.store import TurnRecord
 from presenters.gradio.render import (
     INTERRUPTED_NOTE,
     NO_ANSWER_NOTE,
@@ -134,7 +134,7 @@ def test_history_renders_with_turn_ids_for_feedback() -> None:
 
 
 def test_a_step_waiting_for_approval_offers_approve_and_deny_until_decided() -> None:
-    from bot.contracts.events import ApprovalDecision, ApprovalRequest
+    from contracts.events import ApprovalDecision, ApprovalRequest
 
     call = ToolCall(id="c1", name="book_room", arguments={"room": 4})
     asked = ApprovalRequest(id="r1", step_id="c1", tool="book_room", arguments={"room": 4},

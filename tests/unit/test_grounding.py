@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agents.grounding import support, weak_grounding_note
-from bot.contracts.events import Source
+from contracts.events import Source
 
 PASSAGE = Source(n=1, source="docs/slack.md", heading="Install it",
                  text="Create the Slack app from the manifest, install it to the workspace, "

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from backends.scripted import FunctionLLM, ScriptedLLM
 from bot.catalog import TOOLS
 from bot.completer import MeteredCompleter
-from bot.llm.scripted import FunctionLLM, ScriptedLLM
 from bot.prompts import PromptLibrary
 from config.settings import DEFAULT_TOOLS
 from judging.pairwise import PairwiseJudge

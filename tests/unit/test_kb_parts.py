@@ -8,8 +8,8 @@ import pytest
 
 from agents.queries import clean_query
 from agents.retrieval import cited
-from bot.contracts.events import Source
 from config import load_settings
+from contracts.events import Source
 from knowledge.chroma_client import parse_url
 from knowledge.errors import ModelFilesMissing, StoreUnavailable
 from knowledge.model_files import locate_model

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from backends.scripted import Reply
 from bot.keyed_locks import KeyedLocks
-from bot.llm.scripted import Reply
 
 
 async def test_turns_in_one_conversation_queue_in_order_and_leave_no_lock(make_bot: Any) -> None:

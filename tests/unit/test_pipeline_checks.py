@@ -7,9 +7,9 @@ from agents.coverage import covering
 from agents.queries import context_query, invented_words
 from agents.sentences import SentenceSplitter
 from agents.small_talk import is_small_talk, small_talk_reply
-from bot.contracts.events import Source
-from bot.contracts.messages import ChatMessage
 from config import load_settings
+from contracts.events import Source
+from contracts.messages import ChatMessage
 
 HISTORY = [
     ChatMessage.user("How do I start the web page?"),

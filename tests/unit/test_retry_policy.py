@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.contracts import llm_errors as errors
-from bot.llm.retry import RetryPolicy
+from backends.retry import RetryPolicy
 from config.profiles import ProfileSettings
+from contracts import llm_errors as errors
 
 POLICY = RetryPolicy(max_retries=3, backoff_s=0.5, max_delay_s=4.0, max_retry_after_s=20)
 

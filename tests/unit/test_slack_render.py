@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.contracts.events import (
+from contracts.events import (
     Done,
     Error,
     Event,

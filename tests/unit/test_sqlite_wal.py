@@ -6,7 +6,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from bot.store.sqlite import SQLiteStore
+from stores.sqlite import SQLiteStore
 
 OPENERS = 6
 ROUNDS = 30  # without the wait, about one round in ten failed with "database is locked"

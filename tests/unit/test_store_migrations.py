@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.store.migrations import SQLITE, Step, migrate
+from stores.migrations import SQLITE, Step, migrate
 
 STEP_1 = Step(1, "notes", ("CREATE TABLE notes (id {serial} PRIMARY KEY, body TEXT)",))
 STEP_2 = Step(2, "note authors", ("ALTER TABLE notes ADD COLUMN author TEXT",))

@@ -6,10 +6,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from bot.contracts.events import Done, Error, Event, TextDelta, ToolCall, ToolResult, Usage
-from bot.contracts.run_context import ToolRunContext
-from bot.contracts.tools import ToolOutput
-from bot.llm.scripted import Reply, ScriptedToolCall
+from backends.scripted import Reply, ScriptedToolCall
+from contracts.events import Done, Error, Event, TextDelta, ToolCall, ToolResult, Usage
+from contracts.run_context import ToolRunContext
+from contracts.tools import ToolOutput
 from tools.calculator import Calculator
 
 
@@ -117,8 +117,8 @@ async def test_a_silent_model_after_a_good_tool_call_answers_with_the_result(
 
 
 async def test_a_passage_found_twice_keeps_one_number(make_bot: Any) -> None:
-    from bot.contracts.events import Source, Sources
-    from bot.contracts.tools import ToolOutput
+    from contracts.events import Source, Sources
+    from contracts.tools import ToolOutput
 
     class Lookup:
         name = "lookup"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.contracts.store import TurnRecord
 from bot.transcript import Reconciliation, Shown, reconcile
+from contracts.store import TurnRecord
 
 
 def turns(*said: tuple[str, str]) -> list[TurnRecord]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.contracts.events import (
+from bot.failures import user_error
+from contracts.events import (
     Done,
     Error,
     Notice,
@@ -14,10 +15,9 @@ from bot.contracts.events import (
     ToolResult,
     Usage,
 )
-from bot.contracts.llm_errors import LLMConnectionError
-from bot.contracts.store import TurnRecord
-from bot.contracts.turn_view import INTERRUPTED, NO_ANSWER, TurnView, open_fence
-from bot.failures import user_error
+from contracts.llm_errors import LLMConnectionError
+from contracts.store import TurnRecord
+from contracts.turn_view import INTERRUPTED, NO_ANSWER, TurnView, open_fence
 
 
 def fold(*events) -> TurnView:  # type: ignore[no-untyped-def]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.store import histogram
-from bot.store.usage_days import day_name, day_of, plan_window
+from stores import histogram
+from stores.usage_days import day_name, day_of, plan_window
 
 
 def at(text: str) -> float:

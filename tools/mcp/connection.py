@@ -1,6 +1,6 @@
 """One MCP server, held open on the background loop; started again on the call after it died.
 
-Every failure becomes :class:`~bot.contracts.tools.ToolError` (text the model reads) and a
+Every failure becomes :class:`~contracts.tools.ToolError` (text the model reads) and a
 log line: a server that will not start, one that dies mid-call, a call past its deadline.
 All methods run on the :class:`~tools.mcp.background.BackgroundLoop`.
 """
@@ -14,8 +14,8 @@ from typing import Any
 
 import structlog
 
-from bot.contracts.tools import ToolError
 from config.mcp import McpServerSettings
+from contracts.tools import ToolError
 
 log = structlog.get_logger("tools.mcp")
 CONNECTION_CLOSED = -32000  # JSON-RPC code the SDK gives calls on a closed connection

@@ -15,8 +15,8 @@ from typing import Any
 
 import structlog
 
-from bot.contracts.tools import Tool
 from config.mcp import McpServerSettings, McpSettings
+from contracts.tools import Tool
 from tools.mcp.background import BackgroundLoop
 from tools.mcp.connection import McpConnection, describe, root_cause
 from tools.mcp.tool import McpTool

@@ -7,8 +7,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.contracts.run_context import ToolRunContext
-from bot.contracts.tools import ToolError, ToolOutput
+from contracts.run_context import ToolRunContext
+from contracts.tools import ToolError, ToolOutput
 from tools.mcp.background import BackgroundLoop
 from tools.mcp.connection import McpConnection
 from tools.mcp.results import capped, result_text

@@ -1,0 +1,1 @@
+"""LLM backends behind one async streaming protocol (see :mod:`contracts.llm`)."""

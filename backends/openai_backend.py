@@ -1,0 +1,159 @@
+"""The ``openai`` kind: OpenAI and every OpenAI-compatible server, through ``AsyncOpenAI``.
+
+The client comes from :func:`backends.openai_client.openai_client` (retries are ours,
+:mod:`backends.retry`, so the SDK's are off); each failure is mapped to one
+:mod:`contracts.llm_errors` class by :func:`backends.openai_errors.map_error`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from typing import Any
+
+import structlog
+
+from backends.api_keys import resolve_api_key
+from backends.endpoints import OPENAI_URL, resolve_base_url
+from backends.openai_client import openai_client
+from backends.openai_errors import map_error
+from backends.openai_probe import probe_openai
+from backends.openai_wire import finish_reason, wire_message, wire_tool
+from backends.probe import ProbeResult
+from backends.tool_assembly import ToolCallAssembler
+from config.profiles import ProfileSettings
+from contracts.llm import (
+    FinishChunk,
+    LLMChunk,
+    LLMRequest,
+    TextChunk,
+    ToolCallChunk,
+    UsageChunk,
+    approx_tokens,
+)
+from contracts.llm_errors import LLMError, LLMNotConfigured, LLMStreamCut
+
+log = structlog.get_logger("bot.llm.openai")
+
+
+class OpenAIBackend:
+    """Streams chat completions with usage and tool calls from an OpenAI-compatible server."""
+
+    def __init__(
+        self, name: str, profile: ProfileSettings, client: Any, *, has_key: bool = True,
+        base_url: str | None = None,
+    ) -> None:
+        self.profile = name
+        self.settings = profile
+        self.model = profile.model
+        self.price_in = profile.price_in
+        self.price_out = profile.price_out
+        self.base_url = base_url or profile.base_url or OPENAI_URL
+        self.client = client
+        self.has_key = has_key
+
+    @classmethod
+    def from_profile(cls, name: str, profile: ProfileSettings) -> OpenAIBackend:
+        """Build from config; a hosted API with no key raises :class:`LLMNotConfigured`."""
+        client = openai_client(name, profile)
+        return cls(name, profile, client, has_key=resolve_api_key(name, profile) is not None,
+                   base_url=resolve_base_url(name, profile))
+
+    def count_tokens(self, text: str) -> int:
+        """Approximate (about four characters a token): enough for trimming history."""
+        return approx_tokens(text)
+
+    async def aclose(self) -> None:
+        await self.client.close()
+
+    def _arguments(self, request: LLMRequest, model: str) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {
+            "model": model, "messages": [wire_message(m) for m in request.messages],
+            "stream": True, "stream_options": {"include_usage": True},
+        }
+        if request.tools:
+            kwargs["tools"] = [wire_tool(t) for t in request.tools]
+        temperature = request.temperature if request.temperature is not None \
+            else self.settings.temperature
+        if temperature is not None:
+            kwargs["temperature"] = temperature
+        if (max_tokens := request.max_tokens or self.settings.max_tokens) is not None:
+            kwargs["max_tokens"] = max_tokens
+        return kwargs
+
+    async def stream(self, request: LLMRequest) -> AsyncGenerator[LLMChunk, None]:
+        """Text as it arrives, then assembled tool calls, usage and the finish reason.
+
+        Closing this generator early closes the HTTP response (a Stop button relies on it).
+        """
+        model = await self.served_model()
+        try:
+            response = await self.client.chat.completions.create(**self._arguments(request, model))
+        except Exception as exc:
+            raise map_error(exc, self.profile, streaming=False) from exc
+        shown = False
+        try:
+            async for chunk in self._read(response, request):
+                shown = shown or isinstance(chunk, TextChunk)
+                yield chunk
+        except LLMError as exc:
+            exc.text_shown = shown
+            raise
+        except Exception as exc:
+            error = map_error(exc, self.profile, streaming=True)
+            error.text_shown = shown
+            raise error from exc
+        finally:
+            await response.close()
+
+    async def _read(self, response: Any, request: LLMRequest) -> AsyncGenerator[LLMChunk, None]:
+        calls = ToolCallAssembler()
+        usage: tuple[int, int] | None = None
+        raw_finish: str | None = None
+        text = ""
+        async for chunk in response:
+            if getattr(chunk, "usage", None) is not None:
+                usage = (chunk.usage.prompt_tokens or 0, chunk.usage.completion_tokens or 0)
+            for choice in chunk.choices or []:
+                delta = choice.delta
+                if delta is not None and delta.content:
+                    text += delta.content
+                    yield TextChunk(text=delta.content)
+                for piece in (delta.tool_calls if delta is not None else None) or []:
+                    calls.add(piece)
+                raw_finish = choice.finish_reason or raw_finish
+        if raw_finish is None:
+            raise LLMStreamCut(f"stream from {self.profile} ended without a finish reason",
+                               profile=self.profile)
+        for call in calls.calls():
+            yield ToolCallChunk(call=call)
+        yield self._usage(usage, request, text, calls)
+        yield FinishChunk(reason=finish_reason(raw_finish, bool(calls)))
+
+    def _usage(self, usage: tuple[int, int] | None, request: LLMRequest, text: str,
+               calls: ToolCallAssembler) -> UsageChunk:
+        """The server's usage; estimated when it sent none (some servers ignore the option)."""
+        if usage is not None:
+            return UsageChunk(input_tokens=usage[0], output_tokens=usage[1])
+        prompt = sum(self.count_tokens(m.content) + 4 for m in request.messages)
+        produced = text + "".join(c.name + c.arguments for c in calls.calls())
+        return UsageChunk(input_tokens=prompt, output_tokens=self.count_tokens(produced))
+
+    async def served_model(self) -> str:
+        """The configured model; with none configured, the first one the server lists."""
+        if self.model:
+            return self.model
+        try:
+            listed = [m.id async for m in self.client.models.list()]
+        except Exception as exc:
+            raise map_error(exc, self.profile, streaming=False) from exc
+        if not listed:
+            raise LLMNotConfigured(
+                f"profiles.{self.profile}.model is empty and {self.base_url} lists no model. "
+                f"Fix: set profiles.{self.profile}.model", profile=self.profile)
+        self.model = listed[0]
+        log.info("model_discovered", profile=self.profile, model=self.model)
+        return self.model
+
+    async def probe(self) -> ProbeResult:
+        """Reachable? model listed in ``/v1/models``? key accepted? One request, no tokens spent."""
+        return await probe_openai(self)

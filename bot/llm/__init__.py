@@ -1,1 +1,0 @@
-"""LLM backends behind one async streaming protocol (see :mod:`bot.contracts.llm`)."""
