@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sources.env_secret import optional_secret
+from sources.gdrive_options import DriveOptions
 from sources.model import (
     AuthFailed,
     Malformed,
@@ -20,9 +21,6 @@ from sources.model import (
     SourceError,
     Unavailable,
 )
-
-if TYPE_CHECKING:
-    from sources.gdrive import DriveOptions
 
 SCOPES = ["https://www.googleapis.com/auth/drive.readonly"]
 

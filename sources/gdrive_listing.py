@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sources.gdrive_client import drive_call
 from sources.gdrive_files import FIELDS, FOLDER, entry_of, media_type
+from sources.gdrive_options import DriveOptions
 from sources.model import AuthFailed, Listing, Malformed, SourceError
 from sources.retry_after import WaitBudget
-
-if TYPE_CHECKING:
-    from sources.gdrive import DriveOptions
 
 PAGE_SIZE = 1000
 

@@ -7,13 +7,11 @@ apps about one request a minute), and everything else is reported rather than re
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sources.model import AuthFailed, Malformed, RateLimited, SourceError, Unavailable
 from sources.retry_after import WaitBudget
-
-if TYPE_CHECKING:
-    from sources.slack_threads import SlackOptions
+from sources.slack_options import SlackOptions
 
 AUTH_ERRORS = {"invalid_auth", "not_authed", "account_inactive", "token_revoked",
                "token_expired", "not_allowed_token_type"}

@@ -11,14 +11,12 @@ never deletes; the periodic full listing does.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sources.model import AuthFailed, Entry, Listing, Malformed, SourceError
 from sources.slack_calls import SlackCaller
+from sources.slack_options import SlackOptions
 from sources.slack_render import title_of, ts_time
-
-if TYPE_CHECKING:
-    from sources.slack_threads import SlackOptions
 
 PAGE = 200  # Slack answers at most 15 to non-Marketplace apps; it says has_more
 FULL_AT = "full_at"
