@@ -18,7 +18,7 @@ from sources.slack_calls import SlackCaller, build_client
 from sources.slack_listing import PAGE, SlackLister
 from sources.slack_names import SlackNames
 from sources.slack_options import SlackOptions
-from sources.slack_render import channel_readers, thread_markdown, ts_time
+from sources.slack_render import channel_readers, thread_markdown, title_of, ts_time
 
 
 class SlackThreadsConnector:
@@ -53,7 +53,7 @@ class SlackThreadsConnector:
         messages = self._replies(caller, channel_id, thread_ts)
         channel = self._channel(caller, channel_id)
         newest = max((str(m["ts"]) for m in messages), key=float)
-        title = entry.title or f"#{channel.get('name', channel_id)} thread {thread_ts}"
+        title = title_of(str(channel.get("name", channel_id)), str(messages[0].get("text", "")))
         return SourceDocument(
             entry=entry, title=title, url=self._permalink(caller, channel_id, thread_ts),
             modified=ts_time(newest), readers=channel_readers(channel, self._team_id(caller)),

@@ -109,7 +109,6 @@ async def test_a_new_reply_changes_only_its_thread_and_a_deleted_thread_disappea
     slack.fake.say("C0PUB", "Also clear the cache.", thread_ts=slack.question)
     second = await listing_of(source, first.cursor)  # between full listings: from the cursor
     assert slack.fake.calls_to("conversations.history")[-1].args.get("oldest")
-    assert not second.complete  # a listing from the cursor never deletes
     before = {e.key: e.version for e in first.entries}
     after = {e.key: e.version for e in second.entries}
     assert [key for key in after if after[key] != before[key]] == [f"C0PUB/{slack.question}"]
@@ -119,6 +118,36 @@ async def test_a_new_reply_changes_only_its_thread_and_a_deleted_thread_disappea
     slack.fake.unsay(slack.rota)
     full = await listing_of(source, {})
     assert full.complete and [e.key for e in full.entries] == [f"C0PUB/{slack.question}"]
+
+
+async def test_between_full_listings_old_threads_are_named_from_the_cursor(
+        slack: Seeded) -> None:
+    source = connector(slack, lookback_days=3 / 1440)  # 3 minutes: the fake's messages are
+    # a minute apart, so the first question falls out of the part read again
+    first = await listing_of(source)
+    new_thread = slack.fake.say("C0PUB", "Where are the deploy keys?")
+    slack.fake.say("C0PUB", "In the vault.", "U0BEN", new_thread)
+    second = await listing_of(source, first.cursor)
+    assert second.complete and second.problems == []
+    assert {e.key for e in second.entries} == {e.key for e in first.entries} | {
+        f"C0PUB/{new_thread}"}
+    history = slack.fake.calls_to("conversations.history")[-2:]
+    assert all(call.args.get("oldest") for call in history)  # only the recent part was read
+    # ...starting after the first question, so that thread was named from the cursor
+    assert float(history[0].args["oldest"]) >= float(slack.question)
+    old = next(e for e in second.entries if e.key == f"C0PUB/{slack.question}")
+    assert old.version == next(e.version for e in first.entries if e.key == old.key)
+    slack.fake.unsay(new_thread)  # deleted in the part that is read: gone at once
+    third = await listing_of(source, second.cursor)
+    assert f"C0PUB/{new_thread}" not in {e.key for e in third.entries} and third.complete
+
+
+async def test_a_channel_the_bot_left_is_no_longer_listed(slack: Seeded) -> None:
+    source = connector(slack)
+    first = await listing_of(source)
+    slack.fake.channels["C0PRIV"]["is_member"] = False
+    second = await listing_of(source, first.cursor)
+    assert second.complete and [e.key for e in second.entries] == [f"C0PUB/{slack.question}"]
 
 
 async def test_a_refused_or_missing_token_names_the_variable(
