@@ -7,12 +7,13 @@ PDFs, Markdown and text files are downloaded as they are. A document's version i
 
 from __future__ import annotations
 
+import threading
 from typing import Any, ClassVar
 
 import structlog
 from pydantic import BaseModel
 
-from sources.gdrive_client import SharingHidden, build_drive, drive_call
+from sources.gdrive_client import SharingHidden, build_drive, credentials_for, drive_call
 from sources.gdrive_files import EXPORTS, FIELDS, GOOGLE_DOC, entry_of, media_type, parse_time
 from sources.gdrive_listing import DriveLister
 from sources.gdrive_options import DriveOptions
@@ -32,14 +33,20 @@ class DriveConnector:
 
     def __init__(self, name: str, options: DriveOptions) -> None:
         self.name, self.options = name, options
-        self._service: Any = None
+        self._credentials: Any = None
+        self._lock = threading.Lock()
+        self._local = threading.local()  # one service per thread: httplib2 is not thread-safe
         self._files: dict[str, dict[str, Any]] = {}
 
     @property
     def service(self) -> Any:
-        if self._service is None:  # built on first use: building reads the credentials
-            self._service = build_drive(self.options)
-        return self._service
+        """This thread's Drive service, built on first use (which reads the credentials)."""
+        if getattr(self._local, "service", None) is None:
+            with self._lock:
+                if self._credentials is None:
+                    self._credentials = credentials_for(self.options)
+            self._local.service = build_drive(self.options, self._credentials)
+        return self._local.service
 
     def list_documents(self, cursor: dict[str, str]) -> Listing:
         """Every document in the folders and drives (the cursor is not needed: see module)."""

@@ -31,19 +31,20 @@ class SharingHidden(AuthFailed):
 RATE_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
 
 
-def build_drive(options: DriveOptions) -> Any:
-    """A Drive v3 service object authorised from the environment (no network I/O yet)."""
+def build_drive(options: DriveOptions, credentials: Any) -> Any:
+    """A Drive v3 service object (no network I/O yet). httplib2 is not thread-safe, so each
+    thread that calls Drive needs its own."""
     import google_auth_httplib2
     import httplib2
     from googleapiclient.discovery import build
 
     http = google_auth_httplib2.AuthorizedHttp(
-        _credentials(options), http=httplib2.Http(timeout=options.timeout_s))
+        credentials, http=httplib2.Http(timeout=options.timeout_s))
     return build("drive", "v3", http=http, static_discovery=True, cache_discovery=False,
                  client_options={"api_endpoint": options.api_endpoint})
 
 
-def _credentials(options: DriveOptions) -> Any:
+def credentials_for(options: DriveOptions) -> Any:
     """An OAuth access token from ``token_env``, else the service-account key file that
     ``key_file_env`` names; AuthFailed naming both variables when neither is set."""
     token = optional_secret(options.token_env)

@@ -7,7 +7,7 @@ from typing import Any
 
 import structlog
 
-from sources.model import SourceError
+from sources.model import AuthFailed, RateLimited, SourceError
 
 log = structlog.get_logger("sources.slack")
 
@@ -29,9 +29,11 @@ class SlackNames:
     def _ask(self, user_id: str) -> str:
         try:
             user = self._lookup(user_id).get("user") or {}
-        except SourceError as exc:
+        except (AuthFailed, RateLimited) as exc:  # no users:read, or no time: stop asking
             log.info("slack_names_unavailable", error=str(exc))
             self._working = False
+            return user_id
+        except SourceError:  # this one user (user_not_found): keep the id
             return user_id
         profile = user.get("profile") or {}
         return str(profile.get("display_name") or profile.get("real_name")

@@ -60,6 +60,13 @@ class Fault:
     hang_s: float = 0.0
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that gave up (a timeout test) is expected; nothing to print."""
+
+
 class FakeDrive:
     """``with FakeDrive() as drive:``; point the connector at :attr:`endpoint`."""
 
@@ -74,7 +81,7 @@ class FakeDrive:
         self._faults: dict[str, list[Fault]] = {}
         self._clock = itertools.count(1)
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._server = _Server(("127.0.0.1", 0), _handler(self))
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def __enter__(self) -> FakeDrive:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,14 @@ def test_files_are_downloaded_as_they_are_with_public_and_domain_readers(
     assert pdf.readers.as_list() == ["domain:acme.example"]
     assert md.readers.public and md.body == b"# Notes\n"
     assert source.fetch(entries["txt1"]).media_type == "text/plain"
+
+
+def test_documents_are_fetched_from_several_threads_at_once(drive: FakeDrive) -> None:
+    source = connector(drive)  # the sync engine fetches from a pool of worker threads
+    entries = source.list_documents({}).entries
+    with ThreadPoolExecutor(4) as pool:
+        bodies = {d.entry.key: d.body for d in pool.map(source.fetch, entries * 3)}
+    assert bodies["md2"] == b"# Deep\n" and len(bodies) == 5
 
 
 def test_an_edit_changes_only_that_version_and_a_deleted_file_disappears(
