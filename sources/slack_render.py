@@ -12,8 +12,9 @@ TITLE_CHARS = 80
 
 
 def ts_time(ts: str) -> datetime:
-    """A Slack message ``ts`` ("1700000001.000100") as a tz-aware time."""
-    return datetime.fromtimestamp(float(ts), tz=UTC)
+    """A Slack message ``ts`` ("1700000001.000100") as a tz-aware time, to the second (the
+    part after the dot tells messages of one second apart; it is not a fraction of time)."""
+    return datetime.fromtimestamp(int(ts.partition(".")[0]), tz=UTC)
 
 
 def title_of(channel_name: str, text: str) -> str:
