@@ -7,6 +7,7 @@ apps about one request a minute), and everything else is reported rather than re
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from sources.model import AuthFailed, Malformed, RateLimited, SourceError, Unavailable
@@ -29,15 +30,26 @@ def build_client(options: SlackOptions) -> Any:
                      timeout=int(options.timeout_s), retry_handlers=[])
 
 
-class SlackCaller:
-    """Makes one Web API call at a time, waiting out 429s within ``budget``."""
+# Slack limits these per method and workspace to about one a minute: one call at a time
+# across the engine's fetch threads, and a 429 holds back every thread until Retry-After.
+SERIAL = ("conversations.history", "conversations.replies")
 
-    def __init__(self, client: Any, options: SlackOptions, budget: WaitBudget) -> None:
-        self.client, self.options, self.budget = client, options, budget
+
+class SlackCaller:
+    """Makes Web API calls, waiting out 429s within ``budget``; ``gates`` (one lock per
+    SERIAL method, shared by every thread of a connector) keep those calls one at a time."""
+
+    def __init__(self, client: Any, options: SlackOptions, budget: WaitBudget,
+                 gates: dict[str, threading.Lock]) -> None:
+        self.client, self.options, self.budget, self.gates = client, options, budget, gates
 
     def call(self, method: str, what: str, **args: Any) -> dict[str, Any]:
         """``method`` (``"conversations.history"``) with ``args``; its JSON body as a dict."""
-        return self.budget.call(lambda: self._once(method, what, args), what)
+        gate = self.gates.get(method)
+        if gate is None:
+            return self.budget.call(lambda: self._once(method, what, args), what)
+        with gate:
+            return self.budget.call(lambda: self._once(method, what, args), what)
 
     def _once(self, method: str, what: str, args: dict[str, Any]) -> dict[str, Any]:
         from slack_sdk.errors import SlackApiError

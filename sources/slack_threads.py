@@ -7,6 +7,7 @@ visible to the whole workspace (``slack-workspace:<team id>``).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -14,7 +15,7 @@ from pydantic import BaseModel
 
 from sources.model import Entry, Listing, Malformed, SourceDocument
 from sources.retry_after import WaitBudget
-from sources.slack_calls import SlackCaller, build_client
+from sources.slack_calls import SERIAL, SlackCaller, build_client
 from sources.slack_listing import PAGE, SlackLister
 from sources.slack_names import SlackNames
 from sources.slack_options import SlackOptions
@@ -33,11 +34,13 @@ class SlackThreadsConnector:
         self._channels: dict[str, dict[str, Any]] = {}
         self._team = ""
         self._names: SlackNames | None = None
+        self._gates = {method: threading.Lock() for method in SERIAL}
 
     def _caller(self) -> SlackCaller:
         if self._client is None:  # built on first use: building reads the token
             self._client = build_client(self.options)
-        return SlackCaller(self._client, self.options, WaitBudget(self.options.max_wait_s))
+        return SlackCaller(self._client, self.options, WaitBudget(self.options.max_wait_s),
+                           self._gates)
 
     def list_documents(self, cursor: dict[str, str]) -> Listing:
         """The threads of every member channel (in full when one is due; see slack_listing)."""

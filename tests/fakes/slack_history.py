@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import base64
 import itertools
+import math
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +38,8 @@ class SlackHistory:
         self.page_cap = 15
         self.people: dict[str, str] = {}  # user id -> display name, for users.info
         self._said_ts = itertools.count(1)
+        self._throttles: dict[str, int] = {}
+        self._windows: dict[str, float] = {}
 
     def add_channel(self, channel_id: str, name: str, private: bool = False,
                     member: bool = True) -> None:
@@ -58,6 +62,21 @@ class SlackHistory:
 
     def unsay(self, ts: str) -> None:
         self.said = [s for s in self.said if s.ts != ts and s.thread_ts != ts]
+
+    def throttle(self, method: str, seconds: int) -> None:
+        """The next call of ``method`` opens a window of ``seconds`` in which every call gets
+        429 with the Retry-After left, as Slack's per-method limits do."""
+        self._throttles[method] = seconds
+
+    def _window(self, method: str) -> int | None:
+        """Retry-After for a call of ``method`` now, or None when it may go through."""
+        now = time.monotonic()
+        if method in self._throttles:
+            seconds = self._throttles.pop(method)
+            self._windows[method] = now + seconds
+            return seconds
+        left = self._windows.get(method, 0.0) - now
+        return max(1, math.ceil(left)) if left > 0 else None
 
     def _page(self, items: list[Any], args: dict[str, Any], key: str) -> dict[str, Any]:
         start = int(base64.b64decode(args["cursor"]).decode().split(":")[1]) if args.get(

@@ -138,8 +138,9 @@ class FakeSlack(SlackHistory):
             await asyncio.sleep(self._hangs[method].pop(0))
         token = request.headers.get("Authorization", "").removeprefix("Bearer ") or args.get(
             "token", "")
-        if self._limits.get(method):
-            retry_after = self._limits[method].pop(0)
+        window = self._window(method)
+        if window is not None or self._limits.get(method):
+            retry_after = window if window is not None else self._limits[method].pop(0)
             self._record(method, args, 429, "ratelimited")
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
                                      headers={"Retry-After": str(retry_after)})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -173,6 +174,20 @@ async def test_a_429_is_waited_out_or_the_channel_is_read_in_part(slack: Seeded)
     with pytest.raises(RateLimited) as limited:
         await asyncio.to_thread(connector(slack, max_wait_s=0).fetch, waited.entries[0])
     assert limited.value.retry_after == 60
+
+
+async def test_threads_fetched_at_once_wait_together_after_a_429(slack: Seeded) -> None:
+    source = connector(slack)
+    entries = (await listing_of(source)).entries
+    slack.fake.throttle("conversations.replies", seconds=1)  # 429s for a second, like Slack
+
+    def fetch_all() -> list[bytes]:
+        with ThreadPoolExecutor(4) as pool:  # as the sync engine's fetch workers do
+            return [d.body for d in pool.map(source.fetch, entries * 2)]
+
+    assert len(await asyncio.to_thread(fetch_all)) == 4
+    statuses = [c.status for c in slack.fake.calls_to("conversations.replies")]
+    assert statuses.count(429) == 1 and statuses.count(200) == 4  # nobody hammered
 
 
 async def test_server_errors_and_timeouts_are_unavailable_and_partial(slack: Seeded) -> None:
