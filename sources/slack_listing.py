@@ -16,7 +16,7 @@ from sources import slack_cursor
 from sources.model import AuthFailed, Entry, Listing, Malformed, SourceError
 from sources.slack_calls import SlackCaller
 from sources.slack_options import SlackOptions
-from sources.slack_render import title_of, ts_time
+from sources.slack_render import is_ts, title_of, ts_time
 
 PAGE = 200  # Slack answers at most 15 to non-Marketplace apps; it says has_more
 NOISE = {"channel_join", "channel_leave", "channel_topic", "channel_purpose", "channel_name",
@@ -109,7 +109,7 @@ class SlackLister:
         """Adds each thread among ``messages`` to ``fresh``; returns the top-level ts seen."""
         seen = []
         for message in messages:
-            if not isinstance(message, dict) or "ts" not in message:
+            if not isinstance(message, dict) or not is_ts(message.get("ts")):
                 raise Malformed(f"a message without a ts in #{channel.get('name')}")
             ts = str(message["ts"])
             if message.get("thread_ts", ts) != ts or message.get("subtype") in NOISE:

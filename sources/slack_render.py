@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -9,6 +10,12 @@ from typing import Any
 from sources.model import Malformed, Readers
 
 TITLE_CHARS = 80
+TS = re.compile(r"\d+\.\d+")
+
+
+def is_ts(value: Any) -> bool:
+    """Whether ``value`` is a Slack message ``ts`` ("1700000001.000100")."""
+    return isinstance(value, str) and bool(TS.fullmatch(value))
 
 
 def ts_time(ts: str) -> datetime:

@@ -19,7 +19,7 @@ from sources.slack_calls import SERIAL, SlackCaller, build_client
 from sources.slack_listing import PAGE, SlackLister
 from sources.slack_names import SlackNames
 from sources.slack_options import SlackOptions
-from sources.slack_render import channel_readers, thread_markdown, title_of, ts_time
+from sources.slack_render import channel_readers, is_ts, thread_markdown, title_of, ts_time
 
 
 class SlackThreadsConnector:
@@ -60,15 +60,15 @@ class SlackThreadsConnector:
         return SourceDocument(
             entry=entry, title=title, url=self._permalink(caller, channel_id, thread_ts),
             modified=ts_time(newest), readers=channel_readers(channel, self._team_id(caller)),
-            body=thread_markdown(title, messages, self._namer(caller)).encode(),
+            body=thread_markdown(title, messages, self._namer()).encode(),
             media_type="text/markdown")
 
-    def _namer(self, caller: SlackCaller) -> Callable[[str], str]:
+    def _namer(self) -> Callable[[str], str]:
         if not self.options.resolve_names:
             return lambda user: f"<@{user}>"
         if self._names is None:
-            self._names = SlackNames(lambda user: caller.call("users.info", f"of {user}",
-                                                              user=user))
+            self._names = SlackNames(lambda user: self._caller().call(
+                "users.info", f"of {user}", user=user))
         return self._names.name
 
     def _replies(self, caller: SlackCaller, channel: str, ts: str) -> list[dict[str, Any]]:
@@ -79,7 +79,7 @@ class SlackThreadsConnector:
                                channel=channel, ts=ts, limit=PAGE, cursor=token)
             batch = page.get("messages")
             if not isinstance(batch, list) or not all(
-                    isinstance(m, dict) and "ts" in m for m in batch):
+                    isinstance(m, dict) and is_ts(m.get("ts")) for m in batch):
                 raise Malformed(f"Slack sent an unreadable page of thread {channel}/{ts}")
             # every page after the first repeats the parent message: keep it once
             messages += [m for m in batch if not messages or m["ts"] != messages[0]["ts"]]
