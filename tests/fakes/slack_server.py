@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl
 from aiohttp import WSMsgType, web
 from slack_sdk.signature import SignatureVerifier
 
+from tests.fakes.slack_history import SlackHistory
 from tests.fakes.slack_more import SlackMore
 
 BOT_TOKEN = "xoxb-fake-bot-token"
@@ -54,7 +55,7 @@ class Message:
     tasks: list[dict[str, Any]] = field(default_factory=list)  # task_update chunks streamed
 
 
-class FakeSlack(SlackMore):
+class FakeSlack(SlackMore, SlackHistory):
     """Start with ``await FakeSlack().start()``; point the bot at :attr:`api_url`."""
 
     def __init__(self) -> None:
@@ -67,6 +68,8 @@ class FakeSlack(SlackMore):
         self._limits: dict[str, list[int]] = {}
         self._failures: dict[str, list[str]] = {}
         self._hangs: dict[str, list[float]] = {}
+        self._answers: dict[str, list[tuple[int, str]]] = {}
+        self._init_history()
         self._ts = itertools.count(1)
         self._ws: web.WebSocketResponse | None = None
         self._connected = asyncio.Event()
@@ -74,10 +77,22 @@ class FakeSlack(SlackMore):
         self.port = 0
 
     # ---- lifecycle -------------------------------------------------------------------
+    # Both mixins answer these: threads seeded for the presenter's thread reading
+    # (SlackMore) or channels and messages seeded for the Slack source (SlackHistory).
+    def _m_conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        if str(args.get("channel", "")) in self.channel_names:
+            return SlackMore._m_conversations_info(self, args)
+        return SlackHistory._m_conversations_info(self, args)
+
+    def _m_conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        if (str(args.get("channel")), str(args.get("ts"))) in self.threads:
+            return SlackMore._m_conversations_replies(self, args)
+        return SlackHistory._m_conversations_replies(self, args)
+
     async def start(self) -> FakeSlack:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
-        app.router.add_get("/api/{method}", self._api)  # conversations.* read with GET
+        app.router.add_get("/api/{method}", self._api)  # slack_sdk reads with GET
         app.router.add_get("/link", self._socket)
         app.router.add_post("/respond/{id}", self._respond)
         self._runner = web.AppRunner(app, access_log=None)
@@ -105,6 +120,11 @@ class FakeSlack(SlackMore):
     def fail(self, method: str, error: str, times: int = 1) -> None:
         """Answer the next ``times`` calls of ``method`` with ``{"ok": false, "error": error}``."""
         self._failures.setdefault(method, []).extend([error] * times)
+
+    def answer(self, method: str, status: int, body: str, times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method`` with ``status`` and a raw ``body``
+        (a 503 page, a malformed 200)."""
+        self._answers.setdefault(method, []).extend([(status, body)] * times)
 
     def hang(self, method: str, seconds: float, times: int = 1) -> None:
         """Answer the next ``times`` calls of ``method`` only after ``seconds``."""
@@ -136,11 +156,16 @@ class FakeSlack(SlackMore):
             "token", "")
         if method == "conversations.replies" and self.replies_limited():
             self._limits.setdefault(method, []).insert(0, 60)
-        if self._limits.get(method):
-            retry_after = self._limits[method].pop(0)
+        window = self._window(method)
+        if window is not None or self._limits.get(method):
+            retry_after = window if window is not None else self._limits[method].pop(0)
             self._record(method, args, 429, "ratelimited")
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
                                      headers={"Retry-After": str(retry_after)})
+        if self._answers.get(method):
+            status, raw = self._answers[method].pop(0)
+            self._record(method, args, status, "answered")
+            return web.Response(status=status, text=raw, content_type="application/json")
         expected = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
         error = "invalid_auth" if token != expected else None
         if error is None and self._failures.get(method):
