@@ -2,7 +2,7 @@
 atlassian-python-api's session and auth, our status mapping, ``_links.next`` pagination.
 
 The library's own retries stay off (``backoff_and_retry``, ``retry_with_header``): the
-sync engine owns retries, and RateLimited carries the ``Retry-After`` Confluence Cloud sends with 429.
+sync engine owns retries, and RateLimited carries the ``Retry-After`` of Cloud's 429s.
 """
 
 from __future__ import annotations

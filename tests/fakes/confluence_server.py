@@ -124,7 +124,8 @@ class FakeConfluence:
         return None
 
     def _ancestors(self, page: Page) -> list[dict[str, Any]]:
-        chain, parent = [], page.parent
+        chain: list[dict[str, Any]] = []
+        parent = page.parent
         while parent:
             up = self.pages[parent]
             chain.insert(0, {"id": up.id, "type": "page", "title": up.title})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,7 +77,7 @@ class FakeGitHub:
         self.push(full_name, files)
         return repo
 
-    def push(self, full_name: str, changes: dict[str, bytes | None]) -> str:
+    def push(self, full_name: str, changes: Mapping[str, bytes | None]) -> str:
         """A new commit on main: ``None`` deletes a path. Returns the commit SHA."""
         repo = self.repos[full_name]
         files = dict(repo.commits[-1].files) if repo.commits else {}

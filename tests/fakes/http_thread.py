@@ -29,6 +29,7 @@ class Fault:
     headers: dict[str, str]
     times: int
     hang: bool = False
+    after: int = 0  # let this many matching requests through first
 
 
 @dataclass
@@ -40,9 +41,11 @@ class Faults:
     requests: list[str] = field(default_factory=list)
 
     def fail(self, pattern: str, status: int, body: Any = None,
-             headers: dict[str, str] | None = None, times: int = 1) -> None:
-        """Answer the next ``times`` requests matching ``pattern`` with ``status``."""
-        self.planned.append(Fault(re.compile(pattern), status, body, headers or {}, times))
+             headers: dict[str, str] | None = None, times: int = 1, after: int = 0) -> None:
+        """Answer ``times`` requests matching ``pattern`` with ``status``, once ``after``
+        matching ones have passed (``after=1``: the second page of a listing fails)."""
+        self.planned.append(Fault(re.compile(pattern), status, body, headers or {}, times,
+                                  after=after))
 
     def hang(self, pattern: str, times: int = 1) -> None:
         """Keep the next matching requests open until the fake stops (a timeout for the client)."""
@@ -52,6 +55,9 @@ class Faults:
         self.requests.append(line)
         for fault in self.planned:
             if fault.times > 0 and fault.pattern.search(line):
+                if fault.after > 0:
+                    fault.after -= 1
+                    continue
                 fault.times -= 1
                 return fault
         return None
