@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -57,11 +58,26 @@ def list_files(calls: GitHubCalls, head: RepoHead, options: GitHubOptions) -> li
                      f"the file tree of repo {head.ref.full_name}", {"recursive": "1"})
     if not isinstance(tree, dict) or not isinstance(tree.get("tree"), list):
         raise Malformed(f"GitHub answered the tree of repo {head.ref.full_name} without files")
+    items = tree["tree"]
     if tree.get("truncated"):
-        # GitHub caps recursive trees (100,000 entries / 7 MB): a partial tree must not delete.
-        raise Malformed(f"the file tree of repo {head.ref.full_name} is too large for one "
-                        "listing (GitHub truncated it); narrow `paths`")
-    return [_entry(head, item) for item in tree["tree"] if _selected(item, options)]
+        # GitHub caps recursive trees (100,000 entries / 7 MB): read it folder by folder.
+        items = list(_walk(calls, head, head.commit, ""))
+    return [_entry(head, item) for item in items if _selected(item, options)]
+
+
+def _walk(calls: GitHubCalls, head: RepoHead, sha: str, prefix: str) -> Iterator[dict[str, Any]]:
+    """Every blob under tree ``sha``, one request per folder, paths relative to the repo."""
+    tree = calls.get(f"repos/{head.ref.full_name}/git/trees/{sha}",
+                     f"folder {prefix or '/'} of repo {head.ref.full_name}")
+    if not isinstance(tree, dict) or not isinstance(tree.get("tree"), list):
+        raise Malformed(f"GitHub answered folder {prefix or '/'} of repo "
+                        f"{head.ref.full_name} without files")
+    for item in tree["tree"]:
+        path = prefix + str(item.get("path", ""))
+        if item.get("type") == "tree":
+            yield from _walk(calls, head, str(item["sha"]), path + "/")
+        elif item.get("type") == "blob":
+            yield {**item, "path": path}
 
 
 def _selected(item: Any, options: GitHubOptions) -> bool:

@@ -58,6 +58,7 @@ class FakeGitHub:
     def __init__(self, page_size: int = 100) -> None:
         self.repos: dict[str, Repo] = {}
         self.page_size = page_size
+        self.tree_limit: int | None = None  # recursive trees longer than this are truncated
         self.faults = Faults()
         self._clock = itertools.count(1)
         self._server = ThreadServer(self._app(), self.faults)
@@ -173,19 +174,54 @@ class FakeGitHub:
     def _commit(self, repo: Repo, sha: str) -> Commit | None:
         return next((c for c in repo.commits if c.sha == sha), None)
 
+    def _dir_sha(self, commit: Commit, folder: str) -> str:
+        return hashlib.sha1(f"tree:{commit.sha}:{folder}".encode()).hexdigest()
+
+    def _resolve_tree(self, repo: Repo, sha: str) -> tuple[Commit, str] | None:
+        """A tree SHA is a commit (its root) or one folder of a commit."""
+        for commit in repo.commits:
+            if commit.sha == sha:
+                return commit, ""
+            folders = {p.rsplit("/", 1)[0] for p in commit.files if "/" in p}
+            folders |= {f.rsplit("/", i)[0] for f in folders for i in range(f.count("/") + 1)}
+            for folder in folders:
+                if self._dir_sha(commit, folder) == sha:
+                    return commit, folder
+        return None
+
+    def _tree_items(self, commit: Commit, folder: str, recursive: bool) -> list[dict[str, Any]]:
+        prefix = folder + "/" if folder else ""
+        items, dirs = [], set()
+        for path, content in sorted(commit.files.items()):
+            if not path.startswith(prefix):
+                continue
+            rest = path[len(prefix):]
+            if "/" in rest and not recursive:
+                dirs.add(rest.split("/", 1)[0])
+                continue
+            items.append({"path": rest, "mode": "100644", "type": "blob",
+                          "sha": git_sha(content), "size": len(content)})
+            parts = rest.split("/")[:-1]
+            dirs |= {"/".join(parts[: i + 1]) for i in range(len(parts))}
+        items += [{"path": d, "mode": "040000", "type": "tree",
+                   "sha": self._dir_sha(commit, prefix + d)} for d in sorted(dirs)]
+        return items
+
     async def _tree(self, request: Request) -> JSONResponse:
         repo = self._find(request)
         if isinstance(repo, JSONResponse):
             return repo
-        commit = self._commit(repo, request.path_params["sha"])
-        if commit is None:
+        found = self._resolve_tree(repo, request.path_params["sha"])
+        if found is None:
             return self._error(404, "Not Found")
-        tree = [{"path": p, "mode": "100644", "type": "blob", "sha": git_sha(c), "size": len(c)}
-                for p, c in sorted(commit.files.items())]
-        dirs = sorted({p.rsplit("/", 1)[0] for p in commit.files if "/" in p})
-        tree += [{"path": d, "mode": "040000", "type": "tree", "sha": git_sha(d.encode())}
-                 for d in dirs]
-        return self._answer({"sha": commit.sha, "tree": tree, "truncated": False})
+        commit, folder = found
+        recursive = request.query_params.get("recursive") not in (None, "", "0", "false")
+        tree = self._tree_items(commit, folder, recursive)
+        truncated = recursive and self.tree_limit is not None and len(tree) > self.tree_limit
+        if truncated:
+            tree = tree[: self.tree_limit]  # GitHub cuts big recursive trees and says so
+        return self._answer({"sha": request.path_params["sha"], "tree": tree,
+                             "truncated": truncated})
 
     async def _blob(self, request: Request) -> JSONResponse:
         repo = self._find(request)

@@ -132,3 +132,12 @@ def test_base64_blob_content_round_trips_binary_pdfs(github: FakeGitHub) -> None
     doc = source.fetch(entry)
     assert doc.body == pdf and doc.media_type == "application/pdf"
     assert base64.b64encode(doc.body)  # the bytes are the file's, not its base64 text
+
+
+def test_a_tree_github_truncated_is_read_folder_by_folder(github: FakeGitHub) -> None:
+    complete = by_key(connector(github).list_documents({}))
+    github.tree_limit = 2
+    listing = connector(github).list_documents({})
+    assert listing.complete and by_key(listing) == complete
+    folders = [r for r in github.faults.requests if "/git/trees/" in r and "recursive" not in r]
+    assert len(folders) == 4  # the root, docs, docs/deep, src
