@@ -8,6 +8,7 @@ workspace (``notion-workspace:<id or name>``) and ``why`` says so.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -24,7 +25,13 @@ from sources.model import (
 )
 from sources.notion_api import NotionCalls, build_client
 from sources.notion_options import NotionOptions
-from sources.notion_pages import PageText, in_database, page_entry, properties_markdown
+from sources.notion_pages import (
+    PageText,
+    in_database,
+    page_entry,
+    properties_markdown,
+    settled,
+)
 
 log = structlog.get_logger(__name__)
 PAGES_ONLY = {"property": "object", "value": "page"}
@@ -41,6 +48,7 @@ class NotionConnector:
         self.options = options
         self._calls: NotionCalls | None = None
         self._readers: Readers | None = None
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     def list_documents(self, cursor: dict[str, str]) -> Listing:
         """Every page the search endpoint returns for the integration."""
@@ -55,7 +63,8 @@ class NotionConnector:
             raise
         except SourceError as exc:
             self._partial(listing, exc)
-        newest = max((e.version for e in listing.entries), default="")
+        newest = max((str(e.modified.isoformat()) for e in listing.entries if e.modified),
+                     default="")
         # a partial listing keeps the old cursor: what it missed must be looked at again
         complete = listing.complete and newest
         listing.cursor = {"last_edited_time": newest} if complete else dict(cursor)
@@ -66,7 +75,7 @@ class NotionConnector:
         calls = self._client()
         page_id = entry.key.removeprefix("page:")
         page = calls.call(f"page {entry.title!r}", calls.client.pages.retrieve, page_id=page_id)
-        fresh = page_entry(page)
+        fresh = settled(page_entry(page), self.clock())
         text = PageText(calls, fresh.title, self.options.max_bytes).read(page_id)
         parts = [f"# {fresh.title}", "\n".join(properties_markdown(page)), text]
         body = "\n\n".join(p for p in parts if p) + "\n"
@@ -82,7 +91,7 @@ class NotionConnector:
             if in_database(item) and not self.options.databases:
                 continue
             try:
-                listing.entries.append(page_entry(item))
+                listing.entries.append(settled(page_entry(item), self.clock()))
             except SourceError as exc:
                 self._partial(listing, exc)
 

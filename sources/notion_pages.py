@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from sources.http_faults import too_large
@@ -11,6 +12,10 @@ from sources.notion_api import NotionCalls
 from sources.notion_blocks import LIST_LIKE, block_line, indent, rich_text
 
 NOT_DESCENDED = {"child_page", "child_database"}  # they are documents of their own
+# Notion rounds last_edited_time down to the minute: an edit in the same minute as a fetch
+# would leave the version unchanged. Until a page's minute is safely over its version is
+# provisional, so the first listing after that fetches it once more.
+SETTLE = timedelta(minutes=2)
 
 
 def page_title(page: dict[str, Any]) -> str:
@@ -35,6 +40,14 @@ def page_entry(page: dict[str, Any]) -> Entry:
     except (KeyError, TypeError, ValueError) as exc:
         raise Malformed(f"Notion listed a page without id, url or last_edited_time: {exc}") \
             from exc
+
+
+def settled(entry: Entry, now: datetime) -> Entry:
+    """``entry`` with a provisional version (``<time>~<now>``) while its edit minute may
+    still be receiving edits; the plain ``last_edited_time`` once it cannot."""
+    if entry.modified is None or now - entry.modified >= SETTLE:
+        return entry
+    return replace(entry, version=f"{entry.version}~{now.isoformat(timespec='seconds')}")
 
 
 def parse_time(text: str) -> datetime:

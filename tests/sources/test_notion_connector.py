@@ -150,3 +150,24 @@ def test_a_page_over_max_bytes_is_skipped(notion: FakeNotion) -> None:
     entry = next(e for e in source.list_documents({}).entries if e.title == "Huge")
     with pytest.raises(Skipped, match=r"Notion page 'Huge' is 4,000 bytes, over max_bytes"):
         source.fetch(entry)
+
+
+def test_an_edit_in_the_minute_of_a_fetch_is_fetched_again_once_the_minute_is_over(
+        notion: FakeNotion) -> None:
+    """Notion rounds last_edited_time down to the minute, so a second edit in the same minute
+    keeps the time: the version stays provisional until that minute is safely over."""
+    from datetime import timedelta
+
+    page = next(p for p in notion.pages.values() if p.title == "Vacation policy")
+    page.edited = "2026-12-07T04:40:00.000Z"
+    minute = datetime(2026, 12, 7, 4, 40, tzinfo=UTC)
+    source = connector(notion)
+    source.clock = lambda: minute + timedelta(seconds=20)
+    early = next(e for e in source.list_documents({}).entries if e.title == "Vacation policy")
+    fetched = source.fetch(early)
+    assert fetched.entry.version.startswith("2026-12-07T04:40:00.000Z~")
+    page.blocks = [block("paragraph", "Edited again in the same minute.")]  # same edited time
+    source.clock = lambda: minute + timedelta(minutes=5)
+    late = next(e for e in source.list_documents({}).entries if e.title == "Vacation policy")
+    assert late.version == "2026-12-07T04:40:00.000Z" != fetched.entry.version
+    assert b"Edited again in the same minute." in source.fetch(late).body
