@@ -7,6 +7,7 @@ RateLimited carries the ``Retry-After`` Notion sends with ``rate_limited`` (429)
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -23,8 +24,11 @@ def build_client(options: NotionOptions) -> Any:
     token = secret_from_env(options.token_env, field="token_env",
                             how="create an internal integration at notion.so/my-integrations, "
                                 "share the pages with it and copy its secret")
+    # Our own stdlib logger: the SDK's default one adds a stderr handler per client, which
+    # would print every failed request into the terminal on top of our own report.
     return Client(auth=token.get_secret_value(), base_url=options.base_url.rstrip("/"),
-                  timeout_ms=int(options.timeout_s * 1000), retry=False)
+                  timeout_ms=int(options.timeout_s * 1000), retry=False,
+                  logger=logging.getLogger("sources.notion.sdk"))
 
 
 class NotionCalls:

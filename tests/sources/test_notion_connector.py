@@ -171,3 +171,13 @@ def test_an_edit_in_the_minute_of_a_fetch_is_fetched_again_once_the_minute_is_ov
     late = next(e for e in source.list_documents({}).entries if e.title == "Vacation policy")
     assert late.version == "2026-12-07T04:40:00.000Z" != fetched.entry.version
     assert b"Edited again in the same minute." in source.fetch(late).body
+
+
+def test_a_failed_request_prints_nothing_to_the_terminal(
+        notion: FakeNotion, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("NOTION_TOKEN", "ntn_revoked")
+    with pytest.raises(AuthFailed):
+        connector(notion).list_documents({})
+    out, err = capfd.readouterr()
+    assert "request fail" not in out + err
