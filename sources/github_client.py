@@ -34,8 +34,24 @@ def build_client(options: GitHubOptions) -> GitHub[Any]:
     return GitHub(
         token.get_secret_value(), base_url=options.base_url.rstrip("/") + "/",
         timeout=options.timeout_s, auto_retry=False, http_cache=False,
-        user_agent="bot-sources",
+        user_agent="bot-sources", transport=kept_open_transport(),
     )
+
+
+def kept_open_transport() -> Any:
+    """An httpx transport whose connection pool outlives githubkit's per-request clients.
+
+    Outside a ``with GitHub()`` block githubkit builds and closes one httpx client per
+    request, and closing a client closes its transport: every call would open a new TCP
+    and TLS connection. The pool is kept open and reused (and thread-safe) instead.
+    """
+    import httpx
+
+    class KeptOpen(httpx.HTTPTransport):
+        def close(self) -> None:
+            """Kept open on purpose: the pool is shared by every request of the connector."""
+
+    return KeptOpen()
 
 
 class GitHubCalls:
