@@ -7,6 +7,8 @@ from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from sources.urls import http_url
+
 
 class ConfluenceOptions(BaseModel):
     """``[sources.NAME]`` with ``kind = "confluence"``.
@@ -31,10 +33,7 @@ class ConfluenceOptions(BaseModel):
     @field_validator("base_url")
     @classmethod
     def _is_http(cls, url: str) -> str:
-        if urlparse(url).scheme not in ("http", "https"):
-            raise ValueError(f"base_url: {url!r} is not an http(s) URL; write e.g. "
-                             '"https://acme.atlassian.net/wiki"')
-        return url.rstrip("/")
+        return http_url("base_url", url, "https://acme.atlassian.net/wiki")
 
     @property
     def cloud(self) -> bool:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from sources.urls import http_url
+
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(@[^\s@]+)?$")
 DEFAULT_PATHS = ["*.md", "*.mdx", "*.rst", "*.txt", "*.adoc", "*.pdf"]
 
@@ -50,6 +52,11 @@ class GitHubOptions(BaseModel):
                 'or "owner/name@branch", e.g. "acme/handbook"'
             )
         return repos
+
+    @field_validator("base_url")
+    @classmethod
+    def _is_http(cls, url: str) -> str:
+        return http_url("base_url", url, "https://github.acme.com/api/v3")
 
     def repo_refs(self) -> list[RepoRef]:
         """The configured repositories with their branches resolved from the options."""

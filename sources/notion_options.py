@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from sources.urls import http_url
 
 
 class NotionOptions(BaseModel):
@@ -19,3 +21,8 @@ class NotionOptions(BaseModel):
     page_size: int = Field(100, ge=1, le=100)
     max_bytes: int = Field(5_000_000, gt=0)
     timeout_s: float = Field(30.0, gt=0)
+
+    @field_validator("base_url")
+    @classmethod
+    def _is_http(cls, url: str) -> str:
+        return http_url("base_url", url, "https://api.notion.com")

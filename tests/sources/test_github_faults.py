@@ -131,3 +131,10 @@ def test_a_repo_that_is_not_owner_slash_name_is_refused_naming_the_field() -> No
 
     with pytest.raises(ValidationError, match=r"repos: 'handbook' is not a repository"):
         GitHubConnector.Options(repos=["handbook"])
+
+
+def test_a_base_url_that_is_not_a_url_is_refused_naming_the_field() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match=r"base_url: 'github\.acme\.com' is not an http"):
+        GitHubConnector.Options(repos=["acme/handbook"], base_url="github.acme.com")
