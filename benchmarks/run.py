@@ -37,6 +37,7 @@ BENCHMARKS = [
     "mcp_calls",
     "honest_answers",
     "serve_replicas",
+    "github_pool",
 ]
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 HEADER = """# Benchmarks

@@ -6,7 +6,8 @@ import subprocess
 import sys
 
 HEAVY = ["gradio", "slack_bolt", "chromadb", "llama_cpp", "ray", "openai", "onnxruntime", "mcp",
-         "httpx2", "starlette", "uvicorn", "opentelemetry", "psycopg"]
+         "httpx2", "starlette", "uvicorn", "opentelemetry", "psycopg",
+         "githubkit", "atlassian", "notion_client"]
 
 
 def test_help_imports_no_heavy_module() -> None:
