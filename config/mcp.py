@@ -58,6 +58,56 @@ class McpServerSettings(BaseModel):
         return self.tool_timeouts.get(tool, self.timeout_s)
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+TOKEN_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+MIN_TOKEN_CHARS = 16
+DEFAULT_SCOPES = {"ask": "bot:ask", "search_knowledge": "bot:search", "documents": "bot:read"}
+
+
+class McpOAuthSettings(BaseModel):
+    """``[mcp.serve.oauth]``: the server as an OAuth 2.1 resource server (RFC 9728).
+
+    Bearer JWTs from ``issuer`` are checked against its JWKS: signature, ``iss``, ``aud``,
+    ``exp``; their scopes decide which tools (and documents and prompts) a caller may use.
+    """
+
+    model_config = {"extra": "forbid"}
+
+    issuer: str = Field(description="the authorization server's issuer URL (the iss claim)")
+    resource: str = Field(description="this MCP endpoint's public URL, e.g. "
+                          "https://bot.example.com/mcp; tokens must name it in aud")
+    jwks_url: str | None = Field(None, description="default: ISSUER/.well-known/jwks.json")
+    audience: str | None = Field(None, description="the aud tokens must carry; default: resource")
+    scopes: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_SCOPES),
+        description="what -> the scope it needs: ask, search_knowledge, documents (resources "
+        "and prompts)")
+    user_claim: str = Field("sub", description="the claim that names the caller")
+    algorithms: list[str] = Field(default_factory=lambda: ["RS256", "ES256", "PS256", "EdDSA"])
+    leeway_s: int = Field(30, ge=0, le=300, description="clock skew allowed on exp and nbf")
+
+    @model_validator(mode="after")
+    def _urls(self) -> McpOAuthSettings:
+        for field in ("issuer", "resource", "jwks_url"):
+            value = getattr(self, field)
+            if value is not None and not value.startswith(("http://", "https://")):
+                raise ValueError(f"mcp.serve.oauth.{field} = {value!r} is not an http(s) URL. "
+                                 "Fix: write the full URL, e.g. https://auth.example.com")
+        unknown = set(self.scopes) - set(DEFAULT_SCOPES)
+        if unknown:
+            raise ValueError(f"mcp.serve.oauth.scopes names {sorted(unknown)}. Fix: use "
+                             f"{', '.join(DEFAULT_SCOPES)}")
+        return self
+
+    @property
+    def jwks(self) -> str:
+        return self.jwks_url or self.issuer.rstrip("/") + "/.well-known/jwks.json"
+
+    def scope_for(self, what: str) -> str:
+        """The scope a token needs for ``what`` (a tool, or ``documents``)."""
+        return self.scopes.get(what, DEFAULT_SCOPES[what])
+
+
 class McpServeSettings(BaseModel):
     """``bot serve mcp``: the bot as an MCP server exposing ``ask`` and ``search_knowledge``."""
 
@@ -68,7 +118,44 @@ class McpServeSettings(BaseModel):
     port: int = Field(8765, ge=0, le=65535)
     path: str = Field("/mcp", pattern=r"^/", description="the streamable HTTP endpoint")
     token: SecretStr | None = Field(
-        None, description="bearer token HTTP clients must send; default: none (loopback only)")
+        None, description="one bearer token HTTP clients must send (the caller \"token\"); "
+        "prefer named tokens")
+    tokens: dict[str, SecretStr] = Field(
+        default_factory=dict, description="name -> bearer token; the name is the caller's "
+        "user and its space is mcp:<name>, as with api.keys")
+    allowed_hosts: list[str] = Field(
+        default_factory=list, description="Host header values clients use off loopback, e.g. "
+        "\"bot.example.com\" or \"10.0.0.5:8765\" (DNS-rebinding protection)")
+    oauth: McpOAuthSettings | None = None
+
+    @field_validator("tokens")
+    @classmethod
+    def _tokens_usable(cls, tokens: dict[str, SecretStr]) -> dict[str, SecretStr]:
+        seen: set[str] = set()
+        for name, token in tokens.items():
+            if not TOKEN_NAME.fullmatch(name):
+                raise ValueError(f"mcp.serve.tokens name {name!r} must be 1-64 letters, digits, "
+                                 "'.', '_' or '-'. Fix: rename it (the name is the caller's id)")
+            secret = token.get_secret_value()
+            if len(secret) < MIN_TOKEN_CHARS or secret in seen:
+                raise ValueError(
+                    f"mcp.serve.tokens.{name} is shorter than {MIN_TOKEN_CHARS} characters or "
+                    "repeats another token. Fix: python -c 'import secrets; "
+                    "print(secrets.token_urlsafe(32))'")
+            seen.add(secret)
+        return tokens
+
+    @property
+    def on_loopback(self) -> bool:
+        return self.host in LOOPBACK
+
+    def named_tokens(self) -> dict[str, SecretStr]:
+        """Every static token by caller name (``token`` is the caller named "token")."""
+        return {**({"token": self.token} if self.token else {}), **self.tokens}
+
+    def guarded(self) -> bool:
+        """Whether HTTP callers must prove who they are (a token or OAuth)."""
+        return bool(self.named_tokens()) or self.oauth is not None
 
 
 class McpSettings(BaseModel):
