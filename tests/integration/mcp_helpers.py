@@ -4,26 +4,19 @@
 from __future__ import annotations
 
 import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import uvicorn
-
 from bot.app import Bot
 from config import Settings
 from config.mcp import McpServeSettings
+from tests.fakes.asgi_loopback import loopback_socket, serving_asgi
+
+__all__ = ["client", "loopback_socket", "serving_mcp", "with_serve"]
 
 ALICE = "mcp-alice-token-0123456789"
 BOB = "mcp-bob-token-0123456789ab"
-
-
-def loopback_socket() -> socket.socket:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    return sock
 
 
 def with_serve(settings: Settings, **serve: Any) -> Settings:
@@ -34,26 +27,14 @@ def with_serve(settings: Settings, **serve: Any) -> Settings:
 
 
 @contextmanager
-def serving_mcp(bot: Bot, sock: socket.socket) -> Iterator[str]:
-    """Serve ``bot`` on ``sock``; yields the MCP endpoint's URL."""
+def serving_mcp(bot: Bot, sock: socket.socket | None = None) -> Iterator[str]:
+    """Serve ``bot`` as ``bot serve mcp`` over HTTP would; yields the MCP endpoint's URL."""
     from presenters.mcp.serve import http_app
     from presenters.mcp.server import build_server
 
     s = bot.settings.mcp.serve
-    config = uvicorn.Config(http_app(build_server(bot), s), log_config=None, lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the MCP server did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}{s.path}"
-    finally:
-        server.should_exit = True
-        thread.join(30)
+    with serving_asgi(http_app(build_server(bot), s), sock) as base:
+        yield base + s.path
 
 
 def client(url: str, token: str | None = None, mode: str = "auto", **options: Any) -> Any:

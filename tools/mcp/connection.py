@@ -16,6 +16,7 @@ import structlog
 
 from bot.contracts.tools import ToolError
 from config.mcp import McpServerSettings
+from tools.mcp.results import error_text
 
 log = structlog.get_logger("tools.mcp")
 CONNECTION_CLOSED = -32000  # JSON-RPC code the SDK gives calls on a closed connection
@@ -114,7 +115,8 @@ class McpConnection:
         exc = root_cause(error)
         code = getattr(exc, "code", None)
         if code is not None and code != CONNECTION_CLOSED:  # the server answered: an MCP error
-            return ToolError(f"{tool} failed on MCP server {self.name!r}: {exc}")
+            return ToolError(error_text(f"{tool} failed on MCP server {self.name!r}: {exc}",
+                                        self.settings.max_result_chars))
         log.error("mcp_server_died", server=self.name, tool=tool, where=self.where,
                   error_type=type(exc).__name__, error=str(exc)[:300])
         await self.close()

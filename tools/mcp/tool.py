@@ -11,7 +11,7 @@ from bot.contracts.run_context import ToolRunContext
 from bot.contracts.tools import ToolError, ToolOutput
 from tools.mcp.background import BackgroundLoop
 from tools.mcp.connection import McpConnection
-from tools.mcp.results import capped, result_text
+from tools.mcp.results import capped, error_text, result_text
 
 
 class McpArguments(BaseModel):
@@ -39,10 +39,10 @@ class McpTool:
     async def run(self, args: Any, ctx: ToolRunContext) -> ToolOutput:
         call = self.connection.call(self.remote, args.model_dump(), self.timeout_s)
         result = await self.loop.run(call)
+        if result.is_error:  # the server's own words, capped tighter than a result
+            raise ToolError(error_text(result_text(result), self.max_chars) or f"{self.remote} "
+                            f"failed on MCP server {self.connection.name!r}")
         text = capped(result_text(result), self.max_chars)
-        if result.is_error:
-            raise ToolError(text or f"{self.remote} failed on MCP server "
-                            f"{self.connection.name!r}")
         ctx.log.info("mcp_tool_called", server=self.connection.name, tool=self.remote,
                      chars=len(text))
         return ToolOutput(content=text or "(the tool returned nothing)")
