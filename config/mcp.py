@@ -127,6 +127,8 @@ class McpServeSettings(BaseModel):
         default_factory=list, description="Host header values clients use off loopback, e.g. "
         "\"bot.example.com\" or \"10.0.0.5:8765\" (DNS-rebinding protection)")
     oauth: McpOAuthSettings | None = None
+    watch_s: float = Field(
+        10.0, gt=0, description="how often subscribed documents are checked for changes")
 
     @field_validator("tokens")
     @classmethod

@@ -44,6 +44,19 @@ class Caller:
 LOCAL_CALLER = Caller(LOCAL, frozenset({EVERYTHING}))
 
 
+class NotGranted(PermissionError):
+    """The caller's token lacks the scope for what it asked."""
+
+
+def granted(request: Any, s: McpServeSettings, what: str) -> Caller:
+    """The caller, when their token grants ``what`` (a tool, or ``documents``)."""
+    caller = caller_of(request)
+    if s.oauth is not None and not caller.may(s.oauth.scope_for(what)):
+        raise NotGranted(f"your token does not grant {what}: it needs the scope "
+                         f"{s.oauth.scope_for(what)!r}")
+    return caller
+
+
 def caller_of(request: Any) -> Caller:
     """The caller the HTTP request authenticated as; the local caller on stdio."""
     scope = getattr(request, "scope", None) or {}

@@ -21,8 +21,9 @@ from bot.app import Bot
 from bot.contracts.tools import ToolError
 from bot.contracts.turn_view import TurnView
 from presenters.mcp.auth import auth_options
-from presenters.mcp.callers import Caller, caller_of
+from presenters.mcp.callers import Caller, NotGranted, granted
 from presenters.mcp.conversations import Conversations, UnknownConversation
+from presenters.mcp.resources import add_documents
 from presenters.mcp.results import AskResult, SearchResult, ask_result, search_result
 
 log = structlog.get_logger("presenters.mcp")
@@ -44,12 +45,10 @@ class BotTools:
 
     def caller(self, ctx: Context, what: str) -> Caller:
         """Who calls; refused (a tool error) when their token lacks the scope for ``what``."""
-        caller = caller_of(ctx.request_context.request)
-        oauth = self.bot.settings.mcp.serve.oauth
-        if oauth is not None and not caller.may(oauth.scope_for(what)):
-            raise McpToolError(f"your token does not grant {what}: it needs the scope "
-                               f"{oauth.scope_for(what)!r}")
-        return caller
+        try:
+            return granted(ctx.request_context.request, self.bot.settings.mcp.serve, what)
+        except NotGranted as exc:
+            raise McpToolError(str(exc)) from exc
 
     async def ask(self, question: Annotated[str, Field(description=QUESTION)], ctx: Context,
                   conversation: Annotated[str | None, Field(description=CONVERSATION)] = None,
@@ -90,17 +89,20 @@ async def has_turns(bot: Bot, key: str) -> bool:
 
 
 def build_server(bot: Bot) -> MCPServer:
-    """The MCP server for ``bot``; ``search_knowledge`` only when the knowledge base is on."""
-    serve = bot.settings.mcp.serve
+    """The MCP server for ``bot``; ``search_knowledge``, the documents and the prompts only
+    when the knowledge base is on."""
+    from mcp.server.subscriptions import InMemorySubscriptionBus
+
+    serve, bus = bot.settings.mcp.serve, InMemorySubscriptionBus()
     server: MCPServer = MCPServer("bot", instructions=ASK_HELP, log_level="WARNING",
-                                  **auth_options(serve))
+                                  subscriptions=bus, **auth_options(serve))
     known = partial(has_turns, bot)
     tools = BotTools(bot, Conversations(serve.transport, known))
     server.add_tool(tools.ask, name="ask", description=ASK_HELP)
     if SEARCH in bot.tools:
         server.add_tool(tools.search_knowledge, name=SEARCH, description=SEARCH_HELP)
+        add_documents(server, bot, bus)
     else:
         log.info("mcp_search_unavailable", fix="enable the knowledge base (kb.enabled, the "
                  "rag extra) and list search_knowledge in tools")
     return server
-
