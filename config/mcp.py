@@ -12,6 +12,36 @@ from pydantic import BaseModel, Field, SecretStr, field_validator, model_validat
 SERVER_NAME = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
+class McpClientOAuthSettings(BaseModel):
+    """``[mcp.servers.NAME.oauth]``: access tokens for a remote server from its authorization
+    server, by client credentials or from a refresh token an admin obtained once."""
+
+    model_config = {"extra": "forbid"}
+
+    token_url: str = Field(description="the authorization server's token endpoint")
+    client_id: str = Field(min_length=1)
+    client_secret: SecretStr | None = Field(None, description="a confidential client's secret")
+    refresh_token: SecretStr | None = Field(
+        None, description="a refresh token an admin obtained once; used instead of client "
+        "credentials, and replaced by the one each refresh returns")
+    scope: str | None = Field(None, description="scopes to ask for, space-separated")
+    resource: str | None = Field(None, description="RFC 8707 resource to ask a token for; "
+                                 "default: the server's url")
+    refresh_before_s: float = Field(
+        60.0, ge=0, description="a token this close to expiry is replaced before it is used")
+
+    @model_validator(mode="after")
+    def _a_grant(self) -> McpClientOAuthSettings:
+        if not self.token_url.startswith(("http://", "https://")):
+            raise ValueError(f"oauth.token_url {self.token_url!r} is not an http(s) URL. Fix: "
+                             "use the authorization server's token endpoint")
+        if self.client_secret is None and self.refresh_token is None:
+            raise ValueError("oauth needs client_secret (client credentials) or refresh_token "
+                             "(one an admin obtained). Fix: set one of them, e.g. from an "
+                             "environment variable")
+        return self
+
+
 class McpServerSettings(BaseModel):
     """One MCP server: a command run over stdio, or a streamable HTTP URL."""
 
@@ -25,6 +55,8 @@ class McpServerSettings(BaseModel):
     url: str | None = Field(None, description="a streamable HTTP endpoint, e.g. http://host/mcp")
     headers: dict[str, SecretStr] = Field(
         default_factory=dict, description="HTTP headers, e.g. Authorization (kept secret)")
+    oauth: McpClientOAuthSettings | None = Field(
+        None, description="OAuth access tokens for an HTTP server, kept fresh")
     allow: list[str] | None = Field(
         None, description="the tools offered to the model; default: every tool the server lists")
     ask_first: bool | list[str] = Field(
@@ -47,6 +79,9 @@ class McpServerSettings(BaseModel):
                 "Fix: set command = [\"mcp-server-time\"] or url = \"http://127.0.0.1:8765/mcp\"")
         if self.url and not self.url.startswith(("http://", "https://")):
             raise ValueError(f"url {self.url!r} is not an http(s) URL. Fix: use http://host/mcp")
+        if self.oauth and (self.command or "authorization" in map(str.lower, self.headers)):
+            raise ValueError("oauth is for an HTTP server that does not get an Authorization "
+                             "header. Fix: drop headers.Authorization, or oauth for a stdio server")
         return self
 
     def asks_first(self, tool: str) -> bool:

@@ -1,6 +1,6 @@
 """A small OAuth 2.1 authorization server on loopback: it signs JWT access tokens (RS256)
 with a key it publishes as a JWKS, publishes its metadata (RFC 8414), and has a token
-endpoint for the client credentials and refresh token grants.
+endpoint for the client credentials and refresh token grants (refresh tokens rotate).
 
 Tests mint tokens directly (:meth:`FakeIssuer.token`, any audience, expiry or key) to probe
 a resource server, or let a client fetch them from ``/token``; every grant is recorded.
@@ -31,7 +31,7 @@ def new_key() -> rsa.RSAPrivateKey:
 @dataclass
 class FakeIssuer:
     issuer: str  # its base URL, also the iss claim
-    clients: dict[str, str] = field(default_factory=dict)  # client id -> secret
+    clients: dict[str, str | None] = field(default_factory=dict)  # id -> secret (None: public)
     audience: str = ""  # what /token writes in aud
     scopes: list[str] = field(default_factory=list)  # what /token grants
     expires_in: int = 300
@@ -75,12 +75,16 @@ class FakeIssuer:
             return JSONResponse({"error": "invalid_grant"}, status_code=400)
         if grant not in ("client_credentials", "refresh_token"):
             return JSONResponse({"error": "unsupported_grant_type"}, status_code=400)
-        refresh = secrets.token_urlsafe(16)
-        self.refresh_tokens.add(refresh)
-        return JSONResponse({
-            "access_token": self.token(client, self.audience, self.scopes, self.expires_in),
-            "token_type": "Bearer", "expires_in": self.expires_in, "refresh_token": refresh,
-            "scope": " ".join(self.scopes)})
+        answer: dict[str, object] = {"access_token": self.token(client, self.audience, self.scopes,
+                                             self.expires_in),
+                  "token_type": "Bearer", "expires_in": self.expires_in,
+                  "scope": " ".join(self.scopes)}
+        if grant == "refresh_token":  # rotated: the old one is spent (RFC 9700 4.14)
+            self.refresh_tokens.discard(form["refresh_token"])
+            rotated = secrets.token_urlsafe(16)
+            self.refresh_tokens.add(rotated)
+            answer["refresh_token"] = rotated
+        return JSONResponse(answer)
 
     def client_id(self, request: Request, form: dict[str, str]) -> str | None:
         """The client the request authenticates as (HTTP Basic, or the form's fields)."""
@@ -90,4 +94,6 @@ class FakeIssuer:
             pair = base64.b64decode(header[6:]).decode().partition(":")
             given = (pair[0], pair[2])
         name, secret = given
-        return name if name and self.clients.get(name) == secret else None
+        if not name or name not in self.clients:
+            return None
+        return name if self.clients[name] in (None, secret) else None

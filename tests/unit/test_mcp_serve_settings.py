@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from apps.cli.runtime import collect_secrets
 from config import load_settings
-from config.mcp import McpOAuthSettings, McpServeSettings
+from config.mcp import McpClientOAuthSettings, McpOAuthSettings, McpServeSettings
 
 CONFIG = """
 [mcp.serve]
@@ -61,4 +61,32 @@ def test_bad_oauth_settings_name_the_field_and_the_fix(fields: dict[str, object]
                                                        says: str) -> None:
     with pytest.raises(ValidationError) as caught:
         McpOAuthSettings(**fields)  # type: ignore[arg-type]
+    assert says in str(caught.value) and "Fix:" in str(caught.value)
+
+
+CLIENT = """
+[mcp.servers.docs]
+url = "https://docs.example/mcp"
+[mcp.servers.docs.oauth]
+token_url = "https://auth.example/token"
+client_id = "bot"
+client_secret = "client-secret-4Rt"
+refresh_token = "refresh-token-8Yu"
+"""
+
+
+def test_client_oauth_secrets_are_kept_secret_and_redacted(tmp_path: Path) -> None:
+    (tmp_path / "bot.toml").write_text(CLIENT)
+    s = load_settings(tmp_path / "bot.toml")
+    assert "client-secret-4Rt" not in repr(s.mcp.servers["docs"])
+    assert {"client-secret-4Rt", "refresh-token-8Yu"} <= set(collect_secrets(s))
+
+
+@pytest.mark.parametrize(("fields", "says"), [
+    ({"token_url": "https://a/token", "client_id": "bot"}, "needs client_secret"),
+    ({"token_url": "a/token", "client_id": "bot", "client_secret": "x"}, "oauth.token_url"),
+])
+def test_client_oauth_needs_a_grant_and_a_url(fields: dict[str, object], says: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        McpClientOAuthSettings(**fields)  # type: ignore[arg-type]
     assert says in str(caught.value) and "Fix:" in str(caught.value)

@@ -30,6 +30,8 @@ class McpConnection:
         self._holder: asyncio.Task[None] | None = None
         self._closing: asyncio.Event | None = None
         self._lock: asyncio.Lock | None = None
+        self.auth: Any = None  # OAuth tokens outlive a connection: a restart reuses them
+        self.elicit: Any = None  # answers the server's elicitation requests (set by the hub)
 
     @property
     def where(self) -> str:
@@ -58,8 +60,14 @@ class McpConnection:
         """Keeps the client open in one task (its transport must close where it opened)."""
         from tools.mcp.transport import connected
 
+        if self.settings.oauth is not None and self.auth is None:
+            from tools.mcp.oauth import BearerAuth, OAuthTokens
+
+            self.auth = BearerAuth(OAuthTokens(self.name, self.settings.oauth,
+                                               str(self.settings.url)))
         try:
-            async with connected(self.name, self.settings, self.log_dir) as client:
+            async with connected(self.name, self.settings, self.log_dir, self.auth,
+                                 self.elicit) as client:
                 self._client = client
                 ready.set_result(None)
                 await closing.wait()
