@@ -12,6 +12,7 @@ from bot.approvals import ApprovalDesk
 from bot.budgets import BudgetGate
 from bot.catalog import build_agent, build_tools, start_mcp
 from bot.contracts.agent import Agent
+from bot.contracts.elicitation import Elicitor
 from bot.contracts.llm import LLM
 from bot.contracts.run_context import ToolRunContext
 from bot.contracts.store import Store
@@ -137,15 +138,18 @@ class Bot:
 
         return usage_report(self.store, since, by)  # type: ignore[arg-type]
 
-    def session(self, key: str, *, headless: bool = False) -> Session:
+    def session(self, key: str, *, headless: bool = False,
+                elicitor: Elicitor | None = None) -> Session:
         """The conversation for ``key`` ("stdio:<id>", "gradio:<id>", "slack:<team>:<ch>:<ts>").
 
         ``headless``: no person watches it (an API client, an MCP client, piped input), so
         tool calls that need approval get ``approvals.default`` without asking.
+        ``elicitor``: how the presenter asks its person for input an MCP server elicits mid-call
+        (none, or headless: every elicitation is declined).
         """
         return Session(key, store=self.store, turns=self.turns, locks=self.locks,
                        max_chars=self.settings.input.max_chars, desk=self.approvals,
-                       headless=headless)
+                       headless=headless, elicitor=elicitor)
 
     async def aclose(self) -> None:
         if self._mcp is not None:

@@ -5,9 +5,14 @@ and ``book`` that elicits the person's answer mid-call."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import mcp_types as types
+from mcp.server.elicitation import render_elicitation_schema
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.shared.exceptions import MCPError
+from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 from pydantic import BaseModel
 
 SERVER_ERROR = -32001
@@ -15,6 +20,11 @@ SERVER_ERROR = -32001
 
 class Seats(BaseModel):
     seats: int
+
+
+def booked(room: str, seats: object, action: str) -> str:
+    return f"booked {room} for {seats}" if action == "accept" else (
+        f"not booked: the person chose {action}")
 
 
 def fake_server() -> MCPServer:
@@ -31,12 +41,20 @@ def fake_server() -> MCPServer:
         raise MCPError(SERVER_ERROR, "R" * n)
 
     @server.tool()
-    async def book(room: str, ctx: Context) -> str:
+    async def book(room: str, ctx: Context) -> Any:
         """Book a room; asks the person how many seats."""
-        answer = await ctx.elicit(f"How many seats in {room}?", Seats)
-        if answer.action == "accept" and answer.data is not None:
-            return f"booked {room} for {answer.data.seats}"
-        return f"not booked: the person chose {answer.action}"
+        question = f"How many seats in {room}?"
+        if ctx.protocol_version not in MODERN_PROTOCOL_VERSIONS:  # a request mid-call
+            answer = await ctx.elicit(question, Seats)
+            seats = answer.data.seats if answer.action == "accept" and answer.data else None
+            return booked(room, seats, answer.action)
+        given = (ctx.input_responses or {}).get("seats")  # 2026-07-28: ask, then a retry
+        if given is None:
+            return types.InputRequiredResult(input_requests={"seats": types.ElicitRequest(
+                params=types.ElicitRequestFormParams(
+                    message=question, requested_schema=render_elicitation_schema(Seats)))})
+        content = getattr(given, "content", None) or {}
+        return booked(room, content.get("seats"), getattr(given, "action", "cancel"))
 
     return server
 

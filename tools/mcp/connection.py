@@ -60,6 +60,10 @@ class McpConnection:
         """Keeps the client open in one task (its transport must close where it opened)."""
         from tools.mcp.transport import connected
 
+        if self.elicit is None:
+            from tools.mcp.elicit import elicitation_callback
+
+            self.elicit = elicitation_callback(self.name)
         if self.settings.oauth is not None and self.auth is None:
             from tools.mcp.oauth import BearerAuth, OAuthTokens
 
@@ -89,12 +93,23 @@ class McpConnection:
             if cursor is None:
                 return tools
 
-    async def call(self, tool: str, arguments: dict[str, Any], timeout_s: float) -> Any:
-        """The server's ``CallToolResult``; raises ToolError when there is none to read."""
+    async def call(self, tool: str, arguments: dict[str, Any], timeout_s: float,
+                   asker: Any = None) -> Any:
+        """The server's ``CallToolResult``; raises ToolError when there is none to read.
+
+        ``asker``: the person of the turn (:class:`~tools.mcp.elicit.Asker`), who answers
+        what the server elicits during this call; the deadline pauses while they do."""
+        from tools.mcp.elicit import ASKER
+
         client = await self._ensure(tool)
+        waits = asker is not None and asker.elicitor is not None  # the SDK's deadline would not
         try:
-            async with asyncio.timeout(timeout_s):
-                return await client.call_tool(tool, arguments, read_timeout_seconds=timeout_s)
+            async with asyncio.timeout(timeout_s) as deadline:
+                if asker is not None:
+                    asker.deadline = deadline
+                ASKER.set(asker)
+                return await client.call_tool(tool, arguments,
+                                              read_timeout_seconds=None if waits else timeout_s)
         except TimeoutError as exc:
             log.warning("mcp_call_timed_out", server=self.name, tool=tool, timeout_s=timeout_s)
             raise ToolError(f"{tool} did not answer within {timeout_s:g} s (MCP server "
