@@ -119,10 +119,13 @@ class Bot:
         """The tools a turn may use, MCP servers' included (built on first use)."""
         return self.turns.tools
 
-    async def run_tool(self, name: str, arguments: dict[str, Any]) -> ToolOutput:
-        """Run one configured tool outside any turn (``bot serve mcp``'s search_knowledge);
-        see :func:`bot.direct_tools.run_outside_turn`."""
-        ctx = ToolRunContext(models=self.models, settings=self.settings, prompts=self.prompts,
+    async def run_tool(self, name: str, arguments: dict[str, Any],
+                       space: str | None = None) -> ToolOutput:
+        """Run one configured tool outside any turn (``bot serve mcp``'s search_knowledge),
+        under the settings of ``space`` (its collection); see
+        :func:`bot.direct_tools.run_outside_turn`."""
+        settings = self.turns.spaces.resolve(space).settings
+        ctx = ToolRunContext(models=self.models, settings=settings, prompts=self.prompts,
                              log=log.bind(tool=name))
         return await run_outside_turn(self.tools[name], arguments, ctx)
 

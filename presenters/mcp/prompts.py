@@ -34,9 +34,9 @@ class BotPrompts:
         ctx: Context,
     ) -> list[Message]:
         """The question and the knowledge base's best passages, to answer with citations."""
-        self.caller(ctx, "documents")
+        caller = self.caller(ctx, "documents")
         try:
-            found = await self.bot.run_tool(SEARCH, {"query": question})
+            found = await self.bot.run_tool(SEARCH, {"query": question}, caller.space)
         except ToolError as exc:
             passages = f"(The knowledge base could not be searched: {exc})"
         else:

@@ -75,10 +75,10 @@ class BotTools:
         = None,
     ) -> Annotated[CallToolResult, SearchResult]:
         """The knowledge base's best passages for ``query``."""
-        self.caller(ctx, SEARCH)
+        caller = self.caller(ctx, SEARCH)
         arguments = {"query": query} if top_k is None else {"query": query, "top_k": top_k}
-        try:
-            return search_result(await self.bot.run_tool(SEARCH, arguments))
+        try:  # the collection of the caller's space
+            return search_result(await self.bot.run_tool(SEARCH, arguments, caller.space))
         except ToolError as exc:  # the client reads the reason, as the agent's model would
             raise McpToolError(str(exc)) from exc
 

@@ -14,7 +14,7 @@ import pytest
 
 from config import Settings
 from knowledge.ingest import ingest
-from tests.integration.mcp_helpers import ALICE, client, serving_mcp, with_serve
+from tests.integration.mcp_helpers import ALICE, BOB, client, serving_mcp, with_serve
 from tests.kb.corpus import write_corpus
 from tests.kb.helpers import kb_settings, shared_minilm
 
@@ -101,3 +101,27 @@ async def test_the_prompts_bring_passages_and_documents(corpus_bot: tuple[Any, P
     assert "Release handbook" in summary.messages[0].content.text
     attached = summary.messages[1].content.resource
     assert str(attached.uri) == str(deploy.uri) and "make release" in attached.text
+
+
+async def test_each_caller_reads_and_searches_the_collection_of_its_space(
+    make_bot: Callable[..., Any], tmp_path: Path
+) -> None:
+    from config.spaces import SpaceSettings
+
+    team: Settings = kb_settings(tmp_path / "data", collection="team")
+    ingest(team, [write_corpus(tmp_path / "corpus")], embedder=shared_minilm(), progress=False)
+    spaces = {"team": SpaceSettings(members=["mcp:alice"], collection="team")}
+    top = kb_settings(tmp_path / "data")  # the top-level collection: nothing ingested
+    served = with_serve(top, tokens={"alice": ALICE, "bob": BOB}).model_copy(
+        update={"spaces": spaces, "agent": "tools"})
+    bot = make_bot(settings_=served)
+    with serving_mcp(bot) as url:
+        async with client(url, ALICE) as c:
+            alice_docs = (await c.list_resources()).resources
+            alice_found = await c.call_tool("search_knowledge", {"query": "paid leave days"})
+        async with client(url, BOB) as c:
+            bob_docs = (await c.list_resources()).resources
+            bob_found = await c.call_tool("search_knowledge", {"query": "paid leave days"})
+    assert len(alice_docs) == 6 and bob_docs == []
+    assert "25 days" in alice_found.structured_content["passages"][0]["text"]
+    assert bob_found.is_error or not bob_found.structured_content["passages"]
