@@ -35,10 +35,14 @@ def add_documents(server: MCPServer, bot: Bot, bus: Any) -> None:
             raise MCPError(INVALID_PARAMS, str(exc)) from exc
 
     async def list_resources(ctx: Any, params: types.PaginatedRequestParams) -> Any:
-        return await documents.list(caller(ctx.request), params.cursor)
+        who = caller(ctx.request)
+        await watch.watch(who.space)  # listeners (2026-07-28) hear of changes from now on
+        return await documents.list(who, params.cursor)
 
     async def read_resource(ctx: Any, params: types.ReadResourceRequestParams) -> Any:
-        return await documents.read(caller(ctx.request), str(params.uri))
+        who = caller(ctx.request)
+        await watch.watch(who.space)
+        return await documents.read(who, str(params.uri))
 
     async def subscribe(ctx: Any, params: types.SubscribeRequestParams) -> Any:
         who, uri = caller(ctx.request), str(params.uri)

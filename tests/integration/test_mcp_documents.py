@@ -125,3 +125,19 @@ async def test_each_caller_reads_and_searches_the_collection_of_its_space(
     assert len(alice_docs) == 6 and bob_docs == []
     assert "25 days" in alice_found.structured_content["passages"][0]["text"]
     assert bob_found.is_error or not bob_found.structured_content["passages"]
+
+
+async def test_a_listener_on_the_newest_protocol_hears_of_the_change_too(
+    corpus_bot: tuple[Any, Path]
+) -> None:
+    bot, corpus = corpus_bot
+    with serving_mcp(bot) as url:
+        async with client(url, ALICE) as c:  # 2026-07-28: subscriptions/listen
+            deploy = next(r for r in (await c.list_resources()).resources
+                          if r.name.endswith("deploy.md"))
+            async with c.listen(resource_subscriptions=[str(deploy.uri)]) as heard:
+                (corpus / "deploy.md").write_text("# Release handbook\n\nFridays now.\n")
+                await asyncio.to_thread(ingest, bot.settings, [corpus],
+                                        embedder=shared_minilm(), progress=False)
+                event = await asyncio.wait_for(anext(aiter(heard)), timeout=120)
+    assert getattr(event, "uri", None) == str(deploy.uri)
