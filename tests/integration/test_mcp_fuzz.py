@@ -65,7 +65,8 @@ def reply_of(response: httpx.Response) -> dict[str, Any]:
     """The JSON-RPC reply in a JSON or server-sent-events response."""
     if response.headers["content-type"].startswith("application/json"):
         return dict(response.json())
-    data = [line[5:] for line in response.text.splitlines() if line.startswith("data:")]
+    lines = response.text.replace("\r\n", "\n").split("\n")  # SSE splits on these only
+    data = [line[5:] for line in lines if line.startswith("data:")]
     return dict(json.loads(data[-1]))
 
 
@@ -96,3 +97,45 @@ def test_any_arguments_get_an_answer_or_a_clear_error(
         for turn in bot.store.history(key):
             if turn.role == "user":
                 assert len(turn.text) <= MAX_CHARS and not CONTROL.search(turn.text)
+
+
+@pytest.fixture
+def raw_kb(make_bot: Callable[..., Any], tmp_path: Any) -> Iterator[RawClient]:
+    """The same, with a knowledge base: documents (resources) and prompts are offered."""
+    pytest.importorskip("chromadb")
+    from knowledge.ingest import ingest
+    from tests.kb.corpus import write_corpus
+    from tests.kb.helpers import kb_settings, shared_minilm
+
+    kb = kb_settings(tmp_path / "data")
+    ingest(kb, [write_corpus(tmp_path / "corpus")], embedder=shared_minilm(), progress=False)
+    served = with_serve(kb, tokens={"alice": ALICE}).model_copy(update={"agent": "tools"})
+    with serving_mcp(make_bot(settings_=served, primary=FunctionLLM(echo))) as url:
+        yield RawClient(url)
+
+
+uris = st.text(max_size=60) | st.builds(lambda tail: "bot://documents/" + tail,
+                                        st.text(max_size=40))
+requests = st.one_of(
+    st.builds(lambda uri: {"method": "resources/read", "params": {"uri": uri}}, uris),
+    st.builds(lambda c: {"method": "resources/list", "params": {"cursor": c}},
+              st.text(max_size=12) | st.integers().map(str) | json_values),
+    st.builds(lambda name, args: {"method": "prompts/get", "params": {"name": name,
+                                                                        "arguments": args}},
+              st.sampled_from(["ask_with_sources", "summarise_document", "nope"]),
+              st.dictionaries(st.sampled_from(["question", "uri", "length", "x"]),
+                              st.text(max_size=80), max_size=3)),
+    st.builds(lambda uri: {"method": "resources/subscribe", "params": {"uri": uri}}, uris))
+
+
+@settings(max_examples=EXAMPLES, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(message=requests)
+def test_any_document_or_prompt_request_gets_an_answer_or_a_clear_error(
+    raw_kb: RawClient, message: dict[str, Any]
+) -> None:
+    response = raw_kb.post(message)
+    assert response.status_code < 500
+    reply = reply_of(response)
+    assert ("result" in reply) != ("error" in reply)
+    assert "Traceback" not in json.dumps(reply) and 'File "' not in json.dumps(reply)
