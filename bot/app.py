@@ -23,6 +23,7 @@ from bot.turn import TurnRunner
 from config import Settings
 from config.sections import TracingSettings
 from contracts.agent import Agent
+from contracts.elicitation import Elicitor
 from contracts.llm import LLM
 from contracts.run_context import ToolRunContext
 from contracts.store import Store
@@ -118,10 +119,13 @@ class Bot:
         """The tools a turn may use, MCP servers' included (built on first use)."""
         return self.turns.tools
 
-    async def run_tool(self, name: str, arguments: dict[str, Any]) -> ToolOutput:
-        """Run one configured tool outside any turn (``bot serve mcp``'s search_knowledge);
-        see :func:`bot.direct_tools.run_outside_turn`."""
-        ctx = ToolRunContext(models=self.models, settings=self.settings, prompts=self.prompts,
+    async def run_tool(self, name: str, arguments: dict[str, Any],
+                       space: str | None = None) -> ToolOutput:
+        """Run one configured tool outside any turn (``bot serve mcp``'s search_knowledge),
+        under the settings of ``space`` (its collection); see
+        :func:`bot.direct_tools.run_outside_turn`."""
+        settings = self.turns.spaces.resolve(space).settings
+        ctx = ToolRunContext(models=self.models, settings=settings, prompts=self.prompts,
                              log=log.bind(tool=name))
         return await run_outside_turn(self.tools[name], arguments, ctx)
 
@@ -137,15 +141,18 @@ class Bot:
 
         return usage_report(self.store, since, by)  # type: ignore[arg-type]
 
-    def session(self, key: str, *, headless: bool = False) -> Session:
+    def session(self, key: str, *, headless: bool = False,
+                elicitor: Elicitor | None = None) -> Session:
         """The conversation for ``key`` ("stdio:<id>", "gradio:<id>", "slack:<team>:<ch>:<ts>").
 
         ``headless``: no person watches it (an API client, an MCP client, piped input), so
         tool calls that need approval get ``approvals.default`` without asking.
+        ``elicitor``: how the presenter asks its person for input an MCP server elicits mid-call
+        (none, or headless: every elicitation is declined).
         """
         return Session(key, store=self.store, turns=self.turns, locks=self.locks,
                        max_chars=self.settings.input.max_chars, desk=self.approvals,
-                       headless=headless)
+                       headless=headless, elicitor=elicitor)
 
     async def aclose(self) -> None:
         if self._mcp is not None:

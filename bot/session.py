@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Sequence
 from contextlib import aclosing
 
@@ -15,6 +16,8 @@ from bot.keyed_locks import KeyedLocks
 from bot.transcript import Shown, adopt
 from bot.turn import TurnRunner
 from contracts.approval import ApprovalGate, PolicyGate
+from contracts.elicitation import CURRENT as ELICITOR
+from contracts.elicitation import Elicitor
 from contracts.events import ApprovalRequest, Done, Error, Event
 from contracts.store import FeedbackRecord, Store, TurnRecord
 
@@ -34,10 +37,11 @@ class Session:
 
     def __init__(self, key: str, *, store: Store, turns: TurnRunner, locks: KeyedLocks,
                  max_chars: int, desk: ApprovalDesk | None = None,
-                 headless: bool = False) -> None:
+                 headless: bool = False, elicitor: Elicitor | None = None) -> None:
         self.key = key
         self.store, self.turns, self.locks, self.max_chars = store, turns, locks, max_chars
         self.desk, self.headless = desk or ApprovalDesk(), headless
+        self.elicitor = None if headless else elicitor  # no person: elicitations are declined
 
     async def send(
         self, text: str, user: str | None = None, space: str | None = None, *,
@@ -66,9 +70,14 @@ class Session:
             if shown is not None:
                 await self._adopt(shown, user, space)
             turn = self.turns.run(self.key, text, user, space, self._gate())
-            async with aclosing(turn) as events:
-                async for event in events:
-                    yield event
+            asking = ELICITOR.set(self.elicitor)  # tools of this turn reach the person
+            try:
+                async with aclosing(turn) as events:
+                    async for event in events:
+                        yield event
+            finally:
+                with contextlib.suppress(ValueError):  # closed from another context
+                    ELICITOR.reset(asking)
 
     async def _adopt(self, shown: Sequence[Shown], user: str | None, space: str | None) -> None:
         """A store that fails here fails again on the user's turn, which says so politely."""

@@ -12,6 +12,36 @@ from pydantic import BaseModel, Field, SecretStr, field_validator, model_validat
 SERVER_NAME = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
+class McpClientOAuthSettings(BaseModel):
+    """``[mcp.servers.NAME.oauth]``: access tokens for a remote server from its authorization
+    server, by client credentials or from a refresh token an admin obtained once."""
+
+    model_config = {"extra": "forbid"}
+
+    token_url: str = Field(description="the authorization server's token endpoint")
+    client_id: str = Field(min_length=1)
+    client_secret: SecretStr | None = Field(None, description="a confidential client's secret")
+    refresh_token: SecretStr | None = Field(
+        None, description="a refresh token an admin obtained once; used instead of client "
+        "credentials, and replaced by the one each refresh returns")
+    scope: str | None = Field(None, description="scopes to ask for, space-separated")
+    resource: str | None = Field(None, description="RFC 8707 resource to ask a token for; "
+                                 "default: the server's url")
+    refresh_before_s: float = Field(
+        60.0, ge=0, description="a token this close to expiry is replaced before it is used")
+
+    @model_validator(mode="after")
+    def _a_grant(self) -> McpClientOAuthSettings:
+        if not self.token_url.startswith(("http://", "https://")):
+            raise ValueError(f"oauth.token_url {self.token_url!r} is not an http(s) URL. Fix: "
+                             "use the authorization server's token endpoint")
+        if self.client_secret is None and self.refresh_token is None:
+            raise ValueError("oauth needs client_secret (client credentials) or refresh_token "
+                             "(one an admin obtained). Fix: set one of them, e.g. from an "
+                             "environment variable")
+        return self
+
+
 class McpServerSettings(BaseModel):
     """One MCP server: a command run over stdio, or a streamable HTTP URL."""
 
@@ -25,6 +55,8 @@ class McpServerSettings(BaseModel):
     url: str | None = Field(None, description="a streamable HTTP endpoint, e.g. http://host/mcp")
     headers: dict[str, SecretStr] = Field(
         default_factory=dict, description="HTTP headers, e.g. Authorization (kept secret)")
+    oauth: McpClientOAuthSettings | None = Field(
+        None, description="OAuth access tokens for an HTTP server, kept fresh")
     allow: list[str] | None = Field(
         None, description="the tools offered to the model; default: every tool the server lists")
     ask_first: bool | list[str] = Field(
@@ -47,6 +79,9 @@ class McpServerSettings(BaseModel):
                 "Fix: set command = [\"mcp-server-time\"] or url = \"http://127.0.0.1:8765/mcp\"")
         if self.url and not self.url.startswith(("http://", "https://")):
             raise ValueError(f"url {self.url!r} is not an http(s) URL. Fix: use http://host/mcp")
+        if self.oauth and (self.command or "authorization" in map(str.lower, self.headers)):
+            raise ValueError("oauth is for an HTTP server that does not get an Authorization "
+                             "header. Fix: drop headers.Authorization, or oauth for a stdio server")
         return self
 
     def asks_first(self, tool: str) -> bool:
@@ -56,6 +91,56 @@ class McpServerSettings(BaseModel):
 
     def timeout_for(self, tool: str) -> float:
         return self.tool_timeouts.get(tool, self.timeout_s)
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+TOKEN_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+MIN_TOKEN_CHARS = 16
+DEFAULT_SCOPES = {"ask": "bot:ask", "search_knowledge": "bot:search", "documents": "bot:read"}
+
+
+class McpOAuthSettings(BaseModel):
+    """``[mcp.serve.oauth]``: the server as an OAuth 2.1 resource server (RFC 9728).
+
+    Bearer JWTs from ``issuer`` are checked against its JWKS: signature, ``iss``, ``aud``,
+    ``exp``; their scopes decide which tools (and documents and prompts) a caller may use.
+    """
+
+    model_config = {"extra": "forbid"}
+
+    issuer: str = Field(description="the authorization server's issuer URL (the iss claim)")
+    resource: str = Field(description="this MCP endpoint's public URL, e.g. "
+                          "https://bot.example.com/mcp; tokens must name it in aud")
+    jwks_url: str | None = Field(None, description="default: ISSUER/.well-known/jwks.json")
+    audience: str | None = Field(None, description="the aud tokens must carry; default: resource")
+    scopes: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_SCOPES),
+        description="what -> the scope it needs: ask, search_knowledge, documents (resources "
+        "and prompts)")
+    user_claim: str = Field("sub", description="the claim that names the caller")
+    algorithms: list[str] = Field(default_factory=lambda: ["RS256", "ES256", "PS256", "EdDSA"])
+    leeway_s: int = Field(30, ge=0, le=300, description="clock skew allowed on exp and nbf")
+
+    @model_validator(mode="after")
+    def _urls(self) -> McpOAuthSettings:
+        for field in ("issuer", "resource", "jwks_url"):
+            value = getattr(self, field)
+            if value is not None and not value.startswith(("http://", "https://")):
+                raise ValueError(f"mcp.serve.oauth.{field} = {value!r} is not an http(s) URL. "
+                                 "Fix: write the full URL, e.g. https://auth.example.com")
+        unknown = set(self.scopes) - set(DEFAULT_SCOPES)
+        if unknown:
+            raise ValueError(f"mcp.serve.oauth.scopes names {sorted(unknown)}. Fix: use "
+                             f"{', '.join(DEFAULT_SCOPES)}")
+        return self
+
+    @property
+    def jwks(self) -> str:
+        return self.jwks_url or self.issuer.rstrip("/") + "/.well-known/jwks.json"
+
+    def scope_for(self, what: str) -> str:
+        """The scope a token needs for ``what`` (a tool, or ``documents``)."""
+        return self.scopes.get(what, DEFAULT_SCOPES[what])
 
 
 class McpServeSettings(BaseModel):
@@ -68,7 +153,46 @@ class McpServeSettings(BaseModel):
     port: int = Field(8765, ge=0, le=65535)
     path: str = Field("/mcp", pattern=r"^/", description="the streamable HTTP endpoint")
     token: SecretStr | None = Field(
-        None, description="bearer token HTTP clients must send; default: none (loopback only)")
+        None, description="one bearer token HTTP clients must send (the caller \"token\"); "
+        "prefer named tokens")
+    tokens: dict[str, SecretStr] = Field(
+        default_factory=dict, description="name -> bearer token; the name is the caller's "
+        "user and its space is mcp:<name>, as with api.keys")
+    allowed_hosts: list[str] = Field(
+        default_factory=list, description="Host header values clients use off loopback, e.g. "
+        "\"bot.example.com\" or \"10.0.0.5:8765\" (DNS-rebinding protection)")
+    oauth: McpOAuthSettings | None = None
+    watch_s: float = Field(
+        10.0, gt=0, description="how often subscribed documents are checked for changes")
+
+    @field_validator("tokens")
+    @classmethod
+    def _tokens_usable(cls, tokens: dict[str, SecretStr]) -> dict[str, SecretStr]:
+        seen: set[str] = set()
+        for name, token in tokens.items():
+            if not TOKEN_NAME.fullmatch(name):
+                raise ValueError(f"mcp.serve.tokens name {name!r} must be 1-64 letters, digits, "
+                                 "'.', '_' or '-'. Fix: rename it (the name is the caller's id)")
+            secret = token.get_secret_value()
+            if len(secret) < MIN_TOKEN_CHARS or secret in seen:
+                raise ValueError(
+                    f"mcp.serve.tokens.{name} is shorter than {MIN_TOKEN_CHARS} characters or "
+                    "repeats another token. Fix: python -c 'import secrets; "
+                    "print(secrets.token_urlsafe(32))'")
+            seen.add(secret)
+        return tokens
+
+    @property
+    def on_loopback(self) -> bool:
+        return self.host in LOOPBACK
+
+    def named_tokens(self) -> dict[str, SecretStr]:
+        """Every static token by caller name (``token`` is the caller named "token")."""
+        return {**({"token": self.token} if self.token else {}), **self.tokens}
+
+    def guarded(self) -> bool:
+        """Whether HTTP callers must prove who they are (a token or OAuth)."""
+        return bool(self.named_tokens()) or self.oauth is not None
 
 
 class McpSettings(BaseModel):

@@ -74,5 +74,9 @@ def collect_secrets(settings: Any) -> list[str]:
                 out.append(value.get_secret_value())
     for server in settings.mcp.servers.values():  # MCP servers' env values and HTTP headers
         out += [v.get_secret_value() for v in [*server.env.values(), *server.headers.values()]]
+        if server.oauth is not None:  # its client secret and the admin's refresh token
+            out += [v.get_secret_value() for v in (server.oauth.client_secret,
+                                                   server.oauth.refresh_token) if v is not None]
     out += [key.get_secret_value() for key in settings.api.keys.values()]
+    out += [token.get_secret_value() for token in settings.mcp.serve.tokens.values()]
     return out

@@ -18,6 +18,7 @@ from bot.app import Bot
 from contracts.events import ApprovalRequest, Event
 from presenters.terminal.approval import ask_person
 from presenters.terminal.commands import COMMANDS, HELP, SPACE, run_command
+from presenters.terminal.elicit import TerminalElicitor
 from presenters.terminal.render import TerminalRenderer
 
 PROMPT = "you> "
@@ -41,10 +42,11 @@ class TerminalChat:
         self.bot = bot
         self.stdin = stdin or sys.stdin
         self.asks = self.stdin.isatty() if asks is None else asks
-        self.session = bot.session(f"{KEY_PREFIX}:{session_name or uuid.uuid4().hex[:12]}",
-                                   headless=not self.asks)
         self.out = stdout or sys.stdout
         self.err = stderr or sys.stderr
+        asker = TerminalElicitor(self.stdin, self.err) if self.asks else None  # MCP servers' asks
+        self.session = bot.session(f"{KEY_PREFIX}:{session_name or uuid.uuid4().hex[:12]}",
+                                   headless=not self.asks, elicitor=asker)
         self.show_stats = show_stats or bot.settings.show_stats
         self.interactive = self.stdin.isatty()
 

@@ -16,6 +16,7 @@ import structlog
 
 from config.mcp import McpServerSettings
 from contracts.tools import ToolError
+from tools.mcp.results import error_text
 
 log = structlog.get_logger("tools.mcp")
 CONNECTION_CLOSED = -32000  # JSON-RPC code the SDK gives calls on a closed connection
@@ -29,6 +30,8 @@ class McpConnection:
         self._holder: asyncio.Task[None] | None = None
         self._closing: asyncio.Event | None = None
         self._lock: asyncio.Lock | None = None
+        self.auth: Any = None  # OAuth tokens outlive a connection: a restart reuses them
+        self.elicit: Any = None  # answers the server's elicitation requests (set by the hub)
 
     @property
     def where(self) -> str:
@@ -57,8 +60,18 @@ class McpConnection:
         """Keeps the client open in one task (its transport must close where it opened)."""
         from tools.mcp.transport import connected
 
+        if self.elicit is None:
+            from tools.mcp.elicit import elicitation_callback
+
+            self.elicit = elicitation_callback(self.name)
+        if self.settings.oauth is not None and self.auth is None:
+            from tools.mcp.oauth import BearerAuth, OAuthTokens
+
+            self.auth = BearerAuth(OAuthTokens(self.name, self.settings.oauth,
+                                               str(self.settings.url)))
         try:
-            async with connected(self.name, self.settings, self.log_dir) as client:
+            async with connected(self.name, self.settings, self.log_dir, self.auth,
+                                 self.elicit) as client:
                 self._client = client
                 ready.set_result(None)
                 await closing.wait()
@@ -80,12 +93,23 @@ class McpConnection:
             if cursor is None:
                 return tools
 
-    async def call(self, tool: str, arguments: dict[str, Any], timeout_s: float) -> Any:
-        """The server's ``CallToolResult``; raises ToolError when there is none to read."""
+    async def call(self, tool: str, arguments: dict[str, Any], timeout_s: float,
+                   asker: Any = None) -> Any:
+        """The server's ``CallToolResult``; raises ToolError when there is none to read.
+
+        ``asker``: the person of the turn (:class:`~tools.mcp.elicit.Asker`), who answers
+        what the server elicits during this call; the deadline pauses while they do."""
+        from tools.mcp.elicit import ASKER
+
         client = await self._ensure(tool)
+        waits = asker is not None and asker.elicitor is not None  # the SDK's deadline would not
         try:
-            async with asyncio.timeout(timeout_s):
-                return await client.call_tool(tool, arguments, read_timeout_seconds=timeout_s)
+            async with asyncio.timeout(timeout_s) as deadline:
+                if asker is not None:
+                    asker.deadline = deadline
+                ASKER.set(asker)
+                return await client.call_tool(tool, arguments,
+                                              read_timeout_seconds=None if waits else timeout_s)
         except TimeoutError as exc:
             log.warning("mcp_call_timed_out", server=self.name, tool=tool, timeout_s=timeout_s)
             raise ToolError(f"{tool} did not answer within {timeout_s:g} s (MCP server "
@@ -114,7 +138,8 @@ class McpConnection:
         exc = root_cause(error)
         code = getattr(exc, "code", None)
         if code is not None and code != CONNECTION_CLOSED:  # the server answered: an MCP error
-            return ToolError(f"{tool} failed on MCP server {self.name!r}: {exc}")
+            return ToolError(error_text(f"{tool} failed on MCP server {self.name!r}: {exc}",
+                                        self.settings.max_result_chars))
         log.error("mcp_server_died", server=self.name, tool=tool, where=self.where,
                   error_type=type(exc).__name__, error=str(exc)[:300])
         await self.close()

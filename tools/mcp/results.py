@@ -30,6 +30,14 @@ def result_text(result: Any) -> str:
     return text
 
 
+MAX_ERROR_CHARS = 1000  # an error explains itself in a paragraph; more is noise or an attack
+
+
+def error_text(text: str, max_chars: int) -> str:
+    """A server's error message as the model reads it: at most ``MAX_ERROR_CHARS``."""
+    return capped(text, min(max_chars, MAX_ERROR_CHARS))
+
+
 def capped(text: str, max_chars: int) -> str:
     """``text`` cut to ``max_chars``, saying so where the model will read it."""
     if len(text) <= max_chars:

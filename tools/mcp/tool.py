@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
+from contracts.elicitation import current_elicitor
 from contracts.run_context import ToolRunContext
 from contracts.tools import ToolError, ToolOutput
 from tools.mcp.background import BackgroundLoop
 from tools.mcp.connection import McpConnection
-from tools.mcp.results import capped, result_text
+from tools.mcp.elicit import Asker
+from tools.mcp.results import capped, error_text, result_text
 
 
 class McpArguments(BaseModel):
@@ -37,12 +40,17 @@ class McpTool:
     loop: BackgroundLoop
 
     async def run(self, args: Any, ctx: ToolRunContext) -> ToolOutput:
-        call = self.connection.call(self.remote, args.model_dump(), self.timeout_s)
-        result = await self.loop.run(call)
+        asker = Asker(self.connection.name, self.remote, current_elicitor(),
+                      asyncio.get_running_loop(), ctx.settings.approvals.timeout_s)
+        call = self.connection.call(self.remote, args.model_dump(), self.timeout_s, asker)
+        try:
+            result = await self.loop.run(call)
+        finally:
+            asker.stop()
+        if result.is_error:  # the server's own words, capped tighter than a result
+            raise ToolError(error_text(result_text(result), self.max_chars) or f"{self.remote} "
+                            f"failed on MCP server {self.connection.name!r}")
         text = capped(result_text(result), self.max_chars)
-        if result.is_error:
-            raise ToolError(text or f"{self.remote} failed on MCP server "
-                            f"{self.connection.name!r}")
         ctx.log.info("mcp_tool_called", server=self.connection.name, tool=self.remote,
                      chars=len(text))
         return ToolOutput(content=text or "(the tool returned nothing)")

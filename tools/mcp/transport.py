@@ -28,8 +28,12 @@ def stderr_log(log_dir: Path, server: str) -> Path:
 
 
 @asynccontextmanager
-async def connected(server: str, s: McpServerSettings, log_dir: Path) -> AsyncIterator[Any]:
-    """An ``mcp.Client`` connected to ``server``; leaving closes it (and stops the process)."""
+async def connected(server: str, s: McpServerSettings, log_dir: Path, auth: Any = None,
+                    elicit: Any = None) -> AsyncIterator[Any]:
+    """An ``mcp.Client`` connected to ``server``; leaving closes it (and stops the process).
+
+    ``auth``: an ``httpx2.Auth`` for an HTTP server (OAuth tokens); ``elicit``: the callback
+    that answers the server's elicitation requests."""
     async with AsyncExitStack() as stack:
         if s.command:
             log_dir.mkdir(parents=True, exist_ok=True)
@@ -41,6 +45,7 @@ async def connected(server: str, s: McpServerSettings, log_dir: Path) -> AsyncIt
         else:
             headers = {k: v.get_secret_value() for k, v in s.headers.items()}
             http = await stack.enter_async_context(
-                httpx2.AsyncClient(headers=headers, timeout=HTTP_TIMEOUT))
+                httpx2.AsyncClient(headers=headers, timeout=HTTP_TIMEOUT, auth=auth))
             transport = streamable_http_client(str(s.url), http_client=http)
-        yield await stack.enter_async_context(Client(transport, client_info=CLIENT_INFO))
+        client = Client(transport, client_info=CLIENT_INFO, elicitation_callback=elicit)
+        yield await stack.enter_async_context(client)
