@@ -18,7 +18,9 @@ from bot.app import Bot
 from bot.contracts.events import Source
 from bot.contracts.run_context import ToolRunContext
 from bot.contracts.tools import ToolOutput
+from config import load_settings
 from tests.conformance.conversation import HandbookLookup
+from tests.conftest import scripted_bot
 from tests.fakes.openai_profiles import openai_settings
 from tests.fakes.openai_server import (
     FakeOpenAI,
@@ -205,3 +207,17 @@ def test_a_file_input_is_refused_too(api: tuple[str, Bot]) -> None:
         client(url).responses.create(model="bot", input=[{"role": "user", "content": [
             {"type": "input_file", "file_id": "file-123"}]}])
     assert refused.value.code == "unsupported_content"
+
+
+def test_a_budget_refusal_is_429_and_store_false_is_no_way_around_it(data_dir: Path) -> None:
+    capped = load_settings(data_dir=data_dir, tools=[], agent="tools",
+                           budgets={"space": {"tokens_per_day": 0}})
+    bot = scripted_bot(api_settings(capped), "never")
+    with serving(bot) as url:
+        for store in (True, False):
+            with pytest.raises(openai.RateLimitError) as caught:
+                client(url).responses.create(model="bot", input="Hi", store=store)
+            assert caught.value.code == "insufficient_quota"
+            assert "budget" in caught.value.message
+    [key] = bot.store.keys()  # the refused stored question; the unstored one left nothing
+    assert [t.refused for t in bot.store.history(key)] == ["budgets.space.tokens_per_day"]
