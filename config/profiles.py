@@ -33,6 +33,10 @@ class ProfileSettings(BaseModel):
         None, description="a small model: the pipeline shows only what the passages support; "
         "default: true for llamacpp"
     )
+    fixed_shape: Literal["json_schema", "tool", "none"] = Field(
+        "json_schema", description="how verdicts in a fixed shape are asked for: json_schema "
+        "(OpenAI structured outputs; a grammar on llamacpp), tool (a forced tool call, for "
+        "servers without structured outputs), none (free text, read by the rules)")
     # llamacpp
     model_path: str | None = None
     chat_format: str | None = None
