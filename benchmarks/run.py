@@ -35,6 +35,7 @@ BENCHMARKS = [
     "mcp_calls",
     "honest_answers",
     "serve_replicas",
+    "verdict_shape",
 ]
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 HEADER = """# Benchmarks

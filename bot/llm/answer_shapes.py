@@ -1,10 +1,11 @@
 """A request's ``answer_shape`` on the wire: structured outputs, a grammar, or a forced tool.
 
-``fixed_shape`` on the profile picks how (see docs/evaluation.md, "Verdicts in a fixed
-shape"): ``json_schema`` sends OpenAI's ``response_format`` (llama.cpp servers, vLLM and
-Ollama accept it too; the embedded backend turns it into a grammar), ``tool`` forces one
-tool call whose arguments are the answer (for servers with tool use but no structured
-outputs), ``none`` sends nothing and the caller reads free text.
+``fixed_shape`` on the profile picks how (see docs/eval.md, "Verdicts in a fixed shape"):
+``json_schema`` sends OpenAI's structured outputs (vLLM and Ollama accept it too; the
+embedded backend turns any shape into a grammar), ``json_object`` the older
+``{"type": "json_object", "schema": …}`` that llama-cpp-python's server, Together and
+Fireworks read, ``tool`` forces one tool call whose arguments are the answer (servers with
+tool use but no structured outputs), ``none`` sends nothing and the caller reads free text.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any, Literal
 
 from bot.contracts.llm import AnswerShape, FinishChunk, LLMChunk, TextChunk, ToolCallChunk
 
-FixedShape = Literal["json_schema", "tool", "none"]
+FixedShape = Literal["json_schema", "json_object", "tool", "none"]
 
 
 def openai_shape_arguments(shape: AnswerShape, mode: FixedShape) -> dict[str, Any]:
@@ -22,6 +23,8 @@ def openai_shape_arguments(shape: AnswerShape, mode: FixedShape) -> dict[str, An
     if mode == "json_schema":
         return {"response_format": {"type": "json_schema", "json_schema": {
             "name": shape.name, "schema": shape.json_schema, "strict": True}}}
+    if mode == "json_object":
+        return {"response_format": {"type": "json_object", "schema": shape.json_schema}}
     if mode == "tool":
         tool = {"type": "function", "function": {
             "name": shape.name, "description": "Give your answer.",
