@@ -31,6 +31,7 @@ def build_backend(name: str, profile: ProfileSettings) -> LLM:
     else:
         double = factory(load(profile.function), profile=name)
     double.price_in, double.price_out = profile.price_in, profile.price_out  # costs in demos
+    double.shapes = profile.fixed_shape != "none"
     return double  # type: ignore[no-any-return]
 
 
