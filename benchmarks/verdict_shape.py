@@ -65,7 +65,8 @@ class Tally:
         return (f"| {backend} | {shape} | {n} | {self.paths['constrained']} | "
                 f"{self.paths['deterministic']} | {self.paths['none']} | "
                 f"**{self.pct(readable, n)}** | **{self.pct(consistent, items)}** | "
-                f"{self.pct(self.outcomes['AA'], items)} | {self.pct(self.outcomes['BB'], items)} | "
+                f"{self.pct(self.outcomes['AA'], items)} | "
+                f"{self.pct(self.outcomes['BB'], items)} | "
                 f"{self.pct(self.outcomes['first'], items)} | {self.seconds / max(n, 1):.2f} |")
 
 
@@ -117,8 +118,9 @@ def run() -> str:
              free.row("embedded (llamacpp worker)", "free text")]
     with server_process("benchmarks.llama_server") as url:
         shaped, free = asyncio.run(both_shapes(served(url), items))
-    rows += [shaped.row("llama-cpp-python server (openai backend)", "fixed shape (json_object + schema)"),
-             free.row("llama-cpp-python server (openai backend)", "free text")]
+    server = "llama-cpp-python server (openai backend)"
+    rows += [shaped.row(server, "fixed shape (json_object + schema)"),
+             free.row(server, "free text")]
     return section(rows, len(items))
 
 

@@ -20,6 +20,7 @@ from starlette.types import Receive, Scope, Send
 from bot.app import Bot
 from bot.input_guard import InputTooLong, clean_input
 from bot.session import Session
+from bot.unstored import unstored_session
 from presenters.api.errors import ApiError, bad_request, model_not_found
 from presenters.api.keys import key_id
 from presenters.api.request import parse_as, read_body
@@ -27,7 +28,6 @@ from presenters.api.responses_render import ResponseShape
 from presenters.api.responses_request import Ask, ResponsesRequest, ask
 from presenters.api.responses_thread import Thread, thread_for
 from presenters.api.responses_turn import ResponseTurn
-from bot.unstored import unstored_session
 
 
 class Responses:
