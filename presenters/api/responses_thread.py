@@ -99,8 +99,9 @@ async def thread_for(caller: str, ask: Ask, store: Store, headers: Mapping[str, 
         shown = None if named and not ask.history else ask.history
         before = shown if shown is not None else await asyncio.to_thread(
             stored_history, store, key)
-        return Thread(key, conv_id, shown, response_id(questions(before) + 1, conv_id,
-                                                       ask.store))
+        # store: false runs in an empty store of its own: it needs the history spelled out
+        return Thread(key, conv_id, shown if ask.store else before,
+                      response_id(questions(before) + 1, conv_id, ask.store))
     found = parse_id(ask.previous_response_id)
     if found is None:
         raise not_found(ask.previous_response_id)

@@ -221,3 +221,20 @@ def test_a_budget_refusal_is_429_and_store_false_is_no_way_around_it(data_dir: P
             assert "budget" in caught.value.message
     [key] = bot.store.keys()  # the refused stored question; the unstored one left nothing
     assert [t.refused for t in bot.store.history(key)] == ["budgets.space.tokens_per_day"]
+
+
+def test_store_false_still_reads_the_named_conversation_it_continues(
+    api: tuple[str, Bot], openai_server: FakeOpenAI
+) -> None:
+    url, bot = api
+    openai_server.reply("Two tokens.", "The xoxb- one.")
+    named = {"X-Bot-Conversation": "ticket-7"}
+    client(url).responses.create(model="bot", input="What does Slack need?",
+                                 extra_headers=named)
+    client(url).responses.create(model="bot", input="Which is the bot token?", store=False,
+                                 extra_headers=named)
+    seen = [m["content"] for m in openai_server.chat_requests[-1].messages
+            if m["role"] != "system"]
+    assert seen[-3:] == ["What does Slack need?", "Two tokens.", "Which is the bot token?"]
+    assert [t.text for t in bot.store.history("api:alice:ticket-7")] == [
+        "What does Slack need?", "Two tokens."]
