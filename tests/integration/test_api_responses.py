@@ -6,6 +6,7 @@ one tool cites a web page (a ``url_citation``), another a file (a ``file_citatio
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -238,3 +239,29 @@ def test_store_false_still_reads_the_named_conversation_it_continues(
     assert seen[-3:] == ["What does Slack need?", "Two tokens.", "Which is the bot token?"]
     assert [t.text for t in bot.store.history("api:alice:ticket-7")] == [
         "What does Slack need?", "Two tokens."]
+
+
+def test_leaving_a_responses_stream_stores_the_turn_interrupted_and_closes_the_upstream(
+    api: tuple[str, Bot], openai_server: FakeOpenAI
+) -> None:
+    url, bot = api
+    openai_server.chunk_delay_s = 0.02
+    openai_server.reply(FakeReply(text="word " * 400, chunk_chars=5))  # ~8 s of stream
+    seen = ""
+    with client(url).responses.stream(model="bot", input="Talk.") as stream:
+        for event in stream:
+            if event.type == "response.output_text.delta":
+                seen += event.delta
+            if seen.count("word") >= 3:
+                break  # leaving the block closes the connection mid-stream
+    deadline = time.monotonic() + 30
+    while not (stored := answers(bot)) or openai_server.closed_early < 1:
+        assert time.monotonic() < deadline, "the turn was never stored as interrupted"
+        time.sleep(0.02)
+    assert stored[0].interrupted and stored[0].text.count("word") < 400
+
+
+def answers(bot: Bot) -> list[Any]:
+    """Every stored answer (the store names its conversations by key)."""
+    conversations = bot.store.keys()
+    return [t for k in conversations for t in bot.store.history(k) if t.role == "assistant"]
