@@ -20,7 +20,7 @@ from bot.contracts.llm_errors import LLMError
 from bot.contracts.messages import ChatMessage
 from bot.contracts.run_context import Completer, Prompts
 from judging.label_rules import extract_label
-from judging.verdict_shape import label_shape, shaped_label
+from judging.verdict_shape import complete_shaped, label_shape, shaped_label
 
 OTHER = "other"
 ExtractionPath = Literal["constrained", "deterministic", "llm", "none"]
@@ -88,7 +88,7 @@ class AnswerExtractor:
         if llm is None or not self.use_llm or not text.strip():
             return Extraction(OTHER, "none")
         try:
-            reply = await llm.complete(self.role, self.request(text, labels, question))
+            reply = await complete_shaped(llm, self.role, self.request(text, labels, question))
         except LLMError as exc:
             if self.on_error == "raise":
                 raise

@@ -17,7 +17,7 @@ from bot.contracts.llm import LLMRequest
 from bot.contracts.messages import ChatMessage
 from bot.contracts.run_context import Completer, Prompts
 from judging.extractor import OTHER, AnswerExtractor, ExtractionPath
-from judging.verdict_shape import label_shape
+from judging.verdict_shape import complete_shaped, label_shape
 
 Order = Literal["AB", "BA"]
 Outcome = Literal["first", "second", "AA", "BB", "other"]
@@ -106,7 +106,7 @@ class PairwiseJudge:
     ) -> Verdict:
         """One order: the judge's reply and the label extracted from it."""
         started = time.monotonic()
-        reply = await llm.complete(self.role, self.request(context, a, b, criterion))
+        reply = await complete_shaped(llm, self.role, self.request(context, a, b, criterion))
         latency = time.monotonic() - started
         found = await self.extractor.extract(
             reply.text, LABELS, llm, question=criterion, echoes={"A": a, "B": b}

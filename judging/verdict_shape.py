@@ -12,9 +12,14 @@ import json
 import re
 from collections.abc import Sequence
 
-from bot.contracts.llm import AnswerShape
+import structlog
+
+from bot.contracts.llm import AnswerShape, Completion, LLMRequest
+from bot.contracts.llm_errors import LLMBadRequest
+from bot.contracts.run_context import Completer
 
 FIELD = "label"
+log = structlog.get_logger("judging.verdict_shape")
 _FENCED = re.compile(r"^```(?:json)?\s*(.*?)\s*```$", re.S)
 
 
@@ -41,3 +46,16 @@ def shaped_label(text: str, labels: Sequence[str]) -> str | None:
         return None
     allowed = {str(x).strip().lower(): x for x in labels}
     return allowed.get(label.strip().lower())
+
+
+async def complete_shaped(llm: Completer, role: str, request: LLMRequest) -> Completion:
+    """``request`` as asked; a server that refuses its ``answer_shape`` (HTTP 400/422) is
+    asked once more in free text, so a wrong ``fixed_shape`` costs a call, not the verdict."""
+    try:
+        return await llm.complete(role, request)
+    except LLMBadRequest as exc:
+        if request.answer_shape is None:
+            raise
+        log.warning("fixed_shape_refused", role=role, error=str(exc)[:200],
+                    fix="set fixed_shape on the profile to json_object, tool or none")
+        return await llm.complete(role, request.model_copy(update={"answer_shape": None}))

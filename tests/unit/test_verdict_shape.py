@@ -6,6 +6,7 @@ import json
 
 from bot.completer import MeteredCompleter
 from bot.contracts.llm import LLMRequest
+from bot.contracts.llm_errors import LLMBadRequest
 from bot.llm.scripted import FunctionLLM, ScriptedLLM
 from bot.prompts import PromptLibrary
 from judging.extractor import AnswerExtractor
@@ -64,3 +65,16 @@ async def test_a_backend_that_cannot_constrain_falls_back_to_the_extractor_which
         "Hmm, I'd trust the one that keeps the colour.", ["A", "B"], completer(llm))
     assert (found.label, found.path, found.llm_used) == ("A", "llm", True)
     assert llm.requests[0].answer_shape is not None and seen[0].answer_shape is None
+
+
+async def test_a_server_that_refuses_the_shape_is_asked_again_in_free_text() -> None:
+    def picky(request: LLMRequest) -> str:
+        if request.answer_shape is not None:
+            raise LLMBadRequest("HTTP 400: unknown field response_format", profile="picky")
+        return "Answer: A"
+
+    llm = FunctionLLM(picky)
+    judgement = await PairwiseJudge(PromptLibrary()).compare(completer(llm), CONTEXT, RIGHT,
+                                                             WRONG)
+    assert [v.path for v in judgement.verdicts] == ["deterministic"] * 2
+    assert [r.answer_shape is None for r in llm.requests].count(True) == 2
