@@ -20,6 +20,7 @@ from typing import Any
 
 import structlog
 
+from backends.answer_shapes import llama_response_format
 from backends.llamacpp_convert import to_llama_messages, to_llama_tools, worker_chunks
 from backends.model_files import ModelFileMissing, default_gguf, gguf_problem
 from backends.probe import ProbeResult
@@ -81,11 +82,14 @@ class LlamaCppBackend:
     def _wire(self, request: LLMRequest) -> dict[str, Any]:
         s = self.settings
         temperature = request.temperature if request.temperature is not None else s.temperature
-        return {"messages": to_llama_messages(request.messages),
-                "tools": to_llama_tools(request.tools) if request.tools else [],
-                "temperature": 0.2 if temperature is None else temperature,
-                "max_tokens": request.max_tokens or s.max_tokens,
-                "repeat_penalty": s.repeat_penalty}
+        wire: dict[str, Any] = {
+            "messages": to_llama_messages(request.messages),
+            "tools": to_llama_tools(request.tools) if request.tools else [],
+            "temperature": 0.2 if temperature is None else temperature,
+            "max_tokens": request.max_tokens or s.max_tokens, "repeat_penalty": s.repeat_penalty}
+        if request.answer_shape is not None and s.fixed_shape != "none":
+            wire["response_format"] = llama_response_format(request.answer_shape)  # a grammar
+        return wire
 
     def _lock(self) -> asyncio.Lock:
         """The request queue; a worker's pipes belong to the loop that started it."""

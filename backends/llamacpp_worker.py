@@ -58,6 +58,8 @@ def load(config: dict[str, Any]) -> Any:
 def completion(llama: Any, request: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """llama-cpp-python's chunks for one request: streamed text, or one whole tool reply."""
     kwargs = {k: request[k] for k in ("messages", "temperature", "max_tokens", "repeat_penalty")}
+    if request.get("response_format") and not request.get("tools"):
+        kwargs["response_format"] = request["response_format"]  # compiled into a grammar
     if not request.get("tools"):
         return llama.create_chat_completion(stream=True, **kwargs)  # type: ignore[no-any-return]
     from llama_cpp.llama_chat_format import get_chat_completion_handler

@@ -12,6 +12,7 @@ from typing import Any
 
 import structlog
 
+from backends.answer_shapes import forced_tool_as_text, openai_shape_arguments
 from backends.api_keys import resolve_api_key
 from backends.endpoints import OPENAI_URL, resolve_base_url
 from backends.openai_client import openai_client
@@ -78,6 +79,8 @@ class OpenAIBackend:
             kwargs["temperature"] = temperature
         if (max_tokens := request.max_tokens or self.settings.max_tokens) is not None:
             kwargs["max_tokens"] = max_tokens
+        if request.answer_shape is not None and not request.tools:
+            kwargs.update(openai_shape_arguments(request.answer_shape, self.settings.fixed_shape))
         return kwargs
 
     async def stream(self, request: LLMRequest) -> AsyncGenerator[LLMChunk, None]:
@@ -91,8 +94,11 @@ class OpenAIBackend:
         except Exception as exc:
             raise map_error(exc, self.profile, streaming=False) from exc
         shown = False
+        chunks = self._read(response, request)
+        if request.answer_shape is not None and self.settings.fixed_shape == "tool":
+            chunks = forced_tool_as_text(chunks, request.answer_shape)
         try:
-            async for chunk in self._read(response, request):
+            async for chunk in chunks:
                 shown = shown or isinstance(chunk, TextChunk)
                 yield chunk
         except LLMError as exc:

@@ -1,7 +1,10 @@
 """Test doubles shipped in the package: queued replies and a Python function.
 
 Like pydantic-ai's TestModel/FunctionModel, they let tests and demos run the real agent
-graph without a model. Both record every request they receive in ``requests``.
+graph without a model. Both record every request they receive in ``requests``, its
+``answer_shape`` included; a function backend whose profile says ``fixed_shape = "none"``
+(``shapes = False``) hands its function the request without it, as a backend that cannot
+constrain its answer would ignore it.
 """
 
 from __future__ import annotations
@@ -72,6 +75,7 @@ class _Recording:
         self.profile = profile
         self.model = model
         self.requests: list[LLMRequest] = []
+        self.shapes = True  # honours a request's answer_shape (False: as if it could not)
 
     async def aclose(self) -> None:
         return None
@@ -141,7 +145,8 @@ class FunctionLLM(_Recording):
 
     async def stream(self, request: LLMRequest) -> AsyncGenerator[LLMChunk, None]:
         self.requests.append(request)
-        result = self.fn(request)
+        seen = request if self.shapes else request.model_copy(update={"answer_shape": None})
+        result = self.fn(seen)
         if asyncio.iscoroutine(result) or isinstance(result, Awaitable):
             result = await result
         async for chunk in self._play(_as_reply(result), request):  # type: ignore[arg-type]

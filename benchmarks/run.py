@@ -38,6 +38,7 @@ BENCHMARKS = [
     "honest_answers",
     "serve_replicas",
     "github_pool",
+    "verdict_shape",
 ]
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 HEADER = """# Benchmarks

@@ -32,6 +32,7 @@ def build_backend(name: str, profile: ProfileSettings) -> LLM:
         double = factory(load(BUILTIN_FUNCTIONS.get(profile.function, profile.function)),
                          profile=name)
     double.price_in, double.price_out = profile.price_in, profile.price_out  # costs in demos
+    double.shapes = profile.fixed_shape != "none"
     return double  # type: ignore[no-any-return]
 
 

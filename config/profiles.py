@@ -33,6 +33,12 @@ class ProfileSettings(BaseModel):
         None, description="a small model: the pipeline shows only what the passages support; "
         "default: true for llamacpp"
     )
+    fixed_shape: Literal["json_schema", "json_object", "tool", "none"] = Field(
+        "json_schema", description="how verdicts in a fixed shape are asked for: json_schema "
+        "(OpenAI structured outputs, vLLM, Ollama; a grammar on llamacpp), json_object "
+        "(response_format type json_object with a schema: llama-cpp-python's server, "
+        "Together, Fireworks), tool (a forced tool call, for servers with tool use only), "
+        "none (free text, read by the rules)")
     # llamacpp
     model_path: str | None = None
     chat_format: str | None = None

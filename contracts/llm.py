@@ -21,12 +21,25 @@ class ToolSpec(BaseModel):
     parameters: dict[str, Any]
 
 
+class AnswerShape(BaseModel):
+    """Ask for the reply in a fixed shape: one JSON object valid against ``json_schema``.
+
+    A backend that can constrain its answer does (OpenAI structured outputs, a llama.cpp
+    grammar, a forced tool call whose arguments come back as the text); one that cannot
+    ignores it, so the caller reads the reply as free text then.
+    """
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    json_schema: dict[str, Any]
+
+
 class LLMRequest(BaseModel):
     messages: list[ChatMessage]
     tools: list[ToolSpec] = Field(default_factory=list)
     temperature: float | None = None
     max_tokens: int | None = None
     role: str = "primary"
+    answer_shape: AnswerShape | None = None  # None: free text, as before
 
 
 class TextChunk(BaseModel):

@@ -2,7 +2,8 @@
 
 A judge that prefers whatever it reads first answers "A" both times (AA); one that prefers
 the last answers "B" both times (BB). Only a judge that picks the same *candidate* in both
-orders gives a consistent winner.
+orders gives a consistent winner. The judge is asked for its verdict in a fixed shape
+(``{"label": "A"}``) wherever its backend can constrain the answer; free text otherwise.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from contracts.llm import LLMRequest
 from contracts.messages import ChatMessage
 from contracts.run_context import Completer, Prompts
 from judging.extractor import OTHER, AnswerExtractor, ExtractionPath
+from judging.verdict_shape import complete_shaped, label_shape
 
 Order = Literal["AB", "BA"]
 Outcome = Literal["first", "second", "AA", "BB", "other"]
@@ -75,8 +77,10 @@ class PairwiseJudge:
         role: str = "judge",
         prompt: str = "judge",
         max_tokens: int | None = None,
+        fixed_shape: bool = True,
     ) -> None:
         self.prompts = prompts
+        self.fixed_shape = fixed_shape  # ask for {"label": "A"|"B"} where the backend can
         self.extractor = extractor or AnswerExtractor(self.prompts)
         self.role = role
         self.prompt = prompt
@@ -102,7 +106,7 @@ class PairwiseJudge:
     ) -> Verdict:
         """One order: the judge's reply and the label extracted from it."""
         started = time.monotonic()
-        reply = await llm.complete(self.role, self.request(context, a, b, criterion))
+        reply = await complete_shaped(llm, self.role, self.request(context, a, b, criterion))
         latency = time.monotonic() - started
         found = await self.extractor.extract(
             reply.text, LABELS, llm, question=criterion, echoes={"A": a, "B": b}
@@ -114,6 +118,6 @@ class PairwiseJudge:
         text = self.prompts.render(
             self.prompt, criterion=criterion, context=context, candidate_a=a, candidate_b=b
         )
-        return LLMRequest(
-            messages=[ChatMessage.user(text)], temperature=0.0, max_tokens=self.max_tokens
-        )
+        shape = label_shape(LABELS) if self.fixed_shape else None
+        return LLMRequest(messages=[ChatMessage.user(text)], temperature=0.0,
+                          max_tokens=self.max_tokens, answer_shape=shape)

@@ -24,6 +24,7 @@ from contracts.events import Done, Error, Usage
 from contracts.llm import LLMRequest
 from contracts.messages import ChatMessage
 from judging.extractor import AnswerExtractor
+from judging.verdict_shape import label_shape
 
 
 class ChatCase(BaseModel):
@@ -42,7 +43,8 @@ class ChatResult(BaseModel):
     answer: str
     failures: list[str] = Field(default_factory=list)
     judge_reply: str = ""
-    judge_path: str | None = Field(None, description="who read the verdict: rules, llm, none")
+    judge_path: str | None = Field(None, description="who read the verdict: constrained "
+                                      "(the fixed shape), rules, llm, none")
     latency_s: float = 0.0
     input_tokens: int = 0
     output_tokens: int = 0
@@ -95,7 +97,8 @@ class ExpectationCheck:
         completer = MeteredCompleter.from_pool(self.bot.models)
         prompt = self.bot.prompts.render("judge_expectation", question=question, answer=answer,
                                          expectation=expectation)
-        request = LLMRequest(messages=[ChatMessage.user(prompt)], temperature=0.0)
+        request = LLMRequest(messages=[ChatMessage.user(prompt)], temperature=0.0,
+                             answer_shape=label_shape(["yes", "no"]))
         reply = await completer.complete("judge", request)
         found = await self.extractor.extract(reply.text, ["yes", "no"], completer, expectation)
         path = "rules" if found.path == "deterministic" else found.path
@@ -170,8 +173,9 @@ def render_chat_report(results: list[ChatResult], out: Path) -> str:
     lines.append(f"\n{passed}/{len(results)} passed ({rate:.1f}%)")
     judged = Counter(r.judge_path for r in results if r.judge_path)
     if judged:
-        lines.append(f"judge verdicts read by rules: {judged['rules']}, by the LLM: "
-                     f"{judged['llm']}, by neither: {judged['none']}")
+        lines.append(f"judge verdicts constrained: {judged['constrained']}, read by rules: "
+                     f"{judged['rules']}, by the LLM: {judged['llm']}, by none: "
+                     f"{judged['none']}")
     text = "\n".join(lines)
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.md").write_text(f"# Chat eval\n\n```\n{text}\n```\n", encoding="utf-8")

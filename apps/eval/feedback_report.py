@@ -11,7 +11,7 @@ from apps.eval.report import paths_cell
 from apps.eval.summary import ComboSummary
 
 COLUMNS = ["judge", "cases", "new wins", "old wins", "AA", "BB", "bias", "other", "errors",
-           "read by rules/LLM/none", "tokens", "cost $"]
+           "read by shape/rules/LLM/none", "tokens", "cost $"]
 WORDS = {"correct": "WIN ", "wrong": "LOSS", "AA": "AA  ", "BB": "BB  ", "other": "??  ",
          "error": "ERR "}
 

@@ -21,7 +21,7 @@ class VerdictRecord(BaseModel):
 
     order: Literal["AB", "BA"]
     label: str
-    path: Literal["deterministic", "llm", "none"]
+    path: Literal["constrained", "deterministic", "llm", "none"]
     llm_used: bool
     latency_s: float
     reply: str = Field("", description=f"the judge's reply, first {REPLY_CHARS} characters")

@@ -8,11 +8,11 @@ from typing import Any
 
 import structlog
 
-from apps.eval.summary import ComboSummary
+from apps.eval.summary import PATHS, ComboSummary
 
 log = structlog.get_logger("apps.eval")
 COLUMNS = ["env", "backend", "items", "accuracy", "AA", "BB", "bias", "wrong", "other",
-           "errors", "LLM fallback", "read by rules/LLM/none", "tokens", "cost $", "wall s",
+           "errors", "LLM fallback", "read by shape/rules/LLM/none", "tokens", "cost $", "wall s",
            "p50 s", "p95 s"]
 
 
@@ -21,8 +21,8 @@ def _seconds(value: float | None) -> str:
 
 
 def paths_cell(counts: dict[str, int]) -> str:
-    """``rules/LLM/none`` verdict counts, e.g. ``18/2/0``."""
-    return "/".join(str(counts.get(k, 0)) for k in ("rules", "llm", "none"))
+    """``shape/rules/LLM/none`` verdict counts, e.g. ``38/1/1/0``."""
+    return "/".join(str(counts.get(k, 0)) for k in PATHS)
 
 
 def row(s: ComboSummary) -> list[str]:
@@ -58,9 +58,11 @@ def render_markdown(summaries: list[ComboSummary], meta: dict[str, Any]) -> str:
         "orders: position bias, not judgement. **bias** = |AA − BB| and its direction.\n"
         "- **wrong**: it picked the incorrect candidate in both orders.\n"
         "- **other**: at least one verdict could not be read, even by the extractor model.\n"
-        "- **LLM fallback**: share of verdicts the deterministic extractor could not read.\n"
-        "- **read by rules/LLM/none**: how many verdicts the deterministic rules read, how "
-        "many the extractor model read, and how many neither could.\n"
+        "- **LLM fallback**: share of verdicts neither the fixed shape nor the rules could "
+        "read.\n"
+        "- **read by shape/rules/LLM/none**: how many verdicts came constrained in the fixed "
+        "shape (`{\"label\": \"A\"}`), how many the deterministic rules read from free text, "
+        "how many the extractor model read, and how many none could.\n"
         "- **p50 / p95**: latency of one judge call; **wall**: time spent running.\n"
     )
 

@@ -38,6 +38,8 @@ class ComboSummary(BaseModel):
     items_per_s: float | None
 
 
+PATHS = ("constrained", "rules", "llm", "none")  # who read a verdict, in report order
+
 def percentile(values: list[float], q: float) -> float | None:
     """The ``q`` quantile (0..1) by linear interpolation; ``None`` for no values."""
     if not values:
@@ -50,9 +52,10 @@ def percentile(values: list[float], q: float) -> float | None:
 
 
 def decided_by(paths: Iterable[str]) -> dict[str, int]:
-    """How many verdicts each path read: ``rules`` (no model call), ``llm``, ``none``."""
+    """How many verdicts each path read: ``constrained`` (the backend answered in the fixed
+    shape), ``rules`` (free text, no model call), ``llm`` (the extractor model), ``none``."""
     counts = Counter("rules" if p == "deterministic" else p for p in paths)
-    return {k: counts[k] for k in ("rules", "llm", "none")}
+    return {k: counts[k] for k in PATHS}
 
 
 def wall_time(records: list[PairRecord]) -> float:

@@ -30,6 +30,7 @@ from presenters.api.errors import ApiError, bad_request, model_not_found
 from presenters.api.keys import key_id
 from presenters.api.render import Envelope
 from presenters.api.request import Question, parse, question, read_body
+from presenters.api.responses import Responses
 from presenters.api.turns import Turn
 
 log = structlog.get_logger("presenters.api")
@@ -110,6 +111,7 @@ def build_app(bot: Bot, *, close_bot: bool = False) -> Starlette:
             await bot.aclose()
 
     routes = [Route("/v1/chat/completions", ChatCompletions(bot), methods=["POST"]),
+              Route("/v1/responses", Responses(bot), methods=["POST"]),
               Route("/v1/models", models, methods=["GET"]),
               Route("/v1/models/{model:path}", models, methods=["GET"]),
               Route("/health", health, methods=["GET"])]

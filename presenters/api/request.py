@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -46,6 +46,9 @@ class ChatRequest(BaseModel):
     n: int | None = Field(None, ge=1, le=1)
 
 
+Request = TypeVar("Request", bound=BaseModel)
+
+
 @dataclass(frozen=True)
 class Question:
     """What the bot answers: the new user message and the conversation the client shows."""
@@ -74,6 +77,11 @@ async def read_body(chunks: AsyncIterator[bytes], declared: str | None, limit: i
 
 def parse(body: bytes) -> ChatRequest:
     """The request, or :class:`ApiError` 400 naming the bad parameter."""
+    return parse_as(body, ChatRequest)
+
+
+def parse_as(body: bytes, shape: type[Request]) -> Request:
+    """A request of ``shape`` (chat completion, Responses), or 400 naming the bad parameter."""
     try:
         data = json.loads(body)
     except json.JSONDecodeError as exc:
@@ -86,7 +94,7 @@ def parse(body: bytes) -> ChatRequest:
     if not isinstance(data, dict):
         raise bad_request("The request body must be a JSON object.", code="invalid_json")
     try:
-        return ChatRequest.model_validate(data)
+        return shape.model_validate(data)
     except ValidationError as exc:
         raise _refusal(exc) from exc
 

@@ -114,3 +114,14 @@ def chat_bot_reply(request: LLMRequest) -> str:
 def always_down(request: LLMRequest) -> str:
     """A backend that is down for good (a transient error every time)."""
     raise LLMServerError("503 from upstream", profile="down")
+
+
+def shaped_judge(request: LLMRequest) -> str:
+    """Right in the fixed shape when asked for it; otherwise a preference a person reads at a
+    glance but the rules do not ("I'd trust the ferry one"), which needs the extractor."""
+    right = _correct_letter(request)
+    if request.answer_shape is not None:
+        return json.dumps({"label": right})
+    if request.role == "extractor":
+        return right
+    return "Hmm, I'd trust the one that keeps the colour." if right == "A" else "Hmm."

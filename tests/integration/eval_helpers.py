@@ -21,6 +21,9 @@ PROFILES: dict[str, dict[str, Any]] = {
     "broken": {"kind": "function", "function": f"{JUDGES}:broken_on_item_2"},
     "slow_ok": {"kind": "function", "function": f"{JUDGES}:slow_correct_judge"},
     "counting": {"kind": "function", "function": f"{JUDGES}:counting_judge"},
+    "shaped": {"kind": "function", "function": f"{JUDGES}:shaped_judge"},
+    "shapeless": {"kind": "function", "function": f"{JUDGES}:shaped_judge",
+                  "fixed_shape": "none"},
     "down": {"kind": "function", "function": f"{JUDGES}:always_down", "retry_backoff_s": 0.0,
              "fallbacks": ["always_a"]},
 }

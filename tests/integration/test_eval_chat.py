@@ -72,7 +72,7 @@ def test_bot_eval_chat_prints_the_pass_rate_and_fails_the_exit_code(
     assert code == 1
     assert "PASS  arithmetic" in stdout and "FAIL  wrong" in stdout
     assert "missing 'goodbye'" in stdout and "3/4 passed (75.0%)" in stdout
-    assert "judge verdicts read by rules: 1, by the LLM: 0, by neither: 0" in stdout
+    assert "judge verdicts constrained: 0, read by rules: 1, by the LLM: 0, by none: 0" in stdout
     report = json.loads((out / "report.json").read_text())
     assert (report["passed"], report["total"]) == (3, 4)
     keys = {line for line in (out / "results.jsonl").read_text().splitlines()}

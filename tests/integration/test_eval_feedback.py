@@ -52,7 +52,7 @@ def test_a_thumbs_down_answer_is_asked_again_and_the_new_one_wins(
     header, _, row, _, case = stdout.splitlines()[:5]
     assert "new wins" in header and "old wins" in header
     assert row.split()[:5] == ["handbook_judge", "1", "100.0%", "0.0%", "0.0%"]
-    assert " 2/0/0 " in row  # both verdicts read by the rules ("The first one is better")
+    assert " 0/2/0/0 " in row  # both verdicts read by the rules ("The first one is better")
     assert case.startswith("WIN") and VPN_QUESTION in case and "it should know" in case
     [answer] = [json.loads(x) for x in (out / "answers.jsonl").read_text().splitlines()]
     assert answer["answer"] == IMPROVED

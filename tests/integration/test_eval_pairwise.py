@@ -104,7 +104,7 @@ def test_extractor_fallback_reads_hedged_verdicts_and_is_reported(
     row = rows(out)[("default", "hedging")]
     assert (row["accuracy_pct"], row["llm_fallback_pct"]) == (100.0, 100.0)
     assert {v["path"] for line in result_lines(out) for v in line["verdicts"]} == {"llm"}
-    assert row["decided_by"] == {"rules": 0, "llm": 20, "none": 0}
+    assert row["decided_by"] == {"constrained": 0, "rules": 0, "llm": 20, "none": 0}
 
 
 def test_the_table_says_how_many_verdicts_the_rules_and_the_llm_read(
@@ -113,8 +113,21 @@ def test_the_table_says_how_many_verdicts_the_rules_and_the_llm_read(
     _, stdout, _ = pairwise(capsys, config, str(data), "--backend", "verbose_ok", "--backend",
                             "hedging", "--out", str(tmp_path / "run"))
     header, _, verbose, hedging = stdout.splitlines()[:4]
-    assert "read by rules/LLM/none" in header
-    assert " 20/0/0 " in verbose and " 0/20/0 " in hedging
+    assert "read by shape/rules/LLM/none" in header
+    assert " 0/20/0/0 " in verbose and " 0/0/20/0 " in hedging
+
+
+def test_a_backend_that_answers_in_the_fixed_shape_needs_no_extractor_and_one_that_cannot_does(
+    capsys: pytest.CaptureFixture[str], config: Path, data: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "run"
+    _, stdout, _ = pairwise(capsys, config, str(data), "--backend", "shaped", "--backend",
+                            "shapeless", "--out", str(out))
+    shaped, shapeless = rows(out)[("default", "shaped")], rows(out)[("default", "shapeless")]
+    assert shaped["decided_by"] == {"constrained": 20, "rules": 0, "llm": 0, "none": 0}
+    assert (shaped["accuracy_pct"], shaped["llm_fallback_pct"]) == (100.0, 0.0)
+    assert shapeless["decided_by"] == {"constrained": 0, "rules": 0, "llm": 20, "none": 0}
+    assert " 20/0/0/0 " in stdout and " 0/0/20/0 " in stdout
 
 
 def test_transient_failures_are_retried_by_the_pool_and_persistent_ones_recorded_per_item(

@@ -22,6 +22,7 @@ from contracts.llm import (
     complete,
 )
 from contracts.messages import ChatMessage, ToolCallRequest
+from judging.verdict_shape import label_shape
 from tests.fakes.openai_profiles import fake_profile_settings
 from tests.fakes.openai_server import (
     FakeOpenAI,
@@ -273,3 +274,45 @@ async def test_the_fake_serves_deterministic_embeddings(openai_server: FakeOpenA
         return sum(x * y for x, y in zip(a, b, strict=True))
 
     assert cosine(vectors[0], vectors[1]) > cosine(vectors[0], vectors[2])
+
+
+VERDICT = LLMRequest(messages=[ChatMessage.user("A or B?")],
+                     answer_shape=label_shape(["A", "B"]))
+
+
+async def test_a_fixed_shape_goes_out_as_structured_outputs_by_default(
+    openai_server: FakeOpenAI
+) -> None:
+    openai_server.reply('{"label": "B"}')
+    reply = await complete(backend(openai_server), VERDICT)
+    assert reply.text == '{"label": "B"}'
+    sent = openai_server.chat_requests[0].body["response_format"]
+    assert sent["type"] == "json_schema" and sent["json_schema"]["strict"] is True
+    assert sent["json_schema"]["schema"]["properties"]["label"]["enum"] == ["A", "B"]
+
+
+async def test_a_json_object_server_gets_the_schema_in_its_own_shape(
+    openai_server: FakeOpenAI
+) -> None:
+    await complete(backend(openai_server, fixed_shape="json_object"), VERDICT)
+    sent = openai_server.chat_requests[0].body["response_format"]
+    assert sent["type"] == "json_object" and sent["schema"]["required"] == ["label"]
+
+
+async def test_a_tool_use_server_is_forced_to_call_and_the_arguments_are_the_text(
+    openai_server: FakeOpenAI
+) -> None:
+    openai_server.reply(FakeReply(tool_calls=[FakeToolCall("verdict", {"label": "A"})]))
+    reply = await complete(backend(openai_server, fixed_shape="tool"), VERDICT)
+    assert (reply.text, reply.tool_calls, reply.finish_reason) == ('{"label": "A"}', [], "stop")
+    body = openai_server.chat_requests[0].body
+    assert body["tool_choice"] == {"type": "function", "function": {"name": "verdict"}}
+    assert "response_format" not in body
+
+
+async def test_a_profile_that_cannot_constrain_sends_free_text_requests(
+    openai_server: FakeOpenAI
+) -> None:
+    await complete(backend(openai_server, fixed_shape="none"), VERDICT)
+    body = openai_server.chat_requests[0].body
+    assert "response_format" not in body and "tools" not in body
