@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BELOW_APPS = {"config", "bot.contracts", "bot.llm", "bot.store", "knowledge", "judging",
-              "agents", "tools", "bot"}
+              "agents", "tools", "bot", "sources"}
 # layer -> the project layers it may import (besides itself and third-party code)
 MAY_IMPORT: dict[str, set[str]] = {
     "config": set(),
@@ -22,6 +22,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "bot.store": {"bot.contracts", "config"},
     "knowledge": {"bot.contracts", "config", "bot.llm"},  # the one OpenAI client and retries
     "judging": {"bot.contracts", "config"},
+    "sources": {"bot.contracts", "config", "knowledge"},  # sources feed the knowledge base
     "agents": {"bot.contracts", "config", "judging"},
     "tools": {"bot.contracts", "config", "judging", "knowledge"},
     "bot": BELOW_APPS - {"bot"},
@@ -64,7 +65,8 @@ def imports(path: Path, root: Path = ROOT) -> list[tuple[int, str]]:
 
 def forbidden_imports(root: Path = ROOT) -> list[str]:
     problems = []
-    for top in ("config", "bot", "knowledge", "judging", "agents", "tools", "presenters", "apps"):
+    for top in ("config", "bot", "knowledge", "sources", "judging", "agents", "tools",
+                "presenters", "apps"):
         for path in sorted((root / top).rglob("*.py")):
             source = layer_of(module_name(path, root))
             assert source is not None, path

@@ -1,0 +1,103 @@
+"""Running due sources in the background of a long-running process.
+
+When a source is next due is computed from its last run *in the store*, so every process
+and replica sharing the store agrees; the lease then lets exactly one of them run it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import structlog
+
+from config.sources import interval_s
+from sources.report import SyncReport, last_run
+
+if TYPE_CHECKING:
+    from config import Settings
+    from config.sources import SourceSettings
+    from sources.runner import SourceRunner
+
+log = structlog.get_logger("sources.scheduler")
+
+TICK_S = 15.0
+
+
+def next_run_at(schedule: str, last_started: float | None, now: float) -> float:
+    """When a source on ``schedule`` is due next (now, if it never ran)."""
+    if last_started is None:
+        return now
+    every = interval_s(schedule)
+    if every is not None:
+        return last_started + every
+    from croniter import croniter
+
+    start = datetime.fromtimestamp(last_started, UTC)
+    return float(croniter(schedule, start).get_next(float))
+
+
+class SourceScheduler:
+    """Checks every ``tick_s`` which scheduled sources are due and syncs them."""
+
+    def __init__(self, settings: Settings, runner: SourceRunner, *, tick_s: float = TICK_S,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.settings = settings
+        self.runner = runner
+        self.tick_s = tick_s
+        self.clock = clock
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def scheduled(self) -> dict[str, SourceSettings]:
+        return {n: s for n, s in self.settings.sources.items() if s.enabled and s.schedule}
+
+    def next_runs(self) -> dict[str, float]:
+        """Each scheduled source's next run (epoch seconds)."""
+        now = self.clock()
+        out = {}
+        for name, source in self.scheduled().items():
+            last = last_run(self.runner.bot_store, name)
+            out[name] = next_run_at(str(source.schedule), last.started_at if last else None, now)
+        return out
+
+    def run_due(self) -> list[SyncReport]:
+        """Sync every source that is due now (``busy`` where another runner has it)."""
+        now = self.clock()
+        due = [n for n, at in self.next_runs().items() if at <= now]
+        return [self.runner.sync_one(n, self.settings.sources[n]) for n in due]
+
+    def start(self) -> None:
+        """Run in a daemon thread until :meth:`stop`."""
+        if self._thread is None and self.scheduled():
+            self._thread = threading.Thread(target=self._loop, name="source-scheduler",
+                                            daemon=True)
+            self._thread.start()
+
+    def stop(self, timeout_s: float = 30.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.run_due()
+            except Exception as exc:  # the store is down: try again next tick
+                log.warning("source_schedule_failed", error_type=type(exc).__name__,
+                            error=str(exc)[:300])
+            self._stop.wait(self.tick_s)
+
+
+def start_background(settings: Settings, bot_store: Any) -> SourceScheduler | None:
+    """The scheduler of a long-running process, started (None when nothing is scheduled)."""
+    if not any(s.enabled and s.schedule for s in settings.sources.values()):
+        return None
+    from sources.runner import SourceRunner
+
+    scheduler = SourceScheduler(settings, SourceRunner(settings, bot_store))
+    scheduler.start()
+    return scheduler
