@@ -29,12 +29,14 @@ class Faults:
     seen: Counter[str] = field(default_factory=Counter)
 
 
-def copy_manual(dest: Path) -> Path:
-    """The HTML pages of the m4 manual, copied so a test may edit them."""
+def copy_manual(dest: Path, *patterns: str) -> Path:
+    """The m4 manual's start page and its pages matching ``pattern``, copied so a test may
+    edit them (links to pages left out answer 404, as on any site); all pages by default."""
     if not (M4_DOCS / "index.html").is_file():
         pytest.skip("the m4-doc package is not installed (apt-get install m4-doc; .ci/run does)")
     dest.mkdir(parents=True, exist_ok=True)
-    for page in M4_DOCS.glob("*.html"):
+    chosen = [p for pattern in patterns or ("*.html",) for p in M4_DOCS.glob(pattern)]
+    for page in [M4_DOCS / "index.html", *chosen]:
         shutil.copy2(page, dest / page.name)
     return dest
 
