@@ -55,9 +55,9 @@ class SourceScheduler:
     def scheduled(self) -> dict[str, SourceSettings]:
         return {n: s for n, s in self.settings.sources.items() if s.enabled and s.schedule}
 
-    def next_runs(self) -> dict[str, float]:
-        """Each scheduled source's next run (epoch seconds)."""
-        now = self.clock()
+    def next_runs(self, now: float | None = None) -> dict[str, float]:
+        """Each scheduled source's next run (epoch seconds; one that never ran: ``now``)."""
+        now = self.clock() if now is None else now
         out = {}
         for name, source in self.scheduled().items():
             last = last_run(self.runner.bot_store, name)
@@ -67,7 +67,7 @@ class SourceScheduler:
     def run_due(self) -> list[SyncReport]:
         """Sync every source that is due now (``busy`` where another runner has it)."""
         now = self.clock()
-        due = [n for n, at in self.next_runs().items() if at <= now]
+        due = [n for n, at in self.next_runs(now).items() if at <= now]
         return [self.runner.sync_one(n, self.settings.sources[n]) for n in due]
 
     def start(self) -> None:

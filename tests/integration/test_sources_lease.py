@@ -11,9 +11,9 @@ from pathlib import Path
 
 from bot.store import open_store
 from sources.lease import SourceLease
+from sources.model import Entry, Readers
 from sources.report import SyncReport, last_run, record_run
 from sources.state import SyncState
-from sources.model import Entry, Readers
 
 REPO = Path(__file__).resolve().parents[2]
 

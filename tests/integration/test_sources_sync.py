@@ -53,7 +53,8 @@ def test_a_folder_source_indexes_changes_and_deletions_exactly(tmp_path: Path) -
     report = sync(settings, "notes")
     assert (report.changed, report.removed, report.unchanged) == (
         [str(notes[1])], [str(notes[3])], 2)
-    hits = Searcher(settings, embedder=shared_minilm()).search("when does the walrus committee meet")
+    searcher = Searcher(settings, embedder=shared_minilm())
+    hits = searcher.search("when does the walrus committee meet")
     assert hits[0].source.endswith("note-01.md") and "walrus" in hits[0].text
     chroma, lexical = indexed(settings)
     assert set(chroma) == lexical

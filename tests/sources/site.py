@@ -46,7 +46,7 @@ def _handler(root: Path, faults: Faults) -> type[SimpleHTTPRequestHandler]:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, directory=str(root), **kwargs)
 
-        def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+        def do_GET(self) -> None:
             path = self.path.split("?")[0]
             faults.seen[path] += 1
             if faults.slow_down.get(path, 0) > 0:
