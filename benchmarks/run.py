@@ -31,6 +31,7 @@ BENCHMARKS = [
     "kb_retrieval",
     "kb_ray",
     "kb_ingest_speed",
+    "sources_sync",
     "kb_hybrid_eval",
     "mcp_calls",
     "honest_answers",
