@@ -1,1 +1,1 @@
-"""Sources: connectors that bring a team's documents from where they live into the knowledge base."""
+"""Sources: connectors that bring a team's documents from where they live into the KB."""

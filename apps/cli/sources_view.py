@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+
+from sources.status import status_lines
+
+__all__ = ["bar_factory", "source_lines", "status_lines"]
 
 
 def _when(epoch: float) -> str:
@@ -27,37 +30,6 @@ def source_lines(settings: Any, store: Any) -> list[str]:
                      f"collection {collection}, {counts.get(name, 0)} documents")
     lines += [f"  problem: {p}" for p in check_sources(settings.sources)]
     return lines
-
-
-def status_lines(settings: Any, store: Any) -> list[str]:
-    """Last run, its changes and errors (with the fix), and the next run, per source; then
-    documents of sources no longer configured (renamed or removed) and how to prune them."""
-    from sources.report import last_run
-    from sources.scheduler import next_run_at
-    from sources.state import SyncState
-
-    lines = []
-    for name, source in settings.sources.items():
-        run = last_run(store, name)
-        if run is None:
-            lines.append(f"{name}: never synced")
-        else:
-            lines.append(
-                f"{name}: {run.outcome} at {_when(run.started_at)} in {run.duration_s:.1f}s: "
-                f"{run.added} added, {run.changed} changed, {run.removed} removed, "
-                f"{run.unchanged} unchanged, {run.skipped} skipped, {run.embedded} passages "
-                "embedded")
-            lines += [f"  error: {e}" for e in run.errors[:10]]
-        if source.enabled and source.schedule:
-            at = next_run_at(source.schedule, run.started_at if run else None, time.time())
-            lines.append(f"  next run: {_when(at)} ({source.schedule})")
-        else:
-            lines.append("  next run: manual (`bot sources sync " + name + "`)")
-    for name, count in SyncState(store).names().items():
-        if name not in settings.sources:
-            lines.append(f"{name}: not configured, but {count} of its documents are indexed. "
-                         f"Fix: `bot sources prune {name}` (or restore [sources.{name}])")
-    return lines or ["No sources configured. Fix: add [sources.NAME] to bot.toml"]
 
 
 def bar_factory() -> Callable[[str], Callable[[int, int], None] | None]:

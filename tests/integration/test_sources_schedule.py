@@ -86,3 +86,21 @@ def test_the_sources_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert "note-01.md" in capsys.readouterr().out
     assert main(["--config", str(config), "sources", "sync", "nope"]) == 2
     assert "no source named nope" in capsys.readouterr().err
+
+
+def test_the_gradio_admin_view_shows_each_sources_last_sync(tmp_path: Path) -> None:
+    from bot.app import Bot
+    from presenters.gradio.stats_tab import sources_markdown
+    from sources.report import SyncReport, record_run
+
+    settings = settings_with(tmp_path / "data", wiki={"kind": "web", "schedule": "every 1h",
+                                                      "start_urls": ["https://x.example/"]})
+    bot = Bot.from_settings(settings)
+    report = SyncReport("wiki", added=["a", "b"], seconds=3.5, outcome="failed",
+                        errors=["GitHub answered 401 for repo acme/handbook: the token in "
+                                "GITHUB_TOKEN has expired"])
+    record_run(bot.store, report)
+    shown = sources_markdown(bot.sources_status())
+    assert shown.startswith("### Sources\n\n- **wiki**: failed at ")
+    assert "2 added, 0 changed, 0 removed" in shown
+    assert "    - error: GitHub answered 401" in shown and "    - next run: " in shown
