@@ -82,6 +82,10 @@ class SourceScheduler:
         if self._thread is not None:
             self._thread.join(timeout_s)
 
+    def wait_tick(self) -> bool:
+        """Sleep one tick; True once :meth:`stop` was called."""
+        return self._stop.wait(self.tick_s)
+
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:

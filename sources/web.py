@@ -83,7 +83,7 @@ class WebConnector:
         self.name = name
         self.options = options
         principals = tuple(r for r in options.readers if r != PUBLIC)
-        self.readers = Readers(PUBLIC in options.readers, principals, "public web page")
+        self.readers = Readers(PUBLIC in options.readers, principals, f"sources.{name}.readers")
         self.client = PoliteClient(options.user_agent, options.rate_per_s, options.timeout_s,
                                    int(options.max_page_mb * 1_000_000))
         roots = options.start_urls + ([options.sitemap] if options.sitemap else [])

@@ -102,7 +102,7 @@ def _watch(settings: Any, runner: Any, chosen: dict[str, Any]) -> int:
             for report in scheduler.run_due():
                 if report.outcome != "busy":
                     _print_report(report)
-            scheduler._stop.wait(scheduler.tick_s)
+            scheduler.wait_tick()
     except KeyboardInterrupt:
         return 0
 
