@@ -4,9 +4,10 @@ Listing a site means crawling it: each page is requested once per sync, conditio
 (``If-None-Match``/``If-Modified-Since`` from the cursor), so an unchanged page costs a
 ``304`` and no body; its links are remembered in the cursor so the crawl goes on past it.
 A page's key is the URL its redirects end at, so duplicates and redirect chains collapse
-into one document; a redirect loop or a server error marks the listing incomplete (nothing
-is deleted) and is reported. Same-site by default, include/exclude globs, robots.txt and
-its Crawl-delay honoured, ``max_pages`` at most.
+into one document; a redirect loop is reported and skipped (no page lives there). A server
+error, a timeout or a page that now answers 401/403 marks the listing incomplete, so
+nothing is deleted; 404 and 410 mean the page is gone. Same-site by default,
+include/exclude globs, robots.txt and its Crawl-delay honoured, ``max_pages`` at most.
 """
 
 from __future__ import annotations
@@ -135,7 +136,7 @@ class WebConnector:
         except SourceError as exc:
             return self._failed(url, str(exc), known, listing)
         key = page.url
-        if page.status >= 500:
+        if page.status >= 500 or page.status in (401, 403, 429):  # not "gone": unknown
             return self._failed(url, f"answered {page.status}", known, listing)
         if page.status >= 400 or (key != url and key in seen):
             return []  # gone (404/410), forbidden, or a duplicate reached by a redirect

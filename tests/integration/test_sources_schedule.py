@@ -104,3 +104,23 @@ def test_the_gradio_admin_view_shows_each_sources_last_sync(tmp_path: Path) -> N
     assert shown.startswith("### Sources\n\n- **wiki**: failed at ")
     assert "2 added, 0 changed, 0 removed" in shown
     assert "    - error: GitHub answered 401" in shown and "    - next run: " in shown
+
+
+def test_bot_serve_runs_scheduled_sources_in_the_background(tmp_path: Path) -> None:
+    from apps.cli.serve import start_source_schedule
+
+    write_notes(tmp_path / "notes", 2)
+    manual = settings_with(tmp_path / "data", notes={"kind": "folder",
+                                                     "paths": [str(tmp_path / "notes")]})
+    assert start_source_schedule(manual) is None  # nothing scheduled: no thread
+    scheduled = settings_with(tmp_path / "data", notes={
+        "kind": "folder", "paths": [str(tmp_path / "notes")], "schedule": "every 1h"})
+    scheduler = start_source_schedule(scheduled)
+    try:
+        deadline = time.monotonic() + 120
+        while len(paths_of(indexed(scheduled)[0])) < 2:
+            assert time.monotonic() < deadline, "the serving process never synced the source"
+            time.sleep(0.2)
+    finally:
+        scheduler.stop()
+        scheduler.runner.bot_store.close()
