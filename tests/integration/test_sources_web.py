@@ -135,3 +135,22 @@ def sync_recording_waits(settings: Any, waits: list[float]) -> Any:
                           embedder=shared_minilm()).run()
     finally:
         store.close()
+
+
+def test_a_sitemap_with_exclude_patterns_lists_only_what_is_wanted(tmp_path: Path) -> None:
+    site = copy_manual(tmp_path / "site", *PAGES)
+    with serve(site) as (base, faults):
+        locs = "".join(f"<url><loc>{base}/{name}</loc></url>"
+                       for name in ("Arguments.html", "Bugs.html", "Changecom.html"))
+        (site / "sitemap.xml").write_text(
+            '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/'
+            f'schemas/sitemap/0.9">{locs}</urlset>', "utf-8")
+        options = {"kind": "web", "sitemap": f"{base}/sitemap.xml", "rate_per_s": 50,
+                   "include": [f"{base}/A*", f"{base}/B*", f"{base}/C*"],
+                   "exclude": ["*/Bugs.html"]}
+        settings = settings_with(tmp_path / "data", m4=options)
+        report = sync(settings, "m4")
+    pages = {k.rsplit("/", 1)[-1] for k in report.added}
+    assert "Arguments.html" in pages and "Changecom.html" in pages
+    assert "Bugs.html" not in pages and faults.seen["/Bugs.html"] == 0
+    assert "index.html" not in pages  # links outside the include globs are not followed
