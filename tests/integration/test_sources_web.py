@@ -154,3 +154,22 @@ def test_a_sitemap_with_exclude_patterns_lists_only_what_is_wanted(tmp_path: Pat
     assert "Arguments.html" in pages and "Changecom.html" in pages
     assert "Bugs.html" not in pages and faults.seen["/Bugs.html"] == 0
     assert "index.html" not in pages  # links outside the include globs are not followed
+
+
+def test_a_timeout_or_a_malformed_sitemap_deletes_nothing(tmp_path: Path) -> None:
+    site = copy_manual(tmp_path / "site", *PAGES)
+    (site / "sitemap.xml").write_text("<urlset><url><loc>oops", "utf-8")  # cut short
+    with serve(site) as (base, faults):
+        settings = settings_with(tmp_path / "data", m4=web(base, timeout_s=1.0))
+        assert sync(settings, "m4").outcome == "ok"
+        (site / "Bugs.html").unlink()
+        faults.stall["/Builtin.html"] = 3.0
+        stalled = sync(settings, "m4")
+        assert stalled.removed == [] and any("Builtin.html: timed out" in e
+                                             for e in stalled.errors)
+        del faults.stall["/Builtin.html"]
+        broken = settings_with(tmp_path / "data",
+                               m4=web(base, sitemap=f"{base}/sitemap.xml"))
+        report = sync(broken, "m4")
+        assert report.removed == [] and any("not a sitemap" in e for e in report.errors)
+    assert "Bugs.html" in urls(indexed(settings)[0])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ class Faults:
     slow_down: dict[str, int] = field(default_factory=dict)  # path -> how many 429s first
     retry_after: str = "2"
     redirects: dict[str, str] = field(default_factory=dict)  # path -> Location
+    stall: dict[str, float] = field(default_factory=dict)  # path -> seconds before answering
     seen: Counter[str] = field(default_factory=Counter)
 
 
@@ -49,6 +51,8 @@ def _handler(root: Path, faults: Faults) -> type[SimpleHTTPRequestHandler]:
         def do_GET(self) -> None:
             path = self.path.split("?")[0]
             faults.seen[path] += 1
+            if path in faults.stall:
+                time.sleep(faults.stall[path])  # a server that hangs past the client's timeout
             if faults.slow_down.get(path, 0) > 0:
                 faults.slow_down[path] -= 1
                 self.send_response(429)
