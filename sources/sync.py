@@ -82,11 +82,11 @@ class SourceSync:
             return
         entries = unique(listing.entries)
         known = self.state.documents(self.name)
-        todo = [e for e in entries if e.key not in known or known[e.key].version != e.version]
-        report.listed, report.unchanged = len(entries), len(entries) - len(todo)
         store, lexical = self._open_kb()
         try:
             indexer = SourceIndexer(self.settings, self.name, store, lexical, self.embedder)
+            todo = self._changed(entries, known, indexer.paths())
+            report.listed, report.unchanged = len(entries), len(entries) - len(todo)
             if not self._index(indexer, todo, known, report):
                 return  # credentials refused: no deletes, the cursor stays
             if listing.complete:
@@ -98,6 +98,13 @@ class SourceSync:
             if lexical is not None:
                 lexical.close()
             store.close()
+
+    def _changed(self, entries: list[Entry], known: dict[str, DocumentState],
+                 present: set[str]) -> list[Entry]:
+        """New or changed entries, and any whose passages are missing from the collection
+        (a collection re-created or emptied since: the store's state alone would lie)."""
+        return [e for e in entries if e.key not in known or known[e.key].version != e.version
+                or document_path(self.name, e.key) not in present]
 
     def _listing(self, report: SyncReport) -> Listing | None:
         try:

@@ -218,3 +218,17 @@ def sync_when_free(settings: Any, attempts: int = 600) -> Any:
             return report
         time.sleep(0.1)
     raise AssertionError("the lease of a killed holder never ran out")
+
+
+def test_a_collection_emptied_since_the_last_sync_is_filled_again(tmp_path: Path) -> None:
+    from knowledge.store import KnowledgeStore
+
+    write_notes(tmp_path / "notes", 3)
+    settings = settings_with(tmp_path / "data", notes={"kind": "folder",
+                                                       "paths": [str(tmp_path / "notes")]})
+    sync(settings, "notes")
+    store = KnowledgeStore.open(settings, shared_minilm().name, write=True)
+    store.delete(sorted(store.all_ids()))  # e.g. rebuilt for a new embedder
+    store.close()
+    report = sync(settings, "notes")
+    assert len(report.changed) == 3 and len(paths_of(indexed(settings)[0])) == 3
