@@ -50,6 +50,9 @@ class SourceScheduler:
         self.tick_s = tick_s
         self.clock = clock
         self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._triggered: set[str] = set()
+        self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
     def scheduled(self) -> dict[str, SourceSettings]:
@@ -64,27 +67,45 @@ class SourceScheduler:
             out[name] = next_run_at(str(source.schedule), last.started_at if last else None, now)
         return out
 
+    def trigger(self, name: str) -> bool:
+        """Sync ``name`` at the next tick, whatever its schedule (a webhook said it changed);
+        False when no enabled source has that name."""
+        source = self.settings.sources.get(name)
+        if source is None or not source.enabled:
+            return False
+        with self._lock:
+            self._triggered.add(name)
+        self._wake.set()
+        return True
+
     def run_due(self) -> list[SyncReport]:
-        """Sync every source that is due now (``busy`` where another runner has it)."""
+        """Sync every source that is due now or was triggered (``busy`` where another runner
+        has it)."""
         now = self.clock()
+        with self._lock:
+            triggered, self._triggered = self._triggered, set()
         due = [n for n, at in self.next_runs(now).items() if at <= now]
+        due += sorted(triggered - set(due))
         return [self.runner.sync_one(n, self.settings.sources[n]) for n in due]
 
     def start(self) -> None:
         """Run in a daemon thread until :meth:`stop`."""
-        if self._thread is None and self.scheduled():
+        if self._thread is None:
             self._thread = threading.Thread(target=self._loop, name="source-scheduler",
                                             daemon=True)
             self._thread.start()
 
     def stop(self, timeout_s: float = 30.0) -> None:
         self._stop.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout_s)
 
     def wait_tick(self) -> bool:
-        """Sleep one tick; True once :meth:`stop` was called."""
-        return self._stop.wait(self.tick_s)
+        """Sleep one tick (less when a source is triggered); True once stopped."""
+        self._wake.wait(self.tick_s)
+        self._wake.clear()
+        return self._stop.is_set()
 
     def _loop(self) -> None:
         while not self._stop.is_set():
@@ -93,7 +114,7 @@ class SourceScheduler:
             except Exception as exc:  # the store is down: try again next tick
                 log.warning("source_schedule_failed", error_type=type(exc).__name__,
                             error=str(exc)[:300])
-            self._stop.wait(self.tick_s)
+            self.wait_tick()
 
 
 def start_background(settings: Settings, bot_store: Any) -> SourceScheduler | None:

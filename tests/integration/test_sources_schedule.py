@@ -124,3 +124,23 @@ def test_bot_serve_runs_scheduled_sources_in_the_background(tmp_path: Path) -> N
     finally:
         scheduler.stop()
         scheduler.runner.bot_store.close()
+
+
+def test_a_triggered_source_syncs_at_once_whatever_its_schedule(tmp_path: Path) -> None:
+    write_notes(tmp_path / "notes", 2)
+    settings = settings_with(tmp_path / "data",
+                             notes={"kind": "folder", "paths": [str(tmp_path / "notes")]})
+    store = open_store(None, settings.data_dir)
+    scheduler = SourceScheduler(settings, SourceRunner(settings, store, embedder=shared_minilm()),
+                                tick_s=3600)  # only a trigger can wake it within the test
+    scheduler.start()
+    try:
+        assert not scheduler.trigger("no-such-source")
+        assert scheduler.trigger("notes")  # what a webhook handler calls
+        deadline = time.monotonic() + 120
+        while len(paths_of(indexed(settings)[0])) < 2:
+            assert time.monotonic() < deadline, "the triggered source was never synced"
+            time.sleep(0.2)
+    finally:
+        scheduler.stop()
+        store.close()
