@@ -48,9 +48,10 @@ class SyncState:
         return dict(json.loads(rows[0][0])) if rows else {}
 
     def save_cursor(self, name: str, cursor: dict[str, str]) -> None:
-        self._run("DELETE FROM source_cursors WHERE name = ?", (name,))
-        self._run("INSERT INTO source_cursors (name, cursor, updated_at) VALUES (?, ?, ?)",
-                  (name, json.dumps(cursor), time.time()))
+        with self.store.transaction() as cur:
+            cur.execute(sql(self.store, "DELETE FROM source_cursors WHERE name = ?"), (name,))
+            cur.execute(sql(self.store, "INSERT INTO source_cursors (name, cursor, updated_at) "
+                            "VALUES (?, ?, ?)"), (name, json.dumps(cursor), time.time()))
 
     def documents(self, name: str) -> dict[str, DocumentState]:
         rows = self._run("SELECT key, version, url, title, modified, readers "
