@@ -32,6 +32,7 @@ BENCHMARKS = [
     "kb_ray",
     "kb_ingest_speed",
     "sources_sync",
+    "sources_overhead",
     "kb_hybrid_eval",
     "mcp_calls",
     "honest_answers",

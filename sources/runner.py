@@ -32,13 +32,14 @@ class SourceRunner:
     """Builds each source's connector and syncs it; one embedding model for all of them."""
 
     def __init__(self, settings: Settings, bot_store: Any, *, embedder: Embedder | None = None,
-                 allow_mass_delete: bool = False,
+                 allow_mass_delete: bool = False, background: bool = False,
                  progress: Callable[[str], Progress | None] | None = None) -> None:
         self.settings = settings
         self.bot_store = bot_store
         self.embedder = embedder
         self.allow_mass_delete = allow_mass_delete
         self.progress = progress
+        self.background = background  # embed on one core: the others keep answering
 
     def sync(self, sources: dict[str, SourceSettings]) -> list[SyncReport]:
         return [self.sync_one(name, source) for name, source in sources.items()]
@@ -61,5 +62,9 @@ class SourceRunner:
         if self.embedder is None:
             from knowledge.embedder import build_embedder
 
-            self.embedder = build_embedder(self.settings)
+            settings = self.settings
+            if self.background:
+                kb = settings.kb.model_copy(update={"embed_threads": 1})
+                settings = settings.model_copy(update={"kb": kb})
+            self.embedder = build_embedder(settings)
         return self.embedder

@@ -108,6 +108,7 @@ class SourceScheduler:
         return self._stop.is_set()
 
     def _loop(self) -> None:
+        lower_priority()
         while not self._stop.is_set():
             try:
                 self.run_due()
@@ -117,12 +118,23 @@ class SourceScheduler:
             self.wait_tick()
 
 
+def lower_priority(niceness: int = 10) -> None:
+    """Make the calling thread (and the threads it starts: fetchers, embedders) yield the CPU
+    to the ones answering people. Linux sets niceness per thread; elsewhere a no-op."""
+    import os
+
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+    except (AttributeError, OSError):  # not Linux, or not permitted: run as we are
+        log.debug("source_priority_unchanged")
+
+
 def start_background(settings: Settings, bot_store: Any) -> SourceScheduler | None:
     """The scheduler of a long-running process, started (None when nothing is scheduled)."""
     if not any(s.enabled and s.schedule for s in settings.sources.values()):
         return None
     from sources.runner import SourceRunner
 
-    scheduler = SourceScheduler(settings, SourceRunner(settings, bot_store))
+    scheduler = SourceScheduler(settings, SourceRunner(settings, bot_store, background=True))
     scheduler.start()
     return scheduler
