@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import structlog
 
+from agents.passage_age import age_note
 from contracts.events import Source
 from contracts.run_context import ToolRunContext
 from contracts.tools import Tool, ToolError
@@ -38,8 +39,9 @@ async def retrieve(
 
 
 def format_passages(sources: Sequence[Source]) -> str:
-    """The passages as the respond prompt shows them: ``[n] source — heading`` then the text."""
-    return "\n\n".join(f"[{s.n}] {s.label()}\n{s.text}" for s in sources)
+    """The passages as the model reads them: ``[n] source — heading``, how old the passage
+    is when its source says (so the model can prefer the newer), then the text."""
+    return "\n\n".join(f"[{s.n}] {s.label()}{age_note(s.modified)}\n{s.text}" for s in sources)
 
 
 def cited(text: str, sources: Sequence[Source]) -> list[Source]:

@@ -33,6 +33,8 @@ BENCHMARKS = [
     "kb_retrieval",
     "kb_ray",
     "kb_ingest_speed",
+    "sources_sync",
+    "sources_overhead",
     "kb_hybrid_eval",
     "mcp_calls",
     "honest_answers",

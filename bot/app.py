@@ -141,6 +141,13 @@ class Bot:
 
         return usage_report(self.store, since, by)  # type: ignore[arg-type]
 
+    def sources_status(self) -> list[str]:
+        """Each source's last sync, changes, errors with the fix, and next run (what
+        ``bot sources status`` prints). Reads the store: blocking."""
+        from sources.status import status_lines
+
+        return status_lines(self.settings, self.store)
+
     def session(self, key: str, *, headless: bool = False,
                 elicitor: Elicitor | None = None) -> Session:
         """The conversation for ``key`` ("stdio:<id>", "gradio:<id>", "slack:<team>:<ch>:<ts>").

@@ -39,6 +39,7 @@ from config.sections import (
     StoreSettings,
     TracingSettings,
 )
+from config.sources import SourceSettings
 from config.spaces import SpaceSettings, check_spaces
 
 _toml_path: ContextVar[Path | None] = ContextVar("bot_toml_path", default=None)
@@ -101,6 +102,8 @@ class Settings(BaseSettings):
     mcp: McpSettings = Field(default_factory=lambda: McpSettings())
     approvals: ApprovalSettings = Field(default_factory=lambda: ApprovalSettings())
     deploy: DeploySettings = Field(default_factory=lambda: DeploySettings())
+    sources: dict[str, SourceSettings] = Field(
+        default_factory=dict, description="sources that sync themselves (docs/sources.md)")
 
     @field_validator("presenter", mode="before")
     @classmethod

@@ -180,7 +180,13 @@ METADATA_COLUMNS = tuple(
 )
 
 
+# Set by the sources layer on chunks of synced documents (``readers`` a non-empty str list).
+SOURCE_COLUMNS = ("source_name", "url", "modified", "readers")
+
+
 def metadata_of(batch: Batch, i: int) -> dict[str, Any]:
-    """The Chroma metadata of chunk row ``i`` (plain str/int values)."""
+    """The Chroma metadata of chunk row ``i`` (plain str/int values; ``readers`` a list)."""
     meta = {k: batch[k][i] for k in METADATA_COLUMNS}
-    return {k: int(v) if k in ("chunk_index", "chunk_count") else str(v) for k, v in meta.items()}
+    out = {k: int(v) if k in ("chunk_index", "chunk_count") else str(v) for k, v in meta.items()}
+    out.update({k: batch[k][i] for k in SOURCE_COLUMNS if k in batch})
+    return out

@@ -41,6 +41,8 @@ class Passage:
     heading: str
     score: float
     chunk_id: str
+    url: str = ""  # where a colleague opens it (synced sources; empty for ingested files)
+    modified: str = ""  # ISO 8601, when the source last changed it (synced sources)
 
 
 class Searcher:
@@ -180,4 +182,6 @@ def to_passage(hit: Hit) -> Passage:
         heading=str(meta.get("heading", "")),
         score=round(hit.score, 4),
         chunk_id=hit.id,
+        url=str(meta.get("url", "")),
+        modified=str(meta.get("modified", "")),
     )

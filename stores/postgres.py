@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -255,6 +255,11 @@ class PostgresStore:
                 cur.execute(pg(q.RELEASE_OWN_EVENT), (event_id, owner))
 
     dialect = "postgresql"
+
+    def transaction(self) -> AbstractContextManager[Any]:
+        """One committed transaction's cursor, for tables another layer owns (the sources'
+        sync state); queries use this store's placeholders (see ``dialect``)."""
+        return self._tx()
 
     def fetch(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
         """Rows of one read-only query (``?`` placeholders), for reports such as ``bot stats``."""

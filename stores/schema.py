@@ -13,6 +13,7 @@ from contracts.store import AssistantTurn, FeedbackRecord, TurnRecord
 from stores.analytics_schema import ANALYTICS
 from stores.migrations import Step
 from stores.rollup_schema import ROLLUPS
+from stores.sources_schema import SOURCES
 
 # The schema as it was before versions existed; stores made then are at step 1 already.
 BASELINE = (
@@ -68,6 +69,7 @@ STEPS: list[Step] = [
     Step(4, "event claims are leases: who holds each", (EVENTS_OWNER,)),
     Step(ROLLUP_STEP, "usage rollups: answers, ratings, sources and unanswered questions per "
          "day and month", ROLLUPS),
+    Step(6, "sources: sync cursors, document versions, run history, leases", SOURCES),
 ]
 
 TURN_COLUMNS = (

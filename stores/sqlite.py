@@ -6,7 +6,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -194,6 +194,11 @@ class SQLiteStore:
                 cur.execute(q.RELEASE_OWN_EVENT, (event_id, owner))
 
     dialect = "sqlite"
+
+    def transaction(self) -> AbstractContextManager[Any]:
+        """One committed transaction's cursor, for tables another layer owns (the sources'
+        sync state); queries use this store's placeholders (see ``dialect``)."""
+        return self._tx()
 
     def fetch(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
         """Rows of one read-only query (``?`` placeholders), for reports such as ``bot stats``."""

@@ -40,6 +40,20 @@ def check(args: argparse.Namespace, settings: Any) -> int:
             ok, line = await verdict(name, settings)
             failures += not ok
             print(line)
+        failures += check_sources(settings)
         return 1 if failures else 0
 
     return asyncio.run(run())
+
+
+def check_sources(settings: Any) -> int:
+    """Each enabled source's kind options, validated by its connector (no I/O); failures."""
+    from sources.kinds import check_sources as problems_of
+
+    problems = problems_of(settings.sources)
+    for line in problems:
+        print(f"[fail] {line}")
+    for name in settings.sources:
+        if not any(line.startswith(f"sources.{name}") for line in problems):
+            print(f"[ok] sources.{name} ({settings.sources[name].kind})")
+    return len(problems)

@@ -135,6 +135,9 @@ def search(args: argparse.Namespace, settings: Any) -> int:
     for n, p in enumerate(passages, 1):
         where = f"{p.source} — {p.heading}" if p.heading else p.source
         print(f"[{n}] {where}  (score {p.score:.3f})")
+        if p.url or p.modified:  # a synced source's passage: the link and its age
+            age = f"modified {p.modified[:10]}" if p.modified else ""
+            print("    " + " · ".join(x for x in (p.url, age) if x))
         print("    " + p.text.replace("\n", "\n    ") + "\n")
     return 0
 

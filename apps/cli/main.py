@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "apps.cli.config_cmd",
     "apps.cli.eval_cmd",
     "apps.cli.kb",
+    "apps.cli.sources",
     "apps.cli.stats",
     "apps.cli.export_cmd",
 ]

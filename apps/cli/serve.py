@@ -38,7 +38,23 @@ def serve(args: argparse.Namespace, settings: Any) -> int:
     bot = Bot.from_settings(settings)
     if settings.mcp.servers:
         bot.start()  # discover the MCP servers' tools now, not on the first user's message
-    return int(importlib.import_module(f"presenters.{name}").start(bot))
+    scheduler = start_source_schedule(settings)
+    try:
+        return int(importlib.import_module(f"presenters.{name}").start(bot))
+    finally:
+        if scheduler is not None:
+            scheduler.stop()
+
+
+def start_source_schedule(settings: Any) -> Any:
+    """Scheduled sources sync in the background of every long-running presenter (the store's
+    lease lets one replica run each); None when no source has a schedule."""
+    if not any(s.enabled and s.schedule for s in settings.sources.values()):
+        return None
+    from apps.cli.sources import open_bot_store
+    from sources.scheduler import start_background
+
+    return start_background(settings, open_bot_store(settings))
 
 
 def with_section_updates(settings: Any, section: str, updates: dict[str, Any]) -> Any:

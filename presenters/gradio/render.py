@@ -52,7 +52,17 @@ def is_answer(message: Message) -> bool:
 
 
 def format_sources(sources: Iterable[Source]) -> str:
-    return "\n".join(f"{s.n}. {s.label()}" for s in sources)
+    """A numbered list; a synced source's entry links to it and says when it last changed."""
+    return "\n".join(source_item(s) for s in sources)
+
+
+def source_item(source: Source) -> str:
+    if not source.url:
+        return f"{source.n}. {source.label()}"
+    name = source.title or source.source
+    label = f"{name} — {source.heading}" if source.heading else name
+    date = f" · {source.modified[:10]}" if source.modified else ""
+    return f"{source.n}. [{label}]({source.url}){date}"
 
 
 def step_message(step: ToolStep, running: bool) -> Message:

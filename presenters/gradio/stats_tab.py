@@ -55,6 +55,13 @@ class StatsTab:
         return (summary(report), table(report), cost_per_day(days), latency_distribution(report),
                 feedback_per_day(days), lists(report))
 
+    async def sources(self, request: gr.Request) -> str:
+        """The Sources section: each source's last sync, errors with the fix, next run."""
+        if not self.is_admin(request):
+            return ""
+        lines = await asyncio.to_thread(self.bot.sources_status)
+        return sources_markdown(lines)
+
     def build(self) -> gr.Tab:
         """The tab, hidden until :meth:`show` finds an admin; it fills itself when opened."""
         with gr.Tab("Stats", visible=False, elem_id="stats-tab") as tab:
@@ -72,8 +79,17 @@ class StatsTab:
                 rated = gr.BarPlot(x="day", y="% of answers", color="rating",
                                    title="Feedback rate per day", elem_id="stats-feedback")
             found = gr.Markdown(elem_id="stats-lists")
+            synced = gr.Markdown(elem_id="stats-sources")
         outputs = [head, grid, cost, latency, rated, found]
+        gr.on([refresh.click, tab.select], self.sources, None, [synced], api_visibility="private")
         gr.on([refresh.click, window.change, by.change], self.refresh, [window, by], outputs,
               api_visibility="private")
         tab.select(self.refresh, [window, by], outputs, api_visibility="private")
         return tab
+
+
+def sources_markdown(lines: list[str]) -> str:
+    """``bot sources status`` as Markdown: a source per item, its details nested."""
+    items = [f"    - {line.strip()}" if line.startswith("  ") else f"- **{line.split(':')[0]}**"
+             f"{line[len(line.split(':')[0]):]}" for line in lines]
+    return "### Sources\n\n" + "\n".join(items)

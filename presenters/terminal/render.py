@@ -14,6 +14,7 @@ from contracts.events import (
     Error,
     Event,
     Notice,
+    Source,
     Sources,
     Status,
     TextDelta,
@@ -66,7 +67,7 @@ class TerminalRenderer:
         elif isinstance(event, ApprovalDecision):
             self._approval(event)
         elif isinstance(event, Sources):
-            lines = [f"  [{s.n}] {s.label()}" for s in event.sources]
+            lines = [citation_line(s) for s in event.sources]
             self._line("\nSources:\n" + "\n".join(lines))
         elif isinstance(event, Error):
             self._notes()  # "(interrupted)" comes before the apology
@@ -108,3 +109,14 @@ class TerminalRenderer:
             self.out.write("\n")
             self.out.flush()
             self.open_line = False
+
+
+def citation_line(source: Source) -> str:
+    """``[n] label``; under it the link and the date, when the source gave them (a synced
+    page is named by its title rather than its URL, which the second line shows)."""
+    label = source.label()
+    if source.url:
+        name = source.title or source.source
+        label = f"{name} — {source.heading}" if source.heading else name
+    where = " · ".join(x for x in (source.url, source.modified[:10]) if x)
+    return f"  [{source.n}] {label}\n      {where}" if where else f"  [{source.n}] {label}"

@@ -1,0 +1,95 @@
+"""What one sync of one source did, and the run history kept in the store."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from sources.state import sql
+
+
+@dataclass
+class SyncReport:
+    """One run. ``outcome``: ok, partial (some documents failed or deletes were held back),
+    failed (no listing, or the credentials were refused), busy (another runner has it)."""
+
+    name: str
+    started_at: float = field(default_factory=time.time)
+    seconds: float = 0.0
+    listed: int = 0
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    embedded: int = 0
+    chunks: int = 0
+    outcome: str = "ok"
+
+    def fail(self, message: str) -> None:
+        self.errors.append(message)
+        self.outcome = "failed"
+
+    def problem(self, message: str) -> None:
+        self.errors.append(message)
+        if self.outcome == "ok":
+            self.outcome = "partial"
+
+    def summary(self) -> str:
+        """One line: what changed and how long it took."""
+        parts = [f"{len(self.added)} added", f"{len(self.changed)} changed",
+                 f"{len(self.removed)} removed", f"{self.unchanged} unchanged"]
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} skipped")
+        if self.errors:
+            parts.append(f"{len(self.errors)} errors")
+        return f"{self.name}: {self.outcome}, " + ", ".join(parts) + f" in {self.seconds:.1f}s"
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """A past run as ``bot sources status`` shows it."""
+
+    name: str
+    started_at: float
+    duration_s: float
+    added: int
+    changed: int
+    removed: int
+    unchanged: int
+    skipped: int
+    embedded: int
+    outcome: str
+    errors: list[str]
+
+
+INSERT_RUN = ("INSERT INTO source_runs (name, started_at, duration_s, added, changed, removed, "
+              "unchanged, skipped, embedded, outcome, errors) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+LAST_RUN = ("SELECT name, started_at, duration_s, added, changed, removed, unchanged, skipped, "
+            "embedded, outcome, errors FROM source_runs WHERE name = ? ORDER BY id DESC LIMIT 1")
+
+
+def record_run(store: Any, report: SyncReport) -> None:
+    """Append ``report`` to the run history (a busy run is not a run)."""
+    if report.outcome == "busy":
+        return
+    params = (report.name, report.started_at, report.seconds, len(report.added),
+              len(report.changed), len(report.removed), report.unchanged, len(report.skipped),
+              report.embedded, report.outcome, json.dumps(report.errors[:50]))
+    with store.transaction() as cur:
+        cur.execute(sql(store, INSERT_RUN), params)
+
+
+def last_run(store: Any, name: str) -> RunRecord | None:
+    with store.transaction() as cur:
+        cur.execute(sql(store, LAST_RUN), (name,))
+        row = cur.fetchone()
+    if row is None:
+        return None
+    return RunRecord(str(row[0]), float(row[1]), float(row[2]), int(row[3]), int(row[4]),
+                     int(row[5]), int(row[6]), int(row[7]), int(row[8]), str(row[9]),
+                     list(json.loads(row[10])))

@@ -1,0 +1,70 @@
+"""Syncing the configured sources one after another; one source's failure never stops the
+next (wrong credentials, a service down, a connector not installed)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from sources.kinds import SourceConfigError, build_connector
+from sources.report import SyncReport, record_run
+from sources.sync import Progress, SourceSync
+
+if TYPE_CHECKING:
+    from config import Settings
+    from config.sources import SourceSettings
+    from knowledge.embedder import Embedder
+
+
+def selected(settings: Settings, names: list[str] | None) -> dict[str, SourceSettings]:
+    """The sources named (all enabled ones when none are); unknown names are an error."""
+    if not names:
+        return {n: s for n, s in settings.sources.items() if s.enabled}
+    unknown = [n for n in names if n not in settings.sources]
+    if unknown:
+        known = ", ".join(sorted(settings.sources)) or "none configured"
+        raise SourceConfigError(f"no source named {', '.join(unknown)} ({known}). "
+                                "Fix: add [sources.NAME] to bot.toml, or check the name")
+    return {n: settings.sources[n] for n in names}
+
+
+class SourceRunner:
+    """Builds each source's connector and syncs it; one embedding model for all of them."""
+
+    def __init__(self, settings: Settings, bot_store: Any, *, embedder: Embedder | None = None,
+                 allow_mass_delete: bool = False, background: bool = False,
+                 progress: Callable[[str], Progress | None] | None = None) -> None:
+        self.settings = settings
+        self.bot_store = bot_store
+        self.embedder = embedder
+        self.allow_mass_delete = allow_mass_delete
+        self.progress = progress
+        self.background = background  # embed on one core: the others keep answering
+
+    def sync(self, sources: dict[str, SourceSettings]) -> list[SyncReport]:
+        return [self.sync_one(name, source) for name, source in sources.items()]
+
+    def sync_one(self, name: str, source: SourceSettings) -> SyncReport:
+        try:
+            connector = build_connector(name, source)
+        except SourceConfigError as exc:
+            report = SyncReport(name)
+            report.fail(str(exc))
+            record_run(self.bot_store, report)
+            return report
+        return SourceSync(
+            self.settings, name, source, connector, self.bot_store,
+            embedder=self._embedder(), allow_mass_delete=self.allow_mass_delete,
+            progress=self.progress(name) if self.progress else None,
+        ).run()
+
+    def _embedder(self) -> Embedder:
+        if self.embedder is None:
+            from knowledge.embedder import build_embedder
+
+            settings = self.settings
+            if self.background:
+                kb = settings.kb.model_copy(update={"embed_threads": 1})
+                settings = settings.model_copy(update={"kb": kb})
+            self.embedder = build_embedder(settings)
+        return self.embedder

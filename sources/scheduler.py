@@ -1,0 +1,140 @@
+"""Running due sources in the background of a long-running process.
+
+When a source is next due is computed from its last run *in the store*, so every process
+and replica sharing the store agrees; the lease then lets exactly one of them run it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import structlog
+
+from config.sources import interval_s
+from sources.report import SyncReport, last_run
+
+if TYPE_CHECKING:
+    from config import Settings
+    from config.sources import SourceSettings
+    from sources.runner import SourceRunner
+
+log = structlog.get_logger("sources.scheduler")
+
+TICK_S = 15.0
+
+
+def next_run_at(schedule: str, last_started: float | None, now: float) -> float:
+    """When a source on ``schedule`` is due next (now, if it never ran)."""
+    if last_started is None:
+        return now
+    every = interval_s(schedule)
+    if every is not None:
+        return last_started + every
+    from croniter import croniter
+
+    start = datetime.fromtimestamp(last_started, UTC)
+    return float(croniter(schedule, start).get_next(float))
+
+
+class SourceScheduler:
+    """Checks every ``tick_s`` which scheduled sources are due and syncs them."""
+
+    def __init__(self, settings: Settings, runner: SourceRunner, *, tick_s: float = TICK_S,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.settings = settings
+        self.runner = runner
+        self.tick_s = tick_s
+        self.clock = clock
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._triggered: set[str] = set()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def scheduled(self) -> dict[str, SourceSettings]:
+        return {n: s for n, s in self.settings.sources.items() if s.enabled and s.schedule}
+
+    def next_runs(self, now: float | None = None) -> dict[str, float]:
+        """Each scheduled source's next run (epoch seconds; one that never ran: ``now``)."""
+        now = self.clock() if now is None else now
+        out = {}
+        for name, source in self.scheduled().items():
+            last = last_run(self.runner.bot_store, name)
+            out[name] = next_run_at(str(source.schedule), last.started_at if last else None, now)
+        return out
+
+    def trigger(self, name: str) -> bool:
+        """Sync ``name`` at the next tick, whatever its schedule (a webhook said it changed);
+        False when no enabled source has that name."""
+        source = self.settings.sources.get(name)
+        if source is None or not source.enabled:
+            return False
+        with self._lock:
+            self._triggered.add(name)
+        self._wake.set()
+        return True
+
+    def run_due(self) -> list[SyncReport]:
+        """Sync every source that is due now or was triggered (``busy`` where another runner
+        has it)."""
+        now = self.clock()
+        with self._lock:
+            triggered, self._triggered = self._triggered, set()
+        due = [n for n, at in self.next_runs(now).items() if at <= now]
+        due += sorted(triggered - set(due))
+        return [self.runner.sync_one(n, self.settings.sources[n]) for n in due]
+
+    def start(self) -> None:
+        """Run in a daemon thread until :meth:`stop`."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name="source-scheduler",
+                                            daemon=True)
+            self._thread.start()
+
+    def stop(self, timeout_s: float = 30.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+
+    def wait_tick(self) -> bool:
+        """Sleep one tick (less when a source is triggered); True once stopped."""
+        self._wake.wait(self.tick_s)
+        self._wake.clear()
+        return self._stop.is_set()
+
+    def _loop(self) -> None:
+        lower_priority()
+        while not self._stop.is_set():
+            try:
+                self.run_due()
+            except Exception as exc:  # the store is down: try again next tick
+                log.warning("source_schedule_failed", error_type=type(exc).__name__,
+                            error=str(exc)[:300])
+            self.wait_tick()
+
+
+def lower_priority(niceness: int = 10) -> None:
+    """Make the calling thread (and the threads it starts: fetchers, embedders) yield the CPU
+    to the ones answering people. Linux sets niceness per thread; elsewhere a no-op."""
+    import os
+
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+    except (AttributeError, OSError):  # not Linux, or not permitted: run as we are
+        log.debug("source_priority_unchanged")
+
+
+def start_background(settings: Settings, bot_store: Any) -> SourceScheduler | None:
+    """The scheduler of a long-running process, started (None when nothing is scheduled)."""
+    if not any(s.enabled and s.schedule for s in settings.sources.values()):
+        return None
+    from sources.runner import SourceRunner
+
+    scheduler = SourceScheduler(settings, SourceRunner(settings, bot_store, background=True))
+    scheduler.start()
+    return scheduler
