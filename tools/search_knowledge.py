@@ -83,6 +83,7 @@ class SearchKnowledge:
         try:
             searcher = await asyncio.to_thread(self.searcher_for, ctx.settings.kb.collection)
             passages = await asyncio.to_thread(searcher.search, args.query, args.top_k)
+            await asyncio.to_thread(searcher.add_sections, passages)
             if passages or ctx.cancel.is_set():  # a stopped turn needs no second query
                 return passages_output(args.query, passages)
             if await asyncio.to_thread(searcher.count) == 0:
@@ -100,7 +101,8 @@ def passages_output(query: str, passages: list[Passage]) -> ToolOutput:
             "Say that the documents do not cover it."
         )
     sources = [
-        Source(n=i, source=p.source, title=p.title, heading=p.heading, score=p.score, text=p.text)
+        Source(n=i, source=p.source, title=p.title, heading=p.heading, score=p.score, text=p.text,
+               section=p.section)
         for i, p in enumerate(passages, 1)
     ]
     return ToolOutput(
