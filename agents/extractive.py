@@ -63,21 +63,26 @@ def extractive_answer(
     quoted = reading_order(ranked[:QUOTED])
     parts = [LEAD, *(quote_block(s, quoted[:i]) for i, s in enumerate(quoted))]
     parts = [p for p in parts if p]
-    keys = {(s.source, s.heading) for s in quoted}
-    others = [s for s in sources if (s.source, s.heading) not in keys]
+    keys = {section_key(s) for s in quoted}
+    others = [s for s in sources if section_key(s) not in keys]
     if others:
         parts.append("See also " + "; ".join(f"[{s.n}] {short_label(s)}" for s in others) + ".")
     return "\n\n".join(parts), quoted + others
 
 
 def sections(sources: Sequence[Source], pool: Sequence[Source]) -> list[Source]:
-    """One passage per section (the best-scoring one), from the sources and the pool."""
+    """One passage per section (the best-scoring one), from the sources and the pool; bare
+    chunks (no section known) each stand for themselves."""
     best: dict[tuple[str, str], Source] = {}
     for source in [*sources, *pool]:
-        key = (source.source, source.heading)
-        if key not in best or (best[key].score < source.score and source.section):
+        key = section_key(source)
+        if key not in best or best[key].score < source.score:
             best[key] = source
     return list(best.values())
+
+
+def section_key(source: Source) -> tuple[str, str]:
+    return (source.source, source.heading if source.section else f"{source.heading}\n{source.text}")
 
 
 def reading_order(quoted: list[Source]) -> list[Source]:
