@@ -2,10 +2,10 @@
 
 The sections that answer the question best are quoted whole (agents/quoting.py), each
 under its citation; the other passages the model saw are listed as "see also". Nothing
-in it is the model's. Sections are ranked by the question's content words they hold (in
-the heading path or the text), those in their own heading, a bonus for steps (a numbered
-list or shell commands) when the question asks how to do something, then the search
-score. The search's one-passage-per-file rule is for what the model reads; the quote may
+in it is the model's. Sections are ranked by the question's content words in their own
+heading plus a point for steps (a numbered list or shell commands) when the question asks
+how to do something, then by the question's words they hold anywhere (heading path or
+text), then by the search score. The search's one-passage-per-file rule is for what the model reads; the quote may
 show two sections of one file, taken from the wider ``pool`` of passages.
 """
 
@@ -22,7 +22,9 @@ QUOTED = 2
 LEAD = "Here is what the documents say."
 _HOW_TO = re.compile(r"\bhow (?:do|can|should|would|to)\b|\bhow\b.*\?$|^(?:steps|set ?up)\b",
                      re.I)
-_STEPS = re.compile(r"^\s*\d{1,2}[.)]\s|^```(?:sh|bash|shell|console)\b", re.M)
+# steps: a numbered list, a shell code block, or a code block that opens with a command
+_STEPS = re.compile(r"^\s*\d{1,2}[.)]\s|^```(?:sh|bash|shell|console)\b"
+                    r"|^```[ \t]*\n(?:\$ )?[a-z][\w./-]* [a-z\-][^=:\n]*$", re.M)
 _STEP_NUMBER = re.compile(r"^(\d{1,2})[.)]\s")
 
 __all__ = ["LEAD", "extractive_answer", "quote", "relevance", "short_label"]
@@ -38,18 +40,19 @@ def innermost(source: Source) -> str:
     return source.heading.rsplit("›", 1)[-1].strip()
 
 
-def relevance(question: str, source: Source) -> tuple[int, float]:
-    """How well the passage's section answers: question words it holds (heading path and
-    text), those in its own heading, steps for a how-to; then its search score. The
-    question itself quoted in a passage (docs give it as an example to ask) is no answer
-    to it, so its words there do not count."""
+def relevance(question: str, source: Source) -> tuple[int, int, float]:
+    """How well the passage's section answers: the question's words in its own heading
+    plus one for steps when the question asks how; then the question's words it holds
+    (heading path and text); then its search score. The question itself quoted in a
+    passage (docs give it as an example to ask) is no answer to it, so its words there
+    do not count."""
     asked = content_words(question)
     body = source.section or source.text
     text = re.sub(re.escape(question.strip().rstrip("?")), " ", body, flags=re.I)
     held = asked & stems(f"{source.heading}\n{text}")
     titled = asked & stems(innermost(source))
     steps = bool(_HOW_TO.search(question.strip())) and bool(_STEPS.search(body))
-    return len(held) + len(titled) + int(steps), source.score
+    return len(titled) + int(steps), len(held), source.score
 
 
 def extractive_answer(
