@@ -5,8 +5,8 @@ under its citation; the other passages the model saw are listed as "see also". N
 in it is the model's. Sections are ranked by the question's content words in their own
 heading plus a point for steps (a numbered list or shell commands) when the question asks
 how to do something, then by the question's words they hold anywhere (heading path or
-text), then by the search score. The search's one-passage-per-file rule is for what the model reads; the quote may
-show two sections of one file, taken from the wider ``pool`` of passages.
+text), then by the search score. The search's one-passage-per-file rule is for what the
+model reads; the quote may show two sections of one file, from the wider ``pool``.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ async def search_printing(tmp_path: Path) -> tuple[Path, list[str]]:
 
 
 async def test_a_passage_comes_with_its_whole_section_from_the_file(tmp_path: Path) -> None:
-    path, _ = await search_printing(tmp_path)
+    await search_printing(tmp_path)
     settings = kb_settings(tmp_path / "data", chunk_tokens=96, overlap_tokens=24)
     tool = SearchKnowledge(Searcher(settings, embedder=shared_minilm()))
     out = await tool.run(SearchArgs(query="toner cartridge model T700"), tool_context())
