@@ -12,6 +12,7 @@ import re
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
+_LATER_ITEM = re.compile(r"^\s*(?!1[.)])\d{1,3}[.)]\s+")  # "2." … (or "401." wrapped)
 _OWN_LINE = re.compile(r"^\s*(?:#{1,6}\s|\||>|<!--)")
 _HARD_BREAK = re.compile(r"(?: {2,}|\\)$")
 
@@ -38,9 +39,11 @@ def _continues(out: list[str], line: str) -> bool:
     """Whether ``line`` goes on the paragraph or list item of the line before it."""
     if not out or not line.strip() or not out[-1].strip():
         return False
+    previous = out[-1]
+    if _LATER_ITEM.match(line) and not _LIST_ITEM.match(previous):
+        return True  # only "1." starts a list inside a paragraph: "401." is a wrapped number
     if _LIST_ITEM.match(line) or _OWN_LINE.match(line) or _FENCE.match(line):
         return False
-    previous = out[-1]
     if _OWN_LINE.match(previous) and not previous.lstrip().startswith(">"):
         return False
     return not _FENCE.match(previous) and not _HARD_BREAK.search(previous)

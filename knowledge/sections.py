@@ -83,9 +83,12 @@ def _from_chunks(rows: list[tuple[str, dict[str, Any]]]) -> dict[str, str]:
 
 
 def stitch(before: str, chunk: str) -> str:
-    """``chunk`` after ``before``, without its first paragraph when that only repeats the
-    end of ``before`` (the chunker's overlap)."""
-    first, sep, rest = chunk.strip().partition("\n\n")
-    if sep and " ".join(before.split()).endswith(" ".join(first.split())):
-        return f"{before}\n\n{rest}"
-    return f"{before}\n\n{chunk.strip()}"
+    """``chunk`` after ``before``, without its leading paragraphs that only repeat the end
+    of ``before`` (the chunker's overlap, which may span several paragraphs)."""
+    paragraphs = chunk.strip().split("\n\n")
+    tail = " ".join(before.split())
+    repeated = 0
+    for count in range(1, len(paragraphs)):
+        if tail.endswith(" ".join(" ".join(paragraphs[:count]).split())):
+            repeated = count
+    return "\n\n".join([before, *paragraphs[repeated:]])

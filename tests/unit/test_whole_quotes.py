@@ -8,6 +8,7 @@ from agents.quoting import quote_section
 from agents.reflow import reflow
 from agents.retrieval import for_the_model
 from bot.contracts.events import Source
+from knowledge.sections import stitch
 
 WRAPPED = (
     "- **In a channel**: `/invite @bot`. The answer\n  streams into the message's thread.\n"
@@ -21,7 +22,7 @@ TOKENS = Source(n=6, source="docs/slack.md", heading="Slack › 2. Install it an
                 section="1. **Install App → Install to Workspace → Allow.** Copy the\n"
                 "   **Bot User OAuth Token** (`xoxb-…`).\n2. **App-Level Tokens**: copy it.")
 CREATE = Source(n=7, source="docs/slack.md", heading="Slack › 1. Create the app",
-                score=0.50, text="1. Open <https://api.slack.com/apps>",
+                score=0.53, text="1. Open <https://api.slack.com/apps>",
                 section="1. Open <https://api.slack.com/apps> and choose\n   **Create New App**.")
 TALK = Source(n=1, source="docs/slack.md", heading="Slack › 4. Talk to it", score=0.57,
               text="- In a channel: `@bot how do I connect it to Slack?`",
@@ -39,6 +40,20 @@ def test_wrapped_lines_are_joined_and_blocks_keep_their_lines() -> None:
     assert "```sh\nexport A=1\nbot serve slack\n```" in text
     assert "| Scope | Why |\n|---|---|\n| `chat:write` | post |" in text
     assert "\n- **Direct message**: write." in text
+
+
+def test_a_wrapped_number_is_not_a_list_item_but_a_later_step_is() -> None:
+    text = reflow("Requests without a signature get\n401. Nothing runs unverified.\n\n"
+                  "1. Copy the secret.\n2. Start it.")
+    assert "signature get 401. Nothing runs unverified." in text
+    assert "1. Copy the secret.\n2. Start it." in text
+
+
+def test_chunks_overlapping_by_several_paragraphs_are_put_back_once() -> None:
+    before = "Folders are walked.\n\n`__pycache__` is left out.\n\nLinks are not followed."
+    chunk = "`__pycache__` is left out.\n\nLinks are not followed.\n\nCitations name files."
+    assert stitch(before, chunk) == f"{before}\n\nCitations name files."
+    assert stitch("A.", "B.\n\nC.") == "A.\n\nB.\n\nC."
 
 
 def test_a_long_section_is_cut_at_a_paragraph_outside_code_with_where_to_read_on() -> None:
