@@ -19,12 +19,13 @@ _SENTENCE_END = re.compile(r"[.!?]\s")
 # where a quote may end: before a blank line or a list item (re-flowed, one line each)
 _BLOCK_END = re.compile(r"\n(?=[ \t]*\n|\s*(?:[-*+]|\d{1,3}[.)])\s)")
 MAX_QUOTE_CHARS = 1200
+SHOWN_OF_PASSAGE = 300  # characters of the found passage a quote from the start must show
 
 
 def quote_source(source: Source, limit: int = MAX_QUOTE_CHARS) -> str:
     """The section of ``source`` (or its chunk text, without a section), ready to show."""
     if source.section.strip():
-        return quote_section(source.section, read_on(source), limit)
+        return quote_section(source.section, read_on(source), limit, at=source.text)
     return quote(source.text, limit)
 
 
@@ -34,18 +35,33 @@ def read_on(source: Source) -> str:
     return source.url or (f"{source.source} — {heading}" if heading else source.source)
 
 
-def quote_section(section: str, where: str, limit: int = MAX_QUOTE_CHARS) -> str:
-    """``section`` re-flowed; past ``limit`` characters cut at the end of a paragraph or
-    list item outside code (the first one, when even that is longer)."""
+def quote_section(section: str, where: str, limit: int = MAX_QUOTE_CHARS, at: str = "") -> str:
+    """``section`` re-flowed; past ``limit`` characters, whole paragraphs and list items
+    (never cut inside code) from the start — or, when that would not show the passage
+    ``at`` the search found, from the paragraph where it begins, "(…)" marking the gap."""
     text = reflow(section)
     if len(text) <= limit:
         return text
     cuts = [m.start() for m in _BLOCK_END.finditer(text) if not in_code_at(text, m.start())]
-    fitting = [c for c in cuts if c <= limit]
-    cut = fitting[-1] if fitting else next(iter(cuts), len(text))
-    if cut >= len(text):
-        return text
-    return f"{text[:cut].rstrip()}\n\n… (read on: {where})"
+    found = found_at(text, at)
+    start = 0 if found + SHOWN_OF_PASSAGE <= limit else max([0, *(c + 1 for c in cuts
+                                                                   if c < found)])
+    if start + limit >= len(text):  # the passage is near the end: the last part that fits
+        start = min([c + 1 for c in cuts if c + 1 >= len(text) - limit] or [start])
+    fitting = [c for c in cuts if start < c <= start + limit]
+    cut = fitting[-1] if fitting else next((c for c in cuts if c > start), len(text))
+    head = "(…)\n\n" if start > 0 else ""
+    tail = f"\n\n… (read on: {where})" if cut < len(text) else ""
+    return f"{head}{text[start:cut].strip()}{tail}"
+
+
+def found_at(text: str, passage: str) -> int:
+    """Where the first line of ``passage`` that ``text`` holds begins in it (0: not found)."""
+    for line in reflow(passage).splitlines():
+        probe = line.strip()[:60]
+        if len(probe) >= 20 and (at := text.find(probe)) >= 0:
+            return at
+    return 0
 
 
 def quote(text: str, limit: int = MAX_QUOTE_CHARS) -> str:

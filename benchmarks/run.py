@@ -34,6 +34,7 @@ BENCHMARKS = [
     "kb_hybrid_eval",
     "mcp_calls",
     "honest_answers",
+    "quoted_sections",
     "serve_replicas",
 ]
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"

@@ -81,7 +81,8 @@ def unsupported_sentences(answer: str, sources: list[Source]) -> list[str]:
     for n, body in zip(blocks[1::2], blocks[2::2], strict=True):
         passage = plain(by_n[int(n)].section or by_n[int(n)].text)
         for line in body.strip().splitlines():
-            if line.strip() not in ("", "…", "```") and not line.startswith(("See also [", "… (")):
+            marks = line.strip() in ("", "…", "(…)", "```")
+            if not marks and not line.startswith(("See also [", "… (")):
                 bad += [] if plain(line) in passage else [line]
     return bad
 

@@ -92,3 +92,11 @@ def test_a_question_the_docs_only_give_as_an_example_is_not_covered() -> None:
                      'of France is Paris").')
     assert covering([example], "What is the capital of France?", [], 0.3) == []
     assert covering([TALK], "How do I connect it to Slack?", [], 0.3) == [TALK]
+
+
+def test_a_long_section_shows_the_paragraphs_where_the_passage_was_found() -> None:
+    section = "\n\n".join(f"Paragraph {i} says something about topic {i}." * 3 for i in range(40))
+    text = quote_section(section, "docs/x.md — Long", limit=300,
+                         at="Paragraph 20 says something about topic 20.")
+    assert text.startswith("(…)\n\nParagraph 20 says")
+    assert "Paragraph 19" not in text and text.endswith("… (read on: docs/x.md — Long)")
