@@ -19,8 +19,11 @@ from apps.cli.main import main
 from config import Settings
 from knowledge.ingest import ingest
 from tests.fakes.openai_profiles import fake_profile
-from tests.fakes.openai_server import FakeOpenAI, FakeReply
-from tests.fakes.openai_server import openai_server_fixture  # noqa: F401
+from tests.fakes.openai_server import (
+    FakeOpenAI,
+    FakeReply,
+    openai_server_fixture,  # noqa: F401
+)
 from tests.kb.helpers import kb_settings, shared_minilm
 
 GOOD = "The VPN gateway is vpn.example.com [1]. Install the company certificate first [1]."
