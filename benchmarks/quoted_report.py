@@ -41,4 +41,7 @@ def table(records: list[dict[str, Any]], labels: dict[str, Any],
     )
     rows = [row(name, [r for r in records if r["set"] == name], labels, unsupported)
             for name in SETS]
-    return "\n".join([head, *rows])
+    misses = [f"- {r['set']} `{r['id']}` ({r['question']}): {labels[r['id']]['why']}"
+              for r in records if labels.get(r["id"], {}).get("answers") is False]
+    tail = ["", "Labelled *no*:", *misses] if misses else []
+    return "\n".join([head, *rows, *tail])
