@@ -16,7 +16,8 @@ from apps.eval.chat import ExpectationCheck
 _SAYS_NOT_COVERED = re.compile(
     r"documents? (?:do(?:es)? not|don't|doesn't) (?:cover|say|mention)|not in the documents|"
     r"no passage", re.I)
-_FIXED = re.compile(r"^\[\d+\] [^\n]+:$|^\(…\)$|^… \(read on")
+_FIXED = re.compile(r"^\(…\)$|^… \(read on")
+_QUOTE_HEAD = re.compile(r"^\[\d+\] [^\n]+:$", re.M)  # "[1] slack.md — 2. Install it:"
 _SEE_ALSO = re.compile(r"^See also \[.*?(?:\n\n|\Z)", re.M | re.S)
 _MARKUP = re.compile(r"[`*]|\[\d{1,2}\]")
 
@@ -65,7 +66,7 @@ def unsupported_sentences(asked: Asked, min_share: float) -> list[str]:
                 for s, text in zip(asked.sources, passages, strict=True)]
     quoted = plain("\n".join(passages))
     splitter = SentenceSplitter()
-    text = _SEE_ALSO.sub("", asked.answer.replace(LEAD, ""))
+    text = _QUOTE_HEAD.sub("", _SEE_ALSO.sub("", asked.answer.replace(LEAD, "")))
     bad = []
     for unit in (u.strip() for u in [*splitter.feed(text), *splitter.close()]):
         claim = unit and not _FIXED.match(unit) and len(unit.split()) >= 3
