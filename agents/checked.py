@@ -25,7 +25,7 @@ from agents.arithmetic import arithmetic_expression
 from agents.checked_answer import CheckedAnswer
 from agents.coverage import covering
 from agents.queries import MAX_QUERY_CHARS, context_query, invented_words
-from agents.retrieval import SEARCH_TOOL, retrieve
+from agents.retrieval import SEARCH_TOOL, for_the_model, retrieve
 from agents.small_talk import small_talk_reply
 from contracts.agent import TurnContext
 from contracts.events import (
@@ -52,6 +52,8 @@ class AnswerSteps(Protocol):
 
 log = structlog.get_logger("agents.checked")
 CALCULATOR = "calculator"
+WIDER = 2  # passages fetched per passage the model reads
+MAX_FETCH = 20  # the search tool's own limit
 NOT_COVERED = (
     "The documents do not cover this, so this answer is the model's own and may be wrong.\n\n"
 )
@@ -76,6 +78,7 @@ class CheckedSteps:
     def __init__(self, agent: AnswerSteps, ctx: TurnContext) -> None:
         self.agent = agent
         self.ctx = ctx
+        self.pool: list[Source] = []  # covering passages beyond the model's, for a quote
 
     async def run(self, tool: Tool | None) -> AsyncIterator[Event]:
         ctx = self.ctx
@@ -107,11 +110,15 @@ class CheckedSteps:
         yield Status(text=f"searching the knowledge base for “{query}”…")
         yield ToolCall(id="pipeline-search", name=SEARCH_TOOL, arguments={"query": query})
         queries = [query, ctx.user_text, context_query(ctx.user_text, ctx.history) or ""]
+        kb = ctx.settings.kb
+        wider = min(kb.top_k * WIDER, MAX_FETCH)  # the quote may use a file's second section
         with ctx.span.child("agent.step", {"bot.agent.step_name": "retrieve"}) as span:
             tool_ctx = ctx.within(span).for_tool(SEARCH_TOOL)
-            passages = await retrieve(tool, queries, ctx.settings.kb.top_k, tool_ctx)
+            passages = await retrieve(tool, queries, wider, tool_ctx, fetch=wider)
         min_score = ctx.settings.pipeline.min_score
-        found.extend(covering(passages, ctx.user_text, ctx.history, min_score))
+        kept = covering(passages, ctx.user_text, ctx.history, min_score)
+        shown, self.pool = for_the_model(kept, kb.top_k, kb.max_per_source)
+        found.extend(shown)
         summary = f"{len(found)} passages" if found else "no passage covers the question"
         yield ToolResult(id="pipeline-search", name=SEARCH_TOOL, content=summary)
 
@@ -126,7 +133,8 @@ class CheckedSteps:
     async def answer(self, sources: list[Source]) -> AsyncIterator[Event]:
         """The model's answer, checked sentence by sentence; the passages it cites."""
         ctx = self.ctx
-        check = CheckedAnswer(ctx.user_text, sources, ctx.settings.pipeline.min_support)
+        check = CheckedAnswer(ctx.user_text, sources, ctx.settings.pipeline.min_support,
+                              pool=self.pool)
         cut_short = False
         async with aclosing(self.agent.respond(ctx, sources)) as deltas:
             async for delta in deltas:

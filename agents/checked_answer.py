@@ -34,9 +34,13 @@ MIN_SENTENCES = 2  # supported sentences an answer of the model's own needs
 class CheckedAnswer:
     """Feed the model's text as it streams; show what ``feed`` and ``finish`` return."""
 
-    def __init__(self, question: str, sources: Sequence[Source], min_share: float) -> None:
+    def __init__(
+        self, question: str, sources: Sequence[Source], min_share: float,
+        pool: Sequence[Source] = (),
+    ) -> None:
         self.question = question
         self.sources = list(sources)
+        self.pool = list(pool)  # more passages a quote may use (not the model's)
         self.evidence = [Evidence.of(s) for s in sources]
         self.min_share = min_share
         self.splitter = SentenceSplitter()
@@ -66,7 +70,7 @@ class CheckedAnswer:
         self._held = []  # a lone sentence, or a lead-in after the last one shown
         extra = ""
         if self.substantive < MIN_SENTENCES:
-            extra, used = extractive_answer(self.question, self.sources)
+            extra, used = extractive_answer(self.question, self.sources, self.pool)
             self.cited.update((s.n, s) for s in used)
         self.shown += extra
         text += extra

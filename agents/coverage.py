@@ -3,11 +3,15 @@
 A 135M model answers "yes" or "no" to almost anything. The search scores do better: a
 passage covers the question when it scores at least ``pipeline.min_score`` *and* shares a
 content word with the message (for a follow-up with no content words of its own, with
-the user's previous message). Greetings and thanks never count as shared words.
+the user's previous message). Greetings and thanks never count as shared words, and
+neither do words the passage only quotes as an example of what to ask or what a model
+said ("What is the capital of France?" as a question to try): coverage needs the passage
+to talk about the thing, not to contain its words.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from agents.queries import recent
@@ -17,6 +21,13 @@ from contracts.events import Source
 from contracts.messages import ChatMessage
 
 _PLEASANTRIES = frozenset(stem(w) for w in SMALL_TALK_WORDS)
+# a quoted phrase of three words or more ("…", “…”), or code ending in a question
+_EXAMPLE = re.compile(r'"(?=[^"]*\s[^"]*\s)[^"]{4,160}"|“[^”]{4,160}”|`[^`\n]*\?`')
+
+
+def without_examples(text: str) -> str:
+    """``text`` without the phrases it quotes: a question to try, a model's reply."""
+    return _EXAMPLE.sub(" ", text)
 
 
 def topic_words(message: str, history: list[ChatMessage]) -> set[str]:
@@ -35,6 +46,6 @@ def covering(
     words = topic_words(message, history)
     kept = [
         s for s in sources
-        if s.score >= min_score and words & stems(f"{s.heading}\n{s.text}")
+        if s.score >= min_score and words & stems(f"{s.heading}\n{without_examples(s.text)}")
     ]
     return [s.model_copy(update={"n": i}) for i, s in enumerate(kept, 1)]

@@ -16,17 +16,19 @@ SEARCH_TOOL = "search_knowledge"
 
 
 async def retrieve(
-    tool: Tool, queries: Sequence[str], top_k: int, ctx: ToolRunContext
+    tool: Tool, queries: Sequence[str], top_k: int, ctx: ToolRunContext, fetch: int | None = None
 ) -> list[Source]:
     """The best ``top_k`` passages over all ``queries`` (each passage once), numbered from 1.
 
     Searching with both the written query and the user's own words guards against a small
     model writing a poor query: the better result of the two wins, passage by passage.
+    ``fetch``: how many passages to ask the tool for per query (its default when None).
     """
     best: dict[tuple[str, str, str], Source] = {}
     for query in dict.fromkeys(q.strip() for q in queries if q.strip()):
         try:
-            output = await tool.run(tool.Args(query=query), ctx)
+            args = tool.Args(query=query) if fetch is None else tool.Args(query=query, top_k=fetch)
+            output = await tool.run(args, ctx)
         except ToolError as exc:  # the answer goes on without passages; the log says why
             log.warning("retrieval_failed", query=query[:100], error=str(exc)[:300])
             continue
@@ -36,6 +38,25 @@ async def retrieve(
                 best[key] = source
     ranked = sorted(best.values(), key=lambda s: s.score, reverse=True)[:top_k]
     return [s.model_copy(update={"n": i}) for i, s in enumerate(ranked, 1)]
+
+
+def for_the_model(
+    pool: Sequence[Source], top_k: int, per_file: int
+) -> tuple[list[Source], list[Source]]:
+    """The ``top_k`` passages the model reads (at most ``per_file`` from one file while
+    others remain, as the search ranks them) and the rest of ``pool``, numbered on after
+    them: the rest is for a quote, which may show two sections of one file."""
+    counts: dict[str, int] = {}
+    shown: list[Source] = []
+    rest: list[Source] = []
+    for source in pool:
+        counts[source.source] = counts.get(source.source, 0) + 1
+        capped = 0 < per_file < counts[source.source]
+        (rest if capped or len(shown) >= top_k else shown).append(source)
+    while len(shown) < top_k and rest:  # a small knowledge base still fills every slot
+        shown.append(rest.pop(0))
+    numbered = [s.model_copy(update={"n": i}) for i, s in enumerate([*shown, *rest], 1)]
+    return numbered[: len(shown)], numbered[len(shown) :]
 
 
 def format_passages(sources: Sequence[Source]) -> str:

@@ -38,6 +38,7 @@ BENCHMARKS = [
     "kb_hybrid_eval",
     "mcp_calls",
     "honest_answers",
+    "quoted_sections",
     "serve_replicas",
     "github_pool",
     "verdict_shape",

@@ -19,6 +19,9 @@ class Source(BaseModel):
     text: str = ""
     url: str = ""  # where a colleague opens it (page URL, blob URL at a commit, permalink)
     modified: str = ""  # ISO 8601 date-time of the last change at the source, when known
+    # the whole section the passage was cut from, for an answer that quotes it; kept in the
+    # process (never serialised: a turn's sources stay small on the wire and in the store)
+    section: str = Field("", exclude=True)
 
     def label(self) -> str:
         """A short human label: file, then heading when there is one."""

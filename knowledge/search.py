@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from knowledge.embedder import Embedder
     from knowledge.lexical import LexicalIndex
     from knowledge.rerank import Reranker
+    from knowledge.sections import SectionTexts
 
 OVERFETCH = 3  # duplicates and low scores are dropped after the candidates are ranked
 RECHECK_S = 60.0  # a full id comparison with Chroma at most this often
@@ -43,6 +44,8 @@ class Passage:
     chunk_id: str
     url: str = ""  # where a colleague opens it (synced sources; empty for ingested files)
     modified: str = ""  # ISO 8601, when the source last changed it (synced sources)
+    path: str = ""  # the file as ingested: the key of its sections
+    section: str = ""  # the whole section the chunk was cut from (see add_sections)
 
 
 class Searcher:
@@ -64,6 +67,7 @@ class Searcher:
         self._lexical: LexicalIndex | None = None
         self._synced_at = 0.0
         self._lock = threading.Lock()
+        self._sections: SectionTexts | None = None
 
     def for_collection(self, collection: str) -> Searcher:
         """A searcher of ``collection`` sharing this one's embedding model (loaded now)."""
@@ -127,6 +131,18 @@ class Searcher:
         kept = per_source(collapse_duplicates(hits, kb.duplicate_score), kb.max_per_source)
         return [to_passage(h) for h in kept[:k]]
 
+    def add_sections(self, passages: list[Passage]) -> None:
+        """Fill each passage's ``section``: the whole section it was cut from."""
+        store, _ = self._open()
+        if store is None:
+            return
+        from knowledge.sections import SectionTexts
+
+        with self._lock:
+            self._sections = self._sections or SectionTexts()
+            for passage in passages:
+                passage.section = self._sections.of(store, passage.path, passage.heading)
+
     def _reranker_or_none(self) -> Reranker | None:
         if self._reranker is None and self.settings.kb.rerank_model:
             from knowledge.rerank import build_reranker
@@ -184,4 +200,5 @@ def to_passage(hit: Hit) -> Passage:
         chunk_id=hit.id,
         url=str(meta.get("url", "")),
         modified=str(meta.get("modified", "")),
+        path=str(meta.get("path", "")),
     )

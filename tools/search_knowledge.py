@@ -83,6 +83,7 @@ class SearchKnowledge:
         try:
             searcher = await asyncio.to_thread(self.searcher_for, ctx.settings.kb.collection)
             passages = await asyncio.to_thread(searcher.search, args.query, args.top_k)
+            await asyncio.to_thread(searcher.add_sections, passages)
             if passages or ctx.cancel.is_set():  # a stopped turn needs no second query
                 return passages_output(args.query, passages)
             if await asyncio.to_thread(searcher.count) == 0:
@@ -101,7 +102,7 @@ def passages_output(query: str, passages: list[Passage]) -> ToolOutput:
         )
     sources = [
         Source(n=i, source=p.source, title=p.title, heading=p.heading, score=p.score, text=p.text,
-               url=p.url, modified=p.modified)
+               url=p.url, modified=p.modified, section=p.section)
         for i, p in enumerate(passages, 1)
     ]
     return ToolOutput(

@@ -1,4 +1,4 @@
-"""``bot eval pairwise|chat|retrieval DATA`` (the harness is imported on use)."""
+"""``bot eval pairwise|chat|answers|retrieval DATA`` (the harness is imported on use)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ def register(sub: Any) -> None:
     kinds = p.add_subparsers(dest="eval_command", metavar="KIND", required=True)
     _register_pairwise(kinds)
     _register_chat(kinds)
+    _register_answers(kinds)
     _register_feedback(kinds)
     _register_retrieval(kinds)
 
@@ -52,6 +53,22 @@ def _register_chat(kinds: Any) -> None:
     p.add_argument("--limit", type=int, metavar="N", help="only the first N cases")
     _common(p)
     p.set_defaults(handler="apps.cli.eval_cmd:chat")
+
+
+def _register_answers(kinds: Any) -> None:
+    p = kinds.add_parser(
+        "answers", help="ask questions with known answers; score sources, facts, coverage",
+        description="Ask each question through the bot as configured and report, per question "
+        "and in total: gold source cited, facts stated (exact, else the judge role), "
+        "'not in the documents' said when right, unsupported sentences, latency and cost. "
+        "--against PROFILE runs a second configuration and judges the pairs in both orders.")
+    p.add_argument("data", type=Path, help="JSON or JSONL: question, sources, facts, covered")
+    p.add_argument("--against", metavar="PROFILE", help="compare with PROFILE as primary")
+    p.add_argument("--limit", type=int, metavar="N", help="only the first N questions")
+    p.add_argument("--concurrency", type=int, metavar="N", help="questions in flight")
+    p.add_argument("--out", type=Path, metavar="DIR", help="run folder (default eval-runs/...)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(handler="apps.cli.eval_cmd:answers")
 
 
 def _register_feedback(kinds: Any) -> None:
@@ -103,6 +120,12 @@ def chat(args: argparse.Namespace, settings: Any) -> int:
     from apps.eval.commands import chat_command
 
     return chat_command(args, settings)
+
+
+def answers(args: argparse.Namespace, settings: Any) -> int:
+    from apps.eval.answers_command import answers_command
+
+    return answers_command(args, settings)
 
 
 def feedback(args: argparse.Namespace, settings: Any) -> int:

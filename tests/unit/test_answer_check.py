@@ -93,8 +93,9 @@ def test_a_sentence_cut_off_by_the_length_limit_is_not_shown() -> None:
 
 
 def test_the_extractive_answer_quotes_the_passages_that_match_the_question_first() -> None:
-    text, used = extractive_answer("How do I open the web page?", [SLACK, GRADIO])
-    assert used == [GRADIO, SLACK]
+    gradio = GRADIO.model_copy(update={"score": 0.52})  # close scores: the words decide
+    text, used = extractive_answer("How do I open the web page?", [SLACK, gradio])
+    assert used == [gradio, SLACK]
     assert text.index("[2] gradio.md — The web page (Gradio):") < text.index("[1] slack.md")
     assert GRADIO.text in text and "```sh" in text and text.count("```") % 2 == 0
 
@@ -153,7 +154,7 @@ def test_overlapping_chunks_of_one_section_are_not_quoted_twice() -> None:
 
 
 def test_a_passage_that_only_quotes_the_question_is_not_quoted_first() -> None:
-    example = Source(n=2, source="docs/api.md", heading="The API › Clients", score=0.8,
+    example = Source(n=2, source="docs/api.md", heading="The API › Clients", score=0.57,
                      text='llm -m team-bot "How do I connect it to Slack?"\nOpen WebUI: add a '
                      "connection.")
     text, used = extractive_answer("How do I connect it to Slack?", [example, SLACK])

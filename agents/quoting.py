@@ -1,0 +1,87 @@
+"""A passage made readable as a quote: whole paragraphs, re-flowed, code blocks never cut.
+
+A whole section (``Source.section``) is quoted as the source wrote it; a long one is cut at
+the last paragraph that fits, outside any code block, and ends with "…" and where to read
+on. A bare chunk (a search that gives no sections) starts at its first whole sentence and
+any code fence it cut is paired.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agents.reflow import in_code_at, reflow
+from agents.wording import FENCE_MARK
+from contracts.events import Source
+
+_MID_SENTENCE = re.compile(r"^[a-z,;)\]]")
+_SENTENCE_END = re.compile(r"[.!?]\s")
+# where a quote may end: before a blank line or a list item (re-flowed, one line each)
+_BLOCK_END = re.compile(r"\n(?=[ \t]*\n|\s*(?:[-*+]|\d{1,3}[.)])\s)")
+MAX_QUOTE_CHARS = 1600  # chosen on the dev questions (README's first answer fits)
+SHOWN_OF_PASSAGE = 300  # characters of the found passage a quote from the start must show
+
+
+def quote_source(source: Source, limit: int = MAX_QUOTE_CHARS) -> str:
+    """The section of ``source`` (or its chunk text, without a section), ready to show."""
+    if source.section.strip():
+        return quote_section(source.section, read_on(source), limit, at=source.text)
+    return quote(source.text, limit)
+
+
+def read_on(source: Source) -> str:
+    """Where the reader finds the rest: the page's URL, else the file and its heading."""
+    heading = source.heading.rsplit("›", 1)[-1].strip()
+    return source.url or (f"{source.source} — {heading}" if heading else source.source)
+
+
+def quote_section(section: str, where: str, limit: int = MAX_QUOTE_CHARS, at: str = "") -> str:
+    """``section`` re-flowed; past ``limit`` characters, whole paragraphs and list items
+    (never cut inside code) from the start — or, when that would not show the passage
+    ``at`` the search found, from the paragraph where it begins, "(…)" marking the gap."""
+    text = reflow(section)
+    if len(text) <= limit:
+        return text
+    cuts = [m.start() for m in _BLOCK_END.finditer(text) if not in_code_at(text, m.start())]
+    found = found_at(text, at)
+    start = 0 if found + SHOWN_OF_PASSAGE <= limit else max([0, *(c + 1 for c in cuts
+                                                                   if c < found)])
+    if start + limit >= len(text):  # the passage is near the end: the last part that fits
+        start = min([c + 1 for c in cuts if c + 1 >= len(text) - limit] or [start])
+    fitting = [c for c in cuts if start < c <= start + limit]
+    cut = fitting[-1] if fitting else next((c for c in cuts if c > start), len(text))
+    head = "(…)\n\n" if start > 0 else ""
+    tail = f"\n\n… (read on: {where})" if cut < len(text) else ""
+    return f"{head}{text[start:cut].strip()}{tail}"
+
+
+def found_at(text: str, passage: str) -> int:
+    """Where the first line of ``passage`` that ``text`` holds begins in it (0: not found)."""
+    for line in reflow(passage).splitlines():
+        probe = line.strip()[:60]
+        if len(probe) >= 20 and (at := text.find(probe)) >= 0:
+            return at
+    return 0
+
+
+def quote(text: str, limit: int = MAX_QUOTE_CHARS) -> str:
+    """A chunk from its first whole sentence (a chunk may begin mid-sentence, where it
+    overlaps the one before), re-flowed, cut at a line end when long, fences paired."""
+    text = text.strip()
+    start = _SENTENCE_END.search(text) if _MID_SENTENCE.match(text) else None
+    if start is not None and start.end() < len(text) // 2:
+        text = text[start.end() :].lstrip()
+    text = reflow(balanced(text))
+    if len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        text = balanced(text[: cut if cut > 0 else limit].rstrip()) + "\n…"
+    return text
+
+
+def balanced(text: str) -> str:
+    """``text`` with an odd code fence paired: a chunk that begins inside a code block
+    shows its closing fence first (a bare one), so the opening one goes before the text."""
+    if text.count(FENCE_MARK) % 2 == 0:
+        return text
+    first = next(line.strip() for line in text.splitlines() if line.strip().startswith(FENCE_MARK))
+    return f"{FENCE_MARK}\n{text}" if first == FENCE_MARK else f"{text}\n{FENCE_MARK}"

@@ -1,0 +1,47 @@
+"""The quoted-sections benchmark's table: per set, how often the quotes answer the question."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from benchmarks.honest_scoring import digest
+
+SETS = {"dev": "dev (17 questions the weights were chosen on)",
+        "test": "test (15 questions written afterwards, never tuned on)"}
+
+
+def pct(part: int, whole: int) -> str:
+    return f"{part}/{whole} ({100 * part / whole:.0f} %)" if whole else "—"
+
+
+def row(name: str, records: list[dict[str, Any]], labels: dict[str, Any],
+        unsupported: Callable[[dict[str, Any]], list[str]]) -> str:
+    """One table row: the hand label, the gold file quoted first, unsupported lines."""
+    judged = [labels[r["id"]] for r in records
+              if labels.get(r["id"], {}).get("sha") == digest(r["answer"])]
+    answers = sum(bool(j["answers"]) for j in judged)
+    first = sum(bool(r["quoted"]) and r["quoted"][0]["source"].endswith(r["doc"])
+                for r in records)
+    lines = sum(len(unsupported(r)) for r in records)
+    return (f"| {SETS[name]} | {pct(answers, len(judged))} | {len(records) - len(judged)} | "
+            f"{pct(first, len(records))} | {lines} |")
+
+
+def table(records: list[dict[str, Any]], labels: dict[str, Any],
+          unsupported: Callable[[dict[str, Any]], list[str]]) -> str:
+    head = (
+        "The answer in the documents' own words (what the embedded model's answer falls back "
+        "to), built as the checked pipeline builds it, for each question of "
+        "`benchmarks/data/quoted_sections` (`benchmarks/quoted_sections.py`): hand label "
+        "\"the quoted sections answer the question\", the expected file quoted first, and "
+        "quoted lines not found in their section (unsupported; must be 0).\n\n"
+        "| set | quoted sections answer (hand label) | unlabelled | expected file first "
+        "| unsupported quoted lines |\n|---|---|---|---|---|"
+    )
+    rows = [row(name, [r for r in records if r["set"] == name], labels, unsupported)
+            for name in SETS]
+    misses = [f"- {r['set']} `{r['id']}` ({r['question']}): {labels[r['id']]['why']}"
+              for r in records if labels.get(r["id"], {}).get("answers") is False]
+    tail = ["", "Labelled *no*:", *misses] if misses else []
+    return "\n".join([head, *rows, *tail])

@@ -1,0 +1,102 @@
+"""Quotes a newcomer can read: whole sections, re-flowed, the right ones first."""
+
+from __future__ import annotations
+
+from agents.coverage import covering
+from agents.extractive import LEAD, extractive_answer
+from agents.quoting import quote_section
+from agents.reflow import reflow
+from agents.retrieval import for_the_model
+from contracts.events import Source
+from knowledge.sections import stitch
+
+WRAPPED = (
+    "- **In a channel**: `/invite @bot`. The answer\n  streams into the message's thread.\n"
+    "- **Direct message**: write.\n\n"
+    "A paragraph wrapped\nat the file's width.\n\n"
+    "```sh\nexport A=1\nbot serve slack\n```\n\n"
+    "| Scope | Why |\n|---|---|\n| `chat:write` | post |"
+)
+TOKENS = Source(n=6, source="docs/slack.md", heading="Slack › 2. Install it and copy two tokens",
+                score=0.54, text="1. **Install App**. Copy the token",
+                section="1. **Install App → Install to Workspace → Allow.** Copy the\n"
+                "   **Bot User OAuth Token** (`xoxb-…`).\n2. **App-Level Tokens**: copy it.")
+CREATE = Source(n=7, source="docs/slack.md", heading="Slack › 1. Create the app",
+                score=0.53, text="1. Open <https://api.slack.com/apps>",
+                section="1. Open <https://api.slack.com/apps> and choose\n   **Create New App**.")
+TALK = Source(n=1, source="docs/slack.md", heading="Slack › 4. Talk to it", score=0.57,
+              text="- In a channel: `@bot how do I connect it to Slack?`",
+              section="- **In a channel**: `/invite @bot`, then `@bot how do I connect it to "
+              "Slack?`. The answer\n  streams into the message's thread.")
+CLIENTS = Source(n=2, source="docs/api.md", heading="API › Clients", score=0.56,
+                 text='llm -m team-bot "How do I connect it to Slack?"',
+                 section='```\nllm -m team-bot "How do I connect it to Slack?"\n```')
+
+
+def test_wrapped_lines_are_joined_and_blocks_keep_their_lines() -> None:
+    text = reflow(WRAPPED)
+    assert "The answer streams into the message's thread." in text
+    assert "A paragraph wrapped at the file's width." in text
+    assert "```sh\nexport A=1\nbot serve slack\n```" in text
+    assert "| Scope | Why |\n|---|---|\n| `chat:write` | post |" in text
+    assert "\n- **Direct message**: write." in text
+
+
+def test_a_wrapped_number_is_not_a_list_item_but_a_later_step_is() -> None:
+    text = reflow("Requests without a signature get\n401. Nothing runs unverified.\n\n"
+                  "1. Copy the secret.\n2. Start it.")
+    assert "signature get 401. Nothing runs unverified." in text
+    assert "1. Copy the secret.\n2. Start it." in text
+
+
+def test_chunks_overlapping_by_several_paragraphs_are_put_back_once() -> None:
+    before = "Folders are walked.\n\n`__pycache__` is left out.\n\nLinks are not followed."
+    chunk = "`__pycache__` is left out.\n\nLinks are not followed.\n\nCitations name files."
+    assert stitch(before, chunk) == f"{before}\n\nCitations name files."
+    assert stitch("A.", "B.\n\nC.") == "A.\n\nB.\n\nC."
+
+
+def test_a_long_section_is_cut_at_a_paragraph_outside_code_with_where_to_read_on() -> None:
+    section = "First paragraph.\n\n```sh\n" + "echo line\n\n" * 40 + "```\n\nLast paragraph."
+    text = quote_section(section, "docs/x.md — Setup", limit=100)
+    assert text.startswith("First paragraph.") and "echo" not in text
+    assert text.endswith("… (read on: docs/x.md — Setup)")
+
+
+def test_a_section_that_fits_is_quoted_whole() -> None:
+    assert quote_section("Short.\n\n- a\n- b", "x") == "Short.\n\n- a\n- b"
+
+
+def test_a_how_to_question_quotes_the_steps_of_one_file_in_order() -> None:
+    text, used = extractive_answer("How do I connect it to Slack?", [TALK, CLIENTS],
+                                   pool=[TOKENS, CREATE])
+    assert text.startswith(LEAD)
+    assert used[:2] == [CREATE, TOKENS], [s.heading for s in used]
+    assert text.index("1. Create the app:") < text.index("2. Install it and copy two tokens:")
+    assert "Copy the **Bot User OAuth Token** (`xoxb-…`)." in text, "re-flowed, whole"
+    assert "See also [1] slack.md — 4. Talk to it; [2] api.md — Clients." in text
+
+
+def test_the_model_reads_one_passage_per_file_and_the_rest_is_kept_for_the_quote() -> None:
+    pool = [TALK, TOKENS, CLIENTS, CREATE]
+    shown, rest = for_the_model(pool, top_k=2, per_file=1)
+    assert [s.heading for s in shown] == [TALK.heading, CLIENTS.heading]
+    assert [s.n for s in shown + rest] == [1, 2, 3, 4]
+    assert {s.heading for s in rest} == {TOKENS.heading, CREATE.heading}
+
+
+def test_a_question_the_docs_only_give_as_an_example_is_not_covered() -> None:
+    example = Source(n=1, source="docs/knowledge-base.md", heading="Checks", score=0.6,
+                     text='the user\'s message is searched as it is ("What is the capital of '
+                     'France?" is never searched as "The document mentions that the capital '
+                     'of France is Paris").')
+    assert covering([example], "What is the capital of France?", [], 0.3) == []
+    assert covering([TALK], "How do I connect it to Slack?", [], 0.3) == [TALK]
+
+
+def test_a_long_section_shows_the_paragraphs_where_the_passage_was_found() -> None:
+    section = "\n\n".join(f"Paragraph {i} says something about topic {i}." * 3 for i in range(40))
+    text = quote_section(section, "docs/x.md — Long", limit=300,
+                         at="Paragraph 20 says something about topic 20.")
+    assert text.startswith("(…)\n\nParagraph 20 says")
+    assert "Paragraph 19" not in text and text.endswith("… (read on: docs/x.md — Long)")
