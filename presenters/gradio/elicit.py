@@ -62,7 +62,7 @@ def wire(desk: QuestionDesk, sid: gr.BrowserState, asking: gr.State) -> None:
         if not question:
             return
         form_fields = fields(question["schema"])
-        with gr.Group(elem_id="elicitation"):
+        with gr.Group(elem_id="elicitation", key=f"elicit-{question['id']}"):
             gr.Markdown(f"**❓ {question['server']} asks:** {question['message']}")
             inputs = [field_input(f) for f in form_fields]
             note = gr.Markdown(elem_id="elicitation-note")
@@ -70,7 +70,7 @@ def wire(desk: QuestionDesk, sid: gr.BrowserState, asking: gr.State) -> None:
                 submit = gr.Button("Submit", variant="primary", size="sm", elem_id="elicit-submit")
                 decline = gr.Button("Decline", size="sm", elem_id="elicit-decline")
 
-        def on_submit(key: Any, *values: Any, request: gr.Request) -> str:
+        def on_submit(request: gr.Request, key: Any, *values: Any) -> str:
             given = {f.name: v for f, v in zip(form_fields, values, strict=True)}
             return answer(desk, key, question["id"], "accept", given, username(request))
 
