@@ -14,13 +14,16 @@ import structlog
 
 from bot.app import Bot
 from bot.failures import new_error_id, user_error
+from bot.questions import DeskElicitor, Question, QuestionDesk
 from bot.session import Session
 from contracts.events import Event, TextDelta
 from presenters.gradio.keys import session_id, session_key
+from presenters.gradio.questions import Shown, with_questions
 from presenters.gradio.render import Message, TurnRenderer, from_history
 
 log = structlog.get_logger("presenters.gradio")
 TurnIds = list[int | None]
+Asking = dict[str, Any] | None  # the MCP question the form shows (presenters.gradio.questions)
 SCORES = {"Like": 1, "Dislike": -1, "1": 1, "-1": -1}
 
 
@@ -64,9 +67,15 @@ class ChatHandlers:
         self.bot = bot
         self.show_usage = bot.settings.show_stats
         self.stream_interval_s = stream_interval_s
+        self.questions = QuestionDesk()  # MCP servers' questions waiting for a browser
 
     def session(self, sid: str) -> Session:
         return self.bot.session(session_key(sid))
+
+    def asking_session(self, sid: str, inbox: asyncio.Queue[Any]) -> Session:
+        """The browser's session, whose MCP questions come to ``inbox`` for the page."""
+        key = session_key(sid)
+        return self.bot.session(key, elicitor=DeskElicitor(self.questions, key, inbox.put))
 
     async def load(self, sid: Any) -> tuple[str, list[Message], TurnIds]:
         """A page opened: keep (or mint) its id and show the conversation so far."""
@@ -77,60 +86,69 @@ class ChatHandlers:
     async def answer(
         self, message: str, history: list[Message] | None, sid: Any, turn_ids: TurnIds | None,
         request: gr.Request,
-    ) -> AsyncIterator[tuple[str, list[Message], str, TurnIds]]:
-        """Stream the answer to ``message``: yields (textbox, chat, id, turn ids)."""
+    ) -> AsyncIterator[tuple[str, list[Message], str, TurnIds, Asking]]:
+        """Stream the answer to ``message``: yields (textbox, chat, id, turn ids, question)."""
         sid, history, turn_ids = session_id(sid), list(history or []), list(turn_ids or [])
         if not (message or "").strip():
-            yield message, history, sid, turn_ids
+            yield message, history, sid, turn_ids, None
             return
         history.append({"role": "user", "content": message})
         turn_ids.append(None)
-        yield "", history, sid, turn_ids
-        events = self.session(sid).send(message, user=username(request),
-                                            space=space_of(request))
-        async for chat, ids in self._stream(events, history, turn_ids, sid):
-            yield "", chat, sid, ids
+        yield "", history, sid, turn_ids, None
+        inbox: asyncio.Queue[Any] = asyncio.Queue()
+        events = self.asking_session(sid, inbox).send(message, user=username(request),
+                                                      space=space_of(request))
+        async for chat, ids, asking in self._stream(events, inbox, history, turn_ids, sid):
+            yield "", chat, sid, ids, asking
 
     async def retry(
         self, history: list[Message] | None, sid: Any, turn_ids: TurnIds | None,
         request: gr.Request,
-    ) -> AsyncIterator[tuple[list[Message], str, TurnIds]]:
+    ) -> AsyncIterator[tuple[list[Message], str, TurnIds, Asking]]:
         """Answer the last question again, replacing the last answer."""
         sid, history = session_id(sid), list(history or [])
         keep = last_exchange_start(history)
         history, turn_ids = history[:keep], list(turn_ids or [])[:keep]
-        yield history, sid, turn_ids
-        events = self.session(sid).retry(user=username(request), space=space_of(request))
-        async for chat, ids in self._stream(events, history, turn_ids, sid):
-            yield chat, sid, ids
+        yield history, sid, turn_ids, None
+        inbox: asyncio.Queue[Any] = asyncio.Queue()
+        events = self.asking_session(sid, inbox).retry(user=username(request),
+                                                       space=space_of(request))
+        async for chat, ids, asking in self._stream(events, inbox, history, turn_ids, sid):
+            yield chat, sid, ids, asking
 
     async def _stream(
-        self, events: AsyncIterator[Event], history: list[Message], turn_ids: TurnIds, sid: str
-    ) -> AsyncIterator[tuple[list[Message], TurnIds]]:
-        renderer = TurnRenderer(self.show_usage)
+        self, events: AsyncIterator[Event], inbox: asyncio.Queue[Any], history: list[Message],
+        turn_ids: TurnIds, sid: str,
+    ) -> AsyncIterator[tuple[list[Message], TurnIds, Asking]]:
+        renderer, questions = TurnRenderer(self.show_usage), Shown()
         last, shown = 0.0, 0
         try:
-            async with aclosing(cast(AsyncGenerator[Event, None], events)) as stream:
+            merged = with_questions(cast(AsyncGenerator[Event, None], events), inbox)
+            async with aclosing(merged) as stream:
                 async for event in stream:
+                    if isinstance(event, Question):  # asked or ended: show it now
+                        questions.add(event, len(renderer.messages))
+                        yield self._view(renderer, questions, history, turn_ids)
+                        continue
                     renderer.apply(event)
                     soon = time.monotonic() - last < self.stream_interval_s
                     if renderer.version == shown or (isinstance(event, TextDelta) and soon):
                         continue  # nothing new, or coalesced into the next update
                     last, shown = time.monotonic(), renderer.version
-                    yield self._view(renderer, history, turn_ids)
+                    yield self._view(renderer, questions, history, turn_ids)
         except Exception as exc:  # anything the Session did not turn into an Error event
             error_id = new_error_id()
             log.error("gradio_turn_failed", session=session_key(sid), error_id=error_id,
                       error_type=type(exc).__name__, error=str(exc)[:500])
             renderer.apply(user_error(exc, error_id))
         if renderer.version != shown:
-            yield self._view(renderer, history, turn_ids)
+            yield self._view(renderer, questions, history, turn_ids)
 
     @staticmethod
-    def _view(renderer: TurnRenderer, history: list[Message], turn_ids: TurnIds
-              ) -> tuple[list[Message], TurnIds]:
-        shown = renderer.messages
-        return history + shown, turn_ids + [renderer.turn_id] * len(shown)
+    def _view(renderer: TurnRenderer, questions: Shown, history: list[Message],
+              turn_ids: TurnIds) -> tuple[list[Message], TurnIds, Asking]:
+        shown = questions.placed(renderer.messages)
+        return history + shown, turn_ids + [renderer.turn_id] * len(shown), questions.asking()
 
     async def undo(self, sid: Any) -> tuple[str, list[Message], TurnIds]:
         """Take back the last exchange; its question goes back into the text box."""
@@ -144,8 +162,9 @@ class ChatHandlers:
         await self.session(session_id(sid)).reset()
         return [], []
 
-    async def after_stop(self, sid: Any) -> tuple[list[Message], TurnIds]:
-        """The chat once Stop cancelled the answer: as stored, the cut answer flagged."""
+    async def after_stop(self, sid: Any) -> tuple[list[Message], TurnIds, Asking]:
+        """The chat once Stop cancelled the answer: as stored, the cut answer flagged (and no
+        question form left)."""
         session = self.session(session_id(sid))
         turns = await session.history()
         for _ in range(STOP_POLLS):  # the cancelled turn is being written as we get here
@@ -153,7 +172,7 @@ class ChatHandlers:
                 break
             await asyncio.sleep(0.1)
             turns = await session.history()
-        return from_history(turns)
+        return *from_history(turns), None
 
     async def feedback(
         self, index: Any, score: Any, comment: str | None, turn_ids: TurnIds | None, sid: Any,

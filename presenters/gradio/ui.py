@@ -7,7 +7,7 @@ from typing import Any
 import gradio as gr
 
 from bot.app import Bot
-from presenters.gradio import approval
+from presenters.gradio import approval, elicit
 from presenters.gradio.handlers import ChatHandlers, as_score
 from presenters.gradio.keys import storage_secret
 from presenters.gradio.stats_tab import StatsTab
@@ -40,6 +40,7 @@ def build_app(bot: Bot) -> gr.Blocks:
         sid = gr.BrowserState(None, storage_key=s.storage_key, secret=secret)
         turn_ids = gr.State([])
         pending = gr.State(None)
+        asking = gr.State(None)  # an MCP server's question waiting for this browser
         with gr.Tabs():
             with gr.Tab("Chat", elem_id="chat-tab"):
                 gr.Markdown(header(s.title, s.description))
@@ -60,10 +61,11 @@ def build_app(bot: Bot) -> gr.Blocks:
                     with gr.Row():
                         send_comment = gr.Button("Send comment", size="sm")
                         close = gr.Button("Close", size="sm")
+                elicit.wire(h.questions, sid, asking)
                 note = gr.Markdown(visible=False)
             stats = StatsTab(bot)
             stats_tab = stats.build()
-        _wire_chat(h, chatbot, box, send, stop, sid, turn_ids)
+        _wire_chat(h, chatbot, box, send, stop, sid, turn_ids, asking)
         _wire_feedback(h, chatbot, sid, turn_ids, pending, panel, comment, send_comment, close)
         _wire_api(h, sid, turn_ids, note)
         approval.wire(bot, chatbot, sid)
@@ -73,8 +75,10 @@ def build_app(bot: Bot) -> gr.Blocks:
 
 
 def _wire_chat(h: ChatHandlers, chatbot: gr.Chatbot, box: gr.Textbox, send: gr.Button,
-               stop: gr.Button, sid: gr.BrowserState, turn_ids: gr.State) -> None:
-    answer_io = {"inputs": [box, chatbot, sid, turn_ids], "outputs": [box, chatbot, sid, turn_ids]}
+               stop: gr.Button, sid: gr.BrowserState, turn_ids: gr.State,
+               asking: gr.State) -> None:
+    answer_io = {"inputs": [box, chatbot, sid, turn_ids],
+                 "outputs": [box, chatbot, sid, turn_ids, asking]}
     triggers = [box.submit, send.click]
     gr.on(triggers, lambda: busy(True), None, [send, stop], queue=False, api_visibility="private")
     answering = gr.on(triggers, h.answer, **answer_io, api_name="chat", show_progress="hidden")
@@ -87,13 +91,13 @@ def _wire_chat(h: ChatHandlers, chatbot: gr.Chatbot, box: gr.Textbox, send: gr.B
                                show_progress="hidden")
     from_example.then(lambda: busy(False), None, [send, stop], queue=False,
                       api_visibility="private")
-    retrying = chatbot.retry(h.retry, [chatbot, sid, turn_ids], [chatbot, sid, turn_ids],
+    retrying = chatbot.retry(h.retry, [chatbot, sid, turn_ids], [chatbot, sid, turn_ids, asking],
                              api_name="retry", show_progress="hidden")
     retrying.then(lambda: busy(False), None, [send, stop], queue=False, api_visibility="private")
     chatbot.retry(lambda: busy(True), None, [send, stop], queue=False, api_visibility="private")
     stopping = stop.click(lambda: busy(False), None, [send, stop], queue=False,
                           cancels=[answering, from_example, retrying], api_visibility="private")
-    stopping.then(h.after_stop, [sid], [chatbot, turn_ids], api_visibility="private")
+    stopping.then(h.after_stop, [sid], [chatbot, turn_ids, asking], api_visibility="private")
     chatbot.undo(h.undo, [sid], [box, chatbot, turn_ids], api_name="undo")
     chatbot.clear(h.clear, [sid], [chatbot, turn_ids], api_name="clear")
 

@@ -28,6 +28,7 @@ from contracts.events import ApprovalDecision, ApprovalRequest, Event, Notice
 from contracts.turn_view import TurnView
 from presenters.slack.approval import ApprovalPrompts, Posted
 from presenters.slack.delivery import Delivery
+from presenters.slack.elicit import SlackQuestions
 from presenters.slack.inbound import Inbound
 from presenters.slack.policy import ALWAYS, ChannelPolicies, should_answer
 from presenters.slack.private import private_key
@@ -73,6 +74,7 @@ class Answerer:
         # threads finish in any order): two quick messages in one thread keep their order.
         self.order = KeyedLocks()
         self.approvals = ApprovalPrompts(client)
+        self.questions = SlackQuestions(client)  # MCP servers' questions to the asker
         self.policies = ChannelPolicies(client, settings)
         self.running = RunningAnswers()
         self.reader = ThreadReader(build_client(settings, retries=0),
@@ -122,7 +124,8 @@ class Answerer:
             return
         live = self._live(inbound, policy)
         self._remember(inbound)
-        session = self.bot.session(live.key)
+        session = self.bot.session(live.key, elicitor=self.questions.elicitor(
+            live.key, inbound.channel, inbound.thread_ts, inbound.user))
         context = await self._thread_context(inbound, session)
         if context.note:
             live.view.apply(Notice(text=context.note))

@@ -17,6 +17,8 @@ from bot.session import Session
 from presenters.slack import handoff
 from presenters.slack.answerer import Answerer
 from presenters.slack.approval import APPROVE, DENY
+from presenters.slack.elicit import DECLINE, OPEN
+from presenters.slack.elicit_modal import CALLBACK_ID
 from presenters.slack.inbound import Identity, from_mention, from_message, session_key
 from presenters.slack.render import FEEDBACK_DOWN, FEEDBACK_UP
 from presenters.slack.web import log_api_error
@@ -63,6 +65,18 @@ def register(app: AsyncApp, bot: Bot, answerer: Answerer) -> None:
 
     app.action(APPROVE)(on_approval)
     app.action(DENY)(on_approval)
+
+    async def on_question(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        await answerer.questions.clicked(body, action)
+
+    app.action(OPEN)(on_question)
+    app.action(DECLINE)(on_question)
+
+    @app.view(CALLBACK_ID)
+    async def on_question_sent(ack: Any, body: dict[str, Any]) -> None:
+        refused = answerer.questions.submission(body)
+        await (ack(**refused) if refused else ack())
 
 
 async def start_assistant_thread(answerer: Answerer, body: dict[str, Any]) -> None:

@@ -23,6 +23,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from tests.fakes.slack_history import SlackHistory
 from tests.fakes.slack_more import SlackMore
+from tests.fakes.slack_views import SlackViews
 
 BOT_TOKEN = "xoxb-fake-bot-token"
 APP_TOKEN = "xapp-fake-app-token"
@@ -55,11 +56,12 @@ class Message:
     tasks: list[dict[str, Any]] = field(default_factory=list)  # task_update chunks streamed
 
 
-class FakeSlack(SlackMore, SlackHistory):
+class FakeSlack(SlackMore, SlackHistory, SlackViews):
     """Start with ``await FakeSlack().start()``; point the bot at :attr:`api_url`."""
 
     def __init__(self) -> None:
         self._init_more()
+        self._init_views()
         self.calls: list[ApiCall] = []
         self.messages: list[Message] = []
         self.connections = 0
@@ -250,9 +252,10 @@ class FakeSlack(SlackMore, SlackHistory):
         self._connected.set()
         async for frame in ws:
             if frame.type == WSMsgType.TEXT:
-                envelope_id = json.loads(frame.data).get("envelope_id")
-                if envelope_id:
+                acked = json.loads(frame.data)
+                if envelope_id := acked.get("envelope_id"):
                     self.acks.setdefault(envelope_id, time.monotonic())
+                    self.ack_payloads.setdefault(envelope_id, acked.get("payload"))
         if self._ws is ws:
             self._ws = None
             self._connected.clear()
