@@ -29,6 +29,7 @@ BENCHMARKS = [
     "budget_overhead",
     "gradio_latency",
     "api_latency",
+    "api_floor",
     "kb_embed",
     "kb_retrieval",
     "kb_ray",
