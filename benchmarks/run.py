@@ -28,6 +28,7 @@ BENCHMARKS = [
     "store_throughput",
     "budget_overhead",
     "gradio_latency",
+    "gradio_crowd",
     "api_latency",
     "api_floor",
     "kb_embed",
