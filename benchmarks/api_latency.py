@@ -133,7 +133,7 @@ async def _added_latency(url: str, data_dir: Path) -> dict[str, float]:
 async def _crowd(url: str, clients: int, round_: int) -> float:
     """``clients`` streams at once, each a new conversation; wall time until all finish."""
     client = openai.AsyncOpenAI(base_url=url, api_key=KEY, max_retries=0,
-                                timeout=httpx.Timeout(300.0))
+                                timeout=300.0)  # seconds: the SDK rejects an httpx.Timeout
 
     async def one(n: int) -> None:
         stream = await client.chat.completions.create(
