@@ -93,29 +93,29 @@ class ToolCallingAgent:
     async def _step(
         self, ctx: TurnContext, loop: _Loop, offer: bool, calls: list[ToolCallRequest]
     ) -> AsyncGenerator[Event, None]:
-        text = ""
-        async for event in self._call(ctx, loop.messages, offer, calls):
-            text += event.text if isinstance(event, TextDelta) else ""
+        said: list[str] = []  # the text pieces, joined once: no string rebuilt per chunk
+        async for event in self._call(ctx, loop.messages, offer, calls, said):
             yield event
         if not offer:
             calls.clear()  # tools were not offered: a stray call is not honoured
-        if not calls and not text.strip() and offer:
-            async for event in self._call(ctx, loop.messages, False, []):
-                text += event.text if isinstance(event, TextDelta) else ""
+        if not calls and not "".join(said).strip() and offer:
+            async for event in self._call(ctx, loop.messages, False, [], said):
                 yield event
+        text = "".join(said)
         loop.answered = loop.answered or bool(text.strip())
         if calls:
             loop.messages.append(ChatMessage.assistant(text, calls))
 
     async def _call(
         self, ctx: TurnContext, messages: list[ChatMessage], offer_tools: bool,
-        calls: list[ToolCallRequest],
+        calls: list[ToolCallRequest], said: list[str],
     ) -> AsyncGenerator[Event, None]:
         specs = [tool_spec(t) for t in ctx.tools.values()] if offer_tools else []
         request = LLMRequest(messages=list(messages), tools=specs)
         async with aclosing(ctx.stream("primary", request)) as chunks:
             async for chunk in chunks:
                 if isinstance(chunk, TextChunk) and chunk.text:
+                    said.append(chunk.text)
                     yield TextDelta(text=chunk.text)
                 elif isinstance(chunk, ToolCallChunk):
                     calls.append(chunk.call)

@@ -90,7 +90,7 @@ class OpenAIBackend:
         """
         model = await self.served_model()
         try:
-            response = await self.client.chat.completions.create(**self._arguments(request, model))
+            response = await self._post(self._arguments(request, model))
         except Exception as exc:
             raise map_error(exc, self.profile, streaming=False) from exc
         shown = False
@@ -111,22 +111,37 @@ class OpenAIBackend:
         finally:
             await response.close()
 
+    async def _post(self, body: dict[str, Any]) -> Any:
+        """``chat.completions.create`` less two costs that buy us nothing: its request
+        transform walks every message and tool schema against the SDK's TypedDicts (~0.35 ms
+        a turn) to rename aliased keys, which our wire dicts (:mod:`backends.openai_wire`)
+        have none of; and each streamed chunk comes as plain JSON, not built into
+        ``ChatCompletionChunk`` models (~0.1 ms a chunk, more than all our own work on it).
+        Errors, status codes and the SSE reader stay the SDK's."""
+        from openai import AsyncStream
+        from openai.types.chat import ChatCompletion
+
+        return await self.client.post(
+            "/chat/completions", body=body, cast_to=ChatCompletion, stream=True,
+            stream_cls=AsyncStream[dict[str, Any]])
+
     async def _read(self, response: Any, request: LLMRequest) -> AsyncGenerator[LLMChunk, None]:
         calls = ToolCallAssembler()
         usage: tuple[int, int] | None = None
         raw_finish: str | None = None
         text = ""
-        async for chunk in response:
-            if getattr(chunk, "usage", None) is not None:
-                usage = (chunk.usage.prompt_tokens or 0, chunk.usage.completion_tokens or 0)
-            for choice in chunk.choices or []:
-                delta = choice.delta
-                if delta is not None and delta.content:
-                    text += delta.content
-                    yield TextChunk(text=delta.content)
-                for piece in (delta.tool_calls if delta is not None else None) or []:
+        async for chunk in response:  # plain JSON objects (see _post)
+            if isinstance(reported := chunk.get("usage"), dict):
+                usage = (reported.get("prompt_tokens") or 0,
+                         reported.get("completion_tokens") or 0)
+            for choice in chunk.get("choices") or []:
+                delta = choice.get("delta") or {}
+                if content := delta.get("content"):
+                    text += content
+                    yield TextChunk(text=content)
+                for piece in delta.get("tool_calls") or []:
                     calls.add(piece)
-                raw_finish = choice.finish_reason or raw_finish
+                raw_finish = choice.get("finish_reason") or raw_finish
         if raw_finish is None:
             raise LLMStreamCut(f"stream from {self.profile} ended without a finish reason",
                                profile=self.profile)

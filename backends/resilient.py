@@ -126,7 +126,10 @@ class ResilientLLM:
         raise failures[0]
 
     async def _attempts(self, link: Link, request: LLMRequest) -> AsyncGenerator[LLMChunk, None]:
-        """One link, retried per its profile's policy; never once something was yielded."""
+        """One link, retried per its profile's policy; never once something was yielded.
+
+        Once text or a tool call has been shown no retry can follow, so the rest of the
+        stream is relayed in a plain loop, without the per-chunk bookkeeping."""
         policy = RetryPolicy.for_profile(link.settings)
         try:
             llm = link.build()
@@ -139,8 +142,13 @@ class ResilientLLM:
             try:
                 async with aclosing(llm.stream(request)) as chunks:
                     async for chunk in chunks:
-                        shown = shown or isinstance(chunk, TextChunk | ToolCallChunk)
                         yield _attributed(chunk, link.name, llm)
+                        if isinstance(chunk, TextChunk | ToolCallChunk):
+                            shown = True
+                            break
+                    async for chunk in chunks:  # shown: relayed as it comes
+                        yield _attributed(chunk, link.name, llm) \
+                            if isinstance(chunk, UsageChunk) else chunk
                 return
             except LLMError as exc:
                 exc.profile = exc.profile or link.name

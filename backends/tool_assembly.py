@@ -26,17 +26,18 @@ class ToolCallAssembler:
         self._parts: dict[int, _Partial] = {}
 
     def add(self, piece: Any) -> None:
-        index = getattr(piece, "index", None)
+        """One piece: the SDK's object or the same as plain JSON (a dict)."""
+        index = _field(piece, "index")
         index = len(self._parts) if index is None else int(index)
         part = self._parts.setdefault(index, _Partial())
-        if getattr(piece, "id", None):
-            part.id = str(piece.id)
-        function = getattr(piece, "function", None)
+        if call_id := _field(piece, "id"):
+            part.id = str(call_id)
+        function = _field(piece, "function")
         if function is not None:
-            if getattr(function, "name", None):
-                part.name = str(function.name)
-            if getattr(function, "arguments", None):
-                part.arguments += str(function.arguments)
+            if name := _field(function, "name"):
+                part.name = str(name)
+            if arguments := _field(function, "arguments"):
+                part.arguments += str(arguments)
 
     def calls(self, id_prefix: str = "call") -> list[ToolCallRequest]:
         """The assembled calls in index order; a call the server sent no id for gets one."""
@@ -47,3 +48,7 @@ class ToolCallAssembler:
 
     def __bool__(self) -> bool:
         return bool(self._parts)
+
+
+def _field(obj: Any, name: str) -> Any:
+    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)

@@ -21,6 +21,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import openai
@@ -99,13 +100,13 @@ async def _session_turn(bot: Bot, n: int) -> float:
 
 async def _api_turn(client: openai.AsyncOpenAI, n: int, stream: bool) -> float:
     started = time.perf_counter()
-    messages = [{"role": "user", "content": f"Talk {n}."}]
+    messages: Any = [{"role": "user", "content": f"Talk {n}."}]
     if stream:
-        chunks = await client.chat.completions.create(model="bot", messages=messages,  # type: ignore[arg-type]
+        chunks = await client.chat.completions.create(model="bot", messages=messages,
                                                       stream=True)
         text = "".join([c.choices[0].delta.content or "" async for c in chunks if c.choices])
     else:
-        done = await client.chat.completions.create(model="bot", messages=messages)  # type: ignore[arg-type]
+        done = await client.chat.completions.create(model="bot", messages=messages)
         text = done.choices[0].message.content or ""
     assert text == ANSWER
     return time.perf_counter() - started
@@ -133,7 +134,7 @@ async def _added_latency(url: str, data_dir: Path) -> dict[str, float]:
 async def _crowd(url: str, clients: int, round_: int) -> float:
     """``clients`` streams at once, each a new conversation; wall time until all finish."""
     client = openai.AsyncOpenAI(base_url=url, api_key=KEY, max_retries=0,
-                                timeout=httpx.Timeout(300.0))
+                                timeout=300.0)  # seconds: the SDK rejects an httpx.Timeout
 
     async def one(n: int) -> None:
         stream = await client.chat.completions.create(

@@ -1,0 +1,196 @@
+"""``bot serve api`` beside the floor any HTTP front has: the model server and a bare proxy.
+
+Three paths to the same OpenAI-compatible model server (the fake of the test suite, in its
+own process, streaming a 50-chunk answer with no latency), each asked by the same ``openai``
+client, streamed and whole, alternating request by request:
+
+1. the model server directly;
+2. a bare Starlette pass-through proxy (its own process, uvicorn) that relays the request
+   body upstream and the response bytes back: the least any HTTP front can cost;
+3. ``bot serve api`` (its own process; tools and the knowledge base off) with the model
+   server as its ``openai`` profile: the whole product path (key check, conversation,
+   store, agent, usage, SSE).
+
+The figure is the median per path and its ratio to the bare proxy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import openai
+
+from benchmarks.api_latency import KEY, ROOT, _port, _up
+from benchmarks.child_server import server_process
+from bot.logging import configure_logging
+from tests.fakes.openai_server import FakeOpenAI, FakeReply
+
+RUNS, WARMUP = 60, 5
+ANSWER = "word " * 50  # 50 chunks of 5 characters
+REPLY = FakeReply(text=ANSWER, chunk_chars=5, usage=(20, 50))
+PATHS = ("model server directly", "bare Starlette proxy", "`bot serve api`")
+CONFIG = """tools = []
+[roles]
+primary = "upstream"
+[profiles.upstream]
+kind = "openai"
+base_url = "{url}"
+model = "fake-model"
+"""
+
+
+def serve() -> None:
+    """In the child process: the model server, answering REPLY until stdin closes."""
+    with FakeOpenAI() as server:
+        server.respond = lambda body: REPLY
+        print(server.port, flush=True)
+        sys.stdin.read()
+
+
+def proxy_app(upstream: str) -> Any:
+    """A Starlette app relaying ``POST /v1/chat/completions`` to ``upstream`` byte for byte."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, StreamingResponse
+    from starlette.routing import Route
+
+    client = httpx.AsyncClient(base_url=upstream, timeout=60)
+
+    async def chat(request: Request) -> StreamingResponse:
+        sent = client.build_request("POST", "/chat/completions", content=await request.body(),
+                                    headers={"content-type": "application/json"})
+        answer = await client.send(sent, stream=True)
+        return StreamingResponse(answer.aiter_raw(), status_code=answer.status_code,
+                                 media_type=answer.headers.get("content-type"),
+                                 background=_closing(answer))
+
+    async def health(_: Request) -> JSONResponse:
+        return JSONResponse({"ok": True})
+
+    return Starlette(routes=[Route("/v1/chat/completions", chat, methods=["POST"]),
+                             Route("/health", health)])
+
+
+def _closing(answer: httpx.Response) -> Any:
+    from starlette.background import BackgroundTask
+
+    return BackgroundTask(answer.aclose)
+
+
+@contextmanager
+def _child(args: list[str], url: str, env: dict[str, str] | None = None) -> Iterator[None]:
+    proc = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while not _up(url):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{args} did not start")
+            time.sleep(0.1)
+        yield
+    finally:
+        proc.terminate()
+        proc.wait(60)
+
+
+@contextmanager
+def _proxy(upstream: str) -> Iterator[str]:
+    port = _port()
+    with _child(["-m", "benchmarks.api_floor", "--proxy", upstream, str(port)],
+                f"http://127.0.0.1:{port}"):
+        yield f"http://127.0.0.1:{port}/v1"
+
+
+@contextmanager
+def _bot(upstream: str, data_dir: Path) -> Iterator[str]:
+    port, config = _port(), data_dir / "floor.toml"
+    config.write_text(CONFIG.format(url=upstream))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
+    env["BOT_API__KEYS__BENCH"] = KEY
+    args = ["-m", "apps.cli.main", "--config", str(config), "--data-dir",
+            str(data_dir / "served"), "serve", "api", "--port", str(port)]
+    with _child(args, f"http://127.0.0.1:{port}", env):
+        yield f"http://127.0.0.1:{port}/v1"
+
+
+async def _ask(client: openai.AsyncOpenAI, n: int, stream: bool) -> float:
+    started = time.perf_counter()
+    messages: Any = [{"role": "user", "content": f"Talk {n}."}]
+    if stream:
+        chunks = await client.chat.completions.create(model="bot", messages=messages,
+                                                      stream=True)
+        text = "".join([c.choices[0].delta.content or "" async for c in chunks if c.choices])
+    else:
+        done = await client.chat.completions.create(model="bot", messages=messages)
+        text = done.choices[0].message.content or ""
+    assert text == ANSWER, text[:80]
+    return time.perf_counter() - started
+
+
+async def _measure(urls: list[str]) -> dict[tuple[str, bool], float]:
+    clients = [openai.AsyncOpenAI(base_url=u, api_key=KEY, max_retries=0) for u in urls]
+    times: dict[tuple[str, bool], list[float]] = {}
+    try:
+        for n in range(WARMUP + RUNS):
+            for stream in (True, False):
+                for path, client in zip(PATHS, clients, strict=True):
+                    seconds = await _ask(client, n, stream)
+                    if n >= WARMUP:
+                        times.setdefault((path, stream), []).append(seconds)
+    finally:
+        for client in clients:
+            await client.close()
+    return {key: statistics.median(values) for key, values in times.items()}
+
+
+def _table(t: dict[tuple[str, bool], float]) -> str:
+    rows = []
+    for path in PATHS:
+        cells = [f"{t[path, s] * 1000:.1f} ms ({t[path, s] / t[PATHS[1], s]:.2f}×)"
+                 for s in (True, False)]
+        rows.append(f"| {path} | {cells[0]} | {cells[1]} |")
+    return "\n".join(rows)
+
+
+def run() -> str:
+    configure_logging("warning")
+    load = os.getloadavg()[0]
+    with server_process(__name__) as upstream, tempfile.TemporaryDirectory() as tmp, \
+            _proxy(upstream) as proxied, _bot(upstream, Path(tmp)) as bot:
+        t = asyncio.run(_measure([upstream, proxied, bot]))
+    return f"""## API against its floor: the model server directly, a bare proxy, `bot serve api`
+
+The same `openai` client asks the same model server (the test suite's fake
+OpenAI-compatible server in its own process, a 50-chunk answer, no latency) three ways,
+alternating request by request: directly; through a bare Starlette pass-through proxy
+(uvicorn, its own process, relaying the body up and the bytes back: the floor of any HTTP
+front); and through `bot serve api` (its own process, tools and knowledge base off, the
+model server as its `openai` profile). Medians of {RUNS} requests each after {WARMUP}
+warm-ups; in brackets the ratio to the bare proxy (goal: `bot serve api` ≤ 1.2×). Load
+average {load:.1f} on {os.cpu_count()} cores at the start: every process here competes for
+them, so wall times on a shared machine carry the wait for a free core.
+
+| path | streamed | whole |
+| --- | --- | --- |
+{_table(t)}"""
+
+
+if __name__ == "__main__" and "--serve" in sys.argv:
+    serve()
+elif __name__ == "__main__" and "--proxy" in sys.argv:
+    import uvicorn
+
+    at = sys.argv.index("--proxy")
+    uvicorn.run(proxy_app(sys.argv[at + 1]), host="127.0.0.1", port=int(sys.argv[at + 2]),
+                log_level="warning")
