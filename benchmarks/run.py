@@ -38,6 +38,7 @@ BENCHMARKS = [
     "sources_sync",
     "sources_overhead",
     "kb_hybrid_eval",
+    "kb_git_eval",
     "mcp_calls",
     "honest_answers",
     "quoted_sections",
