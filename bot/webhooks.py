@@ -52,6 +52,13 @@ def github_secrets(settings: Settings) -> dict[str, str]:
     return secrets
 
 
+def hooked_sources(settings: Settings) -> bool:
+    """True when a webhook may trigger a source: a GitHub one with its secret set, or a
+    slack one (the Slack presenter's message events)."""
+    return bool(github_secrets(settings)) or any(
+        s.enabled and s.kind == "slack" for s in settings.sources.values())
+
+
 def github_webhook(settings: Settings, body: bytes, headers: Mapping[str, str]) -> WebhookAnswer:
     """Verify and act on one GitHub delivery (``push`` syncs; ``ping`` and others are
     acknowledged and ignored)."""
@@ -88,3 +95,34 @@ def _push(settings: Settings, signed: list[str], body: bytes) -> WebhookAnswer:
     synced = [n for n in names if _trigger[0](n)]
     log.info("webhook_sync", service="github", sources=synced)
     return WebhookAnswer(202, {"syncing": synced})
+
+
+def slack_sources_for(settings: Settings, channel: str) -> list[str]:
+    """Enabled slack sources that may read ``channel`` (an id): those with no ``channels``
+    (every member channel), naming it, or naming channels by name (not resolvable here, so
+    a sync decides; it is incremental and cheap)."""
+    names = []
+    for name, source in settings.sources.items():
+        if not source.enabled or source.kind != "slack":
+            continue
+        channels = [str(c).lstrip("#") for c in source.options().get("channels") or []]
+        if not channels or channel in channels or any(not _is_id(c) for c in channels):
+            names.append(name)
+    return names
+
+
+def slack_message(settings: Settings, event: Mapping[str, Any]) -> list[str]:
+    """A Slack ``message`` event: trigger the slack sources reading its channel (the
+    scheduler coalesces a burst of messages into one sync per tick). The names triggered."""
+    channel = str(event.get("channel") or "")
+    if not channel or not _trigger or event.get("channel_type") == "im":
+        return []
+    synced = [n for n in slack_sources_for(settings, channel) if _trigger[0](n)]
+    if synced:
+        log.info("webhook_sync", service="slack", channel=channel, sources=synced)
+    return synced
+
+
+def _is_id(channel: str) -> bool:
+    """Slack ids are upper-case letters and digits starting C, G or D (``C0123ABC``)."""
+    return channel[:1] in "CGD" and channel.isalnum() and channel.isupper()

@@ -50,9 +50,9 @@ def start_source_schedule(settings: Any) -> Any:
     """Scheduled sources sync in the background of every long-running presenter (the store's
     lease lets one replica run each), and webhooks trigger syncs through it; None when no
     source has a schedule or a webhook secret."""
-    from bot.webhooks import attach_trigger, github_secrets
+    from bot.webhooks import attach_trigger, hooked_sources
 
-    hooks = bool(github_secrets(settings))
+    hooks = hooked_sources(settings)
     if not hooks and not any(s.enabled and s.schedule for s in settings.sources.values()):
         return None
     from apps.cli.sources import open_bot_store
