@@ -122,3 +122,25 @@ def test_a_notion_workspace_syncs_with_page_links_and_edits_and_deletions_show(
         [f"page:{laptops.id}"], [f"page:{gone.id}"], 1)
     assert "posted to your home" in top_hit(settings, "when do I get a laptop").text
     assert ids_of(settings, gone.id) == (set(), set())
+
+
+def test_bot_sources_sync_then_bot_kb_search_shows_the_github_link_and_date(
+        github: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from apps.cli.main import main
+
+    config = tmp_path / "bot.toml"
+    config.write_text(
+        f'data_dir = "{tmp_path / "data"}"\ntools = ["search_knowledge"]\n'
+        f'[sources.runbooks]\nkind = "github"\nrepos = ["acme/runbooks"]\n'
+        f'base_url = "{github.api_url}"\n', "utf-8")
+    args = ["--config", str(config)]
+    assert main([*args, "sources", "sync", "runbooks", "--no-progress"]) == 0
+    assert "runbooks: ok, 3 added, 0 changed, 0 removed" in capsys.readouterr().out
+    assert main([*args, "kb", "search", "restart", "the", "walrus", "queue"]) == 0
+    head = github.repos["acme/runbooks"].commits[-1].sha
+    shown = capsys.readouterr().out
+    assert f"{github.html('acme/runbooks')}/blob/{head}/queue.md#L1" in shown
+    assert "2026-01-" in shown
+    github.push("acme/runbooks", {"queue.md": None})
+    assert main([*args, "sources", "sync", "runbooks", "--no-progress"]) == 0
+    assert "runbooks: ok, 0 added, 0 changed, 1 removed" in capsys.readouterr().out
