@@ -15,7 +15,7 @@ import structlog
 
 from sources.confluence_client import ConfluenceCalls, build_client
 from sources.confluence_options import ConfluenceOptions
-from sources.confluence_pages import list_pages, list_pdfs, page_entry, page_html, parse_when
+from sources.confluence_pages import list_pages, list_pdfs, page_entry, page_html
 from sources.confluence_readers import page_readers, read_restriction, space_readers
 from sources.http_faults import too_large
 from sources.model import (
@@ -28,6 +28,7 @@ from sources.model import (
     SourceDocument,
     SourceError,
 )
+from sources.times import maybe_time
 
 log = structlog.get_logger(__name__)
 PAGE_EXPAND = "body.storage,version,ancestors,space"
@@ -104,7 +105,7 @@ class ConfluenceConnector:
             raise too_large(what, len(body), self.options.max_bytes)
         page = calls.get(f"rest/api/content/{container}", f"the page of {what}",
                          {"expand": "ancestors,space"})
-        modified = parse_when((item.get("version") or {}).get("when")) or _now()
+        modified = maybe_time((item.get("version") or {}).get("when")) or _now()
         return SourceDocument(entry=entry, title=entry.title, url=entry.url, modified=modified,
                               readers=self._readers(page), body=body,
                               media_type="application/pdf")

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from sources.confluence_options import ConfluenceOptions
+from sources.env_secret import secret_from_env
 from sources.http_faults import fault_for_status, timed_out
 from sources.model import AuthFailed, Malformed, Unavailable
-from sources.secrets_env import secret_from_env
 
 
 def build_client(options: ConfluenceOptions) -> Any:

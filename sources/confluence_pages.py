@@ -8,11 +8,11 @@ version: Confluence's version number.
 from __future__ import annotations
 
 import html
-from datetime import datetime
 from typing import Any
 
 from sources.confluence_client import ConfluenceCalls
 from sources.model import Entry, Malformed
+from sources.times import maybe_time
 
 PDF = "application/pdf"
 
@@ -48,7 +48,7 @@ def page_entry(item: dict[str, Any], base: str) -> Entry:
         version = item["version"]
         return Entry(key=f"page:{item['id']}", version=str(version["number"]),
                      url=base + str(item["_links"]["webui"]), title=heading_path(item),
-                     modified=parse_when(version.get("when")))
+                     modified=maybe_time(version.get("when")))
     except (KeyError, TypeError) as exc:
         raise Malformed(f"a Confluence page came without id, version or link: {exc}") from exc
 
@@ -64,12 +64,6 @@ def page_html(page: dict[str, Any]) -> bytes:
             f"{storage}</body></html>").encode()
 
 
-def parse_when(text: Any) -> datetime | None:
-    """Confluence's ISO times ("2026-01-02T10:00:00.000Z" or "+01:00"), tz-aware."""
-    if not text:
-        return None
-    return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-
 
 def _is_pdf(item: dict[str, Any]) -> bool:
     media = ((item.get("extensions") or {}).get("mediaType")
@@ -83,7 +77,7 @@ def _attachment_entry(item: dict[str, Any], base: str) -> Entry:
         title = " / ".join(t for t in (container.get("title"), item["title"]) if t)
         return Entry(key=f"attachment:{item['id']}", version=str(item["version"]["number"]),
                      url=base + str(item["_links"]["download"]), title=title,
-                     modified=parse_when(item["version"].get("when")),
+                     modified=maybe_time(item["version"].get("when")),
                      size=(item.get("extensions") or {}).get("fileSize"))
     except (KeyError, TypeError) as exc:
         raise Malformed(f"a Confluence attachment came without id, version or link: {exc}") \

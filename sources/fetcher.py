@@ -17,12 +17,11 @@ from dataclasses import dataclass
 import structlog
 
 from sources.model import AuthFailed, Connector, Entry, RateLimited, Skipped, SourceDocument
+from sources.retry_after import polite_wait
 
 log = structlog.get_logger("sources.fetch")
 
 RATE_LIMIT_TRIES = 4
-DEFAULT_RETRY_S = 5.0
-MAX_RETRY_S = 600.0
 
 
 @dataclass
@@ -102,7 +101,7 @@ class Fetcher:
             try:
                 return self.connector.fetch(entry)
             except RateLimited as exc:
-                delay = min(max(exc.retry_after or DEFAULT_RETRY_S, 1.0), MAX_RETRY_S)
+                delay = polite_wait(exc.retry_after)
                 log.info("source_rate_limited", key=entry.key, retry_after_s=delay,
                          attempt=attempt)
                 self.pause.extend(delay)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sources.model import Entry, Malformed
+from sources.times import parse_time
 
 FOLDER = "application/vnd.google-apps.folder"
 GOOGLE_DOC = "application/vnd.google-apps.document"
@@ -40,8 +40,3 @@ def entry_of(file: dict[str, Any]) -> Entry:
                  url=str(file.get("webViewLink") or f"https://drive.google.com/open?id={key}"),
                  title=str(file.get("name") or key), modified=modified,
                  size=int(size) if size is not None else None)
-
-
-def parse_time(text: str) -> datetime:
-    """An RFC 3339 time as Drive writes it (``2024-05-01T10:00:00.000Z``), tz-aware."""
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))

@@ -20,7 +20,7 @@ from sources.github_files import last_changed, media_type, read_blob
 from sources.github_issues import issue_markdown, list_issues
 from sources.github_options import GitHubOptions, RepoRef
 from sources.github_readers import repo_readers
-from sources.github_tree import RepoHead, list_files, parse_time, read_head
+from sources.github_tree import RepoHead, list_files, read_head
 from sources.http_faults import too_large
 from sources.model import (
     AuthFailed,
@@ -32,6 +32,7 @@ from sources.model import (
     SourceDocument,
     SourceError,
 )
+from sources.times import maybe_time
 
 log = structlog.get_logger(__name__)
 _THREAD = re.compile(r"^(?P<repo>[^#:]+)#(?P<kind>issue|discussion)/(?P<number>\d+)$")
@@ -123,7 +124,7 @@ class GitHubConnector:
         read = issue_markdown if kind == "issue" else discussion_markdown
         item, text = read(self._client(), ref, number)
         edited = item.get("updated_at") or item.get("updatedAt")
-        modified = parse_time(edited) or entry.modified or _now()
+        modified = maybe_time(edited) or entry.modified or _now()
         return SourceDocument(entry=entry, title=str(item.get("title") or entry.title),
                               url=entry.url, modified=modified, readers=self._readers_of(ref),
                               body=text.encode(), media_type="text/markdown")

@@ -11,9 +11,9 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from sources.env_secret import secret_from_env
 from sources.http_faults import fault_for_status, timed_out
 from sources.model import Malformed, RateLimited, SourceError, Unavailable
-from sources.secrets_env import secret_from_env
 
 if TYPE_CHECKING:
     from githubkit import GitHub

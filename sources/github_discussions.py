@@ -10,8 +10,8 @@ from typing import Any
 
 from sources.github_client import GitHubCalls
 from sources.github_options import RepoRef
-from sources.github_tree import parse_time
 from sources.model import Entry, Malformed
+from sources.times import maybe_time
 
 LIST = """
 query($owner: String!, $name: String!, $after: String) {
@@ -67,7 +67,7 @@ def _entry(ref: RepoRef, node: dict[str, Any]) -> Entry:
     try:
         return Entry(key=discussion_key(ref, int(node["number"])), version=str(node["updatedAt"]),
                      url=str(node["url"]), title=str(node["title"]),
-                     modified=parse_time(node["updatedAt"]))
+                     modified=maybe_time(node["updatedAt"]))
     except (KeyError, TypeError, ValueError) as exc:
         raise Malformed(f"a discussion of repo {ref.full_name} came without number") from exc
 

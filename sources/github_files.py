@@ -8,8 +8,8 @@ from datetime import datetime
 
 from sources.github_client import GitHubCalls
 from sources.github_options import RepoRef
-from sources.github_tree import parse_time
 from sources.model import Malformed
+from sources.times import maybe_time
 
 MEDIA_TYPES = {
     ".md": "text/markdown", ".mdx": "text/markdown", ".markdown": "text/markdown",
@@ -44,6 +44,6 @@ def last_changed(calls: GitHubCalls, ref: RepoRef, path: str, commit: str) -> da
     commits = calls.get(f"repos/{ref.full_name}/commits", what,
                         {"path": path, "sha": commit, "per_page": 1})
     try:
-        return parse_time(commits[0]["commit"]["committer"]["date"])
+        return maybe_time(commits[0]["commit"]["committer"]["date"])
     except (IndexError, KeyError, TypeError):
         return None

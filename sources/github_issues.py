@@ -11,8 +11,8 @@ from typing import Any
 
 from sources.github_client import GitHubCalls
 from sources.github_options import RepoRef
-from sources.github_tree import parse_time
 from sources.model import Entry, Malformed
+from sources.times import maybe_time
 
 
 def issue_key(ref: RepoRef, number: int) -> str:
@@ -33,7 +33,7 @@ def _entry(ref: RepoRef, item: dict[str, Any]) -> Entry:
     try:
         return Entry(key=issue_key(ref, int(item["number"])), version=str(item["updated_at"]),
                      url=str(item["html_url"]), title=str(item["title"]),
-                     modified=parse_time(item["updated_at"]))
+                     modified=maybe_time(item["updated_at"]))
     except (KeyError, TypeError, ValueError) as exc:
         raise Malformed(f"an issue of repo {ref.full_name} came without number/title") from exc
 

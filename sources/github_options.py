@@ -38,6 +38,8 @@ class GitHubOptions(BaseModel):
     issues: bool = False
     discussions: bool = False
     token_env: str = "GITHUB_TOKEN"
+    webhook_secret_env: str = Field(
+        "GITHUB_WEBHOOK_SECRET", description="variable holding the push webhook's secret")
     base_url: str = "https://api.github.com"
     max_bytes: int = Field(10_000_000, gt=0)
     timeout_s: float = Field(30.0, gt=0)

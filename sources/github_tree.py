@@ -12,6 +12,7 @@ from sources.github_client import GitHubCalls
 from sources.github_options import GitHubOptions, RepoRef
 from sources.globs import matches
 from sources.model import Entry, Malformed
+from sources.times import maybe_time
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def read_head(calls: GitHubCalls, ref: RepoRef) -> RepoHead:
     try:
         commit = data["commit"]
         when = commit["commit"]["committer"]["date"]
-        return RepoHead(ref, branch, str(commit["sha"]), parse_time(when),
+        return RepoHead(ref, branch, str(commit["sha"]), maybe_time(when),
                         str(repo["html_url"]), repo)
     except (KeyError, TypeError) as exc:
         raise Malformed(f"GitHub answered branch {branch} of {what} without a commit") from exc
@@ -90,11 +91,3 @@ def _entry(head: RepoHead, item: dict[str, Any]) -> Entry:
     return Entry(key=file_key(head.ref, path), version=str(item["sha"]),
                  url=blob_url(head, path), title=path.rsplit("/", 1)[-1],
                  modified=head.committed, size=int(item.get("size") or 0))
-
-
-def parse_time(text: Any) -> datetime | None:
-    """An ISO-8601 time as GitHub writes it (``...Z``), tz-aware; None when absent."""
-    if not text:
-        return None
-    return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-

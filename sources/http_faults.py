@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from email.utils import parsedate_to_datetime
 
 from sources.model import AuthFailed, Malformed, RateLimited, Skipped, SourceError, Unavailable
+from sources.retry_after import parse_retry_after
 
 
 def retry_after_seconds(headers: Mapping[str, str], now: float | None = None) -> float | None:
@@ -21,24 +21,13 @@ def retry_after_seconds(headers: Mapping[str, str], now: float | None = None) ->
     now = time.time() if now is None else now
     value = lowered.get("retry-after")
     if value:
-        return _parse_retry_after(value, now)
+        return parse_retry_after(value, now)
     if lowered.get("x-ratelimit-remaining") == "0" and lowered.get("x-ratelimit-reset"):
         try:
             return max(0.0, float(lowered["x-ratelimit-reset"]) - now)
         except ValueError:
             return None
     return None
-
-
-def _parse_retry_after(value: str, now: float) -> float | None:
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - now)
-    except (TypeError, ValueError):
-        return None
 
 
 def is_rate_limited(status: int, headers: Mapping[str, str], body: str = "") -> bool:

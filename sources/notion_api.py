@@ -11,10 +11,10 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from sources.env_secret import secret_from_env
 from sources.http_faults import fault_for_status, timed_out
 from sources.model import Malformed, SourceError, Unavailable
 from sources.notion_options import NotionOptions
-from sources.secrets_env import secret_from_env
 
 
 def build_client(options: NotionOptions) -> Any:

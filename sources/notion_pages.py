@@ -10,6 +10,7 @@ from sources.http_faults import too_large
 from sources.model import Entry, Malformed
 from sources.notion_api import NotionCalls
 from sources.notion_blocks import LIST_LIKE, block_line, indent, rich_text
+from sources.times import parse_time
 
 NOT_DESCENDED = {"child_page", "child_database"}  # they are documents of their own
 # Notion rounds last_edited_time down to the minute: an edit in the same minute as a fetch
@@ -49,10 +50,6 @@ def settled(entry: Entry, now: datetime) -> Entry:
         return entry
     return replace(entry, version=f"{entry.version}~{now.isoformat(timespec='seconds')}")
 
-
-def parse_time(text: str) -> datetime:
-    """Notion's ISO times ("2026-01-02T10:00:00.000Z"), tz-aware."""
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def properties_markdown(page: dict[str, Any]) -> list[str]:

@@ -129,9 +129,11 @@ def lower_priority(niceness: int = 10) -> None:
         log.debug("source_priority_unchanged")
 
 
-def start_background(settings: Settings, bot_store: Any) -> SourceScheduler | None:
-    """The scheduler of a long-running process, started (None when nothing is scheduled)."""
-    if not any(s.enabled and s.schedule for s in settings.sources.values()):
+def start_background(settings: Settings, bot_store: Any, *,
+                     always: bool = False) -> SourceScheduler | None:
+    """The scheduler of a long-running process, started (None when nothing is scheduled,
+    unless ``always``: webhooks may trigger unscheduled sources)."""
+    if not always and not any(s.enabled and s.schedule for s in settings.sources.values()):
         return None
     from sources.runner import SourceRunner
 

@@ -24,8 +24,8 @@ def build_client(options: SlackOptions) -> Any:
     from slack_sdk import WebClient
 
     from sources.env_secret import secret_from_env
-    token = secret_from_env(options.token_env, "set it to the Slack app's bot token (xoxb-…), "
-                                               f"with the scopes {SCOPES}")
+    token = secret_from_env(options.token_env, field="token_env",
+                            how=f"copy the Slack app's bot token (xoxb-…), scopes {SCOPES}")
     return WebClient(token=token.get_secret_value(), base_url=options.base_url,
                      timeout=int(options.timeout_s), retry_handlers=[])
 

@@ -8,7 +8,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
@@ -17,13 +16,12 @@ import httpx
 import structlog
 
 from sources.model import Malformed, RateLimited, Unavailable
+from sources.retry_after import MAX_WAIT_S, parse_retry_after, polite_wait
 
 log = structlog.get_logger("sources.web")
 
 SLOW_DOWN = (429, 503)
 TRIES = 4
-DEFAULT_RETRY_S = 5.0
-MAX_RETRY_S = 600.0
 
 
 @dataclass
@@ -36,20 +34,6 @@ class Page:
     headers: httpx.Headers
     body: bytes
     size: int
-
-
-def retry_after_s(value: str | None) -> float | None:
-    """``Retry-After`` as seconds (it may be a number or an HTTP date)."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
-        return None
 
 
 class PoliteClient:
@@ -83,8 +67,7 @@ class PoliteClient:
             page = self._get_once(url, headers or {})
             if page.status not in SLOW_DOWN:
                 return page
-            wait = retry_after_s(page.headers.get("retry-after"))
-            delay = min(max(wait if wait is not None else DEFAULT_RETRY_S, 1.0), MAX_RETRY_S)
+            delay = polite_wait(parse_retry_after(page.headers.get("retry-after")))
             log.info("web_slow_down", url=url, status=page.status, retry_after_s=delay,
                      attempt=attempt)
             if attempt == TRIES:
@@ -129,7 +112,7 @@ class PoliteClient:
             self._robots[origin] = self._load_robots(origin)
             delay = self.crawl_delay(url)
             if delay:  # the site asked for a slower pace than ours
-                self.interval = max(self.interval, min(delay, MAX_RETRY_S))
+                self.interval = max(self.interval, min(delay, MAX_WAIT_S))
         robots = self._robots[origin]
         return robots is None or robots.can_fetch(self.user_agent, url)
 

@@ -48,13 +48,19 @@ def serve(args: argparse.Namespace, settings: Any) -> int:
 
 def start_source_schedule(settings: Any) -> Any:
     """Scheduled sources sync in the background of every long-running presenter (the store's
-    lease lets one replica run each); None when no source has a schedule."""
-    if not any(s.enabled and s.schedule for s in settings.sources.values()):
+    lease lets one replica run each), and webhooks trigger syncs through it; None when no
+    source has a schedule or a webhook secret."""
+    from bot.webhooks import attach_trigger, hooked_sources
+
+    hooks = hooked_sources(settings)
+    if not hooks and not any(s.enabled and s.schedule for s in settings.sources.values()):
         return None
     from apps.cli.sources import open_bot_store
     from sources.scheduler import start_background
 
-    return start_background(settings, open_bot_store(settings))
+    scheduler = start_background(settings, open_bot_store(settings), always=hooks)
+    attach_trigger(scheduler.trigger if scheduler is not None else None)
+    return scheduler
 
 
 def with_section_updates(settings: Any, section: str, updates: dict[str, Any]) -> Any:

@@ -10,13 +10,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from knowledge.documents import Document, SkipFile
-from knowledge.loaders import code, html, markdown, pdf, rst, text
+from knowledge.loaders import asciidoc, code, html, markdown, pdf, rst, text
 
 Loader = Callable[[bytes, Path], Document]
 
 LOADERS: dict[str, Loader] = {
     **dict.fromkeys((".md", ".markdown", ".mdx"), markdown.load),
     **dict.fromkeys((".rst", ".rest"), rst.load),
+    **dict.fromkeys((".adoc", ".asciidoc"), asciidoc.load),
     **dict.fromkeys((".html", ".htm", ".xhtml"), html.load),
     ".pdf": pdf.load,
     **dict.fromkeys((".txt", ".text"), text.load),

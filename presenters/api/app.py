@@ -24,6 +24,7 @@ from starlette.types import Receive, Scope, Send
 
 from bot.app import Bot
 from bot.input_guard import InputTooLong, clean_input
+from bot.webhooks import WebhookAnswer, github_webhook
 from config import Settings
 from presenters.api.conversation import conversation_for
 from presenters.api.errors import ApiError, bad_request, model_not_found
@@ -102,6 +103,10 @@ def build_app(bot: Bot, *, close_bot: bool = False) -> Starlette:
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
+    async def github_hook(request: Request) -> Response:
+        answer = await webhook_answer(bot, request)
+        return JSONResponse(answer.body, status_code=answer.status)
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         log.info("api_started", model=bot.settings.api.model_name,
@@ -114,7 +119,8 @@ def build_app(bot: Bot, *, close_bot: bool = False) -> Starlette:
               Route("/v1/responses", Responses(bot), methods=["POST"]),
               Route("/v1/models", models, methods=["GET"]),
               Route("/v1/models/{model:path}", models, methods=["GET"]),
-              Route("/health", health, methods=["GET"])]
+              Route("/health", health, methods=["GET"]),
+              Route("/webhooks/github", github_hook, methods=["POST"])]
     handlers: dict[Any, Any] = {ApiError: _api_error, HTTPException: _http_error,
                                 Exception: _unexpected}
     return Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan)
@@ -126,6 +132,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
     from config import load_settings
 
     return build_app(Bot.from_settings(settings or load_settings()), close_bot=True)
+
+
+async def webhook_answer(bot: Bot, request: Request) -> WebhookAnswer:
+    """A GitHub delivery verified and acted on (off the event loop: it reads settings and
+    may wake the scheduler)."""
+    import anyio
+
+    body = await request.body()
+    return await anyio.to_thread.run_sync(github_webhook, bot.settings, body, request.headers)
 
 
 async def _api_error(request: Request, exc: Exception) -> Response:

@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.app import Bot
 from bot.session import Session
+from bot.webhooks import slack_message
 from presenters.slack import handoff
 from presenters.slack.answerer import Answerer
 from presenters.slack.approval import APPROVE, DENY
@@ -45,6 +46,7 @@ def register(app: AsyncApp, bot: Bot, answerer: Answerer) -> None:
 
     @app.event("message")
     async def on_message(body: dict[str, Any], context: Any) -> None:
+        slack_message(bot.settings, body.get("event") or {})  # a synced channel changed
         if inbound := from_message(body, identity(context), settings):
             await answerer.handle(inbound)
 

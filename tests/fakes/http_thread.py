@@ -9,16 +9,17 @@ blocking code run from worker threads, so the fake runs its own event loop in a 
 from __future__ import annotations
 
 import re
-import socket
 import threading
 from collections.abc import Awaitable, Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from tests.fakes.asgi_loopback import base_url, loopback_socket, serving_asgi
 
 
 @dataclass
@@ -88,29 +89,23 @@ def with_faults(app: ASGIApp, faults: Faults) -> Callable[[Scope, Receive, Send]
 
 
 class ThreadServer:
-    """``with ThreadServer(app) as server: server.url`` — stops and joins on exit."""
+    """``with ThreadServer(app) as server: server.url`` — stops and joins on exit. Served by
+    the one loopback helper (:func:`tests.fakes.asgi_loopback.serving_asgi`); the URL is known
+    before the server starts."""
 
     def __init__(self, app: ASGIApp, faults: Faults) -> None:
         self.faults = faults
-        self._sock = socket.socket()
-        self._sock.bind(("127.0.0.1", 0))
+        self._sock = loopback_socket()
         self.port = self._sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(with_faults(app, faults), log_level="warning", lifespan="off")
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run,
-                                        kwargs={"sockets": [self._sock]}, daemon=True)
+        self.url = base_url(self._sock)
+        self._app = with_faults(app, faults)
+        self._stack = ExitStack()
 
     def __enter__(self) -> ThreadServer:
-        self._thread.start()
-        while not self._server.started:
-            if not self._thread.is_alive():
-                raise RuntimeError("the fake server did not start")
-            self._thread.join(0.02)
+        self._stack.enter_context(serving_asgi(self._app, self._sock))
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.faults.released.set()
-        self._server.should_exit = True
-        self._thread.join(30)
+        self.faults.released.set()  # hung requests end, so the server can stop
+        self._stack.close()
         self._sock.close()

@@ -3,13 +3,15 @@ the headings the author wrote (the page tree for Confluence, Notion's heading bl
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from knowledge.loaders import load_file
 from sources.confluence import ConfluenceConnector
-from sources.model import SourceDocument
+from sources.indexer import loader_path
+from sources.model import Entry, Readers, SourceDocument
 from sources.notion import NotionConnector
 from tests.fakes.confluence_server import API_TOKEN, USER, FakeConfluence
 from tests.fakes.notion_server import TOKEN, FakeNotion, block
@@ -45,3 +47,33 @@ def test_a_notion_page_loads_under_its_heading_blocks(monkeypatch: pytest.Monkey
         source = NotionConnector("notion", NotionConnector.Options(base_url=fake.base_url))
         got = sections(source.fetch(source.list_documents({}).entries[0]))
     assert (["Onboarding", "Laptops"], "IT hands them out on day one.") in got
+
+
+ADOC = b"""= Operations guide
+
+Intro.
+
+== Restarting the queue
+
+Run queuectl restart.
+
+----
+== not a title, a line of a listing
+----
+"""
+
+
+@pytest.mark.parametrize(("key", "headings"), [
+    ("docs/ops.adoc", ["Operations guide", "Restarting the queue"]),
+    ("docs/ops.rst", None),
+])
+def test_a_text_plain_file_is_read_by_the_loader_its_extension_names(
+        key: str, headings: list[str] | None) -> None:
+    # GitHub serves raw files as text/plain: the key's extension must pick the loader
+    body = ADOC if key.endswith(".adoc") else b"Ops\n===\n\nRestart\n-------\n\nRun it.\n"
+    doc = SourceDocument(Entry(key, "v1"), "ops", "https://x.test/ops", datetime.now(UTC),
+                         Readers(public=True), body, "text/plain")
+    loaded = load_file(loader_path(doc), doc.body)
+    found = [s.headings for s in loaded.sections if s.text.strip()]
+    assert (headings or ["Ops", "Restart"]) in found
+    assert all("not a title" not in " ".join(h) for h in found)

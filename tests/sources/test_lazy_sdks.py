@@ -32,11 +32,11 @@ def test_building_the_connectors_imports_no_service_sdk() -> None:
     assert run.stdout.strip().splitlines()[-1] == "[]"
 
 
-def test_every_hosted_kind_names_a_connector_of_that_kind() -> None:
+def test_every_kind_names_a_connector_of_that_kind() -> None:
     from importlib import import_module
 
-    from sources.hosted import HOSTED_KINDS
+    from sources.kinds import KINDS
 
-    for kind, target in HOSTED_KINDS.items():
+    for kind, target in KINDS.items():
         module, _, name = target.partition(":")
         assert getattr(import_module(module), name).kind == kind
