@@ -9,6 +9,7 @@ from contextlib import aclosing
 import structlog
 
 from bot.approvals import ApprovalDesk, AskPerson
+from bot.budgets import Ticket
 from bot.contracts.approval import ApprovalGate, PolicyGate
 from bot.contracts.events import ApprovalRequest, Done, Error, Event
 from bot.contracts.store import FeedbackRecord, Store, TurnRecord
@@ -63,9 +64,12 @@ class Session:
         if not text:
             return
         async with self.locks.hold(self.key):
-            if shown is not None:
-                await self._adopt(shown, user, space)
-            turn = self.turns.run(self.key, text, user, space, self._gate())
+            admitted = None
+            if shown is not None:  # a refused caller's history is not stored: admit first
+                admitted = await self.turns.check_budget(self.key, user, space)
+                if isinstance(admitted, Ticket):
+                    await self._adopt(shown, user, space)
+            turn = self.turns.run(self.key, text, user, space, self._gate(), admitted)
             async with aclosing(turn) as events:
                 async for event in events:
                     yield event

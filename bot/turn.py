@@ -10,7 +10,7 @@ from contextlib import aclosing
 
 import structlog
 
-from bot.admission import admit
+from bot.admission import Admission, admit, check
 from bot.budgets import BudgetGate, Ticket
 from bot.catalog import build_agent
 from bot.contracts.agent import Agent, TurnContext
@@ -45,14 +45,19 @@ class TurnRunner:
         self.spaces, self.budgets, self.tracer = spaces, budgets, tracer
         self._agents: dict[str, Agent] = {}  # other agents spaces call for, built when first used
 
+    async def check_budget(self, key: str, user: str | None, place: str | None) -> Admission:
+        """The budgets' answer for a turn about to run, asked before anything is stored."""
+        return await check(self.budgets, key, user, self.spaces.resolve(place))
+
     async def run(self, key: str, text: str, user: str | None,
                   place: str | None = None, approvals: ApprovalGate | None = None,
-                  ) -> AsyncGenerator[Event, None]:
+                  admitted: Admission | None = None) -> AsyncGenerator[Event, None]:
         """Answer ``text`` in conversation ``key``: the agent's events, then Usage and Done.
         ``place`` (e.g. ``"slack:C0123"``) picks the space whose settings and budget apply;
-        ``approvals`` answers tool calls that need approval (default: deny them)."""
+        ``approvals`` answers tool calls that need approval (default: deny them);
+        ``admitted``: what :meth:`check_budget` answered for this turn (else it is asked)."""
         with self.tracer.turn(turn_attributes(key)) as span:
-            events = self._run(key, text, user, place, approvals, span)
+            events = self._run(key, text, user, place, approvals, span, admitted)
             async with aclosing(events) as stream:
                 async for event in stream:
                     if span.recording:
@@ -60,7 +65,8 @@ class TurnRunner:
                     yield event
 
     async def _run(self, key: str, text: str, user: str | None, place: str | None,
-                   approvals: ApprovalGate | None, span: Span) -> AsyncGenerator[Event, None]:
+                   approvals: ApprovalGate | None, span: Span, admitted: Admission | None,
+                   ) -> AsyncGenerator[Event, None]:
         space = self.spaces.resolve(place)
         try:  # one trip to the store's thread: the user's turn, then the conversation so far
             user_turn, prior = await asyncio.to_thread(self._begin, key, text, user, space)
@@ -68,7 +74,7 @@ class TurnRunner:
             for event in could_not_start("store_failed", key, exc):
                 yield event
             return
-        ticket = await admit(self.budgets, self.store, key, user, space, user_turn)
+        ticket = await admit(self.budgets, self.store, key, user, space, user_turn, admitted)
         if not isinstance(ticket, Ticket):  # refused: the turn is stored, no model is called
             for event in ticket:
                 yield event

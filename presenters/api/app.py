@@ -27,6 +27,7 @@ from bot.input_guard import InputTooLong, clean_input
 from config import Settings
 from presenters.api.conversation import conversation_for
 from presenters.api.errors import ApiError, bad_request, model_not_found
+from presenters.api.history_check import checked_history
 from presenters.api.keys import key_id
 from presenters.api.render import Envelope
 from presenters.api.request import Question, parse, question, read_body
@@ -57,10 +58,13 @@ class ChatCompletions:
         caller = key_id(request.headers.get("authorization"), s.keys)
         body = await read_body(request.stream(), request.headers.get("content-length"),
                                s.max_body_bytes)
-        q = question(parse(body))
+        request_body = parse(body)
+        q = question(request_body)
         if q.model != s.model_name:
             raise model_not_found(q.model)
         self.check_text(q)
+        q = checked_history(request_body, q, self.bot.settings.input.max_chars,
+                            s.max_history_messages)
         conversation = conversation_for(caller, request.headers, s.conversation_headers, q)
         envelope = Envelope(id=f"chatcmpl-{secrets.token_hex(12)}", created=int(time.time()),
                             model=s.model_name)
