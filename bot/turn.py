@@ -4,6 +4,7 @@ answer stored with its usage, every failure turned into a polite :class:`Error` 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
@@ -94,8 +95,8 @@ class TurnRunner:
         except (asyncio.CancelledError, GeneratorExit):
             cancel.set()
             view.stop()
-            self._store(key, view, meter, ticket, user)  # synchronous: no await once cancelled
             stored = True
+            await self._store_stopped(key, view, meter, ticket, user)
             raise
         except Exception as exc:  # every failure becomes a polite Error event
             cancel.set()  # e.g. the turn timed out: a tool's thread may stop early
@@ -147,16 +148,35 @@ class TurnRunner:
             span=span,
         )
 
+    async def _store_stopped(self, key: str, view: TurnView, meter: UsageMeter,
+                             ticket: Ticket, user: str | None) -> None:
+        """Save a stopped turn on the store's thread, never on the event loop (the store may
+        wait on its lock or SQLite's busy timeout, and every other request would wait with
+        it). Shielded: cancelled again, the save still finishes in its thread."""
+        try:
+            saving = asyncio.get_running_loop().run_in_executor(
+                None, self._store, key, view, meter, ticket, user)
+        except RuntimeError:  # the loop's executor is shut down: the process is ending
+            self._store(key, view, meter, ticket, user)
+            return
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.shield(saving)
+
     def _store(self, key: str, view: TurnView, meter: UsageMeter, ticket: Ticket,
                user: str | None) -> int | None:
         """Save the answer and settle its budget; a store failing now is logged, never
-        raised into a presenter (an unsettled hold lapses by itself)."""
+        raised into a presenter (an unsettled hold lapses by itself). Each on its own: an
+        answer that could not be saved is still charged."""
         turn_id = None
         try:
             turn_id = self._save(key, view, meter, user)
-            self.budgets.settle(ticket, meter.input_tokens + meter.output_tokens, meter.cost_usd)
         except Exception as exc:  # the answer was already shown; losing its record is logged
             log.error("store_failed", session=key, stage="answer",
+                      error_type=type(exc).__name__, error=str(exc)[:500])
+        try:
+            self.budgets.settle(ticket, meter.input_tokens + meter.output_tokens, meter.cost_usd)
+        except Exception as exc:  # the hold lapses by itself; the use is not charged
+            log.error("store_failed", session=key, stage="budget",
                       error_type=type(exc).__name__, error=str(exc)[:500])
         return turn_id
 
