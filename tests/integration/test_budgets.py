@@ -199,3 +199,23 @@ def test_admissions_racing_on_separate_connections_hold_no_more_than_the_cap(
     for s in stores:
         s.close()
     assert admitted == 10
+
+
+def test_request_rows_of_one_off_users_are_pruned(store_settings: Settings) -> None:
+    """Each fresh user leaves a request row no later check of its own would clear."""
+    now = [1_750_000_000.0]
+    g = gate(store_settings, lambda: now[0], user={"requests": "5/minute"})
+    space = Spaces(g.settings).resolve("api:alice")
+    for n in range(20):
+        assert isinstance(g.admit(KEY, f"one-off-{n}", space), Ticket)
+    assert request_rows(g) == 20
+    now[0] += 2 * 86_400  # two days on: every rate window is long past
+    assert isinstance(g.admit(KEY, "someone-new", space), Ticket)
+    assert request_rows(g) == 1
+    g.store.close()
+
+
+def request_rows(g: BudgetGate) -> int:
+    """How many request rows the ledger keeps (read as the store reads its own tables)."""
+    with g.store._tx() as cur:  # type: ignore[attr-defined]
+        return int(cur.execute("SELECT COUNT(*) FROM budget_requests").fetchone()[0])
