@@ -75,4 +75,5 @@ def collect_secrets(settings: Any) -> list[str]:
     for server in settings.mcp.servers.values():  # MCP servers' env values and HTTP headers
         out += [v.get_secret_value() for v in [*server.env.values(), *server.headers.values()]]
     out += [key.get_secret_value() for key in settings.api.keys.values()]
+    out += [value.get_secret_value() for value in settings.tracing.headers.values()]
     return out
