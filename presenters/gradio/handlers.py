@@ -77,19 +77,21 @@ class ChatHandlers:
     async def answer(
         self, message: str, history: list[Message] | None, sid: Any, turn_ids: TurnIds | None,
         request: gr.Request,
-    ) -> AsyncIterator[tuple[str, list[Message], str, TurnIds]]:
-        """Stream the answer to ``message``: yields (textbox, chat, id, turn ids)."""
+    ) -> AsyncIterator[tuple[Any, list[Message], str, TurnIds]]:
+        """Stream the answer to ``message``: yields (textbox, chat, id, turn ids); the
+        textbox is cleared by the first update only."""
         sid, history, turn_ids = session_id(sid), list(history or []), list(turn_ids or [])
         if not (message or "").strip():
             yield message, history, sid, turn_ids
             return
         history.append({"role": "user", "content": message})
         turn_ids.append(None)
-        yield "", history, sid, turn_ids
+        yield "", history, sid, turn_ids  # the question leaves the box once, here
         events = self.session(sid).send(message, user=username(request),
                                             space=place(request))
         async for chat, ids in self._stream(events, history, turn_ids, sid):
-            yield "", chat, sid, ids
+            # the box untouched: a person may be typing the next question meanwhile
+            yield gr.skip(), chat, sid, ids
 
     async def retry(
         self, history: list[Message] | None, sid: Any, turn_ids: TurnIds | None,
