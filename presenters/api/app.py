@@ -29,6 +29,7 @@ from presenters.api.conversation import conversation_for
 from presenters.api.errors import ApiError, bad_request, model_not_found
 from presenters.api.history_check import checked_history
 from presenters.api.keys import key_id
+from presenters.api.openapi import openapi
 from presenters.api.render import Envelope
 from presenters.api.request import Question, parse, question, read_body
 from presenters.api.turns import Turn
@@ -105,6 +106,9 @@ def build_app(bot: Bot, *, close_bot: bool = False) -> Starlette:
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
+    async def description(request: Request) -> Response:
+        return JSONResponse(openapi(bot.settings.api.model_name))
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         log.info("api_started", model=bot.settings.api.model_name,
@@ -116,7 +120,8 @@ def build_app(bot: Bot, *, close_bot: bool = False) -> Starlette:
     routes = [Route("/v1/chat/completions", ChatCompletions(bot), methods=["POST"]),
               Route("/v1/models", models, methods=["GET"]),
               Route("/v1/models/{model:path}", models, methods=["GET"]),
-              Route("/health", health, methods=["GET"])]
+              Route("/health", health, methods=["GET"]),
+              Route("/openapi.json", description, methods=["GET"])]
     handlers: dict[Any, Any] = {ApiError: _api_error, HTTPException: _http_error,
                                 Exception: _unexpected}
     return Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan)
