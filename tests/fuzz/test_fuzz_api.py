@@ -103,7 +103,8 @@ def test_answered_requests_keep_the_limits_and_the_budget(served: tuple[str, Bot
             check(case, base)
 
         run()
-    turns = [t for key in bot.store.keys() for t in bot.store.history(key)]
+    keys = bot.store.keys()  # the store is not a dict: keys() is its method
+    turns = [t for key in keys for t in bot.store.history(key)]
     assert all(len(t.text) <= MAX_CHARS for t in turns if t.role == "user")
     assert not any(CONTROL.search(t.text) for t in turns)
     answers = [t for t in turns if t.role == "assistant" and t.backend != "client"]
