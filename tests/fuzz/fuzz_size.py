@@ -18,9 +18,11 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
 
 
 def fuzz_settings(examples: int = EXAMPLES) -> settings:
-    """No deadline (a busy machine is slow, not wrong), no example database (a fixed,
-    repeatable run), and no health check that would fail a slow door."""
+    """No deadline (a busy machine is slow, not wrong), no example database, the same
+    cases every run unless ``FUZZ_RANDOM`` is set (CI repeats itself; a bigger run
+    explores), and no health check that would fail a slow door."""
     return settings(max_examples=examples, deadline=None, database=None,
+                    derandomize=os.environ.get("FUZZ_RANDOM") is None,
                     suppress_health_check=list(HealthCheck))
 
 
