@@ -63,7 +63,7 @@ def test_the_chat_endpoint_takes_any_question_history_and_id(page: tuple[Any, Bo
 
 
 def test_feedback_undo_and_clear_take_any_input(page: tuple[Any, Bot]) -> None:
-    c, bot = page
+    c, _ = page
     with Tally("gradio /feedback /undo /clear") as tally:
 
         @fuzz_settings()

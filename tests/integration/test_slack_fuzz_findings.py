@@ -24,6 +24,11 @@ def click(action_id: str, value: Any, **body: Any) -> dict[str, Any]:
             "token": "legacy", **body}
 
 
+def all_turns(bot: Any) -> list[Any]:
+    keys = bot.store.keys()  # the store is not a dict: keys() is its method
+    return [t for k in keys for t in bot.store.history(k)]
+
+
 @pytest.mark.parametrize("payload", [
     click("feedback_up", None),
     click("feedback_down", "987654"),
@@ -41,8 +46,7 @@ async def test_a_malformed_click_is_ignored(make_bot: Any, settings: Any,
             await answerer.approvals.answer(h.bot, payload, action)
         else:
             await record_feedback(answerer, h.bot, payload, action)
-        turns = [t for k in h.bot.store.keys() for t in h.bot.store.history(k)]
-        assert all(not h.bot.store.feedback(t.id) for t in turns)
+        assert all(not h.bot.store.feedback(t.id) for t in all_turns(h.bot))
 
 
 async def test_feedback_for_another_threads_answer_is_not_stored(
@@ -50,8 +54,7 @@ async def test_feedback_for_another_threads_answer_is_not_stored(
     async with running_slack(make_bot, settings, "An answer.") as h:
         await h.mention("hello")
         await h.wait_handled(1)
-        (answer,) = [t for k in h.bot.store.keys() for t in h.bot.store.history(k)
-                     if t.role == "assistant"]
+        (answer,) = [t for t in all_turns(h.bot) if t.role == "assistant"]
         payload = click("feedback_up", str(answer.id))  # the click names another thread
         await record_feedback(h.presenter.answerer, h.bot, payload, payload["actions"][0])
         assert h.bot.store.feedback(answer.id) == []
