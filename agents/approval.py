@@ -12,10 +12,16 @@ from contracts.events import ApprovalDecision, ApprovalRequest, Event
 
 
 class ApprovalStep:
-    """Forwards the gate's events; afterwards :attr:`refused` says why the call may not run."""
+    """Forwards the gate's events; afterwards :attr:`refused` says why the call may not run.
 
-    def __init__(self) -> None:
-        self.refused: str | None = None
+    A call that ``needs`` approval starts refused: only an allowing decision clears it, so
+    a path that skips :meth:`run` (or a gate that ends without deciding) never runs it.
+    """
+
+    def __init__(self, tool: str, needed: bool) -> None:
+        self.refused: str | None = (
+            f"the call to {tool} needs approval and was not approved; it did not run"
+            if needed else None)
 
     async def run(self, ctx: TurnContext, step_id: str, tool: str,
                   arguments: dict[str, Any] | str) -> AsyncGenerator[Event, None]:

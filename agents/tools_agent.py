@@ -142,9 +142,11 @@ class ToolCallingAgent:
         except ToolFailure:
             shown_args = call.arguments
         yield ToolCall(id=call.id, name=call.name, arguments=shown_args)
-        approval = ApprovalStep()
         tool = ctx.tools.get(call.name)
-        if tool is not None and asks_first(tool) and isinstance(shown_args, dict):
+        # arguments that do not parse never run (run_tool says why), so none is asked for
+        asks = tool is not None and asks_first(tool) and isinstance(shown_args, dict)
+        approval = ApprovalStep(call.name, needed=asks)
+        if asks:
             async for event in approval.run(ctx, call.id, call.name, shown_args):
                 yield event
         content, is_error = f"error: {approval.refused}", True

@@ -19,17 +19,30 @@ from contracts.store import Store
 log = structlog.get_logger("bot.session")
 
 
-async def admit(gate: BudgetGate, store: Store, key: str, user: str | None, space: Space,
-                user_turn: int) -> Ticket | list[Event]:
-    """A ticket for the turn, or the events to show instead: the refusal (the stored user
-    turn is flagged with the cap), or a polite error when the budgets cannot be checked
-    (then no model is called either, so a cap is never passed unseen)."""
+Admission = Ticket | BudgetRefusal | list[Event]  # list: the polite error to show instead
+
+
+async def check(gate: BudgetGate, key: str, user: str | None, space: Space) -> Admission:
+    """Ask the budgets (a ticket holds room for the turn), before anything is stored; a
+    failing check is the polite error (then no model is called either)."""
     if not gate.applies(space):
         return Ticket()
     try:
-        admitted = await asyncio.to_thread(gate.admit, key, user, space)
-        if isinstance(admitted, Ticket):
-            return admitted
+        return await asyncio.to_thread(gate.admit, key, user, space)
+    except Exception as exc:
+        return could_not_start("budget_check_failed", key, exc)
+
+
+async def admit(gate: BudgetGate, store: Store, key: str, user: str | None, space: Space,
+                user_turn: int, checked: Admission | None = None) -> Ticket | list[Event]:
+    """A ticket for the turn, or the events to show instead: the refusal (the stored user
+    turn is flagged with the cap), or a polite error when the budgets cannot be checked
+    (then no model is called either, so a cap is never passed unseen). ``checked``: the
+    answer of an earlier :func:`check` for this turn."""
+    admitted = checked if checked is not None else await check(gate, key, user, space)
+    if not isinstance(admitted, BudgetRefusal):
+        return admitted
+    try:
         await asyncio.to_thread(store.refuse_turn, user_turn, admitted.line.name)
     except Exception as exc:
         return could_not_start("budget_check_failed", key, exc)

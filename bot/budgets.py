@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.principals import accountable, is_admin
 from bot.spaces import Space
 from config import Settings
 from config.budgets import Limits
@@ -72,7 +73,7 @@ class BudgetGate:
         now = self.clock()
         lines = self.lines(key, user, space, now)
         scopes = sorted({line.scope for line in lines if line.metric != "requests"})
-        if not lines or user in self.settings.budgets.admins:
+        if not lines or is_admin(user, space.id, self.settings.budgets.admins):
             return Ticket(None, scopes)  # admins are never refused; their use still counts
         ask = self._ask(lines, space, now)
         refusal = self.store.reserve_budget(ask)
@@ -90,9 +91,10 @@ class BudgetGate:
     def lines(self, key: str, user: str | None, space: Space, now: float) -> list[BudgetLine]:
         """Every cap on this turn: the user's, the space's, then everyone's."""
         b, w = self.settings.budgets, Windows.at(now, self.tz)
-        who = f"user:{user}" if user else f"session:{key}"  # no sign-in: the conversation
+        users = accountable(user, space.id)  # an API end user: the key's line too
+        who = [f"user:{u}" for u in users] or [f"session:{key}"]  # no sign-in: the conversation
         scoped: list[tuple[str | None, Limits, str]] = [
-            (who, b.user, "budgets.user"),
+            *[(scope, b.user, "budgets.user") for scope in who],
             (space.budget_scope, space.budget, space.budget_setting),
             ("global", b.global_, "budgets.global"),
         ]

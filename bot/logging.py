@@ -10,6 +10,7 @@ from typing import Any
 
 import structlog
 
+from bot.log_privacy import hide_access_keys
 from contracts.secrets import redact
 
 
@@ -84,6 +85,7 @@ def configure_logging(level: str = "warning", fmt: str = "auto", file: Path | No
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso"),
             _redact_processor,
+            hide_access_keys,
             *([] if use_console else [structlog.processors.format_exc_info]),
             renderer,
             _redact_rendered,

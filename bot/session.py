@@ -10,6 +10,7 @@ from contextlib import aclosing
 import structlog
 
 from bot.approvals import ApprovalDesk, AskPerson
+from bot.budgets import Ticket
 from bot.failures import new_error_id
 from bot.input_guard import InputTooLong, clean_input
 from bot.keyed_locks import KeyedLocks
@@ -52,7 +53,7 @@ class Session:
         ``user`` is who asked (a Slack user id, a Gradio login, an API key's user) and
         ``space`` where (``"slack:<channel>"``, ``"gradio:<login>"``, ``"api:<key name>"``,
         ``"terminal"``): budgets are counted per each, and ``[spaces]`` in the settings
-        may give a place its own collection, primary model, prompts and budget.
+        may give a space its own collection, primary model, prompts and budget.
 
         ``shown``: the conversation before ``text`` as a client that resends it shows it;
         the store is first brought in line with it (:mod:`bot.transcript`), so a resent
@@ -67,9 +68,12 @@ class Session:
         if not text:
             return
         async with self.locks.hold(self.key):
-            if shown is not None:
-                await self._adopt(shown, user, space)
-            turn = self.turns.run(self.key, text, user, space, self._gate())
+            admitted = None
+            if shown is not None:  # a refused caller's history is not stored: admit first
+                admitted = await self.turns.check_budget(self.key, user, space)
+                if isinstance(admitted, Ticket):
+                    await self._adopt(shown, user, space)
+            turn = self.turns.run(self.key, text, user, space, self._gate(), admitted)
             asking = ELICITOR.set(self.elicitor)  # tools of this turn reach the person
             try:
                 async with aclosing(turn) as events:

@@ -4,13 +4,14 @@ answer stored with its usage, every failure turned into a polite :class:`Error` 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
 
 import structlog
 
-from bot.admission import admit
+from bot.admission import Admission, admit, check
 from bot.budgets import BudgetGate, Ticket
 from bot.catalog import build_agent
 from bot.failures import could_not_start, new_error_id, user_error
@@ -45,14 +46,19 @@ class TurnRunner:
         self.spaces, self.budgets, self.tracer = spaces, budgets, tracer
         self._agents: dict[str, Agent] = {}  # other agents spaces call for, built when first used
 
+    async def check_budget(self, key: str, user: str | None, space: str | None) -> Admission:
+        """The budgets' answer for a turn about to run, asked before anything is stored."""
+        return await check(self.budgets, key, user, self.spaces.resolve(space))
+
     async def run(self, key: str, text: str, user: str | None,
                   space: str | None = None, approvals: ApprovalGate | None = None,
-                  ) -> AsyncGenerator[Event, None]:
+                  admitted: Admission | None = None) -> AsyncGenerator[Event, None]:
         """Answer ``text`` in conversation ``key``: the agent's events, then Usage and Done.
         ``space`` (e.g. ``"slack:C0123"``) picks the settings and budget apply;
-        ``approvals`` answers tool calls that need approval (default: deny them)."""
+        ``approvals`` answers tool calls that need approval (default: deny them);
+        ``admitted``: what :meth:`check_budget` answered for this turn (else it is asked)."""
         with self.tracer.turn(turn_attributes(key)) as span:
-            events = self._run(key, text, user, space, approvals, span)
+            events = self._run(key, text, user, space, approvals, span, admitted)
             async with aclosing(events) as stream:
                 async for event in stream:
                     if span.recording:
@@ -60,7 +66,8 @@ class TurnRunner:
                     yield event
 
     async def _run(self, key: str, text: str, user: str | None, space_id: str | None,
-                   approvals: ApprovalGate | None, span: Span) -> AsyncGenerator[Event, None]:
+                   approvals: ApprovalGate | None, span: Span, admitted: Admission | None,
+                   ) -> AsyncGenerator[Event, None]:
         space = self.spaces.resolve(space_id)
         try:  # one trip to the store's thread: the user's turn, then the conversation so far
             user_turn, prior = await asyncio.to_thread(self._begin, key, text, user, space)
@@ -68,7 +75,7 @@ class TurnRunner:
             for event in could_not_start("store_failed", key, exc):
                 yield event
             return
-        ticket = await admit(self.budgets, self.store, key, user, space, user_turn)
+        ticket = await admit(self.budgets, self.store, key, user, space, user_turn, admitted)
         if not isinstance(ticket, Ticket):  # refused: the turn is stored, no model is called
             for event in ticket:
                 yield event
@@ -88,8 +95,8 @@ class TurnRunner:
         except (asyncio.CancelledError, GeneratorExit):
             cancel.set()
             view.stop()
-            self._store(key, view, meter, ticket, user)  # synchronous: no await once cancelled
             stored = True
+            await self._store_stopped(key, view, meter, ticket, user)
             raise
         except Exception as exc:  # every failure becomes a polite Error event
             cancel.set()  # e.g. the turn timed out: a tool's thread may stop early
@@ -141,16 +148,35 @@ class TurnRunner:
             span=span,
         )
 
+    async def _store_stopped(self, key: str, view: TurnView, meter: UsageMeter,
+                             ticket: Ticket, user: str | None) -> None:
+        """Save a stopped turn on the store's thread, never on the event loop (the store may
+        wait on its lock or SQLite's busy timeout, and every other request would wait with
+        it). Shielded: cancelled again, the save still finishes in its thread."""
+        try:
+            saving = asyncio.get_running_loop().run_in_executor(
+                None, self._store, key, view, meter, ticket, user)
+        except RuntimeError:  # the loop's executor is shut down: the process is ending
+            self._store(key, view, meter, ticket, user)
+            return
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.shield(saving)
+
     def _store(self, key: str, view: TurnView, meter: UsageMeter, ticket: Ticket,
                user: str | None) -> int | None:
         """Save the answer and settle its budget; a store failing now is logged, never
-        raised into a presenter (an unsettled hold lapses by itself)."""
+        raised into a presenter (an unsettled hold lapses by itself). Each on its own: an
+        answer that could not be saved is still charged."""
         turn_id = None
         try:
             turn_id = self._save(key, view, meter, user)
-            self.budgets.settle(ticket, meter.input_tokens + meter.output_tokens, meter.cost_usd)
         except Exception as exc:  # the answer was already shown; losing its record is logged
             log.error("store_failed", session=key, stage="answer",
+                      error_type=type(exc).__name__, error=str(exc)[:500])
+        try:
+            self.budgets.settle(ticket, meter.input_tokens + meter.output_tokens, meter.cost_usd)
+        except Exception as exc:  # the hold lapses by itself; the use is not charged
+            log.error("store_failed", session=key, stage="budget",
                       error_type=type(exc).__name__, error=str(exc)[:500])
         return turn_id
 

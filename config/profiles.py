@@ -122,5 +122,8 @@ def merge_presets(user: dict[str, Any] | None) -> dict[str, Any]:
     for name, value in (user or {}).items():
         if isinstance(value, BaseModel):
             value = value.model_dump(exclude_unset=True)
-        merged[name] = {**merged.get(name, {}), **dict(value)}
+        if not isinstance(value, dict):  # not a table: validation names the field
+            merged[name] = value
+            continue
+        merged[name] = {**merged.get(name, {}), **value}
     return merged

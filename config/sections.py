@@ -251,6 +251,8 @@ class ApiSettings(BaseModel):
     model_name: str = Field("bot", min_length=1, description="the model id clients ask for")
     max_body_bytes: int = Field(1_048_576, gt=0, le=64 * 1_048_576,
                                 description="larger request bodies get HTTP 413")
+    max_history_messages: int = Field(200, gt=0, description="earlier messages one request "
+                                      "may carry; more get HTTP 400")
     conversation_headers: list[str] = Field(
         default_factory=lambda: ["X-Bot-Conversation", "X-OpenWebUI-Chat-Id"],
         description="request headers that name the conversation, first found wins")

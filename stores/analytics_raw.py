@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from contracts.usage_report import StatsGroup
 from stores.histogram import BUCKETS_PER_S
-from stores.usage_dims import GROUP_SQL, NO_PASSAGE, question_sql
+from stores.usage_dims import BOT_ANSWER, GROUP_SQL, NO_PASSAGE, question_sql
 
-WINDOW = "role = 'assistant' AND created_at >= ? AND created_at < ?"
+WINDOW = f"role = 'assistant' AND {BOT_ANSWER.format(p='')} AND created_at >= ? AND created_at < ?"
 BUCKET_SQL = {  # SQLite's CAST truncates; PostgreSQL's would round
     "sqlite": f"CAST({{c}} * {BUCKETS_PER_S} AS INTEGER)",
     "postgresql": f"CAST(trunc({{c}} * {BUCKETS_PER_S}) AS INTEGER)",
@@ -54,7 +54,8 @@ class RawQueries:
                 "COUNT(DISTINCT CASE WHEN f.score > 0 THEN f.turn_id END), "
                 "COUNT(DISTINCT CASE WHEN f.score < 0 THEN f.turn_id END) "
                 "FROM turns t JOIN feedback f ON f.turn_id = t.id "
-                f"WHERE t.role = 'assistant' AND t.created_at >= ? AND t.created_at < ?"
+                f"WHERE t.role = 'assistant' AND {BOT_ANSWER.format(p='t.')} "
+                "AND t.created_at >= ? AND t.created_at < ?"
                 f"{self.grouped}")
 
 

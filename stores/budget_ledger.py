@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from config.units import PERIODS
 from contracts.budget import BudgetAsk, BudgetCharge, BudgetLine, BudgetRefusal
 
 Sql = Callable[[str], str]  # a shared query in the store's placeholder style
@@ -23,6 +24,13 @@ SPENT = "SELECT {col} FROM budget_usage WHERE scope = ? AND period = ?"
 HELD = "SELECT COALESCE(SUM({col}), 0) FROM budget_holds WHERE scope = ?"
 FORGET_REQUESTS = "DELETE FROM budget_requests WHERE scope = ? AND at <= ?"
 REQUESTS = "SELECT COUNT(*), MIN(at) FROM budget_requests WHERE scope = ? AND at > ?"
+# Every scope's stale rows, not only the asking one's: one-off scopes (an API client's
+# fresh ``user`` each request, a conversation without sign-in) are never asked again.
+FORGET_OLD_REQUESTS = "DELETE FROM budget_requests WHERE at <= ?"
+FORGET_OLD_HOLDS = "DELETE FROM budget_holds WHERE expires_at < ?"
+LONGEST_RATE_S = float(max(PERIODS.values()))  # the longest rate window there is
+PRUNE_EVERY_S = 600.0  # the sweep reads the whole table: once in a while is enough
+_last_prune = [float("-inf")]  # per process; a clock that goes back also sweeps
 ADD_HOLD = ("INSERT INTO budget_holds (hold, scope, tokens, cost_usd, expires_at) "
             "VALUES (?, ?, ?, ?, ?)")
 ADD_REQUEST = "INSERT INTO budget_requests (scope, at) VALUES (?, ?)"
@@ -39,6 +47,7 @@ def reserve(cur: Any, ask: BudgetAsk, sql: Sql) -> BudgetRefusal | None:
     """Refuse with the first line that has no room, or record the hold and the request."""
     for scope in scopes(ask):  # holds of processes that died before settling
         cur.execute(sql(FORGET_HOLDS), (scope, ask.now))
+    _sweep(cur, ask.now, sql)
     for line in ask.lines:
         refusal = _requests_over(cur, line, ask.now, sql) if line.metric == "requests" else \
             _spend_over(cur, line, sql)
@@ -52,6 +61,15 @@ def reserve(cur: Any, ask: BudgetAsk, sql: Sql) -> BudgetRefusal | None:
         if line.metric == "requests":
             cur.execute(sql(ADD_REQUEST), (line.scope, ask.now))
     return None
+
+
+def _sweep(cur: Any, now: float, sql: Sql) -> None:
+    """Drop request rows older than any rate window, and lapsed holds, of every scope."""
+    if abs(now - _last_prune[0]) < PRUNE_EVERY_S:
+        return
+    cur.execute(sql(FORGET_OLD_REQUESTS), (now - LONGEST_RATE_S,))
+    cur.execute(sql(FORGET_OLD_HOLDS), (now,))
+    _last_prune[0] = now
 
 
 def _spend_over(cur: Any, line: BudgetLine, sql: Sql) -> BudgetRefusal | None:

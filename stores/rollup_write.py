@@ -15,7 +15,7 @@ from typing import Any
 from stores.migrations import Dialect
 from stores.rollup_delta import Key, RollupDelta
 from stores.usage_days import day_of, periods
-from stores.usage_dims import GROUP_SQL, NO_PASSAGE, question_sql
+from stores.usage_dims import BOT_ANSWER, GROUP_SQL, NO_PASSAGE, question_sql
 
 _NAMED = ("user", "channel", "presenter", "model")
 
@@ -29,7 +29,8 @@ def facts_sql(dialect: str, where: str) -> str:
             "CASE WHEN t.error_id IS NULL THEN 0 ELSE 1 END, t.latency_s, t.ttft_s, "
             f"CASE WHEN {NO_PASSAGE} THEN {question_sql('t')} END, "
             f"{rated.format('>')}, {rated.format('<')} "
-            f"FROM turns t WHERE t.role = 'assistant' AND {where}")
+            f"FROM turns t WHERE t.role = 'assistant' AND {BOT_ANSWER.format(p='t.')} "
+            f"AND {where}")
 
 
 @dataclass(frozen=True)

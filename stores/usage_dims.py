@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from stores.analytics_schema import NO_PASSAGE  # answers whose search found nothing
 
+# An answer the bot gave: not one an API client supplied in the history it resent
+# (bot.transcript stores those with backend 'client'); usage figures count only these.
+BOT_ANSWER = "({p}backend IS NULL OR {p}backend <> 'client')"
+
 # The answer's UTC day number, exactly floor(created_at / 86400) (usage_days.day_of):
 # the division may round up to the next midnight, and the comparison undoes that.
 DAY_SQL = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tomllib
 from typing import Any
 
 from pydantic import ValidationError
@@ -43,6 +44,9 @@ def load_or_exit(args: argparse.Namespace, overrides: dict[str, Any]) -> Any:
         print(describe_validation_error(exc), file=sys.stderr)
     except ConfigFileMissing as exc:
         print(f"Invalid configuration: {exc}", file=sys.stderr)
+    except tomllib.TOMLDecodeError as exc:  # the file is not TOML at all
+        print(f"Invalid configuration: the config file is not valid TOML ({exc}). Fix: "
+              "correct that line (see config/bot.example.toml)", file=sys.stderr)
     raise SystemExit(2)
 
 
@@ -79,4 +83,5 @@ def collect_secrets(settings: Any) -> list[str]:
                                                    server.oauth.refresh_token) if v is not None]
     out += [key.get_secret_value() for key in settings.api.keys.values()]
     out += [token.get_secret_value() for token in settings.mcp.serve.tokens.values()]
+    out += [value.get_secret_value() for value in settings.tracing.headers.values()]
     return out

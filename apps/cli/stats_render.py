@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from apps.cli.terminal_safe import printable
 from contracts.usage_report import UsageReport, UsageRow
 
 COLUMNS = ["", "answers", "tokens in", "tokens out", "cost $", "p50 s", "p95 s",
@@ -15,7 +16,8 @@ def _s(value: float | None) -> str:
 
 
 def cells(row: UsageRow) -> list[str]:
-    return [row.name, f"{row.turns:,}", f"{row.input_tokens:,}", f"{row.output_tokens:,}",
+    return [printable(row.name), f"{row.turns:,}", f"{row.input_tokens:,}",
+            f"{row.output_tokens:,}",
             f"{row.cost_usd:.4f}", _s(row.latency_p50_s), _s(row.latency_p95_s),
             _s(row.ttft_p50_s), _s(row.ttft_p95_s), f"{100 * row.error_rate:.1f}%",
             f"{100 * row.up_rate:.1f}%", f"{100 * row.down_rate:.1f}%"]
@@ -44,7 +46,8 @@ def render_report(report: UsageReport) -> str:
     parts = [window(report) + (f", by {report.by}" if report.by else "") + ":", "",
              table(head), ""]
     parts.append("Most cited sources:")
-    parts += [f"  {s.count:>6,}  {s.name}" for s in report.top_sources] or ["  (none)"]
+    parts += [f"  {s.count:>6,}  {printable(s.name)}" for s in report.top_sources] or ["  (none)"]
     parts += ["", "Questions where the search found no passage:"]
-    parts += [f"  {q.count:>6,}  {q.name}" for q in report.unanswered] or ["  (none)"]
+    parts += [f"  {q.count:>6,}  {printable(q.name)}" for q in report.unanswered] or [
+        "  (none)"]
     return "\n".join(parts)

@@ -3,6 +3,7 @@
 ``X-Bot-Replica`` (Serve's replica id, as in the replica's log file name and ``serve
 status``) and ``X-Bot-Replica-Pid`` let an operator find the process behind a bad answer,
 and let the cluster tests see that turns of one conversation landed on different replicas.
+A caller that did not authenticate (401, 403) learns nothing about the processes.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import os
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+UNAUTHENTICATED = (401, 403)
 
 
 class ReplicaHeaders:
@@ -27,7 +30,8 @@ class ReplicaHeaders:
             return
 
         async def tagged(message: Message) -> None:
-            if message["type"] == "http.response.start":
+            start = message["type"] == "http.response.start"
+            if start and message["status"] not in UNAUTHENTICATED:
                 message = {**message, "headers": [*message.get("headers", []), *self.headers]}
             await send(message)
 

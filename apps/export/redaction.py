@@ -1,6 +1,9 @@
-"""PII redaction for exported text: built-in patterns, plus hooks named ``module:function``.
+"""PII redaction for exported text: built-in kinds, plus hooks named ``module:function``.
 
-A hook takes a string and returns it redacted; hooks run after the built-ins, in order.
+Secrets go first, found by a maintained scanner (``apps.export.secret_scan``): the PII
+rules run after, so a phone pattern can no longer eat the digit groups of a Slack token and
+leave the rest of it readable. A hook takes a string and returns it redacted; hooks run
+after the built-ins, in order.
 """
 
 from __future__ import annotations
@@ -8,17 +11,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from apps.export.phones import redact_phones
+from apps.export.secret_scan import redact_secrets
 from bot.registry import load
-from contracts.secrets import redact as redact_secrets
+from contracts.secrets import redact as redact_known
 
 Redactor = Callable[[str], str]
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE = re.compile(r"(?<![\w+])\+?\d[\d ().-]{7,}\d(?!\w)")
-KEY = re.compile(r"\b(?:sk|pk|rk|ghp|gho|xox[abpre]|xapp|AKIA)[-_A-Za-z0-9]{12,}\b")
+# In the order they run: secrets first (see the module's docstring).
 BUILTINS: dict[str, Redactor] = {
+    "keys": lambda text: redact_known(redact_secrets(text)),
     "email": lambda text: EMAIL.sub("[email]", text),
-    "phone": lambda text: PHONE.sub("[phone]", text),
-    "keys": lambda text: redact_secrets(KEY.sub("[key]", text)),
+    "phone": redact_phones,
 }
 
 
@@ -28,7 +32,9 @@ class RedactionError(ValueError):
 
 def build_redactor(builtins: Sequence[str], hooks: Sequence[str]) -> Redactor:
     """One function applying the chosen built-ins, then each ``module:function`` hook."""
-    steps = [BUILTINS[name] for name in builtins]
+    if "keys" in builtins:
+        _require_scanner()
+    steps = [step for name, step in BUILTINS.items() if name in builtins]
     for spec in hooks:
         try:
             hook = load(spec)
@@ -46,3 +52,12 @@ def build_redactor(builtins: Sequence[str], hooks: Sequence[str]) -> Redactor:
         return text
 
     return redact
+
+
+def _require_scanner() -> None:
+    try:
+        import detect_secrets  # noqa: F401
+    except ImportError:
+        raise RedactionError("redacting keys needs detect-secrets, which is not installed. "
+                             "Fix: pip install 'bot[export]' (or --keep keys to export "
+                             "without it)") from None

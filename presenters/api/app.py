@@ -28,7 +28,9 @@ from bot.webhooks import WebhookAnswer, github_webhook
 from config import Settings
 from presenters.api.conversation import conversation_for
 from presenters.api.errors import ApiError, bad_request, model_not_found
+from presenters.api.history_check import checked_history
 from presenters.api.keys import key_id
+from presenters.api.openapi import openapi
 from presenters.api.render import Envelope
 from presenters.api.request import Question, parse, question, read_body
 from presenters.api.responses import Responses
@@ -59,10 +61,13 @@ class ChatCompletions:
         caller = key_id(request.headers.get("authorization"), s.keys)
         body = await read_body(request.stream(), request.headers.get("content-length"),
                                s.max_body_bytes)
-        q = question(parse(body))
+        request_body = parse(body)
+        q = question(request_body)
         if q.model != s.model_name:
             raise model_not_found(q.model)
         self.check_text(q)
+        q = checked_history(request_body, q, self.bot.settings.input.max_chars,
+                            s.max_history_messages)
         conversation = conversation_for(caller, request.headers, s.conversation_headers, q)
         envelope = Envelope(id=f"chatcmpl-{secrets.token_hex(12)}", created=int(time.time()),
                             model=s.model_name)
@@ -107,6 +112,9 @@ def build_app(bot: Bot, *, close_bot: bool = False) -> Starlette:
         answer = await webhook_answer(bot, request)
         return JSONResponse(answer.body, status_code=answer.status)
 
+    async def description(request: Request) -> Response:
+        return JSONResponse(openapi(bot.settings.api.model_name))
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         log.info("api_started", model=bot.settings.api.model_name,
@@ -120,7 +128,8 @@ def build_app(bot: Bot, *, close_bot: bool = False) -> Starlette:
               Route("/v1/models", models, methods=["GET"]),
               Route("/v1/models/{model:path}", models, methods=["GET"]),
               Route("/health", health, methods=["GET"]),
-              Route("/webhooks/github", github_hook, methods=["POST"])]
+              Route("/webhooks/github", github_hook, methods=["POST"]),
+              Route("/openapi.json", description, methods=["GET"])]
     handlers: dict[Any, Any] = {ApiError: _api_error, HTTPException: _http_error,
                                 Exception: _unexpected}
     return Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan)

@@ -42,7 +42,8 @@ class ChatRequest(BaseModel):
     messages: list[WireMessage] = Field(min_length=1)
     stream: bool = False
     stream_options: StreamOptions | None = None
-    user: str | None = Field(None, max_length=256)
+    # shown to operators (bot stats, logs): no control characters (terminal escapes)
+    user: str | None = Field(None, max_length=256, pattern=r"^[^\x00-\x1f\x7f-\x9f]*$")
     n: int | None = Field(None, ge=1, le=1)
 
 
@@ -91,6 +92,9 @@ def parse_as(body: bytes, shape: type[Request]) -> Request:
     except UnicodeDecodeError as exc:
         raise bad_request("The request body is not UTF-8 text. Send JSON in UTF-8.",
                           code="invalid_json") from exc
+    except (RecursionError, ValueError) as exc:  # nesting too deep; an int of 4,300+ digits
+        raise bad_request("The JSON body nests too deeply or holds a number too long to "
+                          "read. Send plain chat messages.", code="invalid_json") from exc
     if not isinstance(data, dict):
         raise bad_request("The request body must be a JSON object.", code="invalid_json")
     try:

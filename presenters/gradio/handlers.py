@@ -86,20 +86,22 @@ class ChatHandlers:
     async def answer(
         self, message: str, history: list[Message] | None, sid: Any, turn_ids: TurnIds | None,
         request: gr.Request,
-    ) -> AsyncIterator[tuple[str, list[Message], str, TurnIds, Asking]]:
-        """Stream the answer to ``message``: yields (textbox, chat, id, turn ids, question)."""
+    ) -> AsyncIterator[tuple[Any, list[Message], str, TurnIds, Asking]]:
+        """Stream the answer to ``message``: yields (textbox, chat, id, turn ids, question);
+        the textbox is cleared by the first update only."""
         sid, history, turn_ids = session_id(sid), list(history or []), list(turn_ids or [])
         if not (message or "").strip():
             yield message, history, sid, turn_ids, None
             return
         history.append({"role": "user", "content": message})
         turn_ids.append(None)
-        yield "", history, sid, turn_ids, None
+        yield "", history, sid, turn_ids, None  # the question leaves the box once, here
         inbox: asyncio.Queue[Any] = asyncio.Queue()
         events = self.asking_session(sid, inbox).send(message, user=username(request),
                                                       space=space_of(request))
         async for chat, ids, asking in self._stream(events, inbox, history, turn_ids, sid):
-            yield "", chat, sid, ids, asking
+            # the box untouched: a person may be typing the next question meanwhile
+            yield gr.skip(), chat, sid, ids, asking
 
     async def retry(
         self, history: list[Message] | None, sid: Any, turn_ids: TurnIds | None,

@@ -80,8 +80,12 @@ def _wire_chat(h: ChatHandlers, chatbot: gr.Chatbot, box: gr.Textbox, send: gr.B
     answer_io = {"inputs": [box, chatbot, sid, turn_ids],
                  "outputs": [box, chatbot, sid, turn_ids, asking]}
     triggers = [box.submit, send.click]
-    gr.on(triggers, lambda: busy(True), None, [send, stop], queue=False, api_visibility="private")
-    answering = gr.on(triggers, h.answer, **answer_io, api_name="chat", show_progress="hidden")
+    # Enter pressed while an answer is still coming is sent once that answer is done (the
+    # default, "once", would drop it without a sign)
+    gr.on(triggers, lambda: busy(True), None, [send, stop], queue=False, api_visibility="private",
+          trigger_mode="always_last")
+    answering = gr.on(triggers, h.answer, **answer_io, api_name="chat", show_progress="hidden",
+                      trigger_mode="always_last")
     answering.then(lambda: busy(False), None, [send, stop], queue=False,
                    api_visibility="private")
     picked = chatbot.example_select(example_text, None, box, queue=False,

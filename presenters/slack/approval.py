@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.app import Bot
 from contracts.events import ApprovalDecision, ApprovalRequest
 from contracts.turn_view import ToolStep, TurnView
+from presenters.slack.payload import text_at
 from presenters.slack.render import escape
 from presenters.slack.web import log_api_error
 
@@ -111,7 +112,7 @@ class ApprovalPrompts:
 
     async def answer(self, bot: Bot, body: dict[str, Any], action: dict[str, Any]) -> None:
         """A button was clicked: answer the Session if the asker clicked it."""
-        request_id, user = str(action.get("value", "")), body.get("user", {}).get("id")
+        request_id, user = text_at(action, "value"), text_at(body, "user", "id") or None
         posted = self.posted.get(request_id)
         if posted is None or user != posted.asker:
             await self._tell(body, user, GONE if posted is None else
@@ -121,10 +122,10 @@ class ApprovalPrompts:
         bot.session(posted.session_key).approve(request_id, allowed, user=user)
 
     async def _tell(self, body: dict[str, Any], user: str | None, text: str) -> None:
-        channel = body.get("channel", {}).get("id", "")
-        message = body.get("message", {})
+        channel = text_at(body, "channel", "id")
         try:
-            await self.client.chat_postEphemeral(channel=channel, user=user or "", text=text,
-                                                 thread_ts=message.get("thread_ts"))
+            await self.client.chat_postEphemeral(
+                channel=channel, user=user or "", text=text,
+                thread_ts=text_at(body, "message", "thread_ts") or None)
         except SlackApiError as exc:
             log_api_error(exc, "slack_approval_note_failed", level="info", channel=channel)

@@ -21,6 +21,7 @@ from presenters.slack.approval import APPROVE, DENY
 from presenters.slack.elicit import DECLINE, OPEN
 from presenters.slack.elicit_modal import CALLBACK_ID
 from presenters.slack.inbound import Identity, from_mention, from_message, session_key
+from presenters.slack.payload import text_at, turn_id_of
 from presenters.slack.render import FEEDBACK_DOWN, FEEDBACK_UP
 from presenters.slack.web import log_api_error
 
@@ -108,23 +109,22 @@ async def record_feedback(
 ) -> None:
     """Store 👍/👎 against the turn the buttons belong to and thank the user privately."""
     score = 1 if action.get("action_id") == FEEDBACK_UP else -1
-    user = body.get("user", {}).get("id")
-    channel = body.get("channel", {}).get("id", "")
-    message = body.get("message", {})
-    thread_ts = message.get("thread_ts") or message.get("ts", "")
-    team = body.get("team", {}).get("id") or body.get("user", {}).get("team_id", "")
-    try:
-        turn_id = int(action.get("value", ""))
-    except ValueError:
-        return
+    user = text_at(body, "user", "id") or None
+    channel = text_at(body, "channel", "id")
+    thread_ts = text_at(body, "message", "thread_ts") or text_at(body, "message", "ts")
+    team = text_at(body, "team", "id") or text_at(body, "user", "team_id")
+    turn_id = turn_id_of(action)
     session = bot.session(session_key(team, channel, thread_ts))
+    if turn_id is None or turn_id not in {t.id for t in await session.history()}:
+        log.info("slack_feedback_ignored", reason="not an answer of this thread")
+        return  # only the answers of the thread the buttons are in can be rated
     await session.feedback(turn_id, score, user=user)
     log.info("slack_feedback", turn_id=turn_id, score=score)
     if score < 0:
         await hand_off_thumbs_down(answerer, session, turn_id, str(user), channel, thread_ts)
     try:
         await answerer.client.chat_postEphemeral(
-            channel=channel, user=user, thread_ts=thread_ts, text=THANKS[score])
+            channel=channel, user=user or "", thread_ts=thread_ts, text=THANKS[score])
     except SlackApiError as exc:
         log_api_error(exc, "slack_feedback_thanks_failed", level="info", channel=channel)
 

@@ -74,6 +74,29 @@ def test_person_chats_and_the_conversation_survives_a_restart(
     assert outside == [], f"the page tried to leave the machine: {outside}"
 
 
+def test_a_question_typed_while_an_answer_streams_is_kept_and_sent_after_it(
+    browser: Any, tmp_path: Path
+) -> None:
+    """A person who types (and presses Enter) before the answer is done loses nothing."""
+    from presenters.gradio.app import launch
+
+    demo = launch(scripted_bot(gradio_settings(tmp_path)), host="127.0.0.1", port=free_port())
+    outside: list[str] = []
+    try:
+        page = open_page(browser, str(demo.local_url), outside)
+        page.fill("#question textarea", "slow 60")
+        page.keyboard.press("Enter")
+        page.get_by_text("w3 w4").first.wait_for(timeout=60_000)
+        page.fill("#question textarea", "typed while it streamed")
+        page.get_by_text("w20").first.wait_for(timeout=60_000)  # more updates came meanwhile
+        assert page.input_value("#question textarea") == "typed while it streamed"
+        page.keyboard.press("Enter")  # still answering: sent once the answer is done
+        page.get_by_text("You said: typed while it streamed").first.wait_for(timeout=60_000)
+        page.get_by_text("w59").first.wait_for()
+    finally:
+        demo.close()
+
+
 def test_a_second_browser_has_its_own_conversation(browser: Any, tmp_path: Path) -> None:
     from presenters.gradio.app import launch
 

@@ -44,8 +44,11 @@ def test_answer_arrives_as_streamed_deltas(app: tuple[Bot, str]) -> None:
 
 def test_question_is_shown_and_box_cleared(app: tuple[Bot, str]) -> None:
     _, url = app
-    box, messages, sid = client(url).predict("hello there", [], None, api_name="/chat")
-    assert box == ""
+    job = client(url).submit("hello there", [], None, api_name="/chat")
+    _, messages, sid = job.result()
+    boxes = [update[0] for update in job.outputs()]
+    # cleared by the first update; later ones leave it alone (a person may type meanwhile)
+    assert boxes[0] == "" and all(b == {"__type__": "update"} for b in boxes[1:])
     assert [m["role"] for m in messages] == ["user", "assistant"]
     assert text_of(messages[0]) == "hello there"
     assert answers(messages) == ["You said: hello there"]

@@ -165,3 +165,10 @@ def test_the_view_shows_the_approval_on_its_step_and_ends_it_with_the_turn() -> 
     assert view.pending_approval is None
     assert view.steps[0].approval_note == "not answered before the turn ended"
     assert view.steps[0].stored()["approval"] == "denied"
+
+
+def test_an_approval_step_starts_refused_until_a_decision_allows_it() -> None:
+    from agents.approval import ApprovalStep
+
+    assert ApprovalStep("transfer", needed=True).refused  # never asked: it does not run
+    assert ApprovalStep("clock", needed=False).refused is None
