@@ -120,13 +120,14 @@ class Bot:
         return self.turns.tools
 
     async def run_tool(self, name: str, arguments: dict[str, Any],
-                       space: str | None = None) -> ToolOutput:
+                       space: str | None = None, user: str | None = None) -> ToolOutput:
         """Run one configured tool outside any turn (``bot serve mcp``'s search_knowledge),
-        under the settings of ``space`` (its collection); see
-        :func:`bot.direct_tools.run_outside_turn`."""
+        under the settings of ``space`` (its collection) and the access of ``user`` there;
+        see :func:`bot.direct_tools.run_outside_turn`."""
         settings = self.turns.spaces.resolve(space).settings
+        principal = self.turns.principals.for_turn(name, user, space)
         ctx = ToolRunContext(models=self.models, settings=settings, prompts=self.prompts,
-                             log=log.bind(tool=name))
+                             log=log.bind(tool=name), principal=principal)
         return await run_outside_turn(self.tools[name], arguments, ctx)
 
     @cached_property

@@ -20,6 +20,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from config.access import AccessSettings
 from config.approvals import ApprovalSettings
 from config.budgets import BudgetSettings
 from config.mcp import McpSettings
@@ -101,6 +102,7 @@ class Settings(BaseSettings):
     mcp: McpSettings = Field(default_factory=lambda: McpSettings())
     approvals: ApprovalSettings = Field(default_factory=lambda: ApprovalSettings())
     deploy: DeploySettings = Field(default_factory=lambda: DeploySettings())
+    access: AccessSettings = Field(default_factory=lambda: AccessSettings())
 
     @field_validator("presenter", mode="before")
     @classmethod

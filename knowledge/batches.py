@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from contracts.access import PUBLIC
 from knowledge.chunker import chunk_document
 from knowledge.documents import Document, Section, SkipFile
 from knowledge.ids import chunk_ids, content_hash, file_hash
@@ -183,4 +184,8 @@ METADATA_COLUMNS = tuple(
 def metadata_of(batch: Batch, i: int) -> dict[str, Any]:
     """The Chroma metadata of chunk row ``i`` (plain str/int values)."""
     meta = {k: batch[k][i] for k in METADATA_COLUMNS}
-    return {k: int(v) if k in ("chunk_index", "chunk_count") else str(v) for k, v in meta.items()}
+    out: dict[str, Any] = {
+        k: int(v) if k in ("chunk_index", "chunk_count") else str(v) for k, v in meta.items()
+    }
+    out["readers"] = list(batch["readers"][i]) if "readers" in batch else [PUBLIC]
+    return out

@@ -82,7 +82,8 @@ class SearchKnowledge:
     async def _search(self, args: SearchArgs, ctx: ToolRunContext) -> ToolOutput:
         try:
             searcher = await asyncio.to_thread(self.searcher_for, ctx.settings.kb.collection)
-            passages = await asyncio.to_thread(searcher.search, args.query, args.top_k)
+            passages = await asyncio.to_thread(
+                searcher.search, args.query, args.top_k, None, ctx.principal)
             if passages or ctx.cancel.is_set():  # a stopped turn needs no second query
                 return passages_output(args.query, passages)
             if await asyncio.to_thread(searcher.count) == 0:
