@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "apps.cli.kb",
     "apps.cli.stats",
     "apps.cli.export_cmd",
+    "apps.cli.access",
 ]
 
 
