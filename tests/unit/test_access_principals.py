@@ -34,7 +34,8 @@ def test_a_slack_channel_answer_reads_only_what_the_channel_may() -> None:
 
 def test_api_keys_ask_as_their_service_or_the_user_they_are_trusted_to_name() -> None:
     principals = Principals(ACCESS)
-    assert principals.for_turn("k", "alice@example.com", "api:wiki") == Principal("service:wiki-bot")
+    wiki = principals.for_turn("k", "alice@example.com", "api:wiki")
+    assert wiki == Principal("service:wiki-bot")
     named = principals.for_turn("k", "alice@example.com", "api:portal")
     assert named is not None and named.id == "user:alice@example.com"
     assert "group:eng" in named.grants
