@@ -18,6 +18,7 @@ shared with its own id).
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import structlog
 
@@ -42,8 +43,12 @@ class Principals:
         if not self.access.enabled:
             return None
         kind, _, name = (space or "").partition(":")
-        if kind == "slack" and PRIVATE_MARK not in key:
-            return place(f"slack-channel:{name}")
+        if kind == "slack":  # the asker is a member of the channel they ask in
+            channel = f"slack-channel:{name}"
+            if PRIVATE_MARK not in key:
+                return place(channel)
+            who = self.person(user or "anonymous")
+            return replace(who, extra=(*who.extra, channel), why={**who.why, channel: "member"})
         if kind in ("api", "mcp") and name in self.access.keys:
             grant = self.access.keys[name]
             if not (grant.trusted_to_name_user and user):

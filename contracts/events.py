@@ -19,6 +19,7 @@ class Source(BaseModel):
     text: str = ""
     url: str = ""  # where a colleague opens it (page URL, blob URL at a commit, permalink)
     modified: str = ""  # ISO 8601 date-time of the last change at the source, when known
+    readers: list[str] = Field(default_factory=list)  # who may read it (empty: public)
 
     def label(self) -> str:
         """A short human label: file, then heading when there is one."""

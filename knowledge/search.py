@@ -20,6 +20,7 @@ from contracts.access import may_read
 from knowledge.candidates import candidates
 from knowledge.embedder import embedder_name
 from knowledge.errors import CollectionMissing
+from knowledge.lexical_sync import readers_of
 from knowledge.readers import backfill_public
 from knowledge.store import Hit, KnowledgeStore
 
@@ -44,6 +45,7 @@ class Passage:
     heading: str
     score: float
     chunk_id: str
+    readers: tuple[str, ...] = ("public",)
 
 
 class Searcher:
@@ -200,4 +202,5 @@ def to_passage(hit: Hit) -> Passage:
         heading=str(meta.get("heading", "")),
         score=round(hit.score, 4),
         chunk_id=hit.id,
+        readers=readers_of(meta),
     )

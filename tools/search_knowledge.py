@@ -101,7 +101,8 @@ def passages_output(query: str, passages: list[Passage]) -> ToolOutput:
             "Say that the documents do not cover it."
         )
     sources = [
-        Source(n=i, source=p.source, title=p.title, heading=p.heading, score=p.score, text=p.text)
+        Source(n=i, source=p.source, title=p.title, heading=p.heading, score=p.score,
+               text=p.text, readers=list(p.readers))
         for i, p in enumerate(passages, 1)
     ]
     return ToolOutput(

@@ -94,7 +94,8 @@ async def test_a_private_answer_uses_what_the_asker_may_read(
 ) -> None:
     world, settings = world_settings
     user = next(u for u in world.users if world.principal(u).groups)
-    asker = world.principal(user)
+    member = world.principal(user)  # asking in the channel: a member of it
+    asker = Principal(member.id, member.groups, extra=("slack-channel:C0PROBE",))
     key = f"slack:C0PROBE:1.0:private:{user}"
     seen, _ = await ask(settings, world.docs, key, user, "slack:C0PROBE")
     assert leaks(world, asker, seen) == []
@@ -111,3 +112,36 @@ async def test_an_api_key_trusted_to_name_the_user_asks_as_that_user(
         assert leaks(world, world.principal(user), seen) == []
     service, _ = await ask(settings, world.docs, "api:svc", None, "api:portal")
     assert leaks(world, Principal("service:portal"), service) == []
+
+
+async def test_a_private_answer_drawing_on_what_the_channel_may_not_read_cannot_be_shared(
+    world_settings: tuple[ProbeWorld, Settings],
+) -> None:
+    from knowledge.search import Searcher
+    from presenters.slack.private import PrivateRef, private_key, shareable
+
+    world, settings = world_settings
+    user = next(u for u in world.users if world.principal(u).groups)
+    secret = next(d for d in world.docs if set(d.readers) & set(world.principal(user).groups))
+    open_doc = next(d for d in world.docs if "slack-channel:C0PROBE" in d.readers)
+    key = private_key("slack:C0PROBE:1.0", user)
+    channel = Principal("slack-channel:C0PROBE")
+    outcomes = []
+    for doc in (secret, open_doc):
+        llm = ScriptedLLM(search_turn(doc), profile="scripted")
+        tool = SearchKnowledge(Searcher(settings, embedder=shared_minilm()))
+        bot = Bot.from_settings(settings, llms={"primary": llm},  # type: ignore[arg-type]
+                                tools={"search_knowledge": tool})
+        try:
+            async for _ in bot.session(key).send(doc.question(), user=user,
+                                                 space="slack:C0PROBE"):
+                pass
+            answer = (await bot.session(key).history())[-1]
+            assert any(doc.canary in s.text for s in answer.sources)
+            ref = PrivateRef(key, answer.id, "1.0")
+            shared = await shareable(bot, ref, user, "C0PROBE") is not None
+            assert shared == (leaks(world, channel, [s.text for s in answer.sources]) == [])
+            outcomes.append(shared)
+        finally:
+            await bot.aclose()
+    assert outcomes[0] is False  # the group-only document never reaches the channel
