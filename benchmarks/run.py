@@ -38,6 +38,7 @@ BENCHMARKS = [
     "honest_answers",
     "serve_replicas",
     "github_pool",
+    "access_filter",
 ]
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 HEADER = """# Benchmarks
