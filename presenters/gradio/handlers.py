@@ -18,6 +18,7 @@ from bot.session import Session
 from contracts.events import Event, TextDelta
 from presenters.gradio.keys import session_id, session_key
 from presenters.gradio.render import Message, TurnRenderer, from_history
+from presenters.gradio.sso import signed_in
 
 log = structlog.get_logger("presenters.gradio")
 TurnIds = list[int | None]
@@ -86,8 +87,8 @@ class ChatHandlers:
         history.append({"role": "user", "content": message})
         turn_ids.append(None)
         yield "", history, sid, turn_ids
-        events = self.session(sid).send(message, user=username(request),
-                                            space=space_of(request))
+        user = signed_in(request, self.bot.settings.access)
+        events = self.session(sid).send(message, user=user, space=space_of(request))
         async for chat, ids in self._stream(events, history, turn_ids, sid):
             yield "", chat, sid, ids
 
@@ -100,7 +101,8 @@ class ChatHandlers:
         keep = last_exchange_start(history)
         history, turn_ids = history[:keep], list(turn_ids or [])[:keep]
         yield history, sid, turn_ids
-        events = self.session(sid).retry(user=username(request), space=space_of(request))
+        events = self.session(sid).retry(user=signed_in(request, self.bot.settings.access),
+                                         space=space_of(request))
         async for chat, ids in self._stream(events, history, turn_ids, sid):
             yield chat, sid, ids
 
