@@ -49,11 +49,16 @@ class Principals:
                 return place(channel)
             who = self.person(user or "anonymous")
             return replace(who, extra=(*who.extra, channel), why={**who.why, channel: "member"})
-        if kind in ("api", "mcp") and name in self.access.keys:
-            grant = self.access.keys[name]
-            if not (grant.trusted_to_name_user and user):
-                return self.person(grant.principal)
+        if kind in ("api", "mcp"):
+            return self._for_key(name, end_user(name, user))
         return self.person(user or "anonymous")
+
+    def _for_key(self, name: str, named: str | None) -> Principal:
+        """An API key or MCP token: its principal, or the end user it is trusted to name."""
+        grant = self.access.keys.get(name)
+        if grant is None:
+            return self.person(named or name)
+        return self.person(named if grant.trusted_to_name_user and named else grant.principal)
 
     def person(self, who: str) -> Principal:
         """``who`` (an id or a reader string) with its configured groups."""
@@ -75,6 +80,13 @@ class Principals:
             self._warned.add(ident)
         log.warning("access_unknown_principal", principal=ident,
                     fix="list them in [access.groups]; until then they read public documents")
+
+
+def end_user(key_name: str, user: str | None) -> str | None:
+    """The end user a request names: the API sends ``<key name>:<user>``, MCP its caller."""
+    if not user or user == key_name:
+        return None
+    return user.removeprefix(f"{key_name}:")
 
 
 def _memberships(groups: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
