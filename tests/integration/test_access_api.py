@@ -4,8 +4,6 @@ the ``bot`` field — and the model never sees more."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import openai
 
 from backends.scripted import ScriptedLLM
