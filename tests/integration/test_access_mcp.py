@@ -74,6 +74,14 @@ async def test_mcp_search_and_ask_show_only_what_the_caller_may_read(
             seen.append(json.dumps(found.structured_content))
         answer = await client.call_tool("ask", {"question": secret.question()})
         seen.append(json.dumps(answer.structured_content))
+        listed = (await client.list_resources()).resources  # documents as resources
+        for resource in listed:
+            seen.append((await client.read_resource(str(resource.uri))).contents[0].text)
+        hidden = str(listed[0].uri).replace(Path(listed[0].name).name, secret.name)
+        with pytest.raises(Exception, match="no document at"):  # same as a missing one
+            await client.read_resource(hidden)
+    names = {Path(r.name).name for r in listed}
+    assert names == {d.name for d in world.docs if set(d.readers) & set(asker.grants)}
     seen += [json.dumps(r.messages) for r in openai_server.chat_requests]
     assert leaks(world, asker, seen) == []
     readable = [d for d in world.docs if set(d.readers) & set(asker.grants)]
