@@ -5,7 +5,7 @@ One rule for every surface (docs/access.md):
 - a Slack channel or thread answer (``space = "slack:<channel>"``, a public conversation)
   is drawn from what the channel may read (``slack-channel:<id>`` and public), whoever
   asked: the strictest reader of a shared place; a private answer (its conversation key
-  holds ``:private:``) from what the asker may read;
+  holds ``:private:``) or a direct message (``D…``) from what the asker may read;
 - an API key or MCP token (``"api:<name>"``, ``"mcp:<name>"``) asks as its
   ``[access.keys.<name>]`` principal, or as the request's user when trusted to name one;
 - anyone else asks as ``user:<id>`` with the ``[access.groups]`` that list them;
@@ -45,7 +45,7 @@ class Principals:
         kind, _, name = (space or "").partition(":")
         if kind == "slack":  # the asker is a member of the channel they ask in
             channel = f"slack-channel:{name}"
-            if PRIVATE_MARK not in key:
+            if PRIVATE_MARK not in key and not name.startswith("D"):  # D…: a direct message
                 return place(channel)
             who = self.person(user or "anonymous")
             return replace(who, extra=(*who.extra, channel), why={**who.why, channel: "member"})

@@ -30,6 +30,8 @@ def test_a_slack_channel_answer_reads_only_what_the_channel_may() -> None:
     private = Principals(ACCESS).for_turn("slack:C0123:1700.1:private:alice@example.com",
                                           "alice@example.com", "slack:C0123")
     assert private is not None and "group:eng" in private.grants
+    direct = Principals(ACCESS).for_turn("slack:D0456", "alice@example.com", "slack:D0456")
+    assert direct is not None and direct.id == "user:alice@example.com"
 
 
 def test_api_keys_ask_as_their_service_or_the_user_they_are_trusted_to_name() -> None:
