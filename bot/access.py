@@ -23,7 +23,7 @@ from dataclasses import replace
 import structlog
 
 from config.access import PRINCIPAL, AccessSettings
-from contracts.access import Principal, place
+from contracts.access import Directory, Principal, place
 
 log = structlog.get_logger("bot.access")
 PRIVATE_MARK = ":private:"
@@ -37,6 +37,7 @@ class Principals:
         self._members = _memberships(access.groups)
         self._warned: set[str] = set()
         self._lock = threading.Lock()
+        self.directories: dict[str, Directory] = {}  # surface -> its people (Slack's)
 
     def for_turn(self, key: str, user: str | None, space: str | None) -> Principal | None:
         """The turn's principal; None when ``[access]`` is off (no filter)."""
@@ -47,7 +48,7 @@ class Principals:
             channel = f"slack-channel:{name}"
             if PRIVATE_MARK not in key and not name.startswith("D"):  # D…: a direct message
                 return place(channel)
-            who = self.person(user or "anonymous")
+            who = self.person(user or "anonymous", self.directories.get("slack"))
             return replace(who, extra=(*who.extra, channel), why={**who.why, channel: "member"})
         if kind in ("api", "mcp"):
             return self._for_key(name, end_user(name, user))
@@ -60,15 +61,19 @@ class Principals:
             return self.person(named or name)
         return self.person(named if grant.trusted_to_name_user and named else grant.principal)
 
-    def person(self, who: str) -> Principal:
-        """``who`` (an id or a reader string) with its configured groups."""
-        ident = who if PRINCIPAL.fullmatch(who) else f"user:{who}"
+    def person(self, who: str, directory: Directory | None = None) -> Principal:
+        """``who`` (an id or a reader string) with its configured groups, and what the
+        surface's ``directory`` says of them (Slack: e-mail and user groups)."""
+        found = directory.lookup(who) if directory is not None else None
+        ident = found.id if found else who if PRINCIPAL.fullmatch(who) else f"user:{who}"
         groups = self._members.get(ident, ())
-        known = bool(groups) or ident.startswith("service:") or ident in self._key_ids()
+        reported = tuple(g for g in (found.groups if found else ()) if g not in groups)
+        known = bool(found or groups) or ident.startswith("service:") or ident in self._key_ids()
         if not known:
             self._warn_once(ident)
         why = {ident: "their own id"} | {g: f"listed in [access.groups] {g[6:]}" for g in groups}
-        return Principal(id=ident, groups=groups, known=known, why=why)
+        why |= {g: "a member, as the surface reports" for g in reported}
+        return Principal(id=ident, groups=groups + reported, known=known, why=why)
 
     def _key_ids(self) -> set[str]:
         return {k.principal for k in self.access.keys.values()}

@@ -22,6 +22,7 @@ from bot.spaces import Spaces
 from bot.turn import TurnRunner
 from config import Settings
 from config.sections import TracingSettings
+from contracts.access import Directory
 from contracts.agent import Agent
 from contracts.elicitation import Elicitor
 from contracts.llm import LLM
@@ -118,6 +119,11 @@ class Bot:
     def tools(self) -> dict[str, Tool]:
         """The tools a turn may use, MCP servers' included (built on first use)."""
         return self.turns.tools
+
+    def use_directory(self, surface: str, directory: Directory) -> None:
+        """Let ``surface``'s people (Slack: e-mail and user groups) decide who asks there
+        (docs/access.md)."""
+        self.turns.principals.directories[surface] = directory
 
     async def run_tool(self, name: str, arguments: dict[str, Any],
                        space: str | None = None, user: str | None = None) -> ToolOutput:

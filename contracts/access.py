@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 PUBLIC = "public"
 NOBODY = "nobody"  # what a document no one was granted (or whose source failed) carries
@@ -34,6 +35,20 @@ class Principal:
 
 
 ANYONE = Principal(id="anonymous", known=False)  # reads only public passages
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What a surface knows of a person: their reader id and the groups it reports."""
+
+    id: str
+    groups: tuple[str, ...] = ()
+
+
+class Directory(Protocol):
+    """A surface's people (Slack: ``users.info`` and user groups), looked up by user id."""
+
+    def lookup(self, user: str) -> Identity | None: ...
 
 
 def may_read(readers: Sequence[str] | str | None, principal: Principal | None) -> bool:
