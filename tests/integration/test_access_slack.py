@@ -3,14 +3,21 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import structlog
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import Principals
+from config import Settings
 from config.access import AccessSettings
 from contracts.access import may_read
 from presenters.slack.identity import SlackDirectory
-from tests.fakes.slack_server import BOT_TOKEN, FakeSlack
+from tests.fakes.slack_server import BOT_TOKEN, TEAM, FakeSlack
+from tests.integration.test_access_turns import search_turn, world_settings  # noqa: F401
+from tests.kb.access_corpus import ProbeWorld
+from tests.kb.helpers import shared_minilm
 
 ACCESS = AccessSettings(enabled=True, groups={"eng": ["user:alice@example.com"]})
 PRIVATE = "slack:C0PROBE:1.0:private:U0ALICE"
@@ -48,3 +55,32 @@ async def test_a_user_slack_does_not_know_reads_only_public_and_is_logged(
     assert set(who.grants) == {"public", "user:U0GHOST", "slack-channel:D0GHOST"}
     events = [e["event"] for e in logs]
     assert "slack_identity_unavailable" in events and "access_unknown_principal" in events
+
+
+async def test_slack_answers_draw_on_the_askers_groups_privately_and_the_channels_publicly(
+    make_bot: Any, world_settings: tuple[ProbeWorld, Settings],  # noqa: F811
+) -> None:
+    from knowledge.search import Searcher
+    from tests.fakes.slack_harness import running_slack
+    from tests.integration.test_slack_private import click, private_answer
+    from tools.search_knowledge import SearchKnowledge
+
+    world, settings = world_settings
+    user = next(u for u in world.users if world.principal(u).groups)
+    secret = next(d for d in world.docs
+                  if set(d.readers) & set(world.principal(user).groups))
+    tool = SearchKnowledge(Searcher(settings, embedder=shared_minilm()))
+    replies = [*search_turn(secret), *search_turn(secret)]
+    async with running_slack(make_bot, settings, *replies, tools={"search_knowledge": tool},
+                             channels={"C0GENERAL": {"ephemeral_default": True}}) as h:
+        h.fake.people["U0ALICE"] = "Alice"
+        h.fake.emails["U0ALICE"] = user.removeprefix("user:")
+        ts = await h.mention(secret.question())
+        note = await private_answer(h)
+        private = await h.bot.session(f"slack:{TEAM}:C0GENERAL:{ts}:private:U0ALICE").history()
+        cited = [s.text for s in private[-1].sources]
+        assert any(secret.canary in t for t in cited)  # the asker's group may read it
+        await click(h, note, "answer_share")  # ... the channel may not: refused
+        await h.fake.wait_for(lambda: "can no longer be shared" in json.dumps(note.blocks)
+                              or "can no longer be shared" in note.text)
+        assert not h.answers("C0GENERAL", ts)
