@@ -18,6 +18,7 @@ import numpy as np
 DIM = 384
 SETS = 1000
 QUERIES = 60
+PROBES = int(os.environ.get("ACCESS_BENCH_PROBES", "10000"))
 WORDS = [f"w{i}" for i in range(2000)]
 
 
@@ -29,8 +30,12 @@ class RandomQueries:
 
     def __init__(self, seed: int) -> None:
         self.rng = np.random.default_rng(seed)
+        self.next: np.ndarray | None = None
 
     def embed_query(self, text: str) -> np.ndarray:
+        if self.next is not None:  # a probe aimed at one passage asks with its vector
+            vec, self.next = self.next, None
+            return vec
         vec = self.rng.standard_normal(DIM).astype(np.float32)
         return vec / np.linalg.norm(vec)
 
@@ -44,7 +49,8 @@ def _permission_sets(rng: random.Random, users: int) -> list[list[str]]:
     return [list(s) for s in sets]
 
 
-def _fill(settings: Any, n: int, sets: list[list[str]], rng: random.Random) -> None:
+def _fill(settings: Any, n: int, sets: list[list[str]], rng: random.Random
+          ) -> tuple[np.ndarray, list[str], list[dict[str, Any]]]:  # the Corpus
     from knowledge.store import KnowledgeStore
 
     store = KnowledgeStore.open(settings, RandomQueries.name, write=True)
@@ -60,6 +66,39 @@ def _fill(settings: Any, n: int, sets: list[list[str]], rng: random.Random) -> N
             store.upsert(ids[start:end], vectors[start:end], texts[start:end], metas[start:end])
     finally:
         store.close()
+    return vectors, texts, metas
+
+
+Corpus = tuple[np.ndarray, list[str], list[dict[str, Any]]]
+
+
+def probes(searcher: Any, embedder: RandomQueries, corpus: Corpus, count: int, seed: int
+           ) -> tuple[int, int, int, int]:
+    """Questions aimed at random passages (their own words and vector), each asked by an
+    authorised and an unauthorised principal: (probes, leaks, found filtered, found
+    unfiltered) — the last two over the authorised askers."""
+    from contracts.access import Principal
+
+    vectors, texts, metas = corpus
+    rng = random.Random(seed)
+    asked = leaked = found = found_plain = 0
+    for _ in range(count // 2):
+        i = rng.randrange(len(texts))
+        readers = metas[i]["readers"]
+        query = " ".join(texts[i].split()[:6])
+        allowed = Principal(f"user:p{rng.randrange(10**6)}@example.com",
+                            groups=(rng.choice(readers),))
+        denied = Principal(f"user:q{rng.randrange(10**6)}@example.com", groups=("group:none",))
+        for who in (allowed, denied):
+            embedder.next = vectors[i]
+            hits = searcher.search(query, 4, -1.0, who)
+            asked += 1
+            leaked += sum(not set(p.readers) & set(who.grants) for p in hits)
+            if who is allowed:
+                found += any(p.chunk_id == f"c{i}" for p in hits)
+        embedder.next = vectors[i]
+        found_plain += any(p.chunk_id == f"c{i}" for p in searcher.search(query, 4, -1.0))
+    return asked, leaked, found, found_plain
 
 
 def _time(searcher: Any, queries: list[str], principals: list[Any] | None) -> list[float]:
@@ -84,8 +123,9 @@ def run() -> str:
     sets = _permission_sets(rng, users=200)
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(data_dir=Path(tmp), tools=["search_knowledge"])
-        _fill(settings, n, sets, rng)
-        searcher = Searcher(settings, embedder=RandomQueries(3))  # type: ignore[arg-type]
+        corpus = _fill(settings, n, sets, rng)
+        embedder = RandomQueries(3)
+        searcher = Searcher(settings, embedder=embedder)  # type: ignore[arg-type]
         principals = [Principal(f"user:u{i}@example.com", groups=(f"group:g{i % 60}",))
                       for i in range(50)]
         queries = [" ".join(rng.sample(WORDS, 4)) for _ in range(QUERIES)]
@@ -94,6 +134,7 @@ def run() -> str:
         for half in (queries[: QUERIES // 2], queries[QUERIES // 2 :]):  # alternate
             plain += _time(searcher, half, None)
             filtered += _time(searcher, half, principals)
+        asked, leaked, found, found_plain = probes(searcher, embedder, corpus, PROBES, seed=5)
     p, f = statistics.median(plain), statistics.median(filtered)
     return (
         f"## Access: filtered against unfiltered search\n\n"
@@ -101,7 +142,11 @@ def run() -> str:
         f"{QUERIES} queries each, {len(filtered)} leak checks (0 leaks).\n\n"
         f"| search | median | ratio |\n|---|---|---|\n"
         f"| unfiltered | {p * 1000:.1f} ms | 1.00× |\n"
-        f"| filtered by the asker's grants | {f * 1000:.1f} ms | {f / p:.2f}× |\n"
+        f"| filtered by the asker's grants | {f * 1000:.1f} ms | {f / p:.2f}× |\n\n"
+        f"Leak probes: {asked:,} questions aimed at random passages, half asked by someone "
+        f"the passage names, half by someone it does not: **{leaked} leaks**. Recall of the "
+        f"authorised askers: the passage in the top 4 {found}/{asked // 2} times filtered, "
+        f"{found_plain}/{asked // 2} unfiltered.\n"
     )
 
 
