@@ -40,7 +40,7 @@ class RandomQueries:
         return vec / np.linalg.norm(vec)
 
 
-def _permission_sets(rng: random.Random, users: int) -> list[list[str]]:
+def permission_sets(rng: random.Random, users: int) -> list[list[str]]:
     pool = ([f"user:u{i}@example.com" for i in range(users)]
             + [f"group:g{i}" for i in range(60)] + [f"slack-channel:C{i}" for i in range(40)])
     sets: dict[tuple[str, ...], None] = {("public",): None}
@@ -49,7 +49,7 @@ def _permission_sets(rng: random.Random, users: int) -> list[list[str]]:
     return [list(s) for s in sets]
 
 
-def _fill(settings: Any, n: int, sets: list[list[str]], rng: random.Random
+def fill(settings: Any, n: int, sets: list[list[str]], rng: random.Random
           ) -> tuple[np.ndarray, list[str], list[dict[str, Any]]]:  # the Corpus
     from knowledge.store import KnowledgeStore
 
@@ -120,10 +120,10 @@ def run() -> str:
 
     n = int(os.environ.get("ACCESS_BENCH_PASSAGES", "100000"))
     rng = random.Random(20)
-    sets = _permission_sets(rng, users=200)
+    sets = permission_sets(rng, users=200)
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(data_dir=Path(tmp), tools=["search_knowledge"])
-        corpus = _fill(settings, n, sets, rng)
+        corpus = fill(settings, n, sets, rng)
         embedder = RandomQueries(3)
         searcher = Searcher(settings, embedder=embedder)  # type: ignore[arg-type]
         principals = [Principal(f"user:u{i}@example.com", groups=(f"group:g{i % 60}",))
