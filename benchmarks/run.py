@@ -45,6 +45,7 @@ BENCHMARKS = [
     "serve_replicas",
     "github_pool",
     "verdict_shape",
+    "access_filter",
 ]
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 HEADER = """# Benchmarks

@@ -22,6 +22,7 @@ from bot.spaces import Spaces
 from bot.turn import TurnRunner
 from config import Settings
 from config.sections import TracingSettings
+from contracts.access import Directory
 from contracts.agent import Agent
 from contracts.elicitation import Elicitor
 from contracts.llm import LLM
@@ -119,14 +120,20 @@ class Bot:
         """The tools a turn may use, MCP servers' included (built on first use)."""
         return self.turns.tools
 
+    def use_directory(self, surface: str, directory: Directory) -> None:
+        """Let ``surface``'s people (Slack: e-mail and user groups) decide who asks there
+        (docs/access.md)."""
+        self.turns.principals.directories[surface] = directory
+
     async def run_tool(self, name: str, arguments: dict[str, Any],
-                       space: str | None = None) -> ToolOutput:
+                       space: str | None = None, user: str | None = None) -> ToolOutput:
         """Run one configured tool outside any turn (``bot serve mcp``'s search_knowledge),
-        under the settings of ``space`` (its collection); see
-        :func:`bot.direct_tools.run_outside_turn`."""
+        under the settings of ``space`` (its collection) and the access of ``user`` there;
+        see :func:`bot.direct_tools.run_outside_turn`."""
         settings = self.turns.spaces.resolve(space).settings
+        principal = self.turns.principals.for_turn(name, user, space)
         ctx = ToolRunContext(models=self.models, settings=settings, prompts=self.prompts,
-                             log=log.bind(tool=name))
+                             log=log.bind(tool=name), principal=principal)
         return await run_outside_turn(self.tools[name], arguments, ctx)
 
     @cached_property

@@ -13,7 +13,9 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from bot.access import Principals
 from bot.spaces import Spaces
+from contracts.access import Principal, may_read
 
 if TYPE_CHECKING:
     from config import Settings
@@ -41,6 +43,12 @@ class DocumentShelf:
 
     def __init__(self, settings: Settings) -> None:
         self.spaces = Spaces(settings)
+        self.principals = Principals(settings.access)
+
+    def _reader(self, place: str | None) -> Principal | None:
+        """Who reads through ``place`` (``mcp:<caller>``: that caller); None with access off."""
+        _, _, name = (place or "").partition(":")
+        return self.principals.for_turn(place or "", name or None, place)
 
     def catalogue(self, place: str | None) -> list[DocumentInfo]:
         """Every document, sorted by path (empty when nothing is ingested)."""
@@ -48,7 +56,10 @@ class DocumentShelf:
         if store is None:
             return []
         titles: dict[str, DocumentInfo] = {}
+        reader = self._reader(place)
         for meta in metadata_pages(store.collection):
+                if not may_read(meta.get("readers"), reader):
+                    continue  # a document the caller may not read is not listed at all
                 path = str(meta.get("path", ""))
                 titles.setdefault(path, DocumentInfo(
                     path, str(meta.get("source", "")), str(meta.get("title", "")),
@@ -67,8 +78,10 @@ class DocumentShelf:
         if store is None:
             return None
         found = store.collection.get(where={"path": path}, include=["documents", "metadatas"])
-        if not found["ids"]:
-            return None
+        reader = self._reader(place)
+        if not found["ids"] or not all(may_read(m.get("readers"), reader)
+                                       for m in found["metadatas"]):
+            return None  # unreadable looks exactly like absent
         chunks = sorted(zip(found["metadatas"], found["documents"], strict=True),
                         key=lambda pair: int(pair[0].get("chunk_index", 0)))
         meta = chunks[0][0]

@@ -20,6 +20,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from config.access import AccessSettings
 from config.approvals import ApprovalSettings
 from config.budgets import BudgetSettings
 from config.mcp import McpSettings
@@ -104,6 +105,7 @@ class Settings(BaseSettings):
     deploy: DeploySettings = Field(default_factory=lambda: DeploySettings())
     sources: dict[str, SourceSettings] = Field(
         default_factory=dict, description="sources that sync themselves (docs/sources.md)")
+    access: AccessSettings = Field(default_factory=lambda: AccessSettings())
 
     @field_validator("presenter", mode="before")
     @classmethod

@@ -22,6 +22,7 @@ class Source(BaseModel):
     # the whole section the passage was cut from, for an answer that quotes it; kept in the
     # process (never serialised: a turn's sources stay small on the wire and in the store)
     section: str = Field("", exclude=True)
+    readers: list[str] = Field(default_factory=list)  # who may read it (empty: public)
 
     def label(self) -> str:
         """A short human label: file, then heading when there is one."""

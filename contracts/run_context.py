@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Self, runtime_checkable
 
 import structlog
 
+from contracts.access import Principal
 from contracts.genai_spans import model_call_attributes, record_chunk
 from contracts.llm import (
     LLM,
@@ -90,6 +91,7 @@ class ToolRunContext:
     cancel: Cancellation = field(default_factory=Cancellation)
     log: Any = field(default_factory=lambda: structlog.get_logger("tools"))
     span: Span = NO_SPAN  # the span that model and tool calls made through this context join
+    principal: Principal | None = None  # who the turn answers; None: no access filter
 
     def within(self, span: Span) -> Self:
         """The same context, its calls traced as children of ``span`` (itself when off)."""

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from contracts.access import PUBLIC
 from knowledge.chunker import chunk_document
 from knowledge.documents import Document, Section, SkipFile
 from knowledge.ids import chunk_ids, content_hash, file_hash
@@ -187,6 +188,9 @@ SOURCE_COLUMNS = ("source_name", "url", "modified", "readers")
 def metadata_of(batch: Batch, i: int) -> dict[str, Any]:
     """The Chroma metadata of chunk row ``i`` (plain str/int values; ``readers`` a list)."""
     meta = {k: batch[k][i] for k in METADATA_COLUMNS}
-    out = {k: int(v) if k in ("chunk_index", "chunk_count") else str(v) for k, v in meta.items()}
+    out: dict[str, Any] = {
+        k: int(v) if k in ("chunk_index", "chunk_count") else str(v) for k, v in meta.items()
+    }
     out.update({k: batch[k][i] for k in SOURCE_COLUMNS if k in batch})
+    out["readers"] = list(batch["readers"][i]) if "readers" in batch else [PUBLIC]
     return out

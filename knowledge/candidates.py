@@ -9,9 +9,11 @@ same metadata, text and cosine score as a dense one, and citations look the same
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from knowledge.fusion import reciprocal_rank_fusion
+from knowledge.readers import where_readable
 
 if TYPE_CHECKING:
     import numpy as np
@@ -28,19 +30,23 @@ def candidates(
     query: str,
     vector: np.ndarray,
     wanted: int,
+    grants: Sequence[str] | None = None,
 ) -> list[Hit]:
-    """At most ``wanted`` hits in ranked order, for ``kb.retrieval``."""
+    """At most ``wanted`` hits in ranked order, for ``kb.retrieval``, among the passages a
+    reader holding ``grants`` may read (None: all). Both indexes filter inside the query, so
+    ``wanted`` readable passages come back whenever that many match."""
+    where = None if grants is None else where_readable(grants)
     if kb.retrieval == "dense" or lexical is None:
-        return store.query(vector, wanted)
+        return store.query(vector, wanted, where)
     pool = max(kb.candidates, wanted)
-    words = lexical.search(query, pool)
+    words = lexical.search(query, pool, grants)
     if kb.retrieval == "lexical":
         return _hydrate(store, words[:wanted], vector, {})
-    dense = store.query(vector, pool)
+    dense = store.query(vector, pool, where)
     rankings = [
         ([h.id for h in dense], kb.dense_weight),
         (words, kb.lexical_weight),
-        (lexical.search_identifiers(query, pool), kb.identifier_weight),
+        (lexical.search_identifiers(query, pool, grants), kb.identifier_weight),
     ]
     fused = reciprocal_rank_fusion(rankings, kb.rrf_k)[:wanted]
     return _hydrate(store, fused, vector, {h.id: h for h in dense})

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from knowledge.identifiers import identifiers
 
@@ -25,7 +26,11 @@ CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5(
     heading, body, tokenize = 'porter unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE IF NOT EXISTS idents USING fts5(
     terms, tokenize = "unicode61 tokenchars '_.-$:>'");
+CREATE TABLE IF NOT EXISTS readers(rowid INTEGER NOT NULL, reader TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS readers_by_reader ON readers(reader, rowid);
+CREATE INDEX IF NOT EXISTS readers_by_row ON readers(rowid);
 """
+PUBLIC_ROW = ("public",)  # a row added without readers (written before permissions)
 WORD = re.compile(r"\w+", re.UNICODE)
 # Question words that every chunk matches: left out of the OR query so BM25 ranks on content.
 _STOPWORDS_TEXT = """a an and are as at be but by can do does for from how i if in into is it its
@@ -72,11 +77,13 @@ class LexicalIndex:
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM docs").fetchone()[0])
 
-    def add(self, rows: Iterable[tuple[str, str, str]]) -> int:
-        """Index ``(id, heading, text)`` rows (ids already present are left as they are)."""
+    def add(self, rows: Iterable[tuple[Any, ...]]) -> int:
+        """Index ``(id, heading, text[, readers])`` rows (ids already present are left as
+        they are); ``readers`` is a tuple of reader strings, public when left out."""
         added = 0
         with self.db:  # one transaction: a killed process leaves all of it or none
-            for chunk_id, heading, text in rows:
+            for row in rows:
+                chunk_id, heading, text = row[0], row[1], row[2]
                 cursor = self.db.execute("INSERT OR IGNORE INTO docs(id) VALUES (?)", (chunk_id,))
                 if cursor.rowcount == 0:
                     continue
@@ -87,6 +94,7 @@ class LexicalIndex:
                 )
                 terms = " ".join(identifiers(f"{heading}\n{text}"))
                 self.db.execute("INSERT INTO idents(rowid, terms) VALUES (?, ?)", (rowid, terms))
+                self._put_readers(rowid, row[3] if len(row) > 3 else PUBLIC_ROW)
                 added += 1
         return added
 
@@ -97,36 +105,64 @@ class LexicalIndex:
                 row = self.db.execute("SELECT rowid FROM docs WHERE id = ?", (chunk_id,)).fetchone()
                 if row is None:
                     continue
-                for table in ("words", "idents", "docs"):
+                for table in ("words", "idents", "readers", "docs"):
                     self.db.execute(f"DELETE FROM {table} WHERE rowid = ?", (row[0],))
                 deleted += 1
         return deleted
 
     def clear(self) -> None:
         with self.db:
-            for table in ("words", "idents", "docs", "meta"):
+            for table in ("words", "idents", "readers", "docs", "meta"):
                 self.db.execute(f"DELETE FROM {table}")
 
-    def search(self, query: str, n: int) -> list[str]:
-        """Chunk ids best first by BM25 over heading and text (any query word may match)."""
+    def _put_readers(self, rowid: int | None, readers: Sequence[str]) -> None:
+        self.db.execute("DELETE FROM readers WHERE rowid = ?", (rowid,))
+        self.db.executemany("INSERT INTO readers(rowid, reader) VALUES (?, ?)",
+                            [(rowid, r) for r in dict.fromkeys(readers or ("nobody",))])
+
+    def set_readers(self, readers_by_id: Mapping[str, Sequence[str]]) -> int:
+        """Replace the readers of the chunks named (a permission sync); how many changed."""
+        changed = 0
+        with self.db:
+            for chunk_id, readers in readers_by_id.items():
+                row = self.db.execute("SELECT rowid FROM docs WHERE id = ?", (chunk_id,)).fetchone()
+                if row is not None:
+                    self._put_readers(int(row[0]), readers)
+                    changed += 1
+        return changed
+
+    def search(self, query: str, n: int, grants: Sequence[str] | None = None) -> list[str]:
+        """Chunk ids best first by BM25 over heading and text (any query word may match),
+        among those a reader in ``grants`` may read (None: all)."""
         words = [w for w in dict.fromkeys(WORD.findall(query.lower())) if w not in STOPWORDS]
         if not words or n <= 0:
             return []
         match = " OR ".join(f'"{w}"' for w in words)
         sql = (
             "SELECT docs.id FROM words JOIN docs ON docs.rowid = words.rowid "
-            f"WHERE words MATCH ? ORDER BY bm25(words, {HEADING_WEIGHT}, {BODY_WEIGHT}) LIMIT ?"
+            f"WHERE words MATCH ?{_readable(grants)} "
+            f"ORDER BY bm25(words, {HEADING_WEIGHT}, {BODY_WEIGHT}) LIMIT ?"
         )
-        return [str(r[0]) for r in self.db.execute(sql, (match, n))]
+        return [str(r[0]) for r in self.db.execute(sql, (match, *(grants or ()), n))]
 
-    def search_identifiers(self, query: str, n: int) -> list[str]:
-        """Chunk ids containing the query's identifiers exactly, most (and rarest) first."""
+    def search_identifiers(self, query: str, n: int, grants: Sequence[str] | None = None
+                           ) -> list[str]:
+        """Chunk ids containing the query's identifiers exactly, most (and rarest) first,
+        among those a reader in ``grants`` may read (None: all)."""
         terms = identifiers(query)
         if not terms or n <= 0:
             return []
         match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
         sql = (
             "SELECT docs.id FROM idents JOIN docs ON docs.rowid = idents.rowid "
-            "WHERE idents MATCH ? ORDER BY bm25(idents) LIMIT ?"
+            f"WHERE idents MATCH ?{_readable(grants)} ORDER BY bm25(idents) LIMIT ?"
         )
-        return [str(r[0]) for r in self.db.execute(sql, (match, n))]
+        return [str(r[0]) for r in self.db.execute(sql, (match, *(grants or ()), n))]
+
+
+def _readable(grants: Sequence[str] | None) -> str:
+    """The SQL condition (inside the query, so LIMIT counts only readable rows)."""
+    if grants is None:
+        return ""
+    marks = ", ".join("?" * len(grants)) or "NULL"
+    return f" AND docs.rowid IN (SELECT rowid FROM readers WHERE reader IN ({marks}))"

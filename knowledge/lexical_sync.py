@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from knowledge.store import KnowledgeStore
 
 FETCH_PAGE = 1000
+READERS_KEY = "readers_v1"
 
 
 @dataclass
@@ -46,11 +47,21 @@ def open_index(settings: Settings, collection: str) -> LexicalIndex:
     return LexicalIndex(lexical_path(settings, collection))
 
 
-def lexical_row(chunk_id: str, metadata: Mapping[str, Any], text: str) -> tuple[str, str, str]:
-    """What the index stores for a chunk: id, title and heading path, text."""
+def lexical_row(
+    chunk_id: str, metadata: Mapping[str, Any], text: str
+) -> tuple[str, str, str, tuple[str, ...]]:
+    """What the index stores for a chunk: id, title and heading path, text, readers."""
     title, heading = str(metadata.get("title", "")), str(metadata.get("heading", ""))
     context = heading if heading.startswith(title) else " › ".join(p for p in (title, heading) if p)
-    return chunk_id, context, text
+    return chunk_id, context, text, readers_of(metadata)
+
+
+def readers_of(metadata: Mapping[str, Any]) -> tuple[str, ...]:
+    """A chunk's readers; one written before permissions has none and is public."""
+    readers = metadata.get("readers")
+    if readers is None:
+        return ("public",)
+    return (readers,) if isinstance(readers, str) else tuple(str(r) for r in readers)
 
 
 def sync(
@@ -65,12 +76,22 @@ def sync(
         index.set_meta("collection_id", collection_id)
     want = store.all_ids() if chroma_ids is None else chroma_ids
     have = index.ids()
+    if index.get_meta(READERS_KEY) != "1":  # an index built before permissions: copy them
+        _copy_readers(store, index, sorted(have & want))
+        index.set_meta(READERS_KEY, "1")
     result.deleted = index.delete(sorted(have - want))
     for page in _pages(sorted(want - have)):
         got = store.collection.get(ids=list(page), include=["documents", "metadatas"])
         rows = zip(got["ids"], got["metadatas"], got["documents"], strict=True)
         result.added += index.add(lexical_row(i, m or {}, d or "") for i, m, d in rows)
     return result
+
+
+def _copy_readers(store: KnowledgeStore, index: LexicalIndex, ids: Sequence[str]) -> None:
+    for page in _pages(ids):
+        got = store.collection.get(ids=list(page), include=["metadatas"])
+        index.set_readers({i: readers_of(m or {}) for i, m in zip(got["ids"], got["metadatas"],
+                                                                  strict=True)})
 
 
 def _pages(ids: Sequence[str]) -> Iterator[Sequence[str]]:

@@ -16,13 +16,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from contracts.access import may_read
 from knowledge.candidates import candidates
 from knowledge.embedder import embedder_name
 from knowledge.errors import CollectionMissing
+from knowledge.lexical_sync import readers_of
+from knowledge.readers import backfill_public
 from knowledge.store import Hit, KnowledgeStore
 
 if TYPE_CHECKING:
     from config import Settings
+    from contracts.access import Principal
     from knowledge.embedder import Embedder
     from knowledge.lexical import LexicalIndex
     from knowledge.rerank import Reranker
@@ -46,6 +50,7 @@ class Passage:
     modified: str = ""  # ISO 8601, when the source last changed it (synced sources)
     path: str = ""  # the file as ingested: the key of its sections
     section: str = ""  # the whole section the chunk was cut from (see add_sections)
+    readers: tuple[str, ...] = ("public",)
 
 
 class Searcher:
@@ -66,6 +71,7 @@ class Searcher:
         self._store: KnowledgeStore | None = None
         self._lexical: LexicalIndex | None = None
         self._synced_at = 0.0
+        self._backfilled = False
         self._lock = threading.Lock()
         self._sections: SectionTexts | None = None
 
@@ -112,9 +118,14 @@ class Searcher:
             return self._lexical
 
     def search(
-        self, query: str, top_k: int | None = None, min_score: float | None = None
+        self,
+        query: str,
+        top_k: int | None = None,
+        min_score: float | None = None,
+        principal: Principal | None = None,
     ) -> list[Passage]:
-        """Up to ``top_k`` passages scoring at least ``min_score``, best first."""
+        """Up to ``top_k`` passages scoring at least ``min_score``, best first; with a
+        ``principal``, only passages it may read (filtered inside both indexes, before top-k)."""
         kb = self.settings.kb
         k = top_k or kb.top_k
         floor = kb.min_score if min_score is None else min_score
@@ -123,8 +134,11 @@ class Searcher:
             return []
         vector = embedder.embed_query(query)
         wanted = max(k * OVERFETCH, kb.rerank_candidates if self._reranker_or_none() else 0)
-        found = candidates(kb, store, self._lexical_index(store), query, vector, wanted)
-        hits = [h for h in found if h.score >= floor]
+        grants = None if principal is None else self._grants(store, principal)
+        found = candidates(kb, store, self._lexical_index(store), query, vector, wanted, grants)
+        # a replica's lexical copy of readers may lag a permission sync: Chroma decides
+        hits = [h for h in found if h.score >= floor
+                and may_read(h.metadata.get("readers"), principal)]
         reranker = self._reranker_or_none()
         if reranker is not None:
             hits = reranker.rerank(query, hits[: kb.rerank_candidates])
@@ -142,6 +156,14 @@ class Searcher:
             self._sections = self._sections or SectionTexts()
             for passage in passages:
                 passage.section = self._sections.of(store, passage.path, passage.heading)
+
+    def _grants(self, store: KnowledgeStore, principal: Principal) -> list[str]:
+        """``principal``'s grants, once every old chunk carries readers (first filter only)."""
+        with self._lock:
+            if not self._backfilled:
+                backfill_public(store)
+                self._backfilled = True
+        return list(principal.grants)
 
     def _reranker_or_none(self) -> Reranker | None:
         if self._reranker is None and self.settings.kb.rerank_model:
@@ -201,4 +223,5 @@ def to_passage(hit: Hit) -> Passage:
         url=str(meta.get("url", "")),
         modified=str(meta.get("modified", "")),
         path=str(meta.get("path", "")),
+        readers=readers_of(meta),
     )

@@ -107,6 +107,10 @@ class KnowledgeStore:
                 state.ids.add(chunk_id)
         return states
 
+    def metadata_pages(self) -> Iterator[tuple[list[str], list[dict[str, Any]]]]:
+        """Every chunk's id and metadata, a page at a time."""
+        return self._pages()
+
     def _pages(self) -> Iterator[tuple[list[str], list[dict[str, Any]]]]:
         offset = 0
         while True:
@@ -171,13 +175,17 @@ class KnowledgeStore:
     def _batch(self) -> int:
         return 1000
 
-    def query(self, vector: np.ndarray, n: int) -> list[Hit]:
-        """The ``n`` nearest chunks, best first; score is cosine similarity."""
+    def query(
+        self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None
+    ) -> list[Hit]:
+        """The ``n`` nearest chunks (among those ``where`` admits), best first; score is
+        cosine similarity."""
         if n <= 0 or self.count() == 0:
             return []
         result = self.collection.query(
             query_embeddings=[vector.tolist()],
             n_results=n,
+            where=where,
             include=["documents", "metadatas", "distances", "embeddings"],
         )
         rows = zip(

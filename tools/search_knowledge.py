@@ -82,7 +82,8 @@ class SearchKnowledge:
     async def _search(self, args: SearchArgs, ctx: ToolRunContext) -> ToolOutput:
         try:
             searcher = await asyncio.to_thread(self.searcher_for, ctx.settings.kb.collection)
-            passages = await asyncio.to_thread(searcher.search, args.query, args.top_k)
+            passages = await asyncio.to_thread(
+                searcher.search, args.query, args.top_k, None, ctx.principal)
             await asyncio.to_thread(searcher.add_sections, passages)
             if passages or ctx.cancel.is_set():  # a stopped turn needs no second query
                 return passages_output(args.query, passages)
@@ -102,7 +103,7 @@ def passages_output(query: str, passages: list[Passage]) -> ToolOutput:
         )
     sources = [
         Source(n=i, source=p.source, title=p.title, heading=p.heading, score=p.score, text=p.text,
-               url=p.url, modified=p.modified, section=p.section)
+               url=p.url, modified=p.modified, section=p.section, readers=list(p.readers))
         for i, p in enumerate(passages, 1)
     ]
     return ToolOutput(

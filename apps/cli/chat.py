@@ -16,6 +16,8 @@ def register(sub: Any) -> None:
     ask.add_argument("question", nargs="+", help="the question ('-' reads stdin)")
     ask.add_argument("--session", metavar="NAME", help="ask within the conversation NAME")
     ask.add_argument("--stats", action="store_true", help="show tokens, cost, latency")
+    ask.add_argument("--as", dest="as_principal", metavar="PRINCIPAL",
+                     help="answer as this person would get it (docs/access.md)")
     ask.set_defaults(handler="apps.cli.chat:ask")
 
 
@@ -36,10 +38,15 @@ def ask(args: argparse.Namespace, settings: Any) -> int:
     if question == "-":
         question = sys.stdin.read()
 
+    from apps.cli.access import acting_as
+
+    user = getattr(args, "as_principal", None)
+
     async def main() -> int:
-        bot = Bot.from_settings(settings)
+        bot = Bot.from_settings(acting_as(settings, user))
         try:
-            return await ask_once(bot, question, show_stats=args.stats, session_name=args.session)
+            return await ask_once(bot, question, show_stats=args.stats,
+                                  session_name=args.session, user=user)
         finally:
             await bot.aclose()
 

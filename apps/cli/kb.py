@@ -35,6 +35,8 @@ def register(sub: Any) -> None:
     search.add_argument("--top-k", type=int, metavar="N", help="passages (default kb.top_k)")
     search.add_argument("--min-score", type=float, metavar="S", help="default kb.min_score")
     search.add_argument("--collection", metavar="NAME")
+    search.add_argument("--as", dest="as_principal", metavar="PRINCIPAL",
+                        help="only what this person may read (docs/access.md)")
     search.set_defaults(handler="apps.cli.kb:search")
     stats = kb_sub.add_parser("stats", help="chunks, files and embedder of a collection")
     stats.add_argument("--collection", metavar="NAME")
@@ -123,8 +125,13 @@ def search(args: argparse.Namespace, settings: Any) -> int:
 
     query = " ".join(args.query)
     searcher = Searcher(settings, collection=args.collection)
+    principal = None
+    if getattr(args, "as_principal", None):
+        from bot.access import Principals
+
+        principal = Principals(settings.access).person(args.as_principal)
     try:
-        passages = searcher.search(query, args.top_k, args.min_score)
+        passages = searcher.search(query, args.top_k, args.min_score, principal)
         empty = not passages and searcher.count() == 0
     except KBError as exc:
         return _fail(exc)

@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "apps.cli.sources",
     "apps.cli.stats",
     "apps.cli.export_cmd",
+    "apps.cli.access",
 ]
 
 

@@ -48,7 +48,7 @@ def turn_object(view: TurnView, conversation: str) -> dict[str, Any]:
         "answer": view.answer,
         "notes": view.notes(),
         "error": None if view.error is None else view.error.model_dump(exclude={"kind"}),
-        "sources": [s.model_dump() for s in view.sources],
+        "sources": [s.model_dump(exclude={"readers"}) for s in view.sources],
         "steps": [{"id": s.id, "name": s.name, "arguments": s.arguments, "result": s.result,
                    "failed": s.failed, "approval": s.approval_note} for s in view.steps],
         "usage": None if view.usage is None else view.usage.model_dump(exclude={"kind"}),

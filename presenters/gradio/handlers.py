@@ -20,6 +20,7 @@ from contracts.events import Event, TextDelta
 from presenters.gradio.keys import session_id, session_key
 from presenters.gradio.questions import Shown, with_questions
 from presenters.gradio.render import Message, TurnRenderer, from_history
+from presenters.gradio.sso import signed_in
 
 log = structlog.get_logger("presenters.gradio")
 TurnIds = list[int | None]
@@ -97,8 +98,8 @@ class ChatHandlers:
         turn_ids.append(None)
         yield "", history, sid, turn_ids, None  # the question leaves the box once, here
         inbox: asyncio.Queue[Any] = asyncio.Queue()
-        events = self.asking_session(sid, inbox).send(message, user=username(request),
-                                                      space=space_of(request))
+        user = signed_in(request, self.bot.settings.access)
+        events = self.asking_session(sid, inbox).send(message, user=user, space=space_of(request))
         async for chat, ids, asking in self._stream(events, inbox, history, turn_ids, sid):
             # the box untouched: a person may be typing the next question meanwhile
             yield gr.skip(), chat, sid, ids, asking
@@ -113,8 +114,8 @@ class ChatHandlers:
         history, turn_ids = history[:keep], list(turn_ids or [])[:keep]
         yield history, sid, turn_ids, None
         inbox: asyncio.Queue[Any] = asyncio.Queue()
-        events = self.asking_session(sid, inbox).retry(user=username(request),
-                                                       space=space_of(request))
+        events = self.asking_session(sid, inbox).retry(
+            user=signed_in(request, self.bot.settings.access), space=space_of(request))
         async for chat, ids, asking in self._stream(events, inbox, history, turn_ids, sid):
             yield chat, sid, ids, asking
 

@@ -36,7 +36,8 @@ class BotPrompts:
         """The question and the knowledge base's best passages, to answer with citations."""
         caller = self.caller(ctx, "documents")
         try:
-            found = await self.bot.run_tool(SEARCH, {"query": question}, caller.space)
+            found = await self.bot.run_tool(SEARCH, {"query": question}, caller.space,
+                                            caller.user)
         except ToolError as exc:
             passages = f"(The knowledge base could not be searched: {exc})"
         else:

@@ -78,7 +78,8 @@ class BotTools:
         caller = self.caller(ctx, SEARCH)
         arguments = {"query": query} if top_k is None else {"query": query, "top_k": top_k}
         try:  # the collection of the caller's space
-            return search_result(await self.bot.run_tool(SEARCH, arguments, caller.space))
+            found = await self.bot.run_tool(SEARCH, arguments, caller.space, caller.user)
+            return search_result(found)
         except ToolError as exc:  # the client reads the reason, as the agent's model would
             raise McpToolError(str(exc)) from exc
 

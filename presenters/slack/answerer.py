@@ -29,6 +29,7 @@ from contracts.turn_view import TurnView
 from presenters.slack.approval import ApprovalPrompts, Posted
 from presenters.slack.delivery import Delivery
 from presenters.slack.elicit import SlackQuestions
+from presenters.slack.identity import SlackDirectory
 from presenters.slack.inbound import Inbound
 from presenters.slack.policy import ALWAYS, ChannelPolicies, should_answer
 from presenters.slack.private import private_key
@@ -82,6 +83,7 @@ class Answerer:
         self.delivery = Delivery(client, settings)
         self.recent: dict[str, deque[str]] = {}
         self.thread_of: dict[str, str] = {}  # an answer's ts -> its thread (for 🆘 on it)
+        self.directory = SlackDirectory(client)  # who each asker is, for [access]
         self.bot_user = ""  # set once auth.test has said who the bot is
 
     async def handle(self, inbound: Inbound) -> None:
@@ -129,6 +131,9 @@ class Answerer:
         context = await self._thread_context(inbound, session)
         if context.note:
             live.view.apply(Notice(text=context.note))
+        if self.bot.settings.access.enabled:  # the session is open: the bot is built
+            self.bot.use_directory("slack", self.directory)
+            await self.directory.learn(inbound.user)
         stream = cast(AsyncGenerator[Event, None], session.send(
             inbound.text, user=inbound.user, space=inbound.space, shown=context.shown or None))
         if not await self._stream(live, stream):

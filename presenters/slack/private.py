@@ -18,6 +18,7 @@ import structlog
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.app import Bot
+from contracts.access import may_read, place
 from contracts.events import Source
 from contracts.store import TurnRecord
 from presenters.slack.render import message_text, section_blocks
@@ -99,7 +100,20 @@ async def shareable(bot: Bot, ref: PrivateRef, sharer: str, channel: str
               None)
     if at is None or at == 0 or turns[at - 1].role != "user":
         return None
+    if channel and not channel_may_read(bot, channel, turns[at].sources):
+        log.info("slack_share_refused", channel=channel, turn_id=ref.turn,
+                 reason="the answer draws on a passage the channel may not read")
+        return None
     return turns[at - 1], turns[at]
+
+
+def channel_may_read(bot: Bot, channel: str, sources: list[Source]) -> bool:
+    """Whether everyone in ``channel`` may read every passage the answer drew on (the
+    strictest reader of a shared place; always, with ``[access]`` off)."""
+    if not bot.settings.access.enabled:
+        return True
+    members = place(f"slack-channel:{channel}")
+    return all(may_read(s.readers or None, members) for s in sources)
 
 
 def shared_blocks(question: TurnRecord, answer: TurnRecord, sharer: str

@@ -104,12 +104,14 @@ class TerminalChat:
 
 
 async def ask(
-    bot: Bot, question: str, *, show_stats: bool = False, session_name: str | None = None
+    bot: Bot, question: str, *, show_stats: bool = False, session_name: str | None = None,
+    user: str | None = None,
 ) -> int:
-    """Answer one question on stdout; exit code 1 when the answer failed."""
+    """Answer one question on stdout, asked as ``user`` (``bot ask --as``); exit code 1
+    when the answer failed."""
     chat = TerminalChat(bot, session_name, show_stats=show_stats)
     chat.interactive = False
-    ok = await chat.answer(chat.session.send(question, space=SPACE))
+    ok = await chat.answer(chat.session.send(question, user=user, space=SPACE))
     return 0 if ok else 1
 
 

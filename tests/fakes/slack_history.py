@@ -37,6 +37,8 @@ class SlackHistory:
         self.said: list[Said] = []
         self.page_cap = 15
         self.people: dict[str, str] = {}  # user id -> display name, for users.info
+        self.emails: dict[str, str] = {}  # user id -> e-mail (profile.email, users:read.email)
+        self.usergroups: dict[str, list[str]] = {}  # handle -> member ids, for usergroups.list
         self._said_ts = itertools.count(1)
         self._throttles: dict[str, int] = {}
         self._windows: dict[str, float] = {}
@@ -119,9 +121,18 @@ class SlackHistory:
         user = str(args.get("user"))
         if user not in self.people:
             return {"ok": False, "error": "user_not_found"}
+        profile = {"display_name": self.people[user], "real_name": self.people[user]}
+        if user in self.emails:
+            profile["email"] = self.emails[user]
         return {"ok": True, "user": {"id": user, "name": user.lower(), "real_name": "",
-                                     "profile": {"display_name": self.people[user],
-                                                 "real_name": self.people[user]}}}
+                                     "profile": profile}}
+
+    def _m_usergroups_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        with_users = str(args.get("include_users", "")).lower() in ("1", "true")
+        groups = [{"id": f"S{i:04d}", "handle": handle, "name": handle,
+                   **({"users": members} if with_users else {})}
+                  for i, (handle, members) in enumerate(self.usergroups.items())]
+        return {"ok": True, "usergroups": groups}
 
     def _m_chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
         channel, ts = str(args.get("channel")), str(args.get("message_ts"))

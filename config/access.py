@@ -1,0 +1,76 @@
+"""``[access]``: who may read what (docs/access.md).
+
+Off by default, so a bot without private sources behaves as before. When on, every search is
+filtered by the asker's grants: their own id, the groups named here, the groups their
+presenter reports, and ``"public"``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+from pydantic import BaseModel, Field, field_validator
+
+PRINCIPAL = re.compile(
+    r"(public|nobody|user:.+|group:.+|slack-channel:.+|slack-workspace:.+|github-repo:.+/.+|"
+    r"github-team:.+/.+|confluence-space:.+|confluence-group:.+|domain:.+\..+|"
+    r"notion-workspace:.+|service:.+)"
+)
+EXAMPLE = 'e.g. "user:alice@example.com", "group:eng", "slack-channel:C0123"'
+
+
+def check_principal(value: str, where: str) -> str:
+    """``value`` if it is a reader string, else a ValueError naming ``where`` and the fix."""
+    if not PRINCIPAL.fullmatch(value):
+        raise ValueError(f"{where}: {value!r} is not a reader. Fix: write it as {EXAMPLE}")
+    return value
+
+
+class KeyAccess(BaseModel):
+    """What an API key or MCP token (by its configured name) asks as."""
+
+    model_config = {"extra": "forbid"}
+
+    principal: str = Field(description='the service identity, e.g. "service:wiki-bot"')
+    trusted_to_name_user: bool = Field(
+        False, description="the request's `user` field names the end user, who is asked as")
+
+    @field_validator("principal")
+    @classmethod
+    def _principal(cls, value: str) -> str:
+        return check_principal(value, "access.keys.<name>.principal")
+
+
+class AccessSettings(BaseModel):
+    """Permissions on knowledge-base passages."""
+
+    model_config = {"extra": "forbid"}
+
+    enabled: bool = Field(False, description="filter every search by the asker's grants")
+    groups: dict[str, list[str]] = Field(
+        default_factory=dict, description='[access.groups] eng = ["user:alice@example.com"]')
+    keys: dict[str, KeyAccess] = Field(
+        default_factory=dict, description="API key / MCP token name -> principal")
+    trusted_proxies: list[str] = Field(
+        default_factory=list, description="addresses (or CIDR) of the SSO proxy")
+    email_header: str = Field("X-Forwarded-Email", description="the proxy's e-mail header")
+    access_schedule: str = Field("every 5m", description="how often permissions are re-read")
+    @field_validator("groups")
+    @classmethod
+    def _groups(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for name, members in value.items():
+            for member in members:
+                check_principal(member, f"access.groups.{name}")
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"access.trusted_proxies: {item!r} is not an address. "
+                                 'Fix: "10.0.0.5" or "10.0.0.0/24"') from exc
+        return value
