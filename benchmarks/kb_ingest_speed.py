@@ -62,7 +62,7 @@ def every() -> int:
 def pages_of(folder: Path) -> list[Path]:
     """The HTML pages a user's ingest of the manual reads (not the ``_sources`` copies)."""
     return sorted(p for p in folder.rglob("*.html")
-                  if not any(part.startswith("_") for part in p.relative_to(folder).parts))
+                  if not any(part.startswith("_") for part in p.relative_to(folder).parts[:-1]))
 
 
 def deal(folder: Path, dest: Path) -> tuple[int, list[Path]]:
