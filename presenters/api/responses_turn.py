@@ -11,27 +11,26 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, Callable
 from contextlib import AbstractAsyncContextManager, aclosing
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
-from starlette.responses import JSONResponse, Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import Send
 
 from bot.session import Session
 from contracts.events import Event, TextDelta
 from contracts.turn_view import TurnView
 from presenters.api.conversation import HEADER
-from presenters.api.render import content, turn_object
+from presenters.api.render import content
 from presenters.api.responses_render import ResponseShape
 from presenters.api.responses_request import Ask
 from presenters.api.responses_stream import ResponseEvents
 from presenters.api.responses_thread import Thread
-from presenters.api.turns import SSE_HEADERS, Watched, failure
+from presenters.api.turns import SSE_HEADERS, WholeOrStream
 
 SessionScope = Callable[[], AbstractAsyncContextManager[Session]]
 
 
 @dataclass
-class ResponseTurn:
+class ResponseTurn(WholeOrStream):
     """Everything one Responses request's answer needs."""
 
     sessions: SessionScope  # the conversation's session (an unstored one for store: false)
@@ -54,27 +53,16 @@ class ResponseTurn:
                 async for event in events:
                     yield event
 
-    def response(self, scope: Scope, receive: Receive) -> Watched:
-        if self.ask.stream:
-            return Watched(self.stream)
-        return Watched(lambda send: self.complete(scope, receive, send))
+    @property
+    def streaming(self) -> bool:
+        return self.ask.stream
 
-    async def complete(self, scope: Scope, receive: Receive, send: Send) -> None:
-        view = TurnView()
-        async with aclosing(self.events()) as events:
-            async for event in events:
-                view.apply(event)
-        await self.reply(view)(scope, receive, send)
+    @property
+    def conversation_id(self) -> str:
+        return self.thread.id
 
-    def reply(self, view: TurnView) -> Response:
-        """The response; a turn that failed with nothing to show is an error instead."""
-        headers = {HEADER: self.thread.id}
-        if view.error is None or view.answer.strip():
-            body = self.shape.finished(view, self.thread.id, self.with_sources)
-            return JSONResponse(body, headers=headers)
-        refused = failure(view.error, {"bot": turn_object(view, self.thread.id)})
-        refused.headers.update(headers)
-        return refused
+    def body(self, view: TurnView) -> dict[str, Any]:
+        return self.shape.finished(view, self.thread.id, self.with_sources)
 
     async def stream(self, send: Send) -> None:
         headers = [*SSE_HEADERS, (HEADER.lower().encode(), self.thread.id.encode())]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from abc import ABC, abstractmethod
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import aclosing
 from dataclasses import dataclass
@@ -57,8 +58,52 @@ class Watched:
                 await work  # a failure of the work itself propagates
 
 
+class WholeOrStream(ABC):
+    """What an API turn does with its events, chat completions and Responses alike: it runs
+    while the client is watched; a whole answer is one JSON body, unless the turn failed
+    before any text (then an error response); a stream is the subclass's own."""
+
+    @property
+    @abstractmethod
+    def streaming(self) -> bool: ...
+
+    @property
+    @abstractmethod
+    def conversation_id(self) -> str: ...
+
+    @abstractmethod
+    def events(self) -> AsyncGenerator[Event, None]: ...
+
+    @abstractmethod
+    def body(self, view: TurnView) -> dict[str, Any]: ...
+
+    @abstractmethod
+    async def stream(self, send: Send) -> None: ...
+
+    def response(self, scope: Scope, receive: Receive) -> Watched:
+        if self.streaming:
+            return Watched(self.stream)
+        return Watched(lambda send: self.complete(scope, receive, send))
+
+    async def complete(self, scope: Scope, receive: Receive, send: Send) -> None:
+        view = TurnView()
+        async with aclosing(self.events()) as events:
+            async for event in events:
+                view.apply(event)
+        await self.reply(view)(scope, receive, send)
+
+    def reply(self, view: TurnView) -> Response:
+        """The answer; a turn that failed with nothing to show is an error instead."""
+        headers = {HEADER: self.conversation_id}
+        if view.error is None or view.answer.strip():
+            return JSONResponse(self.body(view), headers=headers)
+        response = failure(view.error, {"bot": turn_object(view, self.conversation_id)})
+        response.headers.update(headers)
+        return response
+
+
 @dataclass
-class Turn:
+class Turn(WholeOrStream):
     """Everything one request's answer needs."""
 
     session: Session
@@ -86,28 +131,16 @@ class Turn:
                                    shown=self.conversation.shown(q))
         return cast(AsyncGenerator[Event, None], events)  # send is an async generator
 
-    def response(self, scope: Scope, receive: Receive) -> Watched:
-        if self.question.stream:
-            return Watched(self.stream)
-        return Watched(lambda send: self.complete(scope, receive, send))
+    @property
+    def streaming(self) -> bool:
+        return self.question.stream
 
-    # -- a whole answer ----------------------------------------------------------------------
-    async def complete(self, scope: Scope, receive: Receive, send: Send) -> None:
-        view = TurnView()
-        async with aclosing(self.events()) as events:
-            async for event in events:
-                view.apply(event)
-        await self.reply(view)(scope, receive, send)
+    @property
+    def conversation_id(self) -> str:
+        return self.conversation.id
 
-    def reply(self, view: TurnView) -> Response:
-        """The completion; a turn that failed with nothing to show is an error instead."""
-        headers = {HEADER: self.conversation.id}
-        if view.error is None or view.answer.strip():
-            body = self.envelope.completion(view, self.conversation.id, self.with_sources)
-            return JSONResponse(body, headers=headers)
-        response = failure(view.error, {"bot": turn_object(view, self.conversation.id)})
-        response.headers.update(headers)
-        return response
+    def body(self, view: TurnView) -> dict[str, Any]:
+        return self.envelope.completion(view, self.conversation.id, self.with_sources)
 
     # -- a stream ----------------------------------------------------------------------------
     async def stream(self, send: Send) -> None:
