@@ -20,7 +20,6 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
 
 from bot.app import Bot
 from bot.input_guard import InputTooLong, clean_input
@@ -34,27 +33,13 @@ from presenters.api.openapi import openapi
 from presenters.api.render import Envelope
 from presenters.api.request import Question, parse, question, read_body
 from presenters.api.responses import Responses
-from presenters.api.turns import Turn
+from presenters.api.turns import Turn, TurnEndpoint
 
 log = structlog.get_logger("presenters.api")
 
 
-class ChatCompletions:
+class ChatCompletions(TurnEndpoint):
     """``POST /v1/chat/completions`` as an ASGI endpoint (it needs the raw ``receive``)."""
-
-    def __init__(self, bot: Bot) -> None:
-        self.bot = bot
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = Request(scope, receive)
-        try:
-            turn = await self.turn(request)
-        except ApiError as exc:
-            await exc.response()(scope, receive, send)
-            return
-        with structlog.contextvars.bound_contextvars(api_key=turn.caller,
-                                                     conversation=turn.conversation.id):
-            await turn.response(scope, receive)(scope, receive, send)
 
     async def turn(self, request: Request) -> Turn:
         s = self.bot.settings.api

@@ -13,39 +13,23 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
-import structlog
 from starlette.requests import Request
-from starlette.types import Receive, Scope, Send
 
-from bot.app import Bot
 from bot.input_guard import InputTooLong, clean_input
 from bot.session import Session
 from bot.unstored import unstored_session
-from presenters.api.errors import ApiError, bad_request, model_not_found
+from presenters.api.errors import bad_request, model_not_found
 from presenters.api.keys import key_id
 from presenters.api.request import parse_as, read_body
 from presenters.api.responses_render import ResponseShape
 from presenters.api.responses_request import Ask, ResponsesRequest, ask
 from presenters.api.responses_thread import Thread, thread_for
 from presenters.api.responses_turn import ResponseTurn
+from presenters.api.turns import TurnEndpoint
 
 
-class Responses:
+class Responses(TurnEndpoint):
     """``POST /v1/responses`` as an ASGI endpoint (it needs the raw ``receive``)."""
-
-    def __init__(self, bot: Bot) -> None:
-        self.bot = bot
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = Request(scope, receive)
-        try:
-            turn = await self.turn(request)
-        except ApiError as exc:
-            await exc.response()(scope, receive, send)
-            return
-        with structlog.contextvars.bound_contextvars(api_key=turn.caller,
-                                                     conversation=turn.thread.id):
-            await turn.response(scope, receive)(scope, receive, send)
 
     async def turn(self, request: Request) -> ResponseTurn:
         s = self.bot.settings.api

@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import structlog
+from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
+from bot.app import Bot
 from bot.session import Session
 from contracts.events import Done, Error, Event, Notice, TextDelta
 from contracts.turn_view import TurnView
@@ -63,6 +65,8 @@ class WholeOrStream(ABC):
     while the client is watched; a whole answer is one JSON body, unless the turn failed
     before any text (then an error response); a stream is the subclass's own."""
 
+    caller: str  # the API key's name
+
     @property
     @abstractmethod
     def streaming(self) -> bool: ...
@@ -100,6 +104,28 @@ class WholeOrStream(ABC):
         response = failure(view.error, {"bot": turn_object(view, self.conversation_id)})
         response.headers.update(headers)
         return response
+
+
+class TurnEndpoint(ABC):
+    """A ``POST`` endpoint that answers with one turn, as a raw ASGI app (the turn watches
+    ``receive`` for a disconnect): a refused request is its error response; the turn runs
+    with the key and conversation bound to every log line."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    @abstractmethod
+    async def turn(self, request: Request) -> WholeOrStream: ...
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            turn = await self.turn(Request(scope, receive))
+        except ApiError as exc:
+            await exc.response()(scope, receive, send)
+            return
+        with structlog.contextvars.bound_contextvars(api_key=turn.caller,
+                                                     conversation=turn.conversation_id):
+            await turn.response(scope, receive)(scope, receive, send)
 
 
 @dataclass
