@@ -120,6 +120,11 @@ def test_a_failed_permission_read_fails_the_source_closed_until_the_next_good_pa
     shown = status(gh_settings)
     assert "permissions: failed" in shown and "GITHUB_TOKEN" in shown
     assert "unreadable to everyone (fail closed)" in shown
+    from bot.app import Bot
+    from presenters.gradio.stats_tab import sources_markdown
+
+    admin = sources_markdown(Bot.from_settings(gh_settings).sources_status())
+    assert "    - permissions: failed at" in admin and "(fail closed)" in admin
     monkeypatch.setenv("GITHUB_TOKEN", GITHUB_TOKEN)
     assert permission_pass(gh_settings, "gh").outcome == "ok"
     assert finds(gh_settings, "user:alice")
@@ -238,3 +243,25 @@ def test_the_revocation_benchmark_revokes_every_trial(tmp_path: Path) -> None:
 
     result = measure(tmp_path / "data", trials=3, schedule="every 1s", embedder=shared_minilm())
     assert len(result.seconds) == 3 and result.passes >= 6
+
+
+def test_a_pass_waits_for_a_content_sync_holding_the_lease_and_strangers_are_logged_once(
+    github: FakeGitHub, gh_settings: Settings
+) -> None:
+    from structlog.testing import capture_logs
+
+    from sources.lease import SourceLease
+
+    store = open_store(None, gh_settings.data_dir)
+    try:
+        with SourceLease(store).hold("gh") as held:  # another runner is syncing it
+            assert held and permission_pass(gh_settings, "gh").outcome == "busy"
+    finally:
+        store.close()
+    assert permission_pass(gh_settings, "gh").outcome == "ok"
+    with capture_logs() as logs:
+        principals = Principals(gh_settings.access, None)
+        assert not principals.person("user:carol").known
+        principals.person("user:carol")
+    assert [e["event"] for e in logs].count("access_unknown_principal") == 1
+    assert not finds(gh_settings, "user:carol") and finds(gh_settings, "user:bob")
