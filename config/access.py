@@ -12,6 +12,8 @@ import re
 
 from pydantic import BaseModel, Field, field_validator
 
+from config.sources import MIN_ACCESS_INTERVAL_S, interval_s
+
 PRINCIPAL = re.compile(
     r"(public|nobody|user:.+|group:.+|slack-channel:.+|slack-workspace:.+|github-repo:.+/.+|"
     r"github-team:.+/.+|confluence-space:.+|confluence-group:.+|domain:.+\..+|"
@@ -55,7 +57,19 @@ class AccessSettings(BaseModel):
     trusted_proxies: list[str] = Field(
         default_factory=list, description="addresses (or CIDR) of the SSO proxy")
     email_header: str = Field("X-Forwarded-Email", description="the proxy's e-mail header")
-    access_schedule: str = Field("every 5m", description="how often permissions are re-read")
+    access_schedule: str = Field(
+        "every 5m", description='how often permissions are re-read: "every 5m" (s, m, h, d; '
+        '1 s at least) or cron syntax')
+
+    @field_validator("access_schedule")
+    @classmethod
+    def _access_schedule(cls, value: str) -> str:
+        try:
+            interval_s(value, MIN_ACCESS_INTERVAL_S)
+        except ValueError as exc:
+            raise ValueError(f"access.access_schedule: {exc}") from None
+        return value.strip()
+
     @field_validator("groups")
     @classmethod
     def _groups(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
