@@ -53,7 +53,7 @@ def wanted(settings: Settings) -> bool:
     """Whether a long-running process needs a scheduler: a scheduled source, or permission
     passes (``[access]`` on and any enabled source)."""
     enabled = [s for s in settings.sources.values() if s.enabled]
-    return any(s.schedule for s in enabled) or (settings.access.enabled and bool(enabled))
+    return any(s.schedule for s in enabled) or (bool(settings.access.enabled) and bool(enabled))
 
 
 class SourceScheduler:
