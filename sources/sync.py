@@ -239,6 +239,8 @@ class SourceSync:
                 skipped = RayEmbedding(self.settings, indexer, cpus).write(
                     documents, lambda doc, _chunks: self._recorded(doc, known, report))
         except RayUnavailable as exc:  # the cluster is down: this sync need not wait for it
+            if report.embedded_on:  # lost midway: rerun, rather than write documents twice
+                raise
             log.warning("source_ray_unavailable", source=self.name, error=str(exc)[:300])
             for batch in batched(iter(documents), BATCH_DOCUMENTS):
                 self._write(indexer, batch, known, report)
