@@ -19,6 +19,8 @@ import structlog
 from knowledge.batches import LOADED_COLUMNS, Batch
 from knowledge.documents import SkipFile
 from knowledge.ids import file_hash
+from knowledge.ray_cluster import RayUnavailable, ray_connected
+from knowledge.ray_errors import unwrap_ray_error
 from knowledge.ray_ingest import FILES_PER_LOAD_TASK, chunk_and_embed, completed
 from knowledge.writer import delete_stale, write_rows
 from sources.indexer import (
@@ -32,10 +34,32 @@ from sources.model import SourceDocument
 
 if TYPE_CHECKING:
     from config import Settings
+    from sources.ray_choice import RayTarget
 
 log = structlog.get_logger("sources.ray")
 
 Done = Callable[[SourceDocument, int], None]  # a document fully written, with its chunks
+
+
+def embed_on_ray(
+    settings: Settings,
+    target: RayTarget,
+    indexer: SourceIndexer,
+    documents: list[SourceDocument],
+    done: Done,
+) -> dict[str, str] | None:
+    """Index ``documents`` with their chunking and embedding on ``target``: the keys skipped
+    (no text), or None when the cluster cannot be joined (then nothing was written)."""
+    joined = False
+    try:
+        with ray_connected(target.address) as cpus, unwrap_ray_error():
+            joined = True
+            return RayEmbedding(settings, indexer, cpus).write(documents, done)
+    except RayUnavailable as exc:
+        if joined:  # lost midway: fail the run (the next one resumes), never write twice
+            raise
+        log.warning("source_ray_unavailable", source=indexer.name, error=str(exc)[:300])
+        return None
 
 
 class LoadDocuments:

@@ -225,26 +225,20 @@ class SourceSync:
 
     def _embed_on_ray(self, indexer: SourceIndexer, documents: list[SourceDocument],
                       known: dict[str, DocumentState], report: SyncReport) -> None:
-        """Chunk and embed every fetched document on Ray in one dataset; write back here."""
-        from knowledge.ray_cluster import RayUnavailable, ray_connected
-        from knowledge.ray_errors import unwrap_ray_error
-        from sources.ray_embed import RayEmbedding
+        """Chunk and embed every fetched document on Ray in one dataset; write back here
+        (here entirely when the cluster cannot be joined)."""
+        from sources.ray_embed import embed_on_ray
 
         assert self.ray is not None
-        if not documents:
+        if not documents:  # every fetch failed: nothing to embed anywhere
             return
-        try:
-            with ray_connected(self.ray.address) as cpus, unwrap_ray_error():
-                report.embedded_on = self.ray.where()
-                skipped = RayEmbedding(self.settings, indexer, cpus).write(
-                    documents, lambda doc, _chunks: self._recorded(doc, known, report))
-        except RayUnavailable as exc:  # the cluster is down: this sync need not wait for it
-            if report.embedded_on:  # lost midway: rerun, rather than write documents twice
-                raise
-            log.warning("source_ray_unavailable", source=self.name, error=str(exc)[:300])
+        skipped = embed_on_ray(self.settings, self.ray, indexer, documents,
+                               lambda doc, _chunks: self._recorded(doc, known, report))
+        if skipped is None:
             for batch in batched(iter(documents), BATCH_DOCUMENTS):
                 self._write(indexer, batch, known, report)
             return
+        report.embedded_on = self.ray.where()
         report.skipped += list(skipped.items())
 
     def _note(self, fetched: Fetched, report: SyncReport) -> None:

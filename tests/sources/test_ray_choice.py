@@ -55,7 +55,7 @@ def test_only_a_large_sync_with_a_cluster_is_sent_to_ray() -> None:
 @pytest.fixture
 def joins(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every Ray cluster the sync tries to join; none can be joined."""
-    import knowledge.ray_cluster
+    import sources.ray_embed
 
     tried: list[str] = []
 
@@ -63,7 +63,7 @@ def joins(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         tried.append(address)
         raise RayUnavailable(f"cannot start the Ray cluster at {address}")
 
-    monkeypatch.setattr(knowledge.ray_cluster, "ray_connected", unreachable)
+    monkeypatch.setattr(sources.ray_embed, "ray_connected", unreachable)
     return tried
 
 
