@@ -91,6 +91,18 @@ class SourceDocument:
     media_type: str
 
 
+@dataclass
+class Permissions:
+    """What a permission pass read (no content): ``readers`` per document key (a key left
+    out keeps its stored readers) and ``groups``: each group principal the service lists
+    members of (``"github-team:acme/core"``, ``"slack-channel:C0123"``) with its members as
+    reader strings (``"user:<e-mail or id>"``). ``problems`` are reported, nothing closed."""
+
+    readers: dict[str, Readers] = field(default_factory=dict)
+    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
 class SourceError(Exception):
     """A source failed in a way the operator can act on; the message says what to do."""
 
@@ -145,4 +157,13 @@ class ChangeReader(Protocol):
     def entries(self, keys: frozenset[str], cursor: Mapping[str, str]) -> list[Entry]:
         """The entries of ``keys`` as of ``cursor``; keys the source does not hold there are
         left out (only when it said so: any other failure raises a SourceError)."""
+        ...
+
+
+class PermissionReader(Protocol):
+    """A connector that can re-read who may read its documents without fetching them."""
+
+    def read_permissions(self, keys: list[str]) -> Permissions:
+        """Readers of the documents ``keys`` (as indexed) and the groups the service lists;
+        raises a SourceError when the service will not say (the source then fails closed)."""
         ...

@@ -26,6 +26,8 @@ def register(sub: Any) -> None:
     sync.add_argument("--ray", action="store_true", help="large syncs embed on Ray (a local "
                       "Ray unless --address or deploy.address / RAY_ADDRESS names a cluster)")
     sync.add_argument("--address", metavar="ADDR", help="the Ray cluster for --ray")
+    sync.add_argument("--permissions-only", action="store_true",
+                      help="re-read only who may read each document (no content, no embedding)")
     sync.set_defaults(handler="apps.cli.sources:sync")
     actions.add_parser("status", help="last sync, changes, errors and next run").set_defaults(
         handler="apps.cli.sources:status")
@@ -75,7 +77,8 @@ def sync(args: argparse.Namespace, settings: Any) -> int:
     try:
         if args.watch:
             return _watch(settings, runner, chosen)
-        reports = runner.sync(chosen)
+        reports = (runner.permissions(chosen) if args.permissions_only
+                   else runner.sync(chosen))
     finally:
         store.close()
     for report in reports:
