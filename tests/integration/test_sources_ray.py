@@ -167,6 +167,7 @@ def test_bot_sources_sync_ray_says_where_it_embedded(
     config = tmp_path / "bot.toml"
     config.write_text(
         f'data_dir = "{tmp_path / "data"}"\ntools = ["search_knowledge"]\n'
+        "[access]\nenabled = false\n"  # a hosted source needs the choice made
         f'[sources.handbook]\nkind = "github"\nrepos = ["acme/handbook"]\npaths = ["*"]\n'
         f'ray_min_documents = 4\nbase_url = "{github.api_url}"\n',
         "utf-8",
