@@ -1,6 +1,7 @@
-"""Webhooks that make a source sync now: a GitHub ``push`` names the repos (and branch) it
-changed; every ``[sources.NAME]`` of kind github reading that repo is synced at the
-scheduler's next tick instead of waiting for its schedule.
+"""Webhooks that make a source sync now: a GitHub ``push`` names the repo, branch and files
+it changed; every ``[sources.NAME]`` of kind github reading that repo and branch syncs those
+files (or, when the push cannot be trusted alone, all of it) at the scheduler's next tick
+instead of waiting for its schedule.
 
 The long-running process attaches its scheduler's ``trigger`` with :func:`attach_trigger`;
 the API presenter hands each request to :func:`github_webhook`. Each GitHub source names the
@@ -13,16 +14,27 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import structlog
 
 from config import Settings
 
+if TYPE_CHECKING:
+    from sources.model import Change
+
 log = structlog.get_logger("bot.webhooks")
-Trigger = Callable[[str], bool]
+
+
+class Trigger(Protocol):
+    """A scheduler's ``trigger``: sync source ``name`` now (just what ``change`` names, when
+    given); False when there is no such enabled source."""
+
+    def __call__(self, name: str, change: Change | None = None) -> bool: ...
+
+
 _trigger: list[Trigger] = []  # the running process's scheduler (at most one)
 
 
@@ -89,11 +101,12 @@ def _push(settings: Settings, signed: list[str], body: bytes) -> WebhookAnswer:
     except ValueError:
         return WebhookAnswer(400, {"error": "the push payload is not JSON"})
     options = {n: GitHubOptions.model_validate(settings.sources[n].options()) for n in signed}
-    names = sorted({t.source for t in push_targets(payload, options)})
+    targets = sorted(push_targets(payload, options), key=lambda t: t.source)
     if not _trigger:
         return WebhookAnswer(503, {"error": "no source scheduler runs in this process"})
-    synced = [n for n in names if _trigger[0](n)]
-    log.info("webhook_sync", service="github", sources=synced)
+    synced = sorted({t.source for t in targets if _trigger[0](t.source, t.change)})
+    log.info("webhook_sync", service="github", sources=synced,
+             whole=sorted(t.source for t in targets if t.whole))
     return WebhookAnswer(202, {"syncing": synced})
 
 

@@ -31,6 +31,9 @@ class SourceSettings(BaseModel):
     collection: str | None = Field(None, description="the collection it feeds (kb.collection)")
     workers: int = Field(4, ge=1, le=16, description="documents fetched at once")
     max_document_mb: float = Field(20.0, gt=0, description="larger documents are skipped")
+    ray_min_documents: int = Field(
+        200, ge=1, description="a sync with this many documents to fetch (a large source's "
+        "first sync) embeds on Ray when a cluster is configured (deploy.address, RAY_ADDRESS)")
 
     @field_validator("schedule")
     @classmethod

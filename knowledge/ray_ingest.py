@@ -109,26 +109,8 @@ class RayIngestor(Ingestor):
 
     def _chunked_and_embedded(self, loaded: Any, ok: dict[str, str]) -> Any:
         """Chunk rows with their vectors, streamed back to the driver batch by batch."""
-        import ray
-
         known = {path: self.manifest[path].ids for path in ok if path in self.manifest}
-        settings = worker_settings(self.settings)
-        embedders, cpus_each = actor_plan(self.cpus)
-        chunks = loaded.map_batches(
-            ChunkBatch,
-            fn_constructor_args=(settings, known),
-            batch_size=FILES_PER_BATCH,
-            compute=ray.data.ActorPoolStrategy(size=1),
-            num_cpus=cpus_each,
-        )
-        embedded = chunks.map_batches(
-            EmbedBatch,
-            fn_constructor_args=(settings,),
-            batch_size=CHUNKS_PER_EMBED_BATCH,
-            compute=ray.data.ActorPoolStrategy(min_size=1, max_size=embedders),
-            num_cpus=cpus_each,
-        )
-        return embedded.iter_batches(batch_size=None, batch_format="numpy")
+        return chunk_and_embed(loaded, self.settings, known, self.cpus)
 
     def _write(self, batch: Batch, report: IngestReport) -> None:
         """Write one batch; a file whose chunks are now all written loses its stale ones."""
@@ -139,8 +121,7 @@ class RayIngestor(Ingestor):
         report.reused += len(batch["id"]) - todo
         for path, ids in write_rows(self.store, batch, self.lexical).items():
             self.written[path] |= ids
-        counts = zip(batch["path"], batch["chunk_count"], strict=True)
-        done = {str(p) for p, n in counts if len(self.written[str(p)]) == int(n)}
+        done = completed(batch, self.written)
         report.deleted += delete_stale(
             self.store, self.manifest, done, self.written, self.lexical
         )
@@ -154,6 +135,38 @@ class RayIngestor(Ingestor):
         )
         self.progress.advance(empty)
         report.ingested += [(source, len(self.written.get(p, ()))) for p, source in ok.items()]
+
+
+def chunk_and_embed(loaded: Any, settings: Settings, known: dict[str, set[str]],
+                    cpus: int) -> Any:
+    """Loaded rows (a Ray dataset of ``LOADED_COLUMNS``) -> chunk rows with their vectors,
+    streamed back to the driver batch by batch. ``known`` maps a path to the chunk ids the
+    collection holds: those keep their stored vectors."""
+    import ray
+
+    worker = worker_settings(settings)
+    embedders, cpus_each = actor_plan(cpus)
+    chunks = loaded.map_batches(
+        ChunkBatch,
+        fn_constructor_args=(worker, known),
+        batch_size=FILES_PER_BATCH,
+        compute=ray.data.ActorPoolStrategy(size=1),
+        num_cpus=cpus_each,
+    )
+    embedded = chunks.map_batches(
+        EmbedBatch,
+        fn_constructor_args=(worker,),
+        batch_size=CHUNKS_PER_EMBED_BATCH,
+        compute=ray.data.ActorPoolStrategy(min_size=1, max_size=embedders),
+        num_cpus=cpus_each,
+    )
+    return embedded.iter_batches(batch_size=None, batch_format="numpy")
+
+
+def completed(batch: Batch, written: dict[str, set[str]]) -> set[str]:
+    """The paths of ``batch`` whose chunks are now all written (``written``: ids per path)."""
+    counts = zip(batch["path"], batch["chunk_count"], strict=True)
+    return {str(p) for p, n in counts if len(written.get(str(p), ())) == int(n)}
 
 
 def actor_plan(cpus: int) -> tuple[int, float]:

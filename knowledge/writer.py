@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -31,8 +31,8 @@ def write_rows(
     store: KnowledgeStore, rows: Batch, lexical: LexicalIndex | None = None
 ) -> dict[str, set[str]]:
     """Upsert embedded rows, refresh the metadata of re-used ones; ids written, per path."""
-    fresh = [i for i, e in enumerate(rows.get("embedding", [])) if e is not None]
-    reused = [i for i, e in enumerate(rows.get("embedding", [])) if e is None]
+    fresh = [i for i, e in enumerate(rows.get("embedding", [])) if has_vector(e)]
+    reused = [i for i, e in enumerate(rows.get("embedding", [])) if not has_vector(e)]
     if fresh:
         vectors = np.asarray([rows["embedding"][i] for i in fresh], dtype=np.float32)
         store.upsert(
@@ -55,6 +55,12 @@ def write_rows(
     for chunk_id, path in zip(rows.get("id", []), rows.get("path", []), strict=True):
         written[str(path)].add(str(chunk_id))
     return written
+
+
+def has_vector(embedding: Any) -> bool:
+    """True for a computed vector. A re-used chunk has None, which Ray Data turns into NaN
+    when a whole batch is re-used (an all-null column comes back as float32)."""
+    return embedding is not None and np.ndim(embedding) == 1
 
 
 def delete_stale(

@@ -9,6 +9,8 @@ the commit SHA listed per repo; a branch that did not move is listed again from 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import ClassVar
 
@@ -19,6 +21,7 @@ from sources.github_discussions import discussion_markdown, list_discussions
 from sources.github_files import last_changed, media_type, read_blob
 from sources.github_issues import issue_markdown, list_issues
 from sources.github_options import GitHubOptions, RepoRef
+from sources.github_pushed import file_at, head_at
 from sources.github_readers import repo_readers, team_members
 from sources.github_tree import RepoHead, list_files, read_head
 from sources.http_faults import too_large
@@ -73,6 +76,28 @@ class GitHubConnector:
                                       int(thread["number"]))
         repo, _, path = entry.key.partition(":")
         return self._fetch_file(entry, self._ref(repo), path)
+
+    def entries(self, keys: frozenset[str], cursor: Mapping[str, str]) -> list[Entry]:
+        """The files among ``keys`` at the commit ``cursor`` names per repo (a push's), read
+        one by one instead of listing the tree; files not at that commit are left out."""
+        paths: dict[str, list[str]] = defaultdict(list)
+        for key in sorted(keys):
+            repo, _, path = key.partition(":")
+            paths[repo].append(path)
+        found: list[Entry] = []
+        for repo, named in paths.items():
+            if repo not in cursor:
+                raise Malformed(f"no commit of repo {repo} was given for its files")
+            head = self._head_at(self._ref(repo), cursor[repo])
+            found += [e for p in named if (e := file_at(self._client(), head, p)) is not None]
+        return found
+
+    def _head_at(self, ref: RepoRef, commit: str) -> RepoHead:
+        """The repo at ``commit``, remembered for fetching (links, dates, readers)."""
+        calls = self._client()
+        head = self._heads[ref.full_name] = head_at(calls, ref, commit)
+        self._readers[ref.full_name] = repo_readers(calls, ref.full_name, head.repo)
+        return head
 
     def read_permissions(self, keys: list[str]) -> Permissions:
         """Each repo's visibility, collaborators and teams, and the teams' members; no file,

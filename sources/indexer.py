@@ -58,6 +58,33 @@ def loader_path(document: SourceDocument) -> Path:
     return Path("document" + BY_MEDIA_TYPE.get(media_type, ".unsupported"))
 
 
+def document_row(name: str, document: SourceDocument) -> dict[str, Any]:
+    """What loading a fetched document needs, as plain values (a Ray Data row too)."""
+    return {"path": document_path(name, document.entry.key),
+            "source": document.url or document.entry.title or document.entry.key,
+            "title": document.title, "loader": str(loader_path(document)),
+            "body": document.body}
+
+
+def load_document(path: str, source: str, title: str, loader: str,
+                  body: bytes) -> dict[str, Any]:
+    """A fetched document as a loaded row (``LOADED_COLUMNS``; raises SkipFile when no text
+    can be read). ``loader`` is the file name whose extension picks the loader."""
+    parsed = load_file(Path(loader), body)
+    sections = json.dumps([[s.headings, s.text] for s in parsed.sections])
+    return {"path": path, "source": source, "status": "ok", "reason": "",
+            "file_hash": file_hash(body), "title": title or parsed.title,
+            "kind": parsed.kind, "sections": sections}
+
+
+def source_metadata(name: str, document: SourceDocument) -> dict[str, Any]:
+    """What every chunk of a synced document carries besides the chunk's own columns
+    (``SOURCE_COLUMNS``)."""
+    return {"source_name": name, "url": document.url,
+            "modified": document.modified.isoformat(),
+            "readers": document.readers.as_list() or [NO_READERS]}
+
+
 class SourceIndexer:
     """Writes one source's documents into an open collection (writer lock held)."""
 
@@ -78,17 +105,7 @@ class SourceIndexer:
 
     def loaded_row(self, document: SourceDocument) -> dict[str, Any]:
         """The document as a loaded row (raises SkipFile when no text can be read)."""
-        parsed = load_file(loader_path(document), document.body)
-        sections = json.dumps([[s.headings, s.text] for s in parsed.sections])
-        return {
-            "path": document_path(self.name, document.entry.key),
-            "source": document.url or document.entry.title or document.entry.key,
-            "status": "ok", "reason": "",
-            "file_hash": file_hash(document.body),
-            "title": document.title or parsed.title,
-            "kind": parsed.kind,
-            "sections": sections,
-        }
+        return load_document(**document_row(self.name, document))
 
     def write(self, documents: list[SourceDocument]) -> tuple[dict[str, int], dict[str, str]]:
         """Index documents in one embedding batch: chunk counts by key, and the keys skipped
@@ -115,7 +132,7 @@ class SourceIndexer:
         for document in kept:
             path = document_path(self.name, document.entry.key)
             delete_stale(self.store, self.manifest, [path], written, self.lexical)
-            self._remember(path, written.get(path, set()), file_hash(document.body))
+            self.remember(path, written.get(path, set()), file_hash(document.body))
             counts[document.entry.key] = len(written.get(path, ()))
         self.embedded += sum(1 for flag in flags if flag)
         self.chunks += len(flags)
@@ -125,12 +142,10 @@ class SourceIndexer:
         loaded = self.loaded_row(document)
         rows = self.chunker({k: [v] for k, v in loaded.items()})
         count = len(rows["id"])
-        readers = document.readers.as_list() or [NO_READERS]
-        rows.update(source_name=[self.name] * count, url=[document.url] * count,
-                    modified=[document.modified.isoformat()] * count, readers=[readers] * count)
+        rows.update({k: [v] * count for k, v in source_metadata(self.name, document).items()})
         return rows
 
-    def _remember(self, path: str, ids: set[str], digest: str) -> None:
+    def remember(self, path: str, ids: set[str], digest: str) -> None:
         from knowledge.store import SourceState
 
         self.manifest[path] = SourceState(path, {digest}, {len(ids)}, set(ids))

@@ -8,9 +8,10 @@ but only when the listing was complete: a failed or partial listing never delete
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import ClassVar, Protocol
+from typing import ClassVar, Protocol, runtime_checkable
 
 from pydantic import BaseModel
 
@@ -60,6 +61,19 @@ class Listing:
     complete: bool = True
     cursor: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a service said changed in a source (a webhook), between two cursors: the keys
+    added or edited (``present``) and those removed. It is trusted on its own only when
+    ``before`` matches the cursor the source was synced to; ``after`` is the cursor once it
+    is applied (for GitHub: the repo's commit SHA before and after the push)."""
+
+    present: frozenset[str]
+    removed: frozenset[str]
+    before: Mapping[str, str]
+    after: Mapping[str, str]
 
 
 @dataclass
@@ -132,6 +146,17 @@ class Connector(Protocol):
 
     def fetch(self, entry: Entry) -> SourceDocument:
         """The document behind ``entry``; raises a SourceError subclass when it cannot."""
+        ...
+
+
+@runtime_checkable
+class ChangeReader(Protocol):
+    """A connector that can list just the documents a :class:`Change` names (optional: the
+    engine syncs a change through a full listing when its connector cannot)."""
+
+    def entries(self, keys: frozenset[str], cursor: Mapping[str, str]) -> list[Entry]:
+        """The entries of ``keys`` as of ``cursor``; keys the source does not hold there are
+        left out (only when it said so: any other failure raises a SourceError)."""
         ...
 
 

@@ -30,6 +30,7 @@ class SyncReport:
     embedded: int = 0
     chunks: int = 0
     outcome: str = "ok"
+    embedded_on: str = ""  # "" here, in this process; else the Ray cluster it used
 
     def fail(self, message: str) -> None:
         self.errors.append(message)
@@ -48,6 +49,8 @@ class SyncReport:
             parts.append(f"{len(self.skipped)} skipped")
         if self.errors:
             parts.append(f"{len(self.errors)} errors")
+        if self.embedded_on:
+            parts.append(f"embedded on {self.embedded_on}")
         if self.run_of == "permissions":
             parts = [f"readers of {len(self.changed)} documents changed",
                      f"{self.unchanged} unchanged", *parts[4:]]

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sources.kinds import SourceConfigError, build_connector
+from sources.ray_choice import RayTarget, configured_ray
 from sources.report import SyncReport, record_run
 from sources.sync import Progress, SourceSync
 
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from config import Settings
     from config.sources import SourceSettings
     from knowledge.embedder import Embedder
+    from sources.model import Change
 
 
 def selected(settings: Settings, names: list[str] | None) -> dict[str, SourceSettings]:
@@ -33,18 +35,24 @@ class SourceRunner:
 
     def __init__(self, settings: Settings, bot_store: Any, *, embedder: Embedder | None = None,
                  allow_mass_delete: bool = False, background: bool = False,
-                 progress: Callable[[str], Progress | None] | None = None) -> None:
+                 progress: Callable[[str], Progress | None] | None = None,
+                 ray: RayTarget | None = None) -> None:
         self.settings = settings
         self.bot_store = bot_store
         self.embedder = embedder
         self.allow_mass_delete = allow_mass_delete
         self.progress = progress
         self.background = background  # embed on one core: the others keep answering
+        self.ray = ray or configured_ray(settings)  # where large syncs embed (None: here)
 
     def sync(self, sources: dict[str, SourceSettings]) -> list[SyncReport]:
         return [self.sync_one(name, source) for name, source in sources.items()]
 
-    def sync_one(self, name: str, source: SourceSettings) -> SyncReport:
+    def sync_one(
+        self, name: str, source: SourceSettings, changes: list[Change] | None = None
+    ) -> SyncReport:
+        """Sync one source: all of it, or only what ``changes`` (webhooks) name when they
+        chain from where the source stands."""
         try:
             connector = build_connector(name, source)
         except SourceConfigError as exc:
@@ -55,7 +63,8 @@ class SourceRunner:
         return SourceSync(
             self.settings, name, source, connector, self.bot_store,
             embedder=self._embedder(), allow_mass_delete=self.allow_mass_delete,
-            progress=self.progress(name) if self.progress else None,
+            progress=self.progress(name) if self.progress else None, ray=self.ray,
+            changes=changes,
         ).run()
 
     def permissions(self, sources: dict[str, SourceSettings]) -> list[SyncReport]:

@@ -20,6 +20,7 @@ from sources.report import SyncReport, last_run
 if TYPE_CHECKING:
     from config import Settings
     from config.sources import SourceSettings
+    from sources.model import Change
     from sources.runner import SourceRunner
 
 log = structlog.get_logger("sources.scheduler")
@@ -68,7 +69,7 @@ class SourceScheduler:
         self.clock = clock
         self._stop = threading.Event()
         self._wake = threading.Event()
-        self._triggered: set[str] = set()
+        self._triggered: dict[str, list[Change] | None] = {}  # None: sync all of it
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
@@ -98,26 +99,33 @@ class SourceScheduler:
                                         MIN_ACCESS_INTERVAL_S)
         return out
 
-    def trigger(self, name: str) -> bool:
-        """Sync ``name`` at the next tick, whatever its schedule (a webhook said it changed);
-        False when no enabled source has that name."""
+    def trigger(self, name: str, change: Change | None = None) -> bool:
+        """Sync ``name`` at the next tick, whatever its schedule (a webhook said it changed):
+        only what ``change`` names, or all of it when there is none. Changes that arrive
+        before the tick are synced together. False when no enabled source has that name."""
         source = self.settings.sources.get(name)
         if source is None or not source.enabled:
             return False
         with self._lock:
-            self._triggered.add(name)
+            pending = self._triggered.get(name, [])
+            if change is None or pending is None:  # syncing all of it covers any change
+                self._triggered[name] = None
+            else:
+                self._triggered[name] = [*pending, change]
         self._wake.set()
         return True
 
     def run_due(self) -> list[SyncReport]:
         """Sync every source that is due now or was triggered (``busy`` where another runner
-        has it)."""
+        has it); a triggered source that is also due is synced whole."""
         now = self.clock()
         with self._lock:
-            triggered, self._triggered = self._triggered, set()
+            triggered, self._triggered = self._triggered, {}
         due = [n for n, at in self.next_runs(now).items() if at <= now]
-        due += sorted(triggered - set(due))
         reports = [self.runner.sync_one(n, self.settings.sources[n]) for n in due]
+        for name in sorted(set(triggered) - set(due)):
+            source = self.settings.sources[name]
+            reports.append(self.runner.sync_one(name, source, changes=triggered[name]))
         return reports + self.run_permissions_due(now)
 
     def run_permissions_due(self, now: float) -> list[SyncReport]:

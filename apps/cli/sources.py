@@ -23,6 +23,9 @@ def register(sub: Any) -> None:
     sync.add_argument("--allow-mass-delete", action="store_true",
                       help="delete even when a listing shrank by more than half")
     sync.add_argument("--no-progress", action="store_true", help="no progress bar")
+    sync.add_argument("--ray", action="store_true", help="large syncs embed on Ray (a local "
+                      "Ray unless --address or deploy.address / RAY_ADDRESS names a cluster)")
+    sync.add_argument("--address", metavar="ADDR", help="the Ray cluster for --ray")
     sync.add_argument("--permissions-only", action="store_true",
                       help="re-read only who may read each document (no content, no embedding)")
     sync.set_defaults(handler="apps.cli.sources:sync")
@@ -70,7 +73,7 @@ def sync(args: argparse.Namespace, settings: Any) -> int:
     store = open_bot_store(settings)
     progress = None if args.no_progress or args.watch else bar_factory()
     runner = SourceRunner(settings, store, allow_mass_delete=args.allow_mass_delete,
-                          progress=progress)
+                          progress=progress, ray=_ray_target(args, settings))
     try:
         if args.watch:
             return _watch(settings, runner, chosen)
@@ -81,6 +84,15 @@ def sync(args: argparse.Namespace, settings: Any) -> int:
     for report in reports:
         _print_report(report)
     return 1 if any(r.outcome == "failed" for r in reports) else 0
+
+
+def _ray_target(args: argparse.Namespace, settings: Any) -> Any:
+    """``--ray``: the cluster named, else the configured one, else a local Ray."""
+    if not args.ray:
+        return None
+    from sources.ray_choice import RayTarget, configured_ray
+
+    return RayTarget(args.address) if args.address else configured_ray(settings) or RayTarget()
 
 
 def _print_report(report: Any) -> None:

@@ -111,6 +111,7 @@ class FakeGitHub:
             Route(base, self._repo), Route(base + "/branches/{branch}", self._branch),
             Route(base + "/git/trees/{sha}", self._tree),
             Route(base + "/git/blobs/{sha}", self._blob),
+            Route(base + "/contents/{path:path}", self._contents),
             Route(base + "/commits", self._commits), Route(base + "/issues", self._issues),
             Route(base + "/issues/{number:int}", self._issue),
             Route(base + "/issues/{number:int}/comments", self._comments),
@@ -236,6 +237,24 @@ class FakeGitHub:
                     return self._answer({"sha": git_sha(content), "size": len(content),
                                          "content": encoded, "encoding": "base64"})
         return self._error(404, "Not Found")
+
+    async def _contents(self, request: Request) -> JSONResponse:
+        """A file's metadata and content at ``ref`` (a commit SHA or ``main``), as
+        ``GET /repos/{owner}/{repo}/contents/{path}`` answers it; 404 when it is not there."""
+        repo = self._find(request)
+        if isinstance(repo, JSONResponse):
+            return repo
+        ref = request.query_params.get("ref", "main")
+        commit = repo.commits[-1] if ref == "main" else self._commit(repo, ref)
+        path = request.path_params["path"]
+        if commit is None or path not in commit.files:
+            return self._error(404, "Not Found")
+        content, full = commit.files[path], f"{repo.owner}/{repo.name}"
+        return self._answer({
+            "type": "file", "encoding": "base64", "size": len(content),
+            "name": path.rsplit("/", 1)[-1], "path": path, "sha": git_sha(content),
+            "content": base64.encodebytes(content).decode(),
+            "html_url": f"{self.html(full)}/blob/{ref}/{path}"})
 
     async def _commits(self, request: Request) -> JSONResponse:
         repo = self._find(request)

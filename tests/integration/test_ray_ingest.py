@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,18 +14,10 @@ from knowledge.search import Searcher
 from knowledge.store import KnowledgeStore
 from tests.kb.corpus import PARAPHRASES, write_bad_files, write_corpus
 from tests.kb.helpers import kb_settings, shared_minilm
+from tests.kb.local_ray import local_ray_fixture  # noqa: F401 - provides local_ray
 
 pytestmark = pytest.mark.ray
 pytest.importorskip("ray")
-
-
-@pytest.fixture(scope="module")
-def local_ray() -> Iterator[None]:
-    """One small Ray for the module; ``ingest_with_ray`` uses it and leaves it running."""
-    from knowledge.ray_cluster import ray_connected
-
-    with ray_connected(num_cpus=2):
-        yield
 
 
 def bot_ingest(capsys: pytest.CaptureFixture[str], data_dir: Path, *argv: str) -> str:
@@ -60,7 +51,7 @@ def assert_same_results(
 
 
 def test_ray_builds_the_same_collection_and_a_rerun_embeds_nothing(
-    local_ray: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    local_ray: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     corpus = write_corpus(tmp_path / "handbook")
     write_bad_files(corpus)
@@ -77,7 +68,7 @@ def test_ray_builds_the_same_collection_and_a_rerun_embeds_nothing(
 
 
 def test_ray_replaces_a_changed_file_and_prunes_a_deleted_one(
-    local_ray: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    local_ray: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from knowledge.ray_ingest import ingest_with_ray
 

@@ -1,6 +1,7 @@
 """``POST /webhooks/github`` on ``bot serve api``: a signed push syncs the GitHub source that
-reads that repo at once (a real scheduler, engine and fake GitHub, over loopback HTTP); an
-unsigned or wrongly signed one changes nothing."""
+reads that repo at once (a real scheduler, engine and fake GitHub, over loopback HTTP) —
+just the files it names when it follows the last synced commit, the whole source through a
+listing otherwise; an unsigned or wrongly signed one changes nothing."""
 
 from __future__ import annotations
 
@@ -16,14 +17,16 @@ import httpx
 import pytest
 
 from bot.webhooks import attach_trigger
+from knowledge.search import Searcher
+from sources.report import last_run
 from sources.runner import SourceRunner
 from sources.scheduler import SourceScheduler
 from stores import open_store
 from tests.conftest import scripted_bot
-from tests.fakes.github_server import TOKEN, FakeGitHub
+from tests.fakes.github_server import TOKEN, FakeGitHub, git_sha
 from tests.integration.api_helpers import api_settings, serving
 from tests.kb.helpers import shared_minilm
-from tests.sources.helpers import indexed, paths_of, settings_with
+from tests.sources.helpers import indexed, paths_of, settings_with, sync
 
 SECRET = "hook-secret-for-tests"
 
@@ -125,3 +128,130 @@ def test_bot_serve_starts_a_scheduler_for_webhooks_even_with_no_schedule(
         attach_trigger(None)
         scheduler.stop()
         scheduler.runner.bot_store.close()
+
+
+FILES = {
+    "queue.md": b"# Queue\n\nRestart it with the blue lever.\n",
+    "oncall.md": b"# On call\n\nPage the duty officer.\n",
+    "old.md": b"# Old runbook\n\nThe walrus procedure, long retired.\n",
+}
+
+
+def file_push(github: FakeGitHub, changes: dict[str, bytes | None], **extra: Any) -> dict[str, Any]:
+    """Push ``changes`` to the fake repo; the delivery GitHub sends for it."""
+    before = github.repos["acme/runbooks"].commits[-1].sha
+    after = github.push("acme/runbooks", changes)
+    commit = {
+        "added": [p for p, c in changes.items() if c is not None and p not in FILES],
+        "modified": [p for p, c in changes.items() if c is not None and p in FILES],
+        "removed": [p for p, c in changes.items() if c is None],
+    }
+    return {
+        "ref": "refs/heads/main",
+        "before": before,
+        "after": after,
+        "forced": False,
+        "repository": {"full_name": "acme/runbooks", "default_branch": "main"},
+        "commits": [commit],
+        **extra,
+    }
+
+
+def synced_after(settings: Any, started: float) -> Any:
+    """The source's first run that began after ``started`` (waits for the scheduler)."""
+    store = open_store(None, settings.data_dir)
+    try:
+        deadline = time.monotonic() + 120
+        while (run := last_run(store, "runbooks")) is None or run.started_at < started:
+            assert time.monotonic() < deadline, "the pushed source was never synced"
+            time.sleep(0.2)
+        return run
+    finally:
+        store.close()
+
+
+def requested(github: FakeGitHub, part: str) -> list[str]:
+    return [line for line in github.faults.requests if part in line]
+
+
+@pytest.fixture
+def synced_server(server: tuple[str, Any], github: FakeGitHub) -> tuple[str, Any]:
+    """The server, its source synced once in full with three files, the request log empty."""
+    github.push("acme/runbooks", FILES)
+    url, settings = server
+    assert len(sync(settings, "runbooks").added) == 3
+    github.faults.requests.clear()
+    return url, settings
+
+
+def test_a_push_syncs_only_the_files_it_names(
+    synced_server: tuple[str, Any], github: FakeGitHub
+) -> None:
+    url, settings = synced_server
+    new_queue = b"# Queue\n\nRestart it with the green button, never the lever.\n"
+    rota = b"# Rota\n\nThe kraken keeper takes the night shift.\n"
+    payload = file_push(github, {"queue.md": new_queue, "rota.md": rota, "old.md": None})
+    posted = time.time()
+    answer = httpx.post(f"{url}/webhooks/github", **signed(payload))
+    assert (answer.status_code, answer.json()) == (202, {"syncing": ["runbooks"]})
+    run = synced_after(settings, posted)
+
+    assert (run.outcome, run.added, run.changed, run.removed) == ("ok", 1, 1, 1)
+    fetched = {line.split("/git/blobs/")[1].split("?")[0] for line in requested(github, "/blobs/")}
+    assert fetched == {git_sha(new_queue), git_sha(rota)}  # oncall.md was not read again
+    assert requested(github, "/git/trees/") == []  # nor was the repo's tree listed
+    chroma, lexical = indexed(settings)
+    assert set(chroma) == lexical
+    assert paths_of(chroma) == {
+        f"source:runbooks/acme/runbooks:{name}" for name in ("queue.md", "oncall.md", "rota.md")
+    }
+    searcher = Searcher(settings, embedder=shared_minilm())
+    hit = searcher.search("who takes the night shift", top_k=1)[0]
+    assert "kraken keeper" in hit.text and hit.url.endswith(f"/blob/{payload['after']}/rota.md#L1")
+    texts = " ".join(p.text for p in searcher.search("how do I restart the queue", top_k=3))
+    assert "green button" in texts and "walrus" not in texts
+
+
+@pytest.mark.parametrize("why", ["forced", "missed"])
+def test_a_push_that_cannot_be_trusted_alone_syncs_the_whole_source(
+    synced_server: tuple[str, Any], github: FakeGitHub, why: str
+) -> None:
+    url, settings = synced_server
+    if why == "missed":  # a push this bot never heard of came first
+        github.push("acme/runbooks", {"oncall.md": b"# On call\n\nPage the harbour master.\n"})
+    payload = file_push(
+        github, {"queue.md": b"# Queue\n\nUse the crank.\n"}, forced=why == "forced"
+    )
+    posted = time.time()
+    assert httpx.post(f"{url}/webhooks/github", **signed(payload)).status_code == 202
+    run = synced_after(settings, posted)
+
+    assert len(requested(github, "/git/trees/")) == 1  # the listing found what changed
+    assert (run.outcome, run.changed) == ("ok", 2 if why == "missed" else 1)
+    texts = " ".join(
+        p.text
+        for p in Searcher(settings, embedder=shared_minilm()).search(
+            "who do I page when on call", top_k=3
+        )
+    )
+    assert ("harbour master" in texts) == (why == "missed")
+
+
+def test_a_named_file_that_failed_is_found_by_the_next_push_through_a_listing(
+    synced_server: tuple[str, Any], github: FakeGitHub
+) -> None:
+    url, settings = synced_server
+    rota = b"# Rota\n\nThe kraken keeper takes the night shift.\n"
+    github.faults.fail(f"/git/blobs/{git_sha(rota)}", 503, {"message": "Server Error"})
+    posted = time.time()
+    httpx.post(f"{url}/webhooks/github", **signed(file_push(github, {"rota.md": rota})))
+    failed = synced_after(settings, posted)
+    assert (failed.outcome, failed.added) == ("partial", 0)
+    assert "503" in failed.errors[0]
+
+    posted = time.time()
+    later = file_push(github, {"queue.md": b"# Queue\n\nUse the crank.\n"})
+    httpx.post(f"{url}/webhooks/github", **signed(later))
+    run = synced_after(settings, posted)
+    assert len(requested(github, "/git/trees/")) == 1  # the push alone would miss rota.md
+    assert (run.outcome, run.added, run.changed) == ("ok", 1, 1)
