@@ -2,6 +2,8 @@
 
 Everyone's page has the tab, hidden; on load it is shown to a signed-in admin only, and
 the handler checks again on every refresh, so a non-admin calling it directly gets nothing.
+With ``[access]`` on, the most cited sources are those the signed-in admin may read now:
+an admin of the page is not an admin of every document (docs/access.md, "Reports").
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from typing import Any
 
 import gradio as gr
 
+from bot.access import Principals
 from bot.app import Bot
+from contracts.access import Principal
 from presenters.gradio.handlers import username
 from presenters.gradio.stats_view import (
     LATENCY_BINS,
@@ -35,10 +39,16 @@ class StatsTab:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
         self.admins = set(bot.settings.gradio.admin_users)
+        self.principals = Principals(bot.settings.access)
 
     def is_admin(self, request: gr.Request | None) -> bool:
         name = username(request)
         return name is not None and name in self.admins
+
+    def viewer(self, request: gr.Request) -> Principal | None:
+        """Who looks: the signed-in admin as they ask on this page (None: [access] off)."""
+        login = username(request)
+        return self.principals.for_turn(f"gradio:{login}", login, f"gradio:{login}")
 
     def show(self, request: gr.Request) -> Any:
         return gr.update(visible=self.is_admin(request))
@@ -49,9 +59,11 @@ class StatsTab:
         seconds = WINDOWS.get(window, WINDOWS["last 7 days"])
         since = None if seconds is None else time.time() - seconds
         group = None if by == "(none)" else by
-        report = await asyncio.to_thread(self.bot.usage_report, since, group)  # type: ignore[arg-type]
+        viewer = self.viewer(request)
+        report = await asyncio.to_thread(self.bot.usage_report, since, group,  # type: ignore[arg-type]
+                                         viewer)
         days = report if group == "day" else await asyncio.to_thread(
-            self.bot.usage_report, since, "day")
+            self.bot.usage_report, since, "day", viewer)
         return (summary(report), table(report), cost_per_day(days), latency_distribution(report),
                 feedback_per_day(days), lists(report))
 
