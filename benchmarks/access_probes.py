@@ -4,7 +4,9 @@ conversations of three (the first new, the rest continued; Slack threads asked b
 member each turn), half about a restricted document the asker may read, half about one they
 may not. The model repeats every canary it was given, so a passage that reached it, the
 sources list, a tool step or the API's ``bot`` field shows in what the presenter rendered.
-A short run with ``[access]`` off first shows the probes do see a leak when nothing filters.
+Eight documents share each subject, so an unfiltered top 4 holds only some of them: recall
+then shows whether filtering inside the search (before top-k) finds the asker's own. A
+short run with ``[access]`` off first shows the probes do see a leak when nothing filters.
 See benchmarks/probe_presenters.py."""
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
     from benchmarks.probe_world import Tally
 
 TURNS = 3
+DOCS, CROWD = 96, 8  # 12 subjects, each shared by 8 documents with different readers
 
 
 def run() -> str:
@@ -33,7 +36,7 @@ def run() -> str:
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     rows, checks = [], []
     with tempfile.TemporaryDirectory() as tmp:
-        probes = build(Path(tmp), seed=20, n_docs=48)
+        probes = build(Path(tmp), seed=20, n_docs=DOCS, crowd=CROWD)
         off = probes.settings.access.model_copy(update={"enabled": False})
         unfiltered = replace(probes, settings=probes.settings.model_copy(update={"access": off}))
         for name in only:
@@ -54,7 +57,9 @@ def _report(rows: list[tuple[Tally, int]], checks: list[tuple[str, int]]) -> str
     leaks = sum(t.leaks for t, _ in rows)
     seen = ", ".join(f"{name} {n}" for name, n in checks)
     return (f"## Access: leak probes through every presenter\n\n"
-            f"{probes:,} probes in conversations of {TURNS} (new, then continued), half about "
+            f"{probes:,} probes over {DOCS} documents ({DOCS // CROWD} subjects, {CROWD} "
+            f"documents with different readers each) in conversations of {TURNS} (new, then "
+            f"continued), half about "
             f"a restricted document the asker may read, half about one they may not; a model "
             f"that repeats every canary it was given. **{leaks} leaks.** Recall: an authorised "
             f"probe's document in what its asker was shown, against an unfiltered search's "

@@ -16,7 +16,7 @@ from backends.scripted import FunctionLLM, Reply, ScriptedToolCall
 from config import Settings, load_settings
 from contracts.access import Principal, may_read
 from contracts.llm import LLMRequest
-from tests.kb.access_corpus import Doc, ProbeWorld, make_world, write_docs
+from tests.kb.access_corpus import SUBJECTS, Doc, ProbeWorld, make_world, write_docs
 
 CANARY = re.compile(r"CANARY[0-9a-f]{8}")
 CHANNEL = "C0PROBE"  # the Slack channel the world's slack-channel reader names
@@ -100,8 +100,12 @@ class Probes:
         return Principal(person.id, person.groups, extra=extra)
 
 
-def build(root: Path, seed: int = 7, n_docs: int = 48, embedder: Any = None) -> Probes:
-    """Ingest the world's documents into ``root/data`` and give each its readers."""
+def build(root: Path, seed: int = 7, n_docs: int = 48, embedder: Any = None,
+          crowd: int = 1) -> Probes:
+    """Ingest the world's documents into ``root/data`` and give each its readers. With
+    ``crowd`` > 1, that many documents share each subject (and so each question): an
+    unfiltered top 4 then holds only some of them, where a filtered one is drawn from those
+    the asker may read."""
     from knowledge.ingest import ingest
     from knowledge.lexical_sync import open_index
     from knowledge.readers import set_readers
@@ -110,6 +114,8 @@ def build(root: Path, seed: int = 7, n_docs: int = 48, embedder: Any = None) -> 
 
     embedder = embedder or shared_minilm()
     world = make_world(n_docs=n_docs, n_users=8, n_groups=4, seed=seed)
+    for i, doc in enumerate(world.docs if crowd > 1 else []):
+        doc.subject = SUBJECTS[i // crowd % len(SUBJECTS)]
     (root / "data").mkdir(parents=True, exist_ok=True)
     settings = load_settings(data_dir=root / "data", tools=["search_knowledge"], agent="tools",
                              kb={"min_score": -1.0}, access=world.access().model_dump())
