@@ -18,7 +18,8 @@ from benchmarks.probe_world import Probes, build, unfiltered_found
 @pytest.fixture(scope="module")
 def probes(tmp_path_factory: pytest.TempPathFactory) -> Probes:
     pytest.importorskip("chromadb")
-    return build(tmp_path_factory.mktemp("probes"), seed=5, n_docs=24)
+    # three subjects, each shared by eight documents with different readers
+    return build(tmp_path_factory.mktemp("probes"), seed=5, n_docs=24, crowd=8)
 
 
 @pytest.mark.parametrize("presenter", list(DRIVERS))
