@@ -46,6 +46,7 @@ BENCHMARKS = [
     "github_pool",
     "verdict_shape",
     "access_filter",
+    "access_revocation",
     "access_probes",
 ]
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"

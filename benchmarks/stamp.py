@@ -60,9 +60,15 @@ def load_average() -> float:
     return os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
 
 
+def _edited() -> bool:
+    """Uncommitted edits to anything but the page itself (which each run rewrites)."""
+    changed = git("status", "--porcelain", "--untracked-files=no").splitlines()
+    return any(not line.endswith("docs/benchmarks.md") for line in changed)
+
+
 def stamp(load_before: float, seconds: float) -> Stamp:
     """The stamp for a section measured just now, which started at ``load_before``."""
     return Stamp(commit=git("rev-parse", "--short=10", "HEAD") or "unknown",
-                 dirty=bool(git("status", "--porcelain", "--untracked-files=no")),
+                 dirty=_edited(),
                  date=time.strftime("%Y-%m-%d"), cpu=cpu_model(), cores=os.cpu_count() or 0,
                  load_before=load_before, load_after=load_average(), seconds=seconds)

@@ -9,7 +9,10 @@ One rule for every surface (docs/access.md):
 - an API key or MCP token (``"api:<name>"``, ``"mcp:<name>"``) asks as its
   ``[access.keys.<name>]`` principal, or as the request's user when trusted to name one;
 - anyone else asks as ``user:<id>`` with the ``[access.groups]`` that list them;
-- ``user`` may already be a reader string (``bot ask --as user:alice@example.com``).
+- ``user`` may already be a reader string (``bot ask --as user:alice@example.com``);
+- the groups the sources list them in (Slack channels, GitHub teams, Confluence groups, as
+  the last permission pass stored them) count as theirs, and ``[access.groups]`` may list
+  such a group (``leads = ["github-team:acme/core"]``).
 
 A principal no group and no key knows is logged once and reads what is public (and what was
 shared with its own id).
@@ -23,7 +26,7 @@ from dataclasses import replace
 import structlog
 
 from config.access import PRINCIPAL, AccessSettings
-from contracts.access import Directory, Principal, place
+from contracts.access import Directory, Memberships, Principal, place
 
 log = structlog.get_logger("bot.access")
 PRIVATE_MARK = ":private:"
@@ -32,8 +35,9 @@ PRIVATE_MARK = ":private:"
 class Principals:
     """Resolves turns to principals under one ``[access]``; thread-safe."""
 
-    def __init__(self, access: AccessSettings) -> None:
+    def __init__(self, access: AccessSettings, memberships: Memberships | None = None) -> None:
         self.access = access
+        self.memberships = memberships  # the sources' groups (sources.groups.SourceGroups)
         self._members = _memberships(access.groups)
         self._warned: set[str] = set()
         self._lock = threading.Lock()
@@ -62,18 +66,40 @@ class Principals:
         return self.person(named if grant.trusted_to_name_user and named else grant.principal)
 
     def person(self, who: str, directory: Directory | None = None) -> Principal:
-        """``who`` (an id or a reader string) with its configured groups, and what the
-        surface's ``directory`` says of them (Slack: e-mail and user groups)."""
+        """``who`` (an id or a reader string) with its configured groups, the groups the
+        sources list it in, and what the surface's ``directory`` says of them (Slack:
+        e-mail and user groups)."""
         found = directory.lookup(who) if directory is not None else None
         ident = found.id if found else who if PRINCIPAL.fullmatch(who) else f"user:{who}"
-        groups = self._members.get(ident, ())
+        sourced = self._sourced(ident)
+        configured = self._configured((ident, *sourced))
+        groups = tuple(dict.fromkeys((*sourced, *configured)))
         reported = tuple(g for g in (found.groups if found else ()) if g not in groups)
         known = bool(found or groups) or ident.startswith("service:") or ident in self._key_ids()
         if not known:
             self._warn_once(ident)
-        why = {ident: "their own id"} | {g: f"listed in [access.groups] {g[6:]}" for g in groups}
+        why = {ident: "their own id"}
+        why |= {g: f"a member, as source {s} said at its last permission pass"
+                for g, s in sourced.items()}
+        why |= {g: f"listed in [access.groups] {g[6:]}" for g in configured}
         why |= {g: "a member, as the surface reports" for g in reported}
         return Principal(id=ident, groups=groups + reported, known=known, why=why)
+
+    def _sourced(self, ident: str) -> dict[str, str]:
+        """The sources' groups listing ``ident`` (none when the store cannot say: fewer
+        grants, never more)."""
+        if self.memberships is None:
+            return {}
+        try:
+            return self.memberships.groups_of([ident])
+        except Exception as exc:  # the store is down: answer from config alone
+            log.warning("access_source_groups_failed", error_type=type(exc).__name__,
+                        error=str(exc)[:300])
+            return {}
+
+    def _configured(self, members: tuple[str, ...]) -> tuple[str, ...]:
+        """``[access.groups]`` listing any of ``members`` (groups of groups followed)."""
+        return tuple(dict.fromkeys(g for m in members for g in self._members.get(m, ())))
 
     def _key_ids(self) -> set[str]:
         return {k.principal for k in self.access.keys.values()}
@@ -85,6 +111,15 @@ class Principals:
             self._warned.add(ident)
         log.warning("access_unknown_principal", principal=ident,
                     fix="list them in [access.groups]; until then they read public documents")
+
+
+def source_groups(store: object) -> Memberships | None:
+    """The sources' group memberships in the bot's ``store`` (None: a store without SQL)."""
+    if not hasattr(store, "transaction"):
+        return None
+    from sources.groups import SourceGroups
+
+    return SourceGroups(store)
 
 
 def end_user(key_name: str, user: str | None) -> str | None:

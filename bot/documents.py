@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.access import Principals
 from bot.spaces import Spaces
-from contracts.access import Principal, may_read
+from contracts.access import Memberships, Principal, may_read
 
 if TYPE_CHECKING:
     from config import Settings
@@ -41,9 +41,9 @@ class DocumentPage:
 class DocumentShelf:
     """The documents of the collection a place's space searches (``[spaces]`` may pick one)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, memberships: Memberships | None = None) -> None:
         self.spaces = Spaces(settings)
-        self.principals = Principals(settings.access)
+        self.principals = Principals(settings.access, memberships)
 
     def _reader(self, place: str | None) -> Principal | None:
         """Who reads through ``place`` (``mcp:<caller>``: that caller); None with access off."""

@@ -11,7 +11,7 @@ from contextlib import aclosing
 
 import structlog
 
-from bot.access import Principals
+from bot.access import Principals, source_groups
 from bot.admission import Admission, admit, check
 from bot.budgets import BudgetGate, Ticket
 from bot.catalog import build_agent
@@ -45,7 +45,8 @@ class TurnRunner:
         self.settings, self.store, self.models = settings, store, models
         self.agent, self.tools, self.prompts = agent, tools, prompts
         self.spaces, self.budgets, self.tracer = spaces, budgets, tracer
-        self.principals = Principals(settings.access)  # who each turn answers (docs/access.md)
+        # who each turn answers, the sources' groups included (docs/access.md)
+        self.principals = Principals(settings.access, source_groups(store))
         self._agents: dict[str, Agent] = {}  # other agents spaces call for, built when first used
 
     async def check_budget(self, key: str, user: str | None, space: str | None) -> Admission:
@@ -87,7 +88,8 @@ class TurnRunner:
         try:
             async with asyncio.timeout(self.settings.turn_timeout_s):
                 ctx = self._context(key, text, prior, meter, cancel, space, span)
-                ctx.principal = self.principals.for_turn(key, user, space_id)
+                ctx.principal = await asyncio.to_thread(  # reads the sources' groups
+                    self.principals.for_turn, key, user, space_id)
                 ctx.approvals = approvals or PolicyGate()
                 async with aclosing(self._agent_for(space).run(ctx)) as events:
                     async for event in events:

@@ -1,16 +1,21 @@
 """``[access]``: who may read what (docs/access.md).
 
-Off by default, so a bot without private sources behaves as before. When on, every search is
-filtered by the asker's grants: their own id, the groups named here, the groups their
-presenter reports, and ``"public"``.
+Off when nothing configured can be private, so a bot that reads a folder behaves as before.
+When on, every search is filtered by the asker's grants: their own id, the groups named here,
+the groups their presenter reports or the sources list them in, and ``"public"``. Left unset
+with a source that can hold private documents, the config is refused until someone chooses
+(:func:`settle_enabled`): nobody's private pages become everyone's answers by default.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Mapping
 
 from pydantic import BaseModel, Field, field_validator
+
+from config.sources import MIN_ACCESS_INTERVAL_S, SourceSettings, interval_s
 
 PRINCIPAL = re.compile(
     r"(public|nobody|user:.+|group:.+|slack-channel:.+|slack-workspace:.+|github-repo:.+/.+|"
@@ -47,7 +52,9 @@ class AccessSettings(BaseModel):
 
     model_config = {"extra": "forbid"}
 
-    enabled: bool = Field(False, description="filter every search by the asker's grants")
+    enabled: bool | None = Field(
+        None, description="filter every search by the asker's grants; unset: on when a folder "
+        "or web source names readers, and a choice to make when a hosted source is configured")
     groups: dict[str, list[str]] = Field(
         default_factory=dict, description='[access.groups] eng = ["user:alice@example.com"]')
     keys: dict[str, KeyAccess] = Field(
@@ -55,7 +62,19 @@ class AccessSettings(BaseModel):
     trusted_proxies: list[str] = Field(
         default_factory=list, description="addresses (or CIDR) of the SSO proxy")
     email_header: str = Field("X-Forwarded-Email", description="the proxy's e-mail header")
-    access_schedule: str = Field("every 5m", description="how often permissions are re-read")
+    access_schedule: str = Field(
+        "every 5m", description='how often permissions are re-read: "every 5m" (s, m, h, d; '
+        '1 s at least) or cron syntax')
+
+    @field_validator("access_schedule")
+    @classmethod
+    def _access_schedule(cls, value: str) -> str:
+        try:
+            interval_s(value, MIN_ACCESS_INTERVAL_S)
+        except ValueError as exc:
+            raise ValueError(f"access.access_schedule: {exc}") from None
+        return value.strip()
+
     @field_validator("groups")
     @classmethod
     def _groups(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -74,3 +93,22 @@ class AccessSettings(BaseModel):
                 raise ValueError(f"access.trusted_proxies: {item!r} is not an address. "
                                  'Fix: "10.0.0.5" or "10.0.0.0/24"') from exc
         return value
+
+
+HOSTED_KINDS = ("github", "confluence", "notion", "gdrive", "slack")  # can hold private pages
+
+
+def settle_enabled(access: AccessSettings, sources: Mapping[str, SourceSettings]) -> None:
+    """Decide an unset ``access.enabled``: on when a source names its readers, off when no
+    source can be private; a hosted source without a choice is a config error with the fix."""
+    if access.enabled is not None:
+        return
+    hosted = [name for name, s in sources.items() if s.enabled and s.kind in HOSTED_KINDS]
+    if hosted:
+        raise ValueError(
+            f"access.enabled: sources.{hosted[0]} ({sources[hosted[0]].kind}) can hold private "
+            "documents and [access] does not say who may read them. Fix: set [access] "
+            "enabled = true to filter every answer by who asks (docs/access.md), or "
+            "enabled = false to let everyone who can talk to the bot read all of it")
+    access.enabled = any(set(s.options().get("readers") or ["public"]) - {"public"}
+                         for s in sources.values() if s.enabled)

@@ -20,7 +20,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from config.access import AccessSettings
+from config.access import AccessSettings, settle_enabled
 from config.approvals import ApprovalSettings
 from config.budgets import BudgetSettings
 from config.mcp import McpSettings
@@ -135,6 +135,7 @@ class Settings(BaseSettings):
                         f"Fix: use one of {', '.join(sorted(self.profiles))}"
                     )
         check_spaces(self.spaces, list(self.profiles))
+        settle_enabled(self.access, self.sources)
         return self
 
     def agent_name(self) -> str:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 EVERY = re.compile(r"^every\s+(\d+)\s*(s|m|h|d)$")
 UNIT_S = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 MIN_INTERVAL_S = 30  # a source synced more often than this only hammers the service
+MIN_ACCESS_INTERVAL_S = 1  # a permission pass asks little of the service: tests, benchmarks
 
 
 class SourceSettings(BaseModel):
@@ -44,14 +45,14 @@ class SourceSettings(BaseModel):
         return dict(self.model_extra or {})
 
 
-def interval_s(schedule: str) -> float | None:
+def interval_s(schedule: str, minimum_s: int = MIN_INTERVAL_S) -> float | None:
     """Seconds between runs for ``every N<unit>``; None for a cron expression (checked)."""
     match = EVERY.match(schedule.strip().lower())
     if match:
         seconds = int(match[1]) * UNIT_S[match[2]]
-        if seconds < MIN_INTERVAL_S:
+        if seconds < minimum_s:
             raise ValueError(f"schedule {schedule!r} is too frequent. "
-                             f"Fix: at least every {MIN_INTERVAL_S}s")
+                             f"Fix: at least every {minimum_s}s")
         return float(seconds)
     try:
         from croniter import croniter

@@ -51,6 +51,14 @@ class Directory(Protocol):
     def lookup(self, user: str) -> Identity | None: ...
 
 
+class Memberships(Protocol):
+    """The groups the sources list people in, as their last permission pass read them."""
+
+    def groups_of(self, members: Sequence[str]) -> dict[str, str]:
+        """Each group listing any of ``members``, with the source that said so."""
+        ...
+
+
 def may_read(readers: Sequence[str] | str | None, principal: Principal | None) -> bool:
     """Whether ``principal`` may read a passage carrying ``readers`` (None: no filter)."""
     if principal is None:

@@ -16,15 +16,22 @@ import structlog
 from sources.confluence_client import ConfluenceCalls, build_client
 from sources.confluence_options import ConfluenceOptions
 from sources.confluence_pages import list_pages, list_pdfs, page_entry, page_html
-from sources.confluence_readers import page_readers, read_restriction, space_readers
+from sources.confluence_readers import (
+    group_members,
+    page_readers,
+    read_restriction,
+    space_readers,
+)
 from sources.http_faults import too_large
 from sources.model import (
     AuthFailed,
     Entry,
     Listing,
     Malformed,
+    Permissions,
     RateLimited,
     Readers,
+    Skipped,
     SourceDocument,
     SourceError,
 )
@@ -75,6 +82,35 @@ class ConfluenceConnector:
         return SourceDocument(entry=fresh, title=fresh.title, url=fresh.url,
                               modified=fresh.modified or _now(), readers=self._readers(page),
                               body=body, media_type="text/html")
+
+    def read_permissions(self, keys: list[str]) -> Permissions:
+        """Each page's space permission and read restrictions (its own and its ancestors'),
+        and the members of the groups they name; no page body is read."""
+        self._spaces.clear()
+        self._restricted.clear()
+        read = Permissions()
+        for key in keys:
+            try:
+                read.readers[key] = self._readers(self._page_of(key))
+            except Skipped as exc:  # deleted (404): the next content sync removes it
+                read.problems.append(f"{exc}: readable by nobody for now")
+                read.readers[key] = Readers(why=str(exc))
+        read.groups = group_members(self._client(), self.options.cloud,
+                                    read.readers.values(), read.problems)
+        return read
+
+    def _page_of(self, key: str) -> dict[str, Any]:
+        """The page behind ``key`` with its ancestors and space (an attachment's page)."""
+        kind, _, content_id = key.partition(":")
+        calls = self._client()
+        if kind == "attachment":
+            item = calls.get(f"rest/api/content/{content_id}", f"attachment {content_id}",
+                             {"expand": "container"})
+            content_id = str((item.get("container") or {}).get("id", ""))
+            if not content_id:
+                raise Malformed(f"Confluence answered attachment {key} without its page")
+        return dict(calls.get(f"rest/api/content/{content_id}", f"page {content_id}",
+                              {"expand": "ancestors,space"}))
 
     # ---- listing ---------------------------------------------------------------------
     def _list_space(self, space: str, listing: Listing) -> list[Entry]:

@@ -9,10 +9,12 @@ it in; Data Center has no REST for them, so there the space itself is the princi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
+from urllib.parse import quote
 
 from sources.confluence_client import ConfluenceCalls
-from sources.model import Readers
+from sources.model import Readers, SourceError
 
 
 def space_readers(calls: ConfluenceCalls, key: str) -> Readers:
@@ -54,3 +56,30 @@ def _subjects(subjects: dict[str, Any]) -> list[str]:
     groups = (subjects.get("group") or {}).get("results") or []
     named = [f"user:{u.get('accountId') or u.get('username') or u.get('userKey')}" for u in users]
     return named + [f"confluence-group:{g.get('name')}" for g in groups]
+
+
+def group_members(calls: ConfluenceCalls, cloud: bool, readers: Iterable[Readers],
+                  problems: list[str]) -> dict[str, tuple[str, ...]]:
+    """The members of every ``confluence-group:`` among ``readers`` (``user:<accountId>``
+    or ``user:<username>``, and ``user:<e-mail>`` where Confluence shows it); a group the
+    account may not list is left out and said in ``problems``."""
+    names = sorted({p.removeprefix("confluence-group:") for r in readers for p in r.principals
+                    if p.startswith("confluence-group:")})
+    found: dict[str, tuple[str, ...]] = {}
+    for name in names:
+        path, params = (("rest/api/group/member", {"name": name}) if cloud
+                        else (f"rest/api/group/{quote(name, safe='')}/member", {}))
+        try:
+            users = [u for page in calls.pages(path, f"the members of group {name}", params)
+                     for u in page]
+        except SourceError as exc:
+            problems.append(f"{exc}: its members read its pages only through [access.groups]")
+            continue
+        found[f"confluence-group:{name}"] = tuple(m for u in users for m in _member_ids(u))
+    return found
+
+
+def _member_ids(user: dict[str, Any]) -> list[str]:
+    ident = user.get("accountId") or user.get("username") or user.get("userKey")
+    email = user.get("email")
+    return [f"user:{ident}"] + ([f"user:{str(email).lower()}"] if email else [])

@@ -15,7 +15,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from knowledge.discover import discover
 from knowledge.loaders import loader_for
-from sources.model import PUBLIC, Entry, Listing, Readers, SourceDocument, Unavailable
+from sources.model import (
+    PUBLIC,
+    Entry,
+    Listing,
+    Permissions,
+    Readers,
+    SourceDocument,
+    Unavailable,
+)
 
 
 class FolderOptions(BaseModel):
@@ -60,6 +68,10 @@ class FolderConnector:
                                          title=file.source, modified=modified,
                                          size=stat.st_size))
         return listing
+
+    def read_permissions(self, keys: list[str]) -> Permissions:
+        """Every document's readers are ``readers`` from bot.toml (read again at start)."""
+        return Permissions(readers=dict.fromkeys(keys, self.readers))
 
     def fetch(self, entry: Entry) -> SourceDocument:
         path = Path(entry.key)

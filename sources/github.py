@@ -19,7 +19,7 @@ from sources.github_discussions import discussion_markdown, list_discussions
 from sources.github_files import last_changed, media_type, read_blob
 from sources.github_issues import issue_markdown, list_issues
 from sources.github_options import GitHubOptions, RepoRef
-from sources.github_readers import repo_readers
+from sources.github_readers import repo_readers, team_members
 from sources.github_tree import RepoHead, list_files, read_head
 from sources.http_faults import too_large
 from sources.model import (
@@ -27,6 +27,7 @@ from sources.model import (
     Entry,
     Listing,
     Malformed,
+    Permissions,
     RateLimited,
     Readers,
     SourceDocument,
@@ -72,6 +73,22 @@ class GitHubConnector:
                                       int(thread["number"]))
         repo, _, path = entry.key.partition(":")
         return self._fetch_file(entry, self._ref(repo), path)
+
+    def read_permissions(self, keys: list[str]) -> Permissions:
+        """Each repo's visibility, collaborators and teams, and the teams' members; no file,
+        tree or issue is read."""
+        read = Permissions()
+        calls = self._client()
+        for ref in self.options.repo_refs():
+            repo = calls.get(f"repos/{ref.full_name}", f"repo {ref.full_name}")
+            readers = repo_readers(calls, ref.full_name, repo)
+            self._readers[ref.full_name] = readers
+            read.groups |= team_members(calls, readers, read.problems)
+        for key in keys:
+            repo = _repo_of(key)
+            if repo in self._readers:
+                read.readers[key] = self._readers[repo]
+        return read
 
     # ---- listing ---------------------------------------------------------------------
     def _list_repo(self, ref: RepoRef, cursor: dict[str, str], listing: Listing) -> list[Entry]:
@@ -153,6 +170,12 @@ class GitHubConnector:
             return head.commit
         found = re.search(r"/blob/([0-9a-f]{7,40})/", entry.url)
         return found.group(1) if found else ref.branch or "HEAD"
+
+
+def _repo_of(key: str) -> str:
+    """``owner/name`` of a file's or thread's key."""
+    thread = _THREAD.match(key)
+    return thread["repo"] if thread else key.partition(":")[0]
 
 
 def _now() -> datetime:

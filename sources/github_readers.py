@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from sources.github_client import GitHubCalls
-from sources.model import Readers, SourceError
+from sources.model import AuthFailed, Readers, SourceError
 
 
 def repo_readers(calls: GitHubCalls, full_name: str, repo: dict[str, Any]) -> Readers:
@@ -38,3 +38,20 @@ def _optional(calls: GitHubCalls, path: str, full_name: str, name: Any) -> list[
         return [name(item) for item in items]
     except (SourceError, KeyError, TypeError):
         return []
+
+
+def team_members(calls: GitHubCalls, readers: Readers,
+                 problems: list[str]) -> dict[str, tuple[str, ...]]:
+    """The members (``user:<login>``) of every team among ``readers``; a team the token may
+    not list (it needs ``read:org``) is left out and said in ``problems``."""
+    found: dict[str, tuple[str, ...]] = {}
+    for team in (p for p in readers.principals if p.startswith("github-team:")):
+        org, _, slug = team.removeprefix("github-team:").partition("/")
+        what = f"the members of team {org}/{slug}"
+        try:
+            found[team] = tuple(f"user:{m['login']}" for page in calls.pages(
+                f"orgs/{org}/teams/{slug}/members", what, {}) for m in page)
+        except (AuthFailed, KeyError, TypeError, SourceError) as exc:
+            problems.append(f"{what} were not read ({exc}); they read the team's documents "
+                            "only through [access.groups]. Fix: a token with read:org")
+    return found

@@ -77,6 +77,18 @@ class SourceDocument:
     media_type: str
 
 
+@dataclass
+class Permissions:
+    """What a permission pass read (no content): ``readers`` per document key (a key left
+    out keeps its stored readers) and ``groups``: each group principal the service lists
+    members of (``"github-team:acme/core"``, ``"slack-channel:C0123"``) with its members as
+    reader strings (``"user:<e-mail or id>"``). ``problems`` are reported, nothing closed."""
+
+    readers: dict[str, Readers] = field(default_factory=dict)
+    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
 class SourceError(Exception):
     """A source failed in a way the operator can act on; the message says what to do."""
 
@@ -120,4 +132,13 @@ class Connector(Protocol):
 
     def fetch(self, entry: Entry) -> SourceDocument:
         """The document behind ``entry``; raises a SourceError subclass when it cannot."""
+        ...
+
+
+class PermissionReader(Protocol):
+    """A connector that can re-read who may read its documents without fetching them."""
+
+    def read_permissions(self, keys: list[str]) -> Permissions:
+        """Readers of the documents ``keys`` (as indexed) and the groups the service lists;
+        raises a SourceError when the service will not say (the source then fails closed)."""
         ...

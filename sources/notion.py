@@ -18,6 +18,7 @@ from sources.model import (
     AuthFailed,
     Entry,
     Listing,
+    Permissions,
     RateLimited,
     Readers,
     SourceDocument,
@@ -83,6 +84,11 @@ class NotionConnector:
                               modified=fresh.modified or entry.modified or datetime.now(UTC),
                               readers=self._workspace_readers(), body=body.encode(),
                               media_type="text/markdown")
+
+    def read_permissions(self, keys: list[str]) -> Permissions:
+        """Every page is its workspace's (the API names no other readers)."""
+        self._readers = None  # the token may have moved to another workspace
+        return Permissions(readers=dict.fromkeys(keys, self._workspace_readers()))
 
     def _add(self, listing: Listing, page: list[Any]) -> None:
         for item in page:

@@ -13,9 +13,11 @@ from sources.state import sql
 @dataclass
 class SyncReport:
     """One run. ``outcome``: ok, partial (some documents failed or deletes were held back),
-    failed (no listing, or the credentials were refused), busy (another runner has it)."""
+    failed (no listing, or the credentials were refused), busy (another runner has it).
+    ``run_of``: ``content`` (a sync) or ``permissions`` (a permission pass)."""
 
     name: str
+    run_of: str = "content"
     started_at: float = field(default_factory=time.time)
     seconds: float = 0.0
     listed: int = 0
@@ -46,7 +48,11 @@ class SyncReport:
             parts.append(f"{len(self.skipped)} skipped")
         if self.errors:
             parts.append(f"{len(self.errors)} errors")
-        return f"{self.name}: {self.outcome}, " + ", ".join(parts) + f" in {self.seconds:.1f}s"
+        if self.run_of == "permissions":
+            parts = [f"readers of {len(self.changed)} documents changed",
+                     f"{self.unchanged} unchanged", *parts[4:]]
+        head = f"{self.name}: " + ("permissions " if self.run_of == "permissions" else "")
+        return head + f"{self.outcome}, " + ", ".join(parts) + f" in {self.seconds:.1f}s"
 
 
 @dataclass(frozen=True)
@@ -64,13 +70,15 @@ class RunRecord:
     embedded: int
     outcome: str
     errors: list[str]
+    run_of: str = "content"
 
 
 INSERT_RUN = ("INSERT INTO source_runs (name, started_at, duration_s, added, changed, removed, "
-              "unchanged, skipped, embedded, outcome, errors) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+              "unchanged, skipped, embedded, outcome, errors, run_of) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 LAST_RUN = ("SELECT name, started_at, duration_s, added, changed, removed, unchanged, skipped, "
-            "embedded, outcome, errors FROM source_runs WHERE name = ? ORDER BY id DESC LIMIT 1")
+            "embedded, outcome, errors, run_of FROM source_runs WHERE name = ? AND run_of = ? "
+            "ORDER BY id DESC LIMIT 1")
 
 
 def record_run(store: Any, report: SyncReport) -> None:
@@ -79,17 +87,18 @@ def record_run(store: Any, report: SyncReport) -> None:
         return
     params = (report.name, report.started_at, report.seconds, len(report.added),
               len(report.changed), len(report.removed), report.unchanged, len(report.skipped),
-              report.embedded, report.outcome, json.dumps(report.errors[:50]))
+              report.embedded, report.outcome, json.dumps(report.errors[:50]), report.run_of)
     with store.transaction() as cur:
         cur.execute(sql(store, INSERT_RUN), params)
 
 
-def last_run(store: Any, name: str) -> RunRecord | None:
+def last_run(store: Any, name: str, run_of: str = "content") -> RunRecord | None:
+    """The latest content sync (or, with ``run_of="permissions"``, permission pass)."""
     with store.transaction() as cur:
-        cur.execute(sql(store, LAST_RUN), (name,))
+        cur.execute(sql(store, LAST_RUN), (name, run_of))
         row = cur.fetchone()
     if row is None:
         return None
     return RunRecord(str(row[0]), float(row[1]), float(row[2]), int(row[3]), int(row[4]),
                      int(row[5]), int(row[6]), int(row[7]), int(row[8]), str(row[9]),
-                     list(json.loads(row[10])))
+                     list(json.loads(row[10])), str(row[11]))

@@ -58,6 +58,22 @@ class SourceRunner:
             progress=self.progress(name) if self.progress else None,
         ).run()
 
+    def permissions(self, sources: dict[str, SourceSettings]) -> list[SyncReport]:
+        """A permission pass of each of ``sources`` (docs/access.md)."""
+        return [self.permissions_one(name, source) for name, source in sources.items()]
+
+    def permissions_one(self, name: str, source: SourceSettings) -> SyncReport:
+        """Re-read ``name``'s permissions into its passages (no content, no embedding); a
+        source that cannot be built cannot say who may read it, so it fails closed too."""
+        from sources.permissions import PermissionSync
+
+        connector: Any
+        try:
+            connector = build_connector(name, source)
+        except SourceConfigError as exc:
+            connector = Unbuildable(exc)
+        return PermissionSync(self.settings, name, source, connector, self.bot_store).run()
+
     def _embedder(self) -> Embedder:
         if self.embedder is None:
             from knowledge.embedder import build_embedder
@@ -68,3 +84,13 @@ class SourceRunner:
                 settings = settings.model_copy(update={"kb": kb})
             self.embedder = build_embedder(settings)
         return self.embedder
+
+
+class Unbuildable:
+    """Stands in for a connector its settings could not build: every read fails with why."""
+
+    def __init__(self, error: SourceConfigError) -> None:
+        self.error = error
+
+    def read_permissions(self, keys: list[str]) -> Any:
+        raise self.error

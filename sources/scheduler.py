@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 
-from config.sources import interval_s
+from config.sources import MIN_ACCESS_INTERVAL_S, MIN_INTERVAL_S, interval_s
 from sources.report import SyncReport, last_run
 
 if TYPE_CHECKING:
@@ -27,11 +27,12 @@ log = structlog.get_logger("sources.scheduler")
 TICK_S = 15.0
 
 
-def next_run_at(schedule: str, last_started: float | None, now: float) -> float:
+def next_run_at(schedule: str, last_started: float | None, now: float,
+                minimum_s: int = MIN_INTERVAL_S) -> float:
     """When a source on ``schedule`` is due next (now, if it never ran)."""
     if last_started is None:
         return now
-    every = interval_s(schedule)
+    every = interval_s(schedule, minimum_s)
     if every is not None:
         return last_started + every
     from croniter import croniter
@@ -40,14 +41,30 @@ def next_run_at(schedule: str, last_started: float | None, now: float) -> float:
     return float(croniter(schedule, start).get_next(float))
 
 
-class SourceScheduler:
-    """Checks every ``tick_s`` which scheduled sources are due and syncs them."""
+def tick_for(settings: Settings) -> float:
+    """How often to look for due work: every 15 s, or each permission pass when sooner."""
+    if not settings.access.enabled:
+        return TICK_S
+    every = interval_s(settings.access.access_schedule, MIN_ACCESS_INTERVAL_S)
+    return min(TICK_S, every) if every else TICK_S
 
-    def __init__(self, settings: Settings, runner: SourceRunner, *, tick_s: float = TICK_S,
+
+def wanted(settings: Settings) -> bool:
+    """Whether a long-running process needs a scheduler: a scheduled source, or permission
+    passes (``[access]`` on and any enabled source)."""
+    enabled = [s for s in settings.sources.values() if s.enabled]
+    return any(s.schedule for s in enabled) or (settings.access.enabled and bool(enabled))
+
+
+class SourceScheduler:
+    """Checks every ``tick_s`` which scheduled sources are due and syncs them, and (with
+    ``[access]`` on) which sources are due a permission pass on ``access_schedule``."""
+
+    def __init__(self, settings: Settings, runner: SourceRunner, *, tick_s: float | None = None,
                  clock: Callable[[], float] = time.time) -> None:
         self.settings = settings
         self.runner = runner
-        self.tick_s = tick_s
+        self.tick_s = tick_for(settings) if tick_s is None else tick_s
         self.clock = clock
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -65,6 +82,20 @@ class SourceScheduler:
         for name, source in self.scheduled().items():
             last = last_run(self.runner.bot_store, name)
             out[name] = next_run_at(str(source.schedule), last.started_at if last else None, now)
+        return out
+
+    def next_permission_runs(self, now: float | None = None) -> dict[str, float]:
+        """Each enabled source's next permission pass (none with ``[access]`` off)."""
+        if not self.settings.access.enabled:
+            return {}
+        now = self.clock() if now is None else now
+        every = self.settings.access.access_schedule
+        out = {}
+        for name, source in self.settings.sources.items():
+            if source.enabled:
+                last = last_run(self.runner.bot_store, name, "permissions")
+                out[name] = next_run_at(every, last.started_at if last else None, now,
+                                        MIN_ACCESS_INTERVAL_S)
         return out
 
     def trigger(self, name: str) -> bool:
@@ -86,7 +117,13 @@ class SourceScheduler:
             triggered, self._triggered = self._triggered, set()
         due = [n for n, at in self.next_runs(now).items() if at <= now]
         due += sorted(triggered - set(due))
-        return [self.runner.sync_one(n, self.settings.sources[n]) for n in due]
+        reports = [self.runner.sync_one(n, self.settings.sources[n]) for n in due]
+        return reports + self.run_permissions_due(now)
+
+    def run_permissions_due(self, now: float) -> list[SyncReport]:
+        """A permission pass of every source due one (``busy`` where another runner has it)."""
+        due = [n for n, at in self.next_permission_runs(now).items() if at <= now]
+        return [self.runner.permissions_one(n, self.settings.sources[n]) for n in due]
 
     def start(self) -> None:
         """Run in a daemon thread until :meth:`stop`."""
@@ -131,9 +168,10 @@ def lower_priority(niceness: int = 10) -> None:
 
 def start_background(settings: Settings, bot_store: Any, *,
                      always: bool = False) -> SourceScheduler | None:
-    """The scheduler of a long-running process, started (None when nothing is scheduled,
-    unless ``always``: webhooks may trigger unscheduled sources)."""
-    if not always and not any(s.enabled and s.schedule for s in settings.sources.values()):
+    """The scheduler of a long-running process, started (None when nothing is scheduled and
+    no permission pass is wanted, unless ``always``: webhooks may trigger unscheduled
+    sources)."""
+    if not always and not wanted(settings):
         return None
     from sources.runner import SourceRunner
 

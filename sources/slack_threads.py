@@ -13,10 +13,11 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel
 
-from sources.model import Entry, Listing, Malformed, SourceDocument
+from sources.model import Entry, Listing, Malformed, Permissions, SourceDocument
 from sources.retry_after import WaitBudget
 from sources.slack_calls import SERIAL, SlackCaller, build_client
 from sources.slack_listing import PAGE, SlackLister
+from sources.slack_members import read_channels
 from sources.slack_names import SlackNames
 from sources.slack_options import SlackOptions
 from sources.slack_render import channel_readers, is_ts, thread_markdown, title_of, ts_time
@@ -62,6 +63,11 @@ class SlackThreadsConnector:
             modified=ts_time(newest), readers=channel_readers(channel, self._team_id(caller)),
             body=thread_markdown(title, messages, self._namer()).encode(),
             media_type="text/markdown")
+
+    def read_permissions(self, keys: list[str]) -> Permissions:
+        """Each channel's kind and members (no message is read)."""
+        caller = self._caller()
+        return read_channels(caller, keys, self._team_id(caller))
 
     def _namer(self) -> Callable[[str], str]:
         if not self.options.resolve_names:

@@ -72,6 +72,13 @@ class SyncState:
                         (name, entry.key, entry.version, url, title, modified,
                          json.dumps(readers.as_list()), time.time()))
 
+    def set_readers(self, name: str, readers: dict[str, list[str]]) -> None:
+        """Record the readers a permission pass read (the documents' versions stay)."""
+        with self.store.transaction() as cur:
+            for key, listed in readers.items():
+                cur.execute(sql(self.store, "UPDATE source_documents SET readers = ? "
+                                "WHERE name = ? AND key = ?"), (json.dumps(listed), name, key))
+
     def forget(self, name: str, keys: list[str]) -> None:
         """Drop documents (their chunks already deleted from both indexes)."""
         with self.store.transaction() as cur:

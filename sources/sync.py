@@ -18,6 +18,7 @@ import structlog
 
 from sources.fetcher import Fetched, Fetcher
 from sources.indexer import SourceIndexer, document_path, source_prefix
+from sources.kb import open_kb
 from sources.lease import SourceLease
 from sources.model import Connector, Entry, Listing, SourceDocument, SourceError
 from sources.report import SyncReport, record_run
@@ -120,19 +121,8 @@ class SourceSync:
         return listing
 
     def _open_kb(self) -> tuple[KnowledgeStore, LexicalIndex | None]:
-        from knowledge.embedder import embedder_name
-        from knowledge.store import KnowledgeStore
-
-        name = self.embedder.name if self.embedder is not None else embedder_name(self.settings)
-        collection = self.source.collection or self.settings.kb.collection
-        store = KnowledgeStore.open(self.settings, name, collection=collection, write=True)
-        if self.settings.kb.retrieval == "dense":
-            return store, None
-        from knowledge.lexical_sync import open_index, sync
-
-        index = open_index(self.settings, store.name)
-        sync(store, index)  # caught up first, as ``bot ingest`` does
-        return store, index
+        return open_kb(self.settings, self.source,
+                       self.embedder.name if self.embedder is not None else None)
 
     def _index(self, indexer: SourceIndexer, todo: list[Entry],
                known: dict[str, DocumentState], report: SyncReport) -> bool:

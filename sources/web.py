@@ -29,6 +29,7 @@ from sources.model import (
     Entry,
     Listing,
     Malformed,
+    Permissions,
     Readers,
     SourceDocument,
     SourceError,
@@ -90,6 +91,10 @@ class WebConnector:
         roots = options.start_urls + ([options.sitemap] if options.sitemap else [])
         self.sites = {urlsplit(u).netloc for u in roots}
         self._pages: dict[str, tuple[Page, str]] = {}  # key -> (page, content type)
+
+    def read_permissions(self, keys: list[str]) -> Permissions:
+        """Every document's readers are ``readers`` from bot.toml (read again at start)."""
+        return Permissions(readers=dict.fromkeys(keys, self.readers))
 
     def wanted(self, url: str) -> bool:
         """Same site (unless off), matching include, not exclude: before robots.txt."""

@@ -13,7 +13,7 @@ from contracts.store import AssistantTurn, FeedbackRecord, TurnRecord
 from stores.analytics_schema import ANALYTICS
 from stores.migrations import Step
 from stores.rollup_schema import ROLLUPS
-from stores.sources_schema import SOURCES
+from stores.sources_schema import PERMISSIONS, SOURCES
 
 # The schema as it was before versions existed; stores made then are at step 1 already.
 BASELINE = (
@@ -70,6 +70,7 @@ STEPS: list[Step] = [
     Step(ROLLUP_STEP, "usage rollups: answers, ratings, sources and unanswered questions per "
          "day and month", ROLLUPS),
     Step(6, "sources: sync cursors, document versions, run history, leases", SOURCES),
+    Step(7, "sources: permission passes in the run history, group memberships", PERMISSIONS),
 ]
 
 TURN_COLUMNS = (

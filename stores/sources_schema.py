@@ -1,4 +1,5 @@
-"""The sources' sync state: cursors, per-document versions, run history and leases.
+"""The sources' sync state: cursors, per-document versions, run history, leases, and the
+group memberships the permission passes read from the services.
 
 Tables of the ``sources`` layer kept in the bot's store, so every process and replica that
 shares the store agrees on what was synced and who is syncing now.
@@ -21,4 +22,13 @@ SOURCES = (
     "CREATE INDEX IF NOT EXISTS source_runs_name ON source_runs (name, id)",
     """CREATE TABLE IF NOT EXISTS source_leases (
         name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at DOUBLE PRECISION NOT NULL)""",
+)
+
+# Step 7: a run is a content sync or a permission pass; the groups each source reported.
+PERMISSIONS = (
+    "ALTER TABLE source_runs ADD COLUMN run_of TEXT NOT NULL DEFAULT 'content'",
+    """CREATE TABLE IF NOT EXISTS source_groups (
+        name TEXT NOT NULL, grp TEXT NOT NULL, member TEXT NOT NULL,
+        PRIMARY KEY (name, grp, member))""",
+    "CREATE INDEX IF NOT EXISTS source_groups_member ON source_groups (member)",
 )

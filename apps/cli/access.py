@@ -16,9 +16,7 @@ def register(sub: Any) -> None:
 
 
 def whois(args: argparse.Namespace, settings: Any) -> int:
-    from bot.access import Principals
-
-    who = Principals(settings.access).person(args.user)
+    who = principals(settings).person(args.user)
     print(who.id + ("" if who.known else "  (unknown: no group lists them)"))
     for grant in who.grants:
         print(f"  reads {grant:<40} {who.why.get(grant, 'documents shared with everyone')}")
@@ -26,6 +24,14 @@ def whois(args: argparse.Namespace, settings: Any) -> int:
         print("[access] is off: every search answers from every document. "
               "Fix: [access] enabled = true")
     return 0
+
+
+def principals(settings: Any) -> Any:
+    """``Principals`` with the groups the sources' permission passes stored."""
+    from apps.cli.sources import open_bot_store
+    from bot.access import Principals, source_groups
+
+    return Principals(settings.access, source_groups(open_bot_store(settings)))
 
 
 def acting_as(settings: Any, principal: str | None) -> Any:

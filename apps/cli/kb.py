@@ -127,9 +127,9 @@ def search(args: argparse.Namespace, settings: Any) -> int:
     searcher = Searcher(settings, collection=args.collection)
     principal = None
     if getattr(args, "as_principal", None):
-        from bot.access import Principals
+        from apps.cli.access import principals
 
-        principal = Principals(settings.access).person(args.as_principal)
+        principal = principals(settings).person(args.as_principal)
     try:
         passages = searcher.search(query, args.top_k, args.min_score, principal)
         empty = not passages and searcher.count() == 0

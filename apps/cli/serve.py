@@ -48,12 +48,14 @@ def serve(args: argparse.Namespace, settings: Any) -> int:
 
 def start_source_schedule(settings: Any) -> Any:
     """Scheduled sources sync in the background of every long-running presenter (the store's
-    lease lets one replica run each), and webhooks trigger syncs through it; None when no
-    source has a schedule or a webhook secret."""
+    lease lets one replica run each), permission passes run there on ``access_schedule``
+    with ``[access]`` on, and webhooks trigger syncs through it; None when none of these
+    is wanted."""
     from bot.webhooks import attach_trigger, hooked_sources
+    from sources.scheduler import wanted
 
     hooks = hooked_sources(settings)
-    if not hooks and not any(s.enabled and s.schedule for s in settings.sources.values()):
+    if not hooks and not wanted(settings):
         return None
     from apps.cli.sources import open_bot_store
     from sources.scheduler import start_background

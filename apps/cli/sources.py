@@ -23,6 +23,8 @@ def register(sub: Any) -> None:
     sync.add_argument("--allow-mass-delete", action="store_true",
                       help="delete even when a listing shrank by more than half")
     sync.add_argument("--no-progress", action="store_true", help="no progress bar")
+    sync.add_argument("--permissions-only", action="store_true",
+                      help="re-read only who may read each document (no content, no embedding)")
     sync.set_defaults(handler="apps.cli.sources:sync")
     actions.add_parser("status", help="last sync, changes, errors and next run").set_defaults(
         handler="apps.cli.sources:status")
@@ -72,7 +74,8 @@ def sync(args: argparse.Namespace, settings: Any) -> int:
     try:
         if args.watch:
             return _watch(settings, runner, chosen)
-        reports = runner.sync(chosen)
+        reports = (runner.permissions(chosen) if args.permissions_only
+                   else runner.sync(chosen))
     finally:
         store.close()
     for report in reports:

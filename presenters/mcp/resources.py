@@ -12,6 +12,7 @@ import mcp_types as types
 from mcp.server.mcpserver import MCPServer
 from mcp.shared.exceptions import MCPError
 
+from bot.access import source_groups
 from bot.app import Bot
 from bot.documents import DocumentShelf
 from presenters.mcp.callers import Caller, NotGranted, granted
@@ -25,7 +26,7 @@ DOCUMENTS = "documents"
 def add_documents(server: MCPServer, bot: Bot, bus: Any) -> None:
     """Documents as resources (list, read, subscribe) and the two prompts."""
     serve = bot.settings.mcp.serve
-    shelf = DocumentShelf(bot.settings)
+    shelf = DocumentShelf(bot.settings, source_groups(bot.store))
     documents, watch = Documents(shelf), DocumentWatch(shelf, bus, serve.watch_s)
 
     def caller(request: Any) -> Caller:

@@ -67,6 +67,7 @@ class FakeConfluence:
         self.spaces: dict[str, Space] = {}
         self.pages: dict[str, Page] = {}
         self.attachments: dict[str, Attachment] = {}
+        self.groups: dict[str, list[str]] = {}  # group name -> accountIds (usernames on DC)
         self.faults = Faults()
         self._ids = itertools.count(1001)
         self._server = ThreadServer(self._app(), self.faults)
@@ -105,6 +106,8 @@ class FakeConfluence:
             Route(api + "/content/search", self._search),
             Route(api + "/content/{id}", self._content),
             Route(api + "/content/{id}/restriction/byOperation/read", self._restriction),
+            Route(api + "/group/member", self._group_members),
+            Route(api + "/group/{name}/member", self._group_members),
             Route(self.context + "/download/attachments/{page}/{name}", self._download),
         ])
 
@@ -228,6 +231,17 @@ class FakeConfluence:
         return JSONResponse({"operation": "read", "restrictions": {
             "user": {"results": users, "size": len(users)},
             "group": {"results": groups, "size": len(groups)}}})
+
+    async def _group_members(self, request: Request) -> JSONResponse:
+        if refused := self._refused(request):
+            return refused
+        name = request.path_params.get("name") or request.query_params.get("name", "")
+        if name not in self.groups:
+            return self._error(404, f"No group found with name: {name}", "Not Found")
+        users = [{"type": "known", "accountId": u} if self.cloud else {"username": u}
+                 for u in self.groups[name]]
+        path = "group/member" if self.cloud else f"group/{name}/member"
+        return self._paged(request, users, path)
 
     async def _download(self, request: Request) -> Response:
         if refused := self._refused(request):

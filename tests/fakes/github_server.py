@@ -57,6 +57,7 @@ class FakeGitHub:
 
     def __init__(self, page_size: int = 100) -> None:
         self.repos: dict[str, Repo] = {}
+        self.team_members: dict[str, list[str]] = {}  # "org/slug" -> logins
         self.page_size = page_size
         self.tree_limit: int | None = None  # recursive trees longer than this are truncated
         self.faults = Faults()
@@ -115,6 +116,7 @@ class FakeGitHub:
             Route(base + "/issues/{number:int}/comments", self._comments),
             Route(base + "/collaborators", self._collaborators),
             Route(base + "/teams", self._teams),
+            Route("/api/v3/orgs/{org}/teams/{slug}/members", self._team_members),
             Route("/api/graphql", self._graphql, methods=["POST"]),
         ])
 
@@ -276,6 +278,14 @@ class FakeGitHub:
         if isinstance(repo, JSONResponse):
             return repo
         return self._page(request, [{"slug": slug} for slug in repo.teams])
+
+    async def _team_members(self, request: Request) -> JSONResponse:
+        if not self._authorized(request):
+            return self._error(401, "Bad credentials")
+        team = f"{request.path_params['org']}/{request.path_params['slug']}"
+        if team not in self.team_members:
+            return self._error(404, "Not Found")
+        return self._page(request, [{"login": login} for login in self.team_members[team]])
 
     async def _graphql(self, request: Request) -> JSONResponse:
         if not self._authorized(request):

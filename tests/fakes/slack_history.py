@@ -39,6 +39,7 @@ class SlackHistory:
         self.people: dict[str, str] = {}  # user id -> display name, for users.info
         self.emails: dict[str, str] = {}  # user id -> e-mail (profile.email, users:read.email)
         self.usergroups: dict[str, list[str]] = {}  # handle -> member ids, for usergroups.list
+        self.members: dict[str, list[str]] = {}  # channel id -> member ids (conversations.members)
         self._said_ts = itertools.count(1)
         self._throttles: dict[str, int] = {}
         self._windows: dict[str, float] = {}
@@ -116,6 +117,12 @@ class SlackHistory:
         page = self._page(replies, args, "messages")
         page["messages"] = [self._shown(parent), *page["messages"]]  # Slack repeats the parent
         return page
+
+    def _m_conversations_members(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self.channels.get(str(args.get("channel")))
+        if channel is None:
+            return {"ok": False, "error": "channel_not_found"}
+        return self._page(list(self.members.get(channel["id"], [])), args, "members")
 
     def _m_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
         user = str(args.get("user"))

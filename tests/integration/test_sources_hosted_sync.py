@@ -131,6 +131,7 @@ def test_bot_sources_sync_then_bot_kb_search_shows_the_github_link_and_date(
     config = tmp_path / "bot.toml"
     config.write_text(
         f'data_dir = "{tmp_path / "data"}"\ntools = ["search_knowledge"]\n'
+        '[access]\nenabled = false\n'  # a hosted source needs the choice made
         f'[sources.runbooks]\nkind = "github"\nrepos = ["acme/runbooks"]\n'
         f'base_url = "{github.api_url}"\n', "utf-8")
     args = ["--config", str(config)]

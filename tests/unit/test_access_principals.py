@@ -76,3 +76,31 @@ def test_bad_access_settings_name_the_field_and_the_fix(
     with pytest.raises(ValidationError) as caught:
         AccessSettings.model_validate({field: value})
     assert named in str(caught.value) and "Fix:" in str(caught.value)
+
+
+class TeamRoster:
+    """The sources' memberships as a permission pass stored them (here: one team)."""
+
+    def __init__(self, members: list[str]) -> None:
+        self.members = members
+
+    def groups_of(self, members: list[str]) -> dict[str, str]:
+        return {"github-team:acme/core": "gh"} if set(members) & set(self.members) else {}
+
+
+def test_a_teams_members_at_the_source_read_what_the_team_may_and_config_may_list_the_team(
+) -> None:
+    access = AccessSettings(enabled=True, groups={"leads": ["github-team:acme/core"]})
+    roster = TeamRoster(["user:bob"])
+    bob = Principals(access, roster).person("bob")
+    assert bob.known and bob.grants == ("public", "user:bob", "github-team:acme/core",
+                                        "group:leads")
+    assert "source gh" in bob.why["github-team:acme/core"]
+    roster.members.clear()  # removed from the team: the next resolution has no grant
+    assert Principals(access, roster).person("bob").grants == ("public", "user:bob")
+
+
+def test_access_schedule_allows_seconds_and_refuses_nonsense_with_the_fix() -> None:
+    assert AccessSettings(access_schedule="every 2s").access_schedule == "every 2s"
+    with pytest.raises(ValidationError, match=r"access\.access_schedule.*Fix"):
+        AccessSettings(access_schedule="every 0s")

@@ -44,3 +44,20 @@ def test_a_connector_that_cannot_be_imported_fails_only_its_source(
     with pytest.raises(SourceConfigError, match=r"sources.drive: the gdrive connector cannot be "
                        r"loaded .* or disable the source with enabled = false"):
         build_connector("drive", SourceSettings(kind="gdrive"))
+
+
+def test_a_hosted_source_needs_access_chosen_and_readers_turn_it_on(tmp_path: Path) -> None:
+    """Nobody's private pages become everyone's answers because [access] was left out."""
+    handbook = {"kind": "github", "repos": ["acme/handbook"]}
+    with pytest.raises(ValidationError) as caught:
+        load_settings(data_dir=tmp_path, sources={"handbook": handbook})
+    assert ("access.enabled: sources.handbook (github) can hold private documents"
+            in str(caught.value))
+    assert "Fix: set [access] enabled = true" in str(caught.value)
+    chosen = load_settings(data_dir=tmp_path, sources={"handbook": handbook},
+                           access={"enabled": False})
+    assert chosen.access.enabled is False
+    notes = {"kind": "folder", "paths": [str(tmp_path)]}
+    assert load_settings(data_dir=tmp_path, sources={"notes": notes}).access.enabled is False
+    private = {**notes, "readers": ["group:eng"]}
+    assert load_settings(data_dir=tmp_path, sources={"notes": private}).access.enabled is True

@@ -1,0 +1,48 @@
+"""Group memberships the permission passes read from the services (Slack channel members,
+GitHub team members, Confluence group members), kept in the bot's store so that every
+process resolving a principal sees the same ones.
+
+A pass replaces all of its source's rows at once: someone removed from a team at the
+source loses the team's grants at the next pass, in every process and replica.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sources.state import sql
+
+INSERT = "INSERT INTO source_groups (name, grp, member) VALUES (?, ?, ?)"
+DELETE = "DELETE FROM source_groups WHERE name = ?"
+
+
+class SourceGroups:
+    """``source_groups`` rows: (source, group, member)."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def replace(self, name: str, groups: Mapping[str, Sequence[str]]) -> int:
+        """Make ``groups`` (group -> members) all that source ``name`` reports; how many rows."""
+        rows = {(name, g, m) for g, members in groups.items() for m in members}
+        with self.store.transaction() as cur:
+            cur.execute(sql(self.store, DELETE), (name,))
+            for row in sorted(rows):
+                cur.execute(sql(self.store, INSERT), row)
+        return len(rows)
+
+    def forget(self, name: str) -> None:
+        """Drop source ``name``'s memberships (its permission read failed: grant nothing)."""
+        with self.store.transaction() as cur:
+            cur.execute(sql(self.store, DELETE), (name,))
+
+    def groups_of(self, members: Sequence[str]) -> dict[str, str]:
+        """The groups listing any of ``members``, each with the source that said so."""
+        if not members:
+            return {}
+        marks = ", ".join("?" for _ in members)
+        query = f"SELECT grp, name FROM source_groups WHERE member IN ({marks}) ORDER BY grp"
+        with self.store.transaction() as cur:
+            cur.execute(sql(self.store, query), tuple(members))
+            return {str(r[0]): str(r[1]) for r in cur.fetchall()}
