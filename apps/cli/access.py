@@ -47,6 +47,4 @@ def viewer(settings: Any, principal: str | None) -> Any:
     off), or None — the operator running ``bot`` on the server, trusted to see everything."""
     if not principal:
         return None
-    from bot.access import Principals
-
-    return Principals(settings.access).person(principal)
+    return principals(settings).person(principal)

@@ -14,7 +14,6 @@ from typing import Any
 
 import gradio as gr
 
-from bot.access import Principals
 from bot.app import Bot
 from contracts.access import Principal
 from presenters.gradio.handlers import username
@@ -39,16 +38,16 @@ class StatsTab:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
         self.admins = set(bot.settings.gradio.admin_users)
-        self.principals = Principals(bot.settings.access)
 
     def is_admin(self, request: gr.Request | None) -> bool:
         name = username(request)
         return name is not None and name in self.admins
 
     def viewer(self, request: gr.Request) -> Principal | None:
-        """Who looks: the signed-in admin as they ask on this page (None: [access] off)."""
+        """Who looks: the signed-in admin as they ask on this page, with the groups their
+        configuration and the sources give them (None: [access] off)."""
         login = username(request)
-        return self.principals.for_turn(f"gradio:{login}", login, f"gradio:{login}")
+        return self.bot.turns.principals.for_turn(f"gradio:{login}", login, f"gradio:{login}")
 
     def show(self, request: gr.Request) -> Any:
         return gr.update(visible=self.is_admin(request))
@@ -59,7 +58,7 @@ class StatsTab:
         seconds = WINDOWS.get(window, WINDOWS["last 7 days"])
         since = None if seconds is None else time.time() - seconds
         group = None if by == "(none)" else by
-        viewer = self.viewer(request)
+        viewer = await asyncio.to_thread(self.viewer, request)  # may build the bot's parts
         report = await asyncio.to_thread(self.bot.usage_report, since, group,  # type: ignore[arg-type]
                                          viewer)
         days = report if group == "day" else await asyncio.to_thread(

@@ -25,8 +25,12 @@ METHOD_SCOPES = {
     "views.publish": None,
     # [access]: who asks (users.info; its profile's e-mail needs users:read.email too)
     "users.info": "users:read", "usergroups.list": "usergroups:read",
+    # ... and the slack source's permission passes, with the same bot token
+    "conversations.members": "channels:read",
 }
-IDENTITY = Path(__file__).resolve().parents[2] / "presenters" / "slack" / "identity.py"
+ROOT = Path(__file__).resolve().parents[2]
+IDENTITY = ROOT / "presenters" / "slack" / "identity.py"
+MEMBERS = ROOT / "sources" / "slack_members.py"
 # Scopes of features no single Web API call shows: the slash command and message shortcut,
 # and channel names of private channels.
 FEATURE_SCOPES = {"commands", "groups:read"}
@@ -116,5 +120,7 @@ async def test_every_call_access_makes_is_covered_by_a_manifest_scope(
     written = {m.replace("_", ".") for m in re.findall(r"client\.([a-z_]+)\(",
                                                          IDENTITY.read_text())}
     assert written == {"users.info", "usergroups.list"}
-    assert {METHOD_SCOPES[m] for m in used | written} - {None} <= scopes
-    assert "users:read.email" in scopes  # without it users.info answers without the e-mail
+    passes = set(re.findall(r'"([a-z]+\.[a-zA-Z]+)"', MEMBERS.read_text()))
+    assert {"conversations.members", "users.info"} <= passes <= set(METHOD_SCOPES)
+    assert {METHOD_SCOPES[m] for m in used | written | passes} - {None} <= scopes
+    assert {"users:read.email", "groups:read"} <= scopes  # e-mails; private channels' members
