@@ -47,6 +47,7 @@ BENCHMARKS = [
     "verdict_shape",
     "access_filter",
     "access_revocation",
+    "access_probes",
 ]
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 HEADER = """# Benchmarks

@@ -22,7 +22,7 @@ from bot.spaces import Spaces
 from bot.turn import TurnRunner
 from config import Settings
 from config.sections import TracingSettings
-from contracts.access import Directory
+from contracts.access import Directory, Principal
 from contracts.agent import Agent
 from contracts.elicitation import Elicitor
 from contracts.llm import LLM
@@ -141,12 +141,16 @@ class Bot:
         """Exactly-once handling of platform events (Slack retries), recorded in the store."""
         return EventClaims(self.store, self.settings.store.event_lease_s)
 
-    def usage_report(self, since: float | None, by: StatsGroup | None = None) -> UsageReport:
-        """Usage figures for answers since ``since`` (epoch s; None: all). Reads the store:
-        blocking, so async callers run it in a thread."""
+    def usage_report(self, since: float | None, by: StatsGroup | None = None,
+                     viewer: Principal | None = None) -> UsageReport:
+        """Usage figures for answers since ``since`` (epoch s; None: all), the cited sources
+        only those ``viewer`` may read now (None: the operator, every one). Reads the store
+        and the knowledge base: blocking, so async callers run it in a thread."""
+        from bot.report_viewer import ReportViewer
         from stores.analytics import usage_report
 
-        return usage_report(self.store, since, by)  # type: ignore[arg-type]
+        visible = None if viewer is None else ReportViewer(self.settings, viewer).source
+        return usage_report(self.store, since, by, visible=visible)  # type: ignore[arg-type]
 
     def sources_status(self) -> list[str]:
         """Each source's last sync, changes, errors with the fix, and next run (what

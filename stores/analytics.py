@@ -6,11 +6,15 @@ partial first and last day from the turns table (``analytics_raw``). So a report
 most two days of answers plus a few rows per group and period, whatever the window: the
 same figures as reading every answer, in a fraction of the time (docs/benchmarks.md).
 Percentiles come from 10 ms histograms (``histogram``).
+
+A viewer who may not read everything passes ``visible`` (a source name -> may they see it):
+the most cited sources are then the most cited of those they may see, as many as ``top``.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from contracts.usage_report import Counted, StatsGroup, UsageReport, UsageRow
@@ -69,12 +73,18 @@ class Tally:
         return found
 
 
+Visible = Callable[[str], bool]
+
+
 def usage_report(store: Readable, since: float | None, by: StatsGroup | None = None,
-                 until: float | None = None, top: int = 10) -> UsageReport:
-    """Answers created in ``[since, until)`` (default: all of them, up to now)."""
+                 until: float | None = None, top: int = 10,
+                 visible: Visible | None = None) -> UsageReport:
+    """Answers created in ``[since, until)`` (default: all of them, up to now); the cited
+    sources only those ``visible`` allows (None: every one)."""
     until = time.time() + 1 if until is None else until
     start = 0.0 if since is None else since
-    return _report(store, plan_window(start, until, months=by != "day"), since, until, by, top)
+    plan = plan_window(start, until, months=by != "day")
+    return _report(store, plan, since, until, by, top, visible)
 
 
 def raw_usage_report(store: Readable, since: float | None, by: StatsGroup | None = None,
@@ -88,7 +98,7 @@ def raw_usage_report(store: Readable, since: float | None, by: StatsGroup | None
 
 
 def _report(store: Readable, plan: WindowPlan, since: float | None, until: float,
-            by: StatsGroup | None, top: int) -> UsageReport:
+            by: StatsGroup | None, top: int, visible: Visible | None = None) -> UsageReport:
     tally = Tally()
     queries = RawQueries(store.dialect, by)
     for window in plan.raw:
@@ -99,7 +109,7 @@ def _report(store: Readable, plan: WindowPlan, since: float | None, until: float
     return UsageReport(
         since=since, until=until, by=by, total=total,
         groups=sorted(rows, key=lambda r: r.name) if by else [],
-        top_sources=_counted(store, rollup.top_sources(plan, top)),
+        top_sources=_top_sources(store, plan, top, visible),
         unanswered=_counted(store, rollup.unanswered(plan, top)),
         latency_histogram=sorted((b / BUCKETS_PER_S, n)
                                  for b, n in tally.total.latency.merged().items()),
@@ -159,6 +169,21 @@ def _total(rows: list[UsageRow], merged: Group) -> UsageRow:
         merged.add(r.turns, r.input_tokens, r.output_tokens, r.cost_usd, r.errors)
         merged.rate(r.rated_up, r.rated_down)
     return merged.finish()
+
+
+def _top_sources(store: Readable, plan: WindowPlan, top: int,
+                 visible: Visible | None) -> list[Counted]:
+    """The ``top`` most cited sources the viewer may see: read four times as many as
+    wanted until enough are visible or every cited source has been read."""
+    if visible is None:
+        return _counted(store, rollup.top_sources(plan, top))
+    limit = max(top, 1) * 4
+    while True:
+        read = _counted(store, rollup.top_sources(plan, limit))
+        shown = [c for c in read if visible(c.name)]
+        if len(shown) >= top or len(read) < limit:
+            return shown[:top]
+        limit *= 4
 
 
 def _counted(store: Readable, query: rollup.Query | None) -> list[Counted]:

@@ -1,4 +1,5 @@
-"""``bot access whois USER``: what a person may read, and why; ``--as`` for ask/kb search."""
+"""``bot access whois USER``: what a person may read, and why; ``--as`` for ask, kb search,
+stats, export and eval."""
 
 from __future__ import annotations
 
@@ -39,3 +40,11 @@ def acting_as(settings: Any, principal: str | None) -> Any:
         return settings
     access = settings.access.model_copy(update={"enabled": True})
     return settings.model_copy(update={"access": access})
+
+
+def viewer(settings: Any, principal: str | None) -> Any:
+    """Who views a report: the person ``--as`` names (as they would see it, [access] on or
+    off), or None — the operator running ``bot`` on the server, trusted to see everything."""
+    if not principal:
+        return None
+    return principals(settings).person(principal)

@@ -11,6 +11,8 @@ def register(sub: Any) -> None:
     chat = sub.add_parser("chat", help="chat in the terminal (streams answers)")
     chat.add_argument("--session", metavar="NAME", help="continue the conversation NAME")
     chat.add_argument("--stats", action="store_true", help="show tokens, cost, latency per turn")
+    chat.add_argument("--as", dest="as_principal", metavar="PRINCIPAL",
+                      help="chat as this person would (docs/access.md)")
     chat.set_defaults(handler="apps.cli.chat:chat")
     ask = sub.add_parser("ask", help="ask one question and print the answer")
     ask.add_argument("question", nargs="+", help="the question ('-' reads stdin)")
@@ -22,10 +24,12 @@ def register(sub: Any) -> None:
 
 
 def chat(args: argparse.Namespace, settings: Any) -> int:
+    from apps.cli.access import acting_as
     from bot.app import Bot
     from presenters.terminal.chat import run_chat
 
-    return run_chat(Bot.from_settings(settings), args.session, args.stats)
+    user = getattr(args, "as_principal", None)
+    return run_chat(Bot.from_settings(acting_as(settings, user)), args.session, args.stats, user)
 
 
 def ask(args: argparse.Namespace, settings: Any) -> int:

@@ -68,6 +68,7 @@ def _register_answers(kinds: Any) -> None:
     p.add_argument("--concurrency", type=int, metavar="N", help="questions in flight")
     p.add_argument("--out", type=Path, metavar="DIR", help="run folder (default eval-runs/...)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _as(p)
     p.set_defaults(handler="apps.cli.eval_cmd:answers")
 
 
@@ -84,6 +85,7 @@ def _register_feedback(kinds: Any) -> None:
     p.add_argument("--backend", metavar="P", help="judge profile (default: the judge role's)")
     p.add_argument("--limit", type=int, metavar="N", help="only the first N cases")
     _common(p)
+    _as(p)
     p.set_defaults(handler="apps.cli.eval_cmd:feedback")
 
 
@@ -100,6 +102,7 @@ def _register_retrieval(kinds: Any) -> None:
     p.add_argument("--rerank-model", metavar="PATH",
                    help="cross-encoder for hybrid+rerank (default kb.rerank_model)")
     p.add_argument("--out", type=Path, metavar="DIR", help="report folder (default eval-runs/...)")
+    _as(p)
     p.set_defaults(handler="apps.cli.eval_cmd:retrieval")
 
 
@@ -108,6 +111,12 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--resume", action="store_true", help="continue the run in --out (or newest)")
     p.add_argument("--out", type=Path, metavar="DIR", help="run folder (default eval-runs/...)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _as(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--as", dest="as_principal", metavar="PRINCIPAL",
+                   help="ask and report as this person: only what they may read (default: "
+                   "the operator, every document, [access] set aside)")
 
 
 def pairwise(args: argparse.Namespace, settings: Any) -> int:

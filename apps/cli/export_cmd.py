@@ -30,14 +30,19 @@ def register(sub: Any) -> None:
                    help="also pass every text through this function (repeatable)")
     f.add_argument("--keep", action="append", default=[], choices=BUILTIN_REDACTIONS,
                    help="do not redact this built-in kind (repeatable)")
+    f.add_argument("--as", dest="as_principal", metavar="PRINCIPAL",
+                   help="only conversations whose every source this person may read now "
+                   "(default: the operator's export, every conversation)")
     f.set_defaults(handler="apps.cli.export_cmd:finetune")
 
 
 def finetune(args: argparse.Namespace, settings: Any) -> int:
+    from apps.cli.access import viewer
     from apps.export.finetune import FinetuneExport, to_jsonl
     from apps.export.redaction import RedactionError, build_redactor
     from bot.catalog import build_tools
     from bot.prompts import PromptLibrary
+    from bot.report_viewer import ReportViewer
     from stores import open_store
     from stores.rated import rated_answers
 
@@ -56,7 +61,11 @@ def finetune(args: argparse.Namespace, settings: Any) -> int:
         rated = rated_answers(store, 1 if args.rating == "up" else -1, since)  # type: ignore[arg-type]
     finally:
         store.close()
-    examples = [e for r in rated if (e := export.example(r)) is not None]
+    # a conversation the viewer may not read is left out without a count: the summary line
+    # must not say that something hidden exists
+    shown = ReportViewer(settings, viewer(settings, args.as_principal))
+    examples = [e for r in rated if shown.conversation(r.turns)
+                and (e := export.example(r)) is not None]
     text = to_jsonl(examples)
     if args.out:
         args.out.write_text(text, encoding="utf-8")

@@ -37,23 +37,31 @@ def register(sub: Any) -> None:
                    "model or day (UTC)")
     p.add_argument("--top", type=int, default=10, metavar="N", help="sources and questions shown")
     p.add_argument("--json", action="store_true", help="the report as JSON")
+    p.add_argument("--as", dest="as_principal", metavar="PRINCIPAL",
+                   help="list only the sources this person may read now (default: the "
+                   "operator's report, every source)")
     p.add_argument("--rebuild", action="store_true", help="first fill the usage rollups again "
                    "from the stored turns (after an older release wrote to this store)")
     p.set_defaults(handler="apps.cli.stats:stats")
 
 
 def stats(args: argparse.Namespace, settings: Any) -> int:
+    from apps.cli.access import viewer
     from apps.cli.stats_render import render_report
+    from bot.report_viewer import ReportViewer
     from stores import open_store
     from stores.analytics import usage_report
 
     url = settings.store.url.get_secret_value() if settings.store.url else None
     store = open_store(url, settings.data_dir)
     since = None if args.since is None else time.time() - args.since
+    who = viewer(settings, args.as_principal)
+    visible = None if who is None else ReportViewer(settings, who).source
     try:
         if args.rebuild:
             store.rebuild_rollups()  # type: ignore[attr-defined]
-        report = usage_report(store, since, args.by, top=args.top)  # type: ignore[arg-type]
+        report = usage_report(store, since, args.by, top=args.top,  # type: ignore[arg-type]
+                              visible=visible)
     finally:
         store.close()
     if args.json:

@@ -70,13 +70,14 @@ def load_answer_cases(path: Any, limit: int | None = None) -> list[AnswerCase]:
     return cases
 
 
-async def ask(bot: Bot, question: str, run_id: str, case_id: str) -> Asked:
+async def ask(bot: Bot, question: str, run_id: str, case_id: str,
+              user: str = "eval") -> Asked:
     """Ask ``question`` in a fresh session; what was answered, cited, spent and how long.
     The answer is the text the bot wrote, without its notices (a note quoting a passage
     under a weakly grounded answer is not the answer stating a fact)."""
     asked = Asked()
     started = time.monotonic()
-    async for event in bot.session(f"eval-answers:{run_id}:{case_id}").send(question, user="eval"):
+    async for event in bot.session(f"eval-answers:{run_id}:{case_id}").send(question, user=user):
         if isinstance(event, Error):
             asked.error = f"{event.message}"
         elif isinstance(event, Sources):

@@ -9,7 +9,7 @@ import sys
 from apps.eval.answers import load_answer_cases
 from apps.eval.answers_report import render
 from apps.eval.answers_run import compare, run_config, with_primary
-from apps.eval.commands import PlanError, _fail, check_profiles, eval_settings
+from apps.eval.commands import PlanError, _fail, asker, check_profiles, eval_settings
 from apps.eval.data import DataError
 from apps.eval.pairwise import resolve_out_dir
 from apps.eval.progress import Progress
@@ -29,7 +29,7 @@ def answers_command(args: argparse.Namespace, settings: Settings) -> int:
         configs.append((args.against, with_primary(settings, args.against)))
     bar = Progress(len(cases) * len(configs), not args.no_progress)
     try:
-        runs = [asyncio.run(run_config(s, cases, label, lambda: bar.update(1)))
+        runs = [asyncio.run(run_config(s, cases, label, lambda: bar.update(1), asker(args)))
                 for label, s in configs]
         records = asyncio.run(compare(settings, cases, runs[0], runs[1])) if runs[1:] else []
     except KeyboardInterrupt:

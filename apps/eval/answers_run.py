@@ -55,8 +55,10 @@ class SafeJudge(ExpectationCheck):
 
 
 async def run_config(settings: Settings, cases: list[AnswerCase], label: str,
-                     on_done: Callable[[], None] = lambda: None) -> ConfigRun:
-    """Ask and score every case with one configuration (``eval.concurrency`` at a time)."""
+                     on_done: Callable[[], None] = lambda: None,
+                     user: str = "eval") -> ConfigRun:
+    """Ask and score every case with one configuration (``eval.concurrency`` at a time),
+    as ``user`` (what they may read, with ``[access]`` on)."""
     bot = Bot.from_settings(settings)
     run, run_id = ConfigRun(label), new_run_id()
     judge = SafeJudge(bot)
@@ -64,7 +66,7 @@ async def run_config(settings: Settings, cases: list[AnswerCase], label: str,
 
     async def one(case: AnswerCase) -> tuple[Asked, AnswerScore]:
         async with gate:
-            asked = await ask(bot, case.question, run_id, case.id)
+            asked = await ask(bot, case.question, run_id, case.id, user)
             result = await score(case, asked, judge, settings.pipeline.min_support)
             on_done()
             return asked, result

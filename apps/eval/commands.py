@@ -14,6 +14,7 @@ from apps.eval.report import render_table, write_report
 from apps.eval.summary import summarize
 from bot.prompts import PromptLibrary, PromptNotFound
 from config import Settings
+from config.access import AccessSettings
 
 
 class PlanError(ValueError):
@@ -30,7 +31,19 @@ def eval_settings(args: argparse.Namespace, settings: Settings) -> Settings:
     update = {field: v for flag, field in flags.items()
               if (v := getattr(args, flag, None)) is not None}
     cfg = settings.eval.model_validate({**settings.eval.model_dump(), **update})
-    return settings.model_copy(update={"eval": cfg})
+    return settings.model_copy(update={"eval": cfg, "access": viewing(args, settings)})
+
+
+def viewing(args: argparse.Namespace, settings: Settings) -> AccessSettings:
+    """``[access]`` as the run asks: on for the person ``--as`` names (their report shows
+    only what they may read), off for the operator on the server (every document)."""
+    enabled = bool(getattr(args, "as_principal", None))
+    return settings.access.model_copy(update={"enabled": enabled})
+
+
+def asker(args: argparse.Namespace) -> str:
+    """Who the run's turns ask as: the ``--as`` person, else ``eval``."""
+    return getattr(args, "as_principal", None) or "eval"
 
 
 def check_profiles(settings: Settings, names: list[str]) -> None:

@@ -73,7 +73,7 @@ def scratch_settings(settings: Settings, out: Path) -> Settings:
     return settings.model_copy(update={"store": store, "eval": cfg})
 
 
-async def ask_again(bot: Bot, case: FeedbackCase, run_id: str) -> str:
+async def ask_again(bot: Bot, case: FeedbackCase, run_id: str, user: str = "eval") -> str:
     """The current configuration's answer, after the case's earlier turns."""
     key = f"eval-feedback:{run_id}:{case.id}"
     for role, text in case.history:
@@ -82,7 +82,7 @@ async def ask_again(bot: Bot, case: FeedbackCase, run_id: str) -> str:
         else:
             await asyncio.to_thread(bot.store.add_assistant_turn, key, AssistantTurn(text=text))
     answer = ""
-    async for event in bot.session(key).send(case.question, user="eval"):
+    async for event in bot.session(key).send(case.question, user=user):
         if isinstance(event, Done):
             answer = event.text
     return answer
@@ -90,7 +90,8 @@ async def ask_again(bot: Bot, case: FeedbackCase, run_id: str) -> str:
 
 async def run_feedback_eval(settings: Settings, cases: list[FeedbackCase], out: Path,
                             judge_profile: str, concurrency: int = 4,
-                            progress: bool = True) -> list[tuple[FeedbackCase, PairRecord]]:
+                            progress: bool = True, user: str = "eval",
+                            ) -> list[tuple[FeedbackCase, PairRecord]]:
     """Ask and judge every case without a result yet in ``out``; returns all cases' results."""
     out.mkdir(parents=True, exist_ok=True)
     settings = scratch_settings(settings, out)
@@ -105,7 +106,7 @@ async def run_feedback_eval(settings: Settings, cases: list[FeedbackCase], out: 
 
     async def worker() -> None:
         for case in todo:
-            new = await ask_again(bot, case, run_id)
+            new = await ask_again(bot, case, run_id, user)
             answers.append(NewAnswer(case_id=case.id, answer=new))
             item = PairItem(id=case.id, context=case.context(), correct=new,
                             incorrect=case.old_answer)

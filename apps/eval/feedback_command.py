@@ -7,19 +7,23 @@ import asyncio
 import sys
 import time
 
-from apps.eval.commands import PlanError, _fail, check_profiles, eval_settings
+from apps.cli.access import viewer
+from apps.eval.commands import PlanError, _fail, asker, check_profiles, eval_settings
 from apps.eval.feedback import FeedbackCase, read_cases, run_feedback_eval, write_cases
 from apps.eval.feedback_report import render, write
 from apps.eval.pairwise import resolve_out_dir
 from apps.eval.summary import summarize
+from bot.report_viewer import ReportViewer
 from config import Settings
+from contracts.access import Principal
 from stores import open_store
 from stores.rated import rated_answers
 
 
-def collect_cases(settings: Settings, since_s: float | None, limit: int | None
-                  ) -> list[FeedbackCase]:
-    """Every answer whose latest rating is 👎, as a case, oldest first."""
+def collect_cases(settings: Settings, since_s: float | None, limit: int | None,
+                  viewer: Principal | None = None) -> list[FeedbackCase]:
+    """Every answer whose latest rating is 👎, as a case, oldest first; with a ``viewer``,
+    only conversations whose every source they may read now (docs/access.md)."""
     url = settings.store.url.get_secret_value() if settings.store.url else None
     store = open_store(url, settings.data_dir)
     since = 0.0 if since_s is None else time.time() - since_s
@@ -27,7 +31,9 @@ def collect_cases(settings: Settings, since_s: float | None, limit: int | None
         rated = rated_answers(store, -1, since)  # type: ignore[arg-type]
     finally:
         store.close()
-    cases = [c for r in rated if (c := FeedbackCase.from_rated(r)) is not None]
+    shown = ReportViewer(settings, viewer)
+    cases = [c for r in rated if shown.conversation(r.turns)
+             and (c := FeedbackCase.from_rated(r)) is not None]
     return cases[:limit]
 
 
@@ -44,14 +50,16 @@ def feedback_command(args: argparse.Namespace, settings: Settings) -> int:
     else:
         if (out / "results.jsonl").exists():
             return _fail(f"{out} already holds results. Fix: --resume, or --out NEW_DIR")
-        cases = collect_cases(settings, args.since, args.limit)
+        cases = collect_cases(settings, args.since, args.limit,
+                              viewer(settings, args.as_principal))
         write_cases(out, cases)
     if not cases:
         sys.stdout.write("No answer rated 👎 in the store: nothing to re-run.\n")
         return 0
     try:
         results = asyncio.run(run_feedback_eval(settings, cases, out, judge,
-                                                settings.eval.concurrency, not args.no_progress))
+                                                settings.eval.concurrency, not args.no_progress,
+                                                asker(args)))
     except KeyboardInterrupt:
         return _fail(f"interrupted; finished cases are saved in {out} (--resume --out {out})", 130)
     summary = summarize([r for _, r in results], "feedback", judge)

@@ -22,6 +22,8 @@ from apps.eval.retrieval_metrics import (
     score,
     source_matches,
 )
+from bot.report_viewer import ReportViewer
+from contracts.access import Principal
 
 if TYPE_CHECKING:
     from config import Settings
@@ -92,8 +94,11 @@ def run_retrieval_eval(
     collection: str | None = None,
     rerank_model: str | None = None,
     embedder: Any = None,
+    viewer: Principal | None = None,
 ) -> RetrievalReport:
-    """Search every question with every configuration; scores, misses, missing sources."""
+    """Search every question with every configuration; scores, misses, missing sources.
+    With a ``viewer``, as they would search: a source they may not read is "not in the
+    collection", exactly as one that is absent."""
     from knowledge.embedder import build_embedder, embedder_name
     from knowledge.store import KnowledgeStore
 
@@ -101,7 +106,9 @@ def run_retrieval_eval(
     embedder = embedder or build_embedder(settings)
     store = KnowledgeStore.open(settings, embedder.name or embedder_name(settings),
                                 collection=name, create=False)
-    sources = sorted({s.source for s in store.manifest().values()})
+    shown = ReportViewer(settings.model_copy(update={"kb": settings.kb.model_copy(
+        update={"collection": name})}), viewer)
+    sources = sorted({s.source for s in store.manifest().values() if shown.source(s.source)})
     present = {q.id: [e for e in q.source if any(source_matches(s, e) for s in sources)]
                for q in data.questions}
     asked = [q for q in data.questions if present[q.id]]
@@ -110,7 +117,8 @@ def run_retrieval_eval(
         result = ConfigResult(config)
         if not config.note:
             searcher = _searcher(settings, config, embedder, name)
-            result.results = [_ask(searcher, q, len(present[q.id]), k) for q in asked]
+            result.results = [_ask(searcher, q, len(present[q.id]), k, viewer)
+                              for q in asked]
         results.append(result)
     missing = [q for q in data.questions if not present[q.id]]
     return RetrievalReport(data_name, name, k, results, missing, len(data.questions))
@@ -124,9 +132,10 @@ def _searcher(settings: Settings, config: Configuration, embedder: Any, collecti
                     collection=collection)
 
 
-def _ask(searcher: Any, q: RetrievalQuestion, relevant: int, k: int) -> QuestionResult:
+def _ask(searcher: Any, q: RetrievalQuestion, relevant: int, k: int,
+         viewer: Principal | None = None) -> QuestionResult:
     started = time.perf_counter()
-    passages = searcher.search(q.question, top_k=k)
+    passages = searcher.search(q.question, top_k=k, principal=viewer)
     ms = (time.perf_counter() - started) * 1000
     retrieved = [Retrieved(p.source, p.heading) for p in passages]
     ranks = first_relevant_ranks(retrieved, q.source, q.heading, k)

@@ -11,6 +11,7 @@ from config import Settings
 
 
 def retrieval_command(args: argparse.Namespace, settings: Settings) -> int:
+    from apps.cli.access import viewer
     from apps.eval.retrieval import run_retrieval_eval
     from apps.eval.retrieval_report import render_markdown, write_report
     from knowledge.errors import KBError
@@ -20,7 +21,8 @@ def retrieval_command(args: argparse.Namespace, settings: Settings) -> int:
     try:
         data = load_questions(args.data)
         report = run_retrieval_eval(settings, data, data_name=str(args.data), k=args.k,
-                                    collection=args.collection, rerank_model=args.rerank_model)
+                                    collection=args.collection, rerank_model=args.rerank_model,
+                                    viewer=viewer(settings, args.as_principal))
     except DataError as exc:
         return _fail(str(exc))
     except KBError as exc:

@@ -2,6 +2,8 @@
 
 Everyone's page has the tab, hidden; on load it is shown to a signed-in admin only, and
 the handler checks again on every refresh, so a non-admin calling it directly gets nothing.
+With ``[access]`` on, the most cited sources are those the signed-in admin may read now:
+an admin of the page is not an admin of every document (docs/access.md, "Reports").
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 import gradio as gr
 
 from bot.app import Bot
+from contracts.access import Principal
 from presenters.gradio.handlers import username
 from presenters.gradio.stats_view import (
     LATENCY_BINS,
@@ -40,6 +43,12 @@ class StatsTab:
         name = username(request)
         return name is not None and name in self.admins
 
+    def viewer(self, request: gr.Request) -> Principal | None:
+        """Who looks: the signed-in admin as they ask on this page, with the groups their
+        configuration and the sources give them (None: [access] off)."""
+        login = username(request)
+        return self.bot.turns.principals.for_turn(f"gradio:{login}", login, f"gradio:{login}")
+
     def show(self, request: gr.Request) -> Any:
         return gr.update(visible=self.is_admin(request))
 
@@ -49,9 +58,11 @@ class StatsTab:
         seconds = WINDOWS.get(window, WINDOWS["last 7 days"])
         since = None if seconds is None else time.time() - seconds
         group = None if by == "(none)" else by
-        report = await asyncio.to_thread(self.bot.usage_report, since, group)  # type: ignore[arg-type]
+        viewer = await asyncio.to_thread(self.viewer, request)  # may build the bot's parts
+        report = await asyncio.to_thread(self.bot.usage_report, since, group,  # type: ignore[arg-type]
+                                         viewer)
         days = report if group == "day" else await asyncio.to_thread(
-            self.bot.usage_report, since, "day")
+            self.bot.usage_report, since, "day", viewer)
         return (summary(report), table(report), cost_per_day(days), latency_distribution(report),
                 feedback_per_day(days), lists(report))
 

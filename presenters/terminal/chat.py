@@ -37,9 +37,10 @@ class TerminalChat:
     def __init__(
         self, bot: Bot, session_name: str | None = None, *, stdin: TextIO | None = None,
         stdout: TextIO | None = None, stderr: TextIO | None = None, show_stats: bool = False,
-        asks: bool | None = None,
+        asks: bool | None = None, user: str | None = None,
     ) -> None:
         self.bot = bot
+        self.user = user  # ``bot chat --as``: who asks, for [access] (docs/access.md)
         self.stdin = stdin or sys.stdin
         self.asks = self.stdin.isatty() if asks is None else asks
         self.out = stdout or sys.stdout
@@ -92,7 +93,8 @@ class TerminalChat:
                 if not loop.run_until_complete(run_command(self, line.strip())):
                     break
                 continue
-            loop.run_until_complete(self.answer(self.session.send(line, space=SPACE)))
+            loop.run_until_complete(self.answer(self.session.send(line, user=self.user,
+                                                                  space=SPACE)))
         return 0
 
     def read_interruptibly(self) -> str | None:
@@ -120,11 +122,12 @@ def serve(bot: Bot) -> int:
     return run_chat(bot)
 
 
-def run_chat(bot: Bot, session_name: str | None = None, show_stats: bool = False) -> int:
-    """``bot chat``: a REPL on this process's terminal (or piped stdin)."""
+def run_chat(bot: Bot, session_name: str | None = None, show_stats: bool = False,
+             user: str | None = None) -> int:
+    """``bot chat``: a REPL on this process's terminal (or piped stdin), as ``user``."""
     loop = asyncio.new_event_loop()
     try:
-        return TerminalChat(bot, session_name, show_stats=show_stats).run(loop)
+        return TerminalChat(bot, session_name, show_stats=show_stats, user=user).run(loop)
     finally:
         loop.run_until_complete(bot.aclose())
         loop.run_until_complete(loop.shutdown_asyncgens())

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from backends.scripted import Reply, ScriptedToolCall
+from config.access import AccessSettings
 from tests.fakes.slack_harness import new_ts, running_slack
 
 MANIFEST = Path(__file__).resolve().parents[2] / "presenters" / "slack" / "manifest.yaml"
@@ -21,10 +23,19 @@ METHOD_SCOPES = {
     "assistant.threads.setSuggestedPrompts": "assistant:write",
     "conversations.replies": "channels:history", "conversations.info": "channels:read",
     "views.publish": None,
+    # [access]: who asks (users.info; its profile's e-mail needs users:read.email too)
+    "users.info": "users:read", "usergroups.list": "usergroups:read",
+    # ... and the slack source's permission passes, with the same bot token
+    "conversations.members": "channels:read",
 }
+ROOT = Path(__file__).resolve().parents[2]
+IDENTITY = ROOT / "presenters" / "slack" / "identity.py"
+MEMBERS = ROOT / "sources" / "slack_members.py"
 # Scopes of features no single Web API call shows: the slash command and message shortcut,
 # and channel names of private channels.
 FEATURE_SCOPES = {"commands", "groups:read"}
+# ... and of [access], off in the first test: the e-mail field of users.info's answer.
+ACCESS_SCOPES = {"users:read", "users:read.email", "usergroups:read"}
 EVENT_SCOPES = {
     "app_mention": "app_mentions:read", "message.im": "im:history",
     "message.channels": "channels:history", "message.groups": "groups:history",
@@ -86,5 +97,30 @@ async def test_scopes_are_exactly_those_used(make_bot: Any, settings: Any) -> No
         await h.answer("C0GENERAL", await h.mention("again"))
     used = {c.method for c in h.fake.calls}
     assert used <= set(METHOD_SCOPES), f"unknown scope for {used - set(METHOD_SCOPES)}"
-    needed = {METHOD_SCOPES[m] for m in used} | set(EVENT_SCOPES.values()) | FEATURE_SCOPES
+    needed = ({METHOD_SCOPES[m] for m in used} | set(EVENT_SCOPES.values()) | FEATURE_SCOPES
+              | ACCESS_SCOPES)
     assert set(manifest()["oauth_config"]["scopes"]["bot"]) == needed - {None}
+
+
+async def test_every_call_access_makes_is_covered_by_a_manifest_scope(
+    make_bot: Any, settings: Any,
+) -> None:
+    """A private answer under [access] looks the asker up; each call it makes, and each call
+    the identity code can make, needs a scope the manifest asks for."""
+    access = settings.model_copy(update={"access": AccessSettings(enabled=True)})
+    async with running_slack(make_bot, access, "Hi.",
+                             channels={"C0GENERAL": {"ephemeral_default": True}}) as h:
+        h.fake.people["U0ALICE"] = "Alice"
+        h.fake.emails["U0ALICE"] = "alice@example.com"
+        await h.mention("who am I?")
+        await h.fake.wait_for(lambda: h.fake.calls_to("usergroups.list"))
+    scopes = set(manifest()["oauth_config"]["scopes"]["bot"])
+    used = {c.method for c in h.fake.calls}
+    assert {"users.info", "usergroups.list"} <= used
+    written = {m.replace("_", ".") for m in re.findall(r"client\.([a-z_]+)\(",
+                                                         IDENTITY.read_text())}
+    assert written == {"users.info", "usergroups.list"}
+    passes = set(re.findall(r'"([a-z]+\.[a-zA-Z]+)"', MEMBERS.read_text()))
+    assert {"conversations.members", "users.info"} <= passes <= set(METHOD_SCOPES)
+    assert {METHOD_SCOPES[m] for m in used | written | passes} - {None} <= scopes
+    assert {"users:read.email", "groups:read"} <= scopes  # e-mails; private channels' members

@@ -1,5 +1,6 @@
 """A leak-probe corpus: documents with unique canary strings and random readers, askers in
-random groups. Shared by the access tests and ``benchmarks/access_probes.py``."""
+random groups. Shared by the access tests and the presenter probes
+(``benchmarks/probe_world.py``)."""
 
 from __future__ import annotations
 
