@@ -7,7 +7,11 @@ client, streamed and whole, alternating request by request:
 1. the model server directly;
 2. a bare Starlette pass-through proxy (its own process, uvicorn) that relays the request
    body upstream and the response bytes back: the least any HTTP front can cost;
-3. ``bot serve api`` (its own process; tools and the knowledge base off) with the model
+3. a bare *reading* proxy (its own process, uvicorn): what any front that must read the
+   answer cannot avoid, as the bot does: it asks upstream for a stream through the same
+   ``openai`` client and SSE reader as the bot's backend (chunks as plain JSON), and
+   re-encodes each chunk to its client, or joins them into one ``chat.completion``;
+4. ``bot serve api`` (its own process; tools and the knowledge base off) with the model
    server as its ``openai`` profile: the whole product path (key check, conversation,
    store, agent, usage, SSE).
 
@@ -17,6 +21,7 @@ The figure is the median per path and its ratio to the bare proxy.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import statistics
 import subprocess
@@ -39,7 +44,8 @@ from tests.fakes.openai_server import FakeOpenAI, FakeReply
 RUNS, WARMUP = 60, 5
 ANSWER = "word " * 50  # 50 chunks of 5 characters
 REPLY = FakeReply(text=ANSWER, chunk_chars=5, usage=(20, 50))
-PATHS = ("model server directly", "bare Starlette proxy", "`bot serve api`")
+PATHS = ("model server directly", "bare Starlette proxy", "bare reading proxy",
+         "`bot serve api`")
 CONFIG = """tools = []
 [roles]
 primary = "upstream"
@@ -82,6 +88,50 @@ def proxy_app(upstream: str) -> Any:
                              Route("/health", health)])
 
 
+def reading_app(upstream: str) -> Any:
+    """A Starlette app that reads the upstream stream as the bot's backend does (same client,
+    same SSE reader, plain JSON chunks) and answers with the chunks re-encoded, or joined."""
+    from openai.types.chat import ChatCompletion
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, Response, StreamingResponse
+    from starlette.routing import Route
+
+    client = openai.AsyncOpenAI(base_url=upstream, api_key="x", max_retries=0)
+
+    async def chat(request: Request) -> Response:
+        body = await request.json()
+        chunks = await client.post("/chat/completions", body={**body, "stream": True},
+                                   cast_to=ChatCompletion, stream=True,
+                                   stream_cls=openai.AsyncStream[object])
+        if body.get("stream"):
+            return StreamingResponse(_sse(chunks), media_type="text/event-stream")
+        return JSONResponse(await _joined(chunks))
+
+    async def health(_: Request) -> JSONResponse:
+        return JSONResponse({"ok": True})
+
+    return Starlette(routes=[Route("/v1/chat/completions", chat, methods=["POST"]),
+                             Route("/health", health)])
+
+
+async def _sse(chunks: Any) -> Any:
+    async for chunk in chunks:
+        yield f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n"
+    yield "data: [DONE]\n\n"
+
+
+async def _joined(chunks: Any) -> dict[str, Any]:
+    text, last = [], {}
+    async for chunk in chunks:
+        for choice in chunk.get("choices") or []:
+            text.append((choice.get("delta") or {}).get("content") or "")
+        last = chunk
+    message = {"role": "assistant", "content": "".join(text)}
+    return {**last, "object": "chat.completion",
+            "choices": [{"index": 0, "message": message, "finish_reason": "stop"}]}
+
+
 def _closing(answer: httpx.Response) -> Any:
     from starlette.background import BackgroundTask
 
@@ -105,9 +155,9 @@ def _child(args: list[str], url: str, env: dict[str, str] | None = None) -> Iter
 
 
 @contextmanager
-def _proxy(upstream: str) -> Iterator[str]:
+def _proxy(upstream: str, kind: str = "--proxy") -> Iterator[str]:
     port = _port()
-    with _child(["-m", "benchmarks.api_floor", "--proxy", upstream, str(port)],
+    with _child(["-m", "benchmarks.api_floor", kind, upstream, str(port)],
                 f"http://127.0.0.1:{port}"):
         yield f"http://127.0.0.1:{port}/v1"
 
@@ -167,19 +217,23 @@ def run() -> str:
     configure_logging("warning")
     load = os.getloadavg()[0]
     with server_process(__name__) as upstream, tempfile.TemporaryDirectory() as tmp, \
-            _proxy(upstream) as proxied, _bot(upstream, Path(tmp)) as bot:
-        t = asyncio.run(_measure([upstream, proxied, bot]))
+            _proxy(upstream) as proxied, _proxy(upstream, "--reading") as reading, \
+            _bot(upstream, Path(tmp)) as bot:
+        t = asyncio.run(_measure([upstream, proxied, reading, bot]))
     return f"""## API against its floor: the model server directly, a bare proxy, `bot serve api`
 
 The same `openai` client asks the same model server (the test suite's fake
-OpenAI-compatible server in its own process, a 50-chunk answer, no latency) three ways,
+OpenAI-compatible server in its own process, a 50-chunk answer, no latency) four ways,
 alternating request by request: directly; through a bare Starlette pass-through proxy
 (uvicorn, its own process, relaying the body up and the bytes back: the floor of any HTTP
-front); and through `bot serve api` (its own process, tools and knowledge base off, the
-model server as its `openai` profile). Medians of {RUNS} requests each after {WARMUP}
-warm-ups; in brackets the ratio to the bare proxy (goal: `bot serve api` ≤ 1.2×). Load
-average {load:.1f} on {os.cpu_count()} cores at the start: every process here competes for
-them, so wall times on a shared machine carry the wait for a free core.
+front); through a bare *reading* proxy (the same, but it reads the answer as the bot must:
+it asks upstream for a stream through the same `openai` client and SSE reader as the bot's
+backend and re-encodes each chunk, or joins them into one answer: the floor of any front
+that understands what it relays); and through `bot serve api` (its own process, tools and
+knowledge base off, the model server as its `openai` profile). Medians of {RUNS} requests
+each after {WARMUP} warm-ups; in brackets the ratio to the bare proxy (goal: `bot serve
+api` ≤ 1.2×). Load average {load:.1f} on {os.cpu_count()} cores at the start: every process
+here competes for them, so wall times on a shared machine carry the wait for a free core.
 
 | path | streamed | whole |
 | --- | --- | --- |
@@ -188,9 +242,10 @@ them, so wall times on a shared machine carry the wait for a free core.
 
 if __name__ == "__main__" and "--serve" in sys.argv:
     serve()
-elif __name__ == "__main__" and "--proxy" in sys.argv:
+elif __name__ == "__main__" and ("--proxy" in sys.argv or "--reading" in sys.argv):
     import uvicorn
 
-    at = sys.argv.index("--proxy")
-    uvicorn.run(proxy_app(sys.argv[at + 1]), host="127.0.0.1", port=int(sys.argv[at + 2]),
-                log_level="warning")
+    reads = "--reading" in sys.argv
+    at = sys.argv.index("--reading" if reads else "--proxy")
+    app = (reading_app if reads else proxy_app)(sys.argv[at + 1])
+    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[at + 2]), log_level="warning")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cached_property
+from json.encoder import encode_basestring  # json.dumps of a str, less its Python layers
 from typing import Any
 
 from contracts.events import Event, Source
@@ -96,7 +97,7 @@ class Envelope:
         gives (``ensure_ascii=False``), with the envelope encoded once per response rather
         than once for each piece of the answer (most chunks of a stream)."""
         head, tail = self._text_frame
-        return head + json.dumps(text, ensure_ascii=False) + tail
+        return head + encode_basestring(text) + tail
 
     @cached_property
     def _text_frame(self) -> tuple[str, str]:
