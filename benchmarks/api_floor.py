@@ -280,3 +280,14 @@ the agent and its events, the turn view and usage, and the answer's encoding. A 
 store's thread costs about 0.05 ms on an idle machine; on a loaded one it is two waits for
 a free core (the thread's, then the event loop's), which is most of the wall time the bot
 adds over its CPU time when the load average is far above the number of cores."""
+
+
+if __name__ == "__main__" and "--serve" in sys.argv:
+    serve()
+elif __name__ == "__main__" and ("--proxy" in sys.argv or "--reading" in sys.argv):
+    import uvicorn
+
+    reads = "--reading" in sys.argv
+    at = sys.argv.index("--reading" if reads else "--proxy")
+    app = (reading_app if reads else proxy_app)(sys.argv[at + 1])
+    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[at + 2]), log_level="warning")
