@@ -7,7 +7,11 @@ client, streamed and whole, alternating request by request:
 1. the model server directly;
 2. a bare Starlette pass-through proxy (its own process, uvicorn) that relays the request
    body upstream and the response bytes back: the least any HTTP front can cost;
-3. ``bot serve api`` (its own process; tools and the knowledge base off) with the model
+3. a bare *reading* proxy (its own process, uvicorn): what any front that must read the
+   answer cannot avoid, as the bot does: it asks upstream for a stream through the same
+   ``openai`` client and SSE reader as the bot's backend (chunks as plain JSON), and
+   re-encodes each chunk to its client, or joins them into one ``chat.completion``;
+4. ``bot serve api`` (its own process; tools and the knowledge base off) with the model
    server as its ``openai`` profile: the whole product path (key check, conversation,
    store, agent, usage, SSE).
 
@@ -17,6 +21,7 @@ The figure is the median per path and its ratio to the bare proxy.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import statistics
 import subprocess
@@ -39,7 +44,10 @@ from tests.fakes.openai_server import FakeOpenAI, FakeReply
 RUNS, WARMUP = 60, 5
 ANSWER = "word " * 50  # 50 chunks of 5 characters
 REPLY = FakeReply(text=ANSWER, chunk_chars=5, usage=(20, 50))
-PATHS = ("model server directly", "bare Starlette proxy", "`bot serve api`")
+PATHS = ("model server directly", "bare Starlette proxy", "bare reading proxy",
+         "`bot serve api`")
+Server = tuple[str, int | None]  # base URL, and the process to count CPU time of
+Times = dict[tuple[str, bool], float]  # seconds, by path and streamed or not
 CONFIG = """tools = []
 [roles]
 primary = "upstream"
@@ -82,6 +90,50 @@ def proxy_app(upstream: str) -> Any:
                              Route("/health", health)])
 
 
+def reading_app(upstream: str) -> Any:
+    """A Starlette app that reads the upstream stream as the bot's backend does (same client,
+    same SSE reader, plain JSON chunks) and answers with the chunks re-encoded, or joined."""
+    from openai.types.chat import ChatCompletion
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, Response, StreamingResponse
+    from starlette.routing import Route
+
+    client = openai.AsyncOpenAI(base_url=upstream, api_key="x", max_retries=0)
+
+    async def chat(request: Request) -> Response:
+        body = await request.json()
+        chunks = await client.post("/chat/completions", body={**body, "stream": True},
+                                   cast_to=ChatCompletion, stream=True,
+                                   stream_cls=openai.AsyncStream[object])
+        if body.get("stream"):
+            return StreamingResponse(_sse(chunks), media_type="text/event-stream")
+        return JSONResponse(await _joined(chunks))
+
+    async def health(_: Request) -> JSONResponse:
+        return JSONResponse({"ok": True})
+
+    return Starlette(routes=[Route("/v1/chat/completions", chat, methods=["POST"]),
+                             Route("/health", health)])
+
+
+async def _sse(chunks: Any) -> Any:
+    async for chunk in chunks:
+        yield f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n"
+    yield "data: [DONE]\n\n"
+
+
+async def _joined(chunks: Any) -> dict[str, Any]:
+    text, last = [], {}
+    async for chunk in chunks:
+        for choice in chunk.get("choices") or []:
+            text.append((choice.get("delta") or {}).get("content") or "")
+        last = chunk
+    message = {"role": "assistant", "content": "".join(text)}
+    return {**last, "object": "chat.completion",
+            "choices": [{"index": 0, "message": message, "finish_reason": "stop"}]}
+
+
 def _closing(answer: httpx.Response) -> Any:
     from starlette.background import BackgroundTask
 
@@ -89,7 +141,7 @@ def _closing(answer: httpx.Response) -> Any:
 
 
 @contextmanager
-def _child(args: list[str], url: str, env: dict[str, str] | None = None) -> Iterator[None]:
+def _child(args: list[str], url: str, env: dict[str, str] | None = None) -> Iterator[int]:
     proc = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -98,30 +150,39 @@ def _child(args: list[str], url: str, env: dict[str, str] | None = None) -> Iter
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"{args} did not start")
             time.sleep(0.1)
-        yield
+        yield proc.pid
     finally:
         proc.terminate()
         proc.wait(60)
 
 
 @contextmanager
-def _proxy(upstream: str) -> Iterator[str]:
+def _proxy(upstream: str, kind: str = "--proxy") -> Iterator[Server]:
     port = _port()
-    with _child(["-m", "benchmarks.api_floor", "--proxy", upstream, str(port)],
-                f"http://127.0.0.1:{port}"):
-        yield f"http://127.0.0.1:{port}/v1"
+    with _child(["-m", "benchmarks.api_floor", kind, upstream, str(port)],
+                f"http://127.0.0.1:{port}") as pid:
+        yield f"http://127.0.0.1:{port}/v1", pid
 
 
 @contextmanager
-def _bot(upstream: str, data_dir: Path) -> Iterator[str]:
+def _bot(upstream: str, data_dir: Path) -> Iterator[Server]:
     port, config = _port(), data_dir / "floor.toml"
     config.write_text(CONFIG.format(url=upstream))
     env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
     env["BOT_API__KEYS__BENCH"] = KEY
     args = ["-m", "apps.cli.main", "--config", str(config), "--data-dir",
             str(data_dir / "served"), "serve", "api", "--port", str(port)]
-    with _child(args, f"http://127.0.0.1:{port}", env):
-        yield f"http://127.0.0.1:{port}/v1"
+    with _child(args, f"http://127.0.0.1:{port}", env) as pid:
+        yield f"http://127.0.0.1:{port}/v1", pid
+
+
+def _cpu(pid: int | None) -> float:
+    """Seconds of CPU the process has used (user and system; Linux), else 0."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def _ask(client: openai.AsyncOpenAI, n: int, stream: bool) -> float:
@@ -138,26 +199,32 @@ async def _ask(client: openai.AsyncOpenAI, n: int, stream: bool) -> float:
     return time.perf_counter() - started
 
 
-async def _measure(urls: list[str]) -> dict[tuple[str, bool], float]:
-    clients = [openai.AsyncOpenAI(base_url=u, api_key=KEY, max_retries=0) for u in urls]
+async def _measure(servers: list[Server]) -> tuple[Times, Times]:
+    """Median wall time per path and kind; the server's mean CPU time per request."""
+    clients = [openai.AsyncOpenAI(base_url=u, api_key=KEY, max_retries=0) for u, _ in servers]
     times: dict[tuple[str, bool], list[float]] = {}
+    cpu: Times = {}
     try:
         for n in range(WARMUP + RUNS):
             for stream in (True, False):
-                for path, client in zip(PATHS, clients, strict=True):
+                for path, client, (_, pid) in zip(PATHS, clients, servers, strict=True):
+                    before = _cpu(pid)
                     seconds = await _ask(client, n, stream)
                     if n >= WARMUP:
                         times.setdefault((path, stream), []).append(seconds)
+                        cpu[path, stream] = cpu.get((path, stream), 0.0) + _cpu(pid) - before
     finally:
         for client in clients:
             await client.close()
-    return {key: statistics.median(values) for key, values in times.items()}
+    medians = {key: statistics.median(values) for key, values in times.items()}
+    return medians, {key: total / RUNS for key, total in cpu.items()}
 
 
-def _table(t: dict[tuple[str, bool], float]) -> str:
+def _table(t: Times, cpu: Times) -> str:
     rows = []
     for path in PATHS:
-        cells = [f"{t[path, s] * 1000:.1f} ms ({t[path, s] / t[PATHS[1], s]:.2f}×)"
+        cells = [f"{t[path, s] * 1000:.1f} ms ({t[path, s] / t[PATHS[1], s]:.2f}×) | "
+                 + (f"{cpu[path, s] * 1000:.1f} ms" if path != PATHS[0] else "–")
                  for s in (True, False)]
         rows.append(f"| {path} | {cells[0]} | {cells[1]} |")
     return "\n".join(rows)
@@ -167,30 +234,60 @@ def run() -> str:
     configure_logging("warning")
     load = os.getloadavg()[0]
     with server_process(__name__) as upstream, tempfile.TemporaryDirectory() as tmp, \
-            _proxy(upstream) as proxied, _bot(upstream, Path(tmp)) as bot:
-        t = asyncio.run(_measure([upstream, proxied, bot]))
+            _proxy(upstream) as proxied, _proxy(upstream, "--reading") as reading, \
+            _bot(upstream, Path(tmp)) as bot:
+        t, cpu = asyncio.run(_measure([(upstream, None), proxied, reading, bot]))
     return f"""## API against its floor: the model server directly, a bare proxy, `bot serve api`
 
 The same `openai` client asks the same model server (the test suite's fake
-OpenAI-compatible server in its own process, a 50-chunk answer, no latency) three ways,
+OpenAI-compatible server in its own process, a 50-chunk answer, no latency) four ways,
 alternating request by request: directly; through a bare Starlette pass-through proxy
 (uvicorn, its own process, relaying the body up and the bytes back: the floor of any HTTP
-front); and through `bot serve api` (its own process, tools and knowledge base off, the
-model server as its `openai` profile). Medians of {RUNS} requests each after {WARMUP}
-warm-ups; in brackets the ratio to the bare proxy (goal: `bot serve api` ≤ 1.2×). Load
-average {load:.1f} on {os.cpu_count()} cores at the start: every process here competes for
-them, so wall times on a shared machine carry the wait for a free core.
+front); through a bare *reading* proxy (the same, but it reads the answer as the bot must:
+it asks upstream for a stream through the same `openai` client and SSE reader as the bot's
+backend and re-encodes each chunk, or joins them into one answer: the floor of any front
+that understands what it relays); and through `bot serve api` (its own process, tools and
+knowledge base off, the model server as its `openai` profile). Medians of {RUNS} requests
+each after {WARMUP} warm-ups; in brackets the ratio to the bare proxy (goal: `bot serve
+api` ≤ 1.2×). Load average {load:.1f} on {os.cpu_count()} cores at the start: every process
+here competes for them, so wall times on a shared machine carry the wait for a free core;
+*server CPU* is the CPU time the front's own process spent per request (from
+`/proc/PID/stat`, in 10 ms ticks summed over the runs), which a busy machine moves far less.
 
-| path | streamed | whole |
-| --- | --- | --- |
-{_table(t)}"""
+| path | streamed | server CPU | whole | server CPU |
+| --- | --- | --- | --- | --- |
+{_table(t, cpu)}
+
+{_split(t, cpu)}"""
+
+
+def _split(t: Times, cpu: Times) -> str:
+    """Where the bot's time over the bare proxy goes: reading the answer, then our own work."""
+    bare, reading, bot = PATHS[1], PATHS[2], PATHS[3]
+
+    def added(table: Times, more: str, less: str) -> str:
+        return " and ".join(f"{(table[more, s] - table[less, s]) * 1000:+.1f} ms {kind}"
+                            for s, kind in ((True, "streamed"), (False, "whole")))
+
+    return f"""Of what `bot serve api` adds to the bare proxy, reading the answer (asking upstream
+for a stream and parsing it, which any front that understands the answer must do, and which
+the bot does for a whole answer too) is {added(t, reading, bare)} (server CPU
+{added(cpu, reading, bare)}). The bot's own work over the reading proxy is
+{added(t, bot, reading)} (server CPU {added(cpu, bot, reading)}): the key check, the
+request's validation, the conversation, two trips to the store's thread (the client's
+history and the user's turn before the model is called, the answer with its usage after),
+the agent and its events, the turn view and usage, and the answer's encoding. A trip to the
+store's thread costs about 0.05 ms on an idle machine; on a loaded one it is two waits for
+a free core (the thread's, then the event loop's), which is most of the wall time the bot
+adds over its CPU time when the load average is far above the number of cores."""
 
 
 if __name__ == "__main__" and "--serve" in sys.argv:
     serve()
-elif __name__ == "__main__" and "--proxy" in sys.argv:
+elif __name__ == "__main__" and ("--proxy" in sys.argv or "--reading" in sys.argv):
     import uvicorn
 
-    at = sys.argv.index("--proxy")
-    uvicorn.run(proxy_app(sys.argv[at + 1]), host="127.0.0.1", port=int(sys.argv[at + 2]),
-                log_level="warning")
+    reads = "--reading" in sys.argv
+    at = sys.argv.index("--reading" if reads else "--proxy")
+    app = (reading_app if reads else proxy_app)(sys.argv[at + 1])
+    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[at + 2]), log_level="warning")

@@ -71,8 +71,8 @@ async def _raw_json(client: openai.AsyncOpenAI) -> Timing:
     started = time.perf_counter(), time.process_time()
     body = {"model": "fake-model", "messages": [{"role": "user", "content": "Talk."}],
             "stream": True, "stream_options": {"include_usage": True}}
-    stream = await client.post("/chat/completions", body=body, cast_to=ChatCompletion,
-                               stream=True, stream_cls=openai.AsyncStream[dict[str, Any]])
+    stream: Any = await client.post("/chat/completions", body=body, cast_to=ChatCompletion,
+                                    stream=True, stream_cls=openai.AsyncStream[object])
     text = "".join([c["choices"][0]["delta"].get("content") or "" async for c in stream
                     if c.get("choices")])
     assert len(text) == len(TEXT)

@@ -7,22 +7,18 @@ import contextlib
 from collections.abc import AsyncIterator, Sequence
 from contextlib import aclosing
 
-import structlog
-
 from bot.approvals import ApprovalDesk, AskPerson
 from bot.budgets import Ticket
 from bot.failures import new_error_id
 from bot.input_guard import InputTooLong, clean_input
 from bot.keyed_locks import KeyedLocks
-from bot.transcript import Shown, adopt
+from bot.transcript import Shown
 from bot.turn import TurnRunner
 from contracts.approval import ApprovalGate, PolicyGate
 from contracts.elicitation import CURRENT as ELICITOR
 from contracts.elicitation import Elicitor
 from contracts.events import ApprovalRequest, Done, Error, Event
 from contracts.store import FeedbackRecord, Store, TurnRecord
-
-log = structlog.get_logger("bot.session")
 
 
 class Session:
@@ -57,7 +53,8 @@ class Session:
 
         ``shown``: the conversation before ``text`` as a client that resends it shows it;
         the store is first brought in line with it (:mod:`bot.transcript`), so a resent
-        history adds no duplicate turns. ``None``: the stored conversation is the history.
+        history adds no duplicate turns (in the same trip to the store as the user's turn).
+        ``None``: the stored conversation is the history.
         """
         try:
             text = clean_input(text, self.max_chars)
@@ -71,9 +68,10 @@ class Session:
             admitted = None
             if shown is not None:  # a refused caller's history is not stored: admit first
                 admitted = await self.turns.check_budget(self.key, user, space)
-                if isinstance(admitted, Ticket):
-                    await self._adopt(shown, user, space)
-            turn = self.turns.run(self.key, text, user, space, self._gate(), admitted)
+                if not isinstance(admitted, Ticket):
+                    shown = None
+            turn = self.turns.run(self.key, text, user, space, self._gate(), admitted,
+                                  shown=shown)
             asking = ELICITOR.set(self.elicitor)  # tools of this turn reach the person
             try:
                 async with aclosing(turn) as events:
@@ -82,18 +80,6 @@ class Session:
             finally:
                 with contextlib.suppress(ValueError):  # closed from another context
                     ELICITOR.reset(asking)
-
-    async def _adopt(self, shown: Sequence[Shown], user: str | None, space: str | None) -> None:
-        """A store that fails here fails again on the user's turn, which says so politely."""
-        try:
-            plan = await asyncio.to_thread(adopt, self.store, self.key, shown, user, space)
-        except Exception as exc:
-            log.error("history_sync_failed", session=self.key, error_type=type(exc).__name__,
-                      error=str(exc)[:500])
-            return
-        if plan.changes:
-            log.info("history_synced", session=self.key, reset=plan.reset,
-                     superseded_from=plan.supersede_from, added=len(plan.add))
 
     def _gate(self) -> ApprovalGate:
         approvals = self.turns.settings.approvals

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Sequence
 from contextlib import aclosing
 
 import structlog
@@ -19,6 +19,7 @@ from bot.failures import could_not_start, new_error_id, user_error
 from bot.history import trim_history
 from bot.models import ModelPool
 from bot.spaces import Space, Spaces
+from bot.transcript import Shown, adopt
 from bot.turn_trace import note_event, turn_attributes
 from config import Settings
 from contracts.agent import Agent, TurnContext
@@ -55,13 +56,16 @@ class TurnRunner:
 
     async def run(self, key: str, text: str, user: str | None,
                   space: str | None = None, approvals: ApprovalGate | None = None,
-                  admitted: Admission | None = None) -> AsyncGenerator[Event, None]:
+                  admitted: Admission | None = None, *,
+                  shown: Sequence[Shown] | None = None) -> AsyncGenerator[Event, None]:
         """Answer ``text`` in conversation ``key``: the agent's events, then Usage and Done.
         ``space`` (e.g. ``"slack:C0123"``) picks the settings and budget apply;
         ``approvals`` answers tool calls that need approval (default: deny them);
-        ``admitted``: what :meth:`check_budget` answered for this turn (else it is asked)."""
+        ``admitted``: what :meth:`check_budget` answered for this turn (else it is asked);
+        ``shown``: the conversation as a client that resends it shows it, adopted by the
+        store just before the user's turn (see :func:`bot.transcript.adopt`)."""
         with self.tracer.turn(turn_attributes(key)) as span:
-            events = self._run(key, text, user, space, approvals, span, admitted)
+            events = self._run(key, text, user, space, approvals, span, admitted, shown)
             async with aclosing(events) as stream:
                 async for event in stream:
                     if span.recording:
@@ -70,10 +74,12 @@ class TurnRunner:
 
     async def _run(self, key: str, text: str, user: str | None, space_id: str | None,
                    approvals: ApprovalGate | None, span: Span, admitted: Admission | None,
-                   ) -> AsyncGenerator[Event, None]:
+                   shown: Sequence[Shown] | None) -> AsyncGenerator[Event, None]:
         space = self.spaces.resolve(space_id)
-        try:  # one trip to the store's thread: the user's turn, then the conversation so far
-            user_turn, prior = await asyncio.to_thread(self._begin, key, text, user, space)
+        try:  # one trip to the store's thread: the client's history, the user's turn, then
+            # the conversation so far (each trip waits for a thread: ~0.1 ms, more under load)
+            user_turn, prior = await asyncio.to_thread(self._begin, key, text, user, space,
+                                                       shown)
         except Exception as exc:  # the store is down: nothing was saved or asked; say so
             for event in could_not_start("store_failed", key, exc):
                 yield event
@@ -127,14 +133,29 @@ class TurnRunner:
             self._agents[name] = build_agent(space.settings)
         return self._agents[name]
 
-    def _begin(self, key: str, text: str, user: str | None, space: Space
-               ) -> tuple[int, list[TurnRecord] | Exception]:
-        """Store the user's turn (raising if that fails), then read the turns before it."""
+    def _begin(self, key: str, text: str, user: str | None, space: Space,
+               shown: Sequence[Shown] | None = None) -> tuple[int, list[TurnRecord] | Exception]:
+        """Adopt what the client shows (when it resends the conversation), store the user's
+        turn (raising if that fails), then read the turns before it."""
+        if shown is not None:
+            self._adopt(key, shown, user, space)
         user_turn = self.store.add_user_turn(key, text, user, space.id)
         try:
             return user_turn, [t for t in self.store.history(key, 200) if t.id != user_turn]
         except Exception as exc:  # the question is stored: the turn fails politely, later
             return user_turn, exc
+
+    def _adopt(self, key: str, shown: Sequence[Shown], user: str | None, space: Space) -> None:
+        """A store that fails here fails again on the user's turn, which says so politely."""
+        try:
+            plan = adopt(self.store, key, shown, user, space.id)
+        except Exception as exc:
+            log.error("history_sync_failed", session=key, error_type=type(exc).__name__,
+                      error=str(exc)[:500])
+            return
+        if plan.changes:
+            log.info("history_synced", session=key, reset=plan.reset,
+                     superseded_from=plan.supersede_from, added=len(plan.add))
 
     def _context(self, key: str, text: str, prior: list[TurnRecord] | Exception,
                  meter: UsageMeter, cancel: Cancellation, space: Space, span: Span

@@ -9,13 +9,17 @@ Pure: no I/O.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import cached_property
+from json.encoder import encode_basestring  # json.dumps of a str, less its Python layers
 from typing import Any
 
 from contracts.events import Event, Source
 from contracts.turn_view import TurnView
 
 SOURCES_HEADING = "Sources:"
+_MARK = "\x00text\x00"  # stands for a text delta in the encoded chunk it is cut out of
 
 
 def sources_text(sources: list[Source]) -> str:
@@ -87,6 +91,19 @@ class Envelope:
                 "model": self.model,
                 "choices": [{"index": 0, "delta": delta, "finish_reason": finish,
                              "logprobs": None}]}
+
+    def text_chunk(self, text: str) -> str:
+        """:meth:`chunk` of ``{"content": text}`` as JSON, the same text ``json.dumps``
+        gives (``ensure_ascii=False``), with the envelope encoded once per response rather
+        than once for each piece of the answer (most chunks of a stream)."""
+        head, tail = self._text_frame
+        return head + encode_basestring(text) + tail
+
+    @cached_property
+    def _text_frame(self) -> tuple[str, str]:
+        whole = json.dumps(self.chunk({"content": _MARK}), ensure_ascii=False)
+        head, _, tail = whole.rpartition(json.dumps(_MARK))  # content comes after the model
+        return head, tail
 
     def usage_chunk(self, view: TurnView) -> dict[str, Any]:
         """The last chunk when ``stream_options.include_usage``: no choices, the usage."""

@@ -178,6 +178,9 @@ class Turn(WholeOrStream):
         async with aclosing(self.events()) as events:
             async for event in events:
                 view.apply(event)
+                if isinstance(event, TextDelta):  # most events: only the text is encoded
+                    await emit.encoded(self.envelope.text_chunk(event.text))
+                    continue
                 delta, after = _delta(event, view, after)
                 if delta is not None:
                     await emit.data(self.envelope.chunk(delta))
@@ -210,9 +213,8 @@ def failure(error: Error, turn: dict[str, Any]) -> Response:
 
 
 def _delta(event: Event, view: TurnView, after: int) -> tuple[dict[str, Any] | None, int]:
-    """The chunk delta for one event, and how much of the view's after-text is sent."""
-    if isinstance(event, TextDelta):
-        return {"content": event.text}, after
+    """The chunk delta for one event other than text, and how much of the view's after-text
+    is sent."""
     if isinstance(event, Notice):  # placed after a code block the text left open
         text = view.after_text()
         return {"content": text[after:]}, len(text)
@@ -226,7 +228,10 @@ class _Emitter:
         self.send = send
 
     async def data(self, obj: dict[str, Any]) -> None:
-        await self.raw(f"data: {json.dumps(obj, ensure_ascii=False)}\n\n".encode())
+        await self.encoded(json.dumps(obj, ensure_ascii=False))
+
+    async def encoded(self, text: str) -> None:
+        await self.raw(f"data: {text}\n\n".encode())
 
     async def raw(self, body: bytes, more: bool = True) -> None:
         await self.send({"type": "http.response.body", "body": body, "more_body": more})

@@ -63,3 +63,13 @@ def test_the_closing_text_lists_notes_apology_and_sources_in_that_order() -> Non
     assert content(view) == ("Part\n\n(interrupted)\n\nSorry — it broke. (error id: abcd1234)"
                              "\n\nSources:\n- [2] a.md")
     assert closing_text(view, with_sources=False).endswith("(error id: abcd1234)")
+
+
+@pytest.mark.parametrize("text", ['say "hi"\n', "naïve 日本 \\ \x00", "", "\x00text\x00"])
+def test_a_streamed_text_chunk_is_the_chunk_a_client_would_parse(text: str) -> None:
+    from presenters.api.render import Envelope
+
+    envelope = Envelope(id="chatcmpl-1", created=7, model="\x00text\x00")  # named as the cut mark
+    encoded = envelope.text_chunk(text)
+    assert json.loads(encoded) == envelope.chunk({"content": text})
+    assert encoded == json.dumps(envelope.chunk({"content": text}), ensure_ascii=False)
