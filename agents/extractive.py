@@ -88,21 +88,20 @@ def extractive_answer(
 
 
 def chosen(ranked: list[Source]) -> list[Source]:
-    """The best section, then the step that continues it in its file ("2. Install it" →
-    "3. Configure and start": a how-to goes on there, not in another file that names the
-    same thing), or else the second best."""
-    follow = next_step(ranked[0], ranked[1:])
+    """The best section, then a step next to it in its file ("2. Install it" → "3. Configure
+    and start": a how-to goes on there, not in another file that names the same thing),
+    the better ranked of the step after and the step before; else the second best."""
+    follow = next((s for s in ranked[1:] if beside(ranked[0], s)), None)
     return [ranked[0], follow] if follow else ranked[:QUOTED]
 
 
-def next_step(best: Source, others: Sequence[Source]) -> Source | None:
-    """The section numbered one more than ``best`` under the same heading of its file."""
-    number = step_number(best)
-    if number is None or not best.section:
-        return None
-    parent, wanted = parent_heading(best), number + 1
-    return next((s for s in others if s.source == best.source and s.section
-                 and parent_heading(s) == parent and step_number(s) == wanted), None)
+def beside(best: Source, other: Source) -> bool:
+    """``other`` is the step numbered one more or one less than ``best``, under the same
+    heading of the same file."""
+    number, theirs = step_number(best), step_number(other)
+    return (number is not None and theirs is not None and abs(theirs - number) == 1
+            and bool(best.section) and bool(other.section) and other.source == best.source
+            and parent_heading(other) == parent_heading(best))
 
 
 def parent_heading(source: Source) -> str:
