@@ -25,7 +25,7 @@ from agents.arithmetic import arithmetic_expression
 from agents.checked_answer import CheckedAnswer
 from agents.coverage import covering
 from agents.queries import MAX_QUERY_CHARS, context_query, invented_words
-from agents.retrieval import SEARCH_TOOL, for_the_model, retrieve
+from agents.retrieval import SEARCH_TOOL, for_the_model, more_of_the_files, retrieve
 from agents.small_talk import small_talk_reply
 from contracts.agent import TurnContext
 from contracts.events import (
@@ -39,6 +39,7 @@ from contracts.events import (
     ToolResult,
 )
 from contracts.llm_errors import LLMError
+from contracts.run_context import ToolRunContext
 from contracts.tools import Tool, ToolError
 
 
@@ -79,6 +80,7 @@ class CheckedSteps:
         self.agent = agent
         self.ctx = ctx
         self.pool: list[Source] = []  # covering passages beyond the model's, for a quote
+        self.more: list[Source] = []  # other sections of their files: a quote's next step
 
     async def run(self, tool: Tool | None) -> AsyncIterator[Event]:
         ctx = self.ctx
@@ -110,17 +112,26 @@ class CheckedSteps:
         yield Status(text=f"searching the knowledge base for “{query}”…")
         yield ToolCall(id="pipeline-search", name=SEARCH_TOOL, arguments={"query": query})
         queries = [query, ctx.user_text, context_query(ctx.user_text, ctx.history) or ""]
-        kb = ctx.settings.kb
-        wider = min(kb.top_k * WIDER, MAX_FETCH)  # the quote may use a file's second section
         with ctx.span.child("agent.step", {"bot.agent.step_name": "retrieve"}) as span:
-            tool_ctx = ctx.within(span).for_tool(SEARCH_TOOL)
-            passages = await retrieve(tool, queries, wider, tool_ctx, fetch=wider)
-        min_score = ctx.settings.pipeline.min_score
-        kept = covering(passages, ctx.user_text, ctx.history, min_score)
-        shown, self.pool = for_the_model(kept, kb.top_k, kb.max_per_source)
-        found.extend(shown)
+            found.extend(await self.passages(tool, queries, ctx.within(span).for_tool(SEARCH_TOOL)))
         summary = f"{len(found)} passages" if found else "no passage covers the question"
         yield ToolResult(id="pipeline-search", name=SEARCH_TOOL, content=summary)
+
+    async def passages(
+        self, tool: Tool, queries: list[str], tool_ctx: ToolRunContext
+    ) -> list[Source]:
+        """The covering passages the model reads; the rest (``pool``) and other sections
+        of their files (``more``: the next step of one) are kept for a quote."""
+        ctx, kb = self.ctx, self.ctx.settings.kb
+        wider = min(kb.top_k * WIDER, MAX_FETCH)  # the quote may use a file's second section
+        min_score = ctx.settings.pipeline.min_score
+        passages = await retrieve(tool, queries, wider, tool_ctx, fetch=wider)
+        kept = covering(passages, ctx.user_text, ctx.history, min_score)
+        shown, self.pool = for_the_model(kept, kb.top_k, kb.max_per_source)
+        if shown:
+            more = await more_of_the_files(tool, ctx.user_text, kept, tool_ctx, MAX_FETCH)
+            self.more = covering(more, ctx.user_text, ctx.history, min_score, len(kept) + 1)
+        return shown
 
     def checked_query(self, query: str) -> str:
         """The written query, or the user's words when it uses words nobody wrote."""
@@ -134,7 +145,7 @@ class CheckedSteps:
         """The model's answer, checked sentence by sentence; the passages it cites."""
         ctx = self.ctx
         check = CheckedAnswer(ctx.user_text, sources, ctx.settings.pipeline.min_support,
-                              pool=self.pool)
+                              pool=self.pool, more=self.more)
         cut_short = False
         async with aclosing(self.agent.respond(ctx, sources)) as deltas:
             async for delta in deltas:

@@ -37,10 +37,12 @@ class CheckedAnswer:
     def __init__(
         self, question: str, sources: Sequence[Source], min_share: float,
         pool: Sequence[Source] = (),
+        more: Sequence[Source] = (),
     ) -> None:
         self.question = question
         self.sources = list(sources)
         self.pool = list(pool)  # more passages a quote may use (not the model's)
+        self.more = list(more)  # other sections of their files: a quote's next step
         self.evidence = [Evidence.of(s) for s in sources]
         self.min_share = min_share
         self.splitter = SentenceSplitter()
@@ -70,7 +72,7 @@ class CheckedAnswer:
         self._held = []  # a lone sentence, or a lead-in after the last one shown
         extra = ""
         if self.substantive < MIN_SENTENCES:
-            extra, used = extractive_answer(self.question, self.sources, self.pool)
+            extra, used = extractive_answer(self.question, self.sources, self.pool, self.more)
             self.cited.update((s.n, s) for s in used)
         self.shown += extra
         text += extra

@@ -40,12 +40,13 @@ def topic_words(message: str, history: list[ChatMessage]) -> set[str]:
 
 
 def covering(
-    sources: Sequence[Source], message: str, history: list[ChatMessage], min_score: float
+    sources: Sequence[Source], message: str, history: list[ChatMessage], min_score: float,
+    start: int = 1,
 ) -> list[Source]:
-    """The passages that cover the message, renumbered from 1 (empty: not covered)."""
+    """The passages that cover the message, renumbered from ``start`` (empty: not covered)."""
     words = topic_words(message, history)
     kept = [
         s for s in sources
         if s.score >= min_score and words & stems(f"{s.heading}\n{without_examples(s.text)}")
     ]
-    return [s.model_copy(update={"n": i}) for i, s in enumerate(kept, 1)]
+    return [s.model_copy(update={"n": i}) for i, s in enumerate(kept, start)]

@@ -22,6 +22,7 @@ QUOTED = 2
 # chosen on the 17 document questions of benchmarks/data/honest_answers (the dev set);
 # benchmarks/quoted_sections.py reports them and a test set written afterwards
 HEADING_WEIGHT = 0.1
+TITLE_WEIGHT = 0.1  # the page is about it: a section of another page only mentions it
 HELD_WEIGHT = 0.1
 STEPS_WEIGHT = 0.05
 LEAD = "Here is what the documents say."
@@ -58,20 +59,25 @@ def relevance(question: str, source: Source) -> float:
     text = re.sub(re.escape(question.strip().rstrip("?")), " ", body, flags=re.I)
     held = len(asked & stems(f"{source.heading}\n{text}")) / len(asked)
     in_heading = len(asked & stems(source.heading)) / len(asked)
+    in_title = len(asked & stems(source.heading.partition("›")[0])) / len(asked)
     steps = bool(_HOW_TO.search(question.strip())) and bool(_STEPS.search(body))
-    return (source.score + HEADING_WEIGHT * in_heading + HELD_WEIGHT * held
-            + STEPS_WEIGHT * steps)
+    return (source.score + HEADING_WEIGHT * in_heading + TITLE_WEIGHT * in_title
+            + HELD_WEIGHT * held + STEPS_WEIGHT * steps)
 
 
 def extractive_answer(
-    question: str, sources: Sequence[Source], pool: Sequence[Source] = ()
+    question: str, sources: Sequence[Source], pool: Sequence[Source] = (),
+    more: Sequence[Source] = (),
 ) -> tuple[str, list[Source]]:
     """The answer text and the sources it cites (quoted first); empty without sources.
-    ``pool``: more passages the quote may draw on, beyond the ``sources`` the model saw."""
-    ranked = sorted(sections(sources, pool), key=lambda s: relevance(question, s), reverse=True)
+    ``pool``: more passages the quote may draw on, beyond the ``sources`` the model saw;
+    ``more``: other sections of their files (which the search's one passage per file
+    leaves out)."""
+    ranked = sorted(sections(sources, [*pool, *more]), key=lambda s: relevance(question, s),
+                    reverse=True)
     if not ranked:
         return "", []
-    quoted = reading_order(ranked[:QUOTED])
+    quoted = reading_order(chosen(ranked))
     parts = [LEAD, *(quote_block(s, quoted[:i]) for i, s in enumerate(quoted))]
     parts = [p for p in parts if p]
     keys = {section_key(s) for s in quoted}
@@ -79,6 +85,32 @@ def extractive_answer(
     if others:
         parts.append("See also " + "; ".join(f"[{s.n}] {short_label(s)}" for s in others) + ".")
     return "\n\n".join(parts), quoted + others
+
+
+def chosen(ranked: list[Source]) -> list[Source]:
+    """The best section, then a step next to it in its file ("2. Install it" → "3. Configure
+    and start": a how-to goes on there, not in another file that names the same thing),
+    the better ranked of the step after and the step before; else the second best."""
+    follow = next((s for s in ranked[1:] if beside(ranked[0], s)), None)
+    return [ranked[0], follow] if follow else ranked[:QUOTED]
+
+
+def beside(best: Source, other: Source) -> bool:
+    """``other`` is the step numbered one more or one less than ``best``, under the same
+    heading of the same file."""
+    number, theirs = step_number(best), step_number(other)
+    return (number is not None and theirs is not None and abs(theirs - number) == 1
+            and bool(best.section) and bool(other.section) and other.source == best.source
+            and parent_heading(other) == parent_heading(best))
+
+
+def parent_heading(source: Source) -> str:
+    return source.heading.rpartition("›")[0].strip()
+
+
+def step_number(source: Source) -> int | None:
+    number = _STEP_NUMBER.match(innermost(source))
+    return int(number.group(1)) if number else None
 
 
 def sections(sources: Sequence[Source], pool: Sequence[Source]) -> list[Source]:

@@ -18,6 +18,8 @@ _MID_SENTENCE = re.compile(r"^[a-z,;)\]]")
 _SENTENCE_END = re.compile(r"[.!?]\s")
 # where a quote may end: before a blank line or a list item (re-flowed, one line each)
 _BLOCK_END = re.compile(r"\n(?=[ \t]*\n|\s*(?:[-*+]|\d{1,3}[.)])\s)")
+_NEXT_SENTENCE = re.compile(r"(?<=[a-z0-9)`\]][.!?])[ \t]+(?=[A-Z`(])")  # "… fix. The next"
+_TABLE_RULE = re.compile(r"^\s*\|[\s|:-]+\|?\s*$")  # the line under a table's header
 MAX_QUOTE_CHARS = 1600  # chosen on the dev questions (README's first answer fits)
 SHOWN_OF_PASSAGE = 300  # characters of the found passage a quote from the start must show
 
@@ -42,7 +44,8 @@ def quote_section(section: str, where: str, limit: int = MAX_QUOTE_CHARS, at: st
     text = reflow(section)
     if len(text) <= limit:
         return text
-    cuts = [m.start() for m in _BLOCK_END.finditer(text) if not in_code_at(text, m.start())]
+    ends = [m.start() for m in _BLOCK_END.finditer(text)] + row_ends(text)
+    cuts = sorted(c for c in ends if not in_code_at(text, c))
     found = found_at(text, at)
     start = 0 if found + SHOWN_OF_PASSAGE <= limit else max([0, *(c + 1 for c in cuts
                                                                    if c < found)])
@@ -50,9 +53,30 @@ def quote_section(section: str, where: str, limit: int = MAX_QUOTE_CHARS, at: st
         start = min([c + 1 for c in cuts if c + 1 >= len(text) - limit] or [start])
     fitting = [c for c in cuts if start < c <= start + limit]
     cut = fitting[-1] if fitting else next((c for c in cuts if c > start), len(text))
+    cut = sentence_end(text, cut, start + limit) if cut - start < limit // 2 else cut
     head = "(…)\n\n" if start > 0 else ""
     tail = f"\n\n… (read on: {where})" if cut < len(text) else ""
     return f"{head}{text[start:cut].strip()}{tail}"
+
+
+def sentence_end(text: str, cut: int, limit: int) -> int:
+    """When the paragraph after ``cut`` is too long to fit and the quote would stop at less
+    than half its room, the last whole sentence of that paragraph that fits (outside code)."""
+    ends = [m.start() for m in _NEXT_SENTENCE.finditer(text, cut, limit)
+            if "\n\n" not in text[cut + 1 : m.start()] and not in_code_at(text, m.start())]
+    return ends[-1] if ends else cut
+
+
+def row_ends(text: str) -> list[int]:
+    """Where a quote may end inside a table: after a row below the header's rule, before
+    the next row (a row is a whole item, as a list item is)."""
+    ends, at, before = [], 0, ""
+    for line in text.split("\n"):
+        table_row = line.lstrip().startswith("|") and not _TABLE_RULE.match(line)
+        if table_row and before.lstrip().startswith("|") and not _TABLE_RULE.match(before):
+            ends.append(at - 1)
+        at, before = at + len(line) + 1, line
+    return ends
 
 
 def found_at(text: str, passage: str) -> int:

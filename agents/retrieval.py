@@ -40,6 +40,25 @@ async def retrieve(
     return [s.model_copy(update={"n": i}) for i, s in enumerate(ranked, 1)]
 
 
+async def more_of_the_files(
+    tool: Tool, query: str, found: Sequence[Source], ctx: ToolRunContext, fetch: int
+) -> list[Source]:
+    """Other passages of the files in ``found``, numbered on after them: the search gives a
+    file one passage while others remain, so a file's other sections (the step after the
+    one found) reach a quote only from a search within those files."""
+    seen = {(s.source, s.heading, s.text) for s in found}
+    files = sorted({s.source for s in found})
+    try:
+        output = await tool.run(tool.Args(query=query, top_k=fetch, within=files), ctx)
+    except ToolError as exc:  # the quote makes do with what was found
+        log.warning("retrieval_failed", query=query[:100], error=str(exc)[:300])
+        return []
+    extra = [
+        s for s in output.sources if s.source in files and (s.source, s.heading, s.text) not in seen
+    ]
+    return [s.model_copy(update={"n": i}) for i, s in enumerate(extra, len(found) + 1)]
+
+
 def for_the_model(
     pool: Sequence[Source], top_k: int, per_file: int
 ) -> tuple[list[Source], list[Source]]:

@@ -29,9 +29,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from agents.checked import MAX_FETCH
 from agents.coverage import covering
 from agents.extractive import LEAD, extractive_answer
-from agents.retrieval import for_the_model, retrieve
+from agents.retrieval import for_the_model, more_of_the_files, retrieve
 from benchmarks.honest_scoring import digest
 
 DATA = Path(__file__).resolve().parent / "data" / "quoted_sections"
@@ -58,7 +59,9 @@ async def answer(tool: Any, ctx: Any, case: dict[str, Any]) -> dict[str, Any]:
     pool = await retrieve(tool, [question], kb.top_k * WIDER, ctx, fetch=kb.top_k * WIDER)
     kept = covering(pool, question, [], ctx.settings.pipeline.min_score)
     shown, rest = for_the_model(kept, kb.top_k, kb.max_per_source)
-    text, used = extractive_answer(question, shown, rest)
+    wider = await more_of_the_files(tool, question, kept, ctx, MAX_FETCH)
+    more = covering(wider, question, [], ctx.settings.pipeline.min_score, len(kept) + 1)
+    text, used = extractive_answer(question, shown, rest, more)
     quoted = {int(n) for n in _QUOTE_HEAD.findall(text)}
     return {
         "id": case["id"], "set": case["set"], "question": question, "doc": case["doc"],

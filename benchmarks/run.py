@@ -39,6 +39,7 @@ BENCHMARKS = [
     "sources_overhead",
     "kb_hybrid_eval",
     "kb_git_eval",
+    "kb_generalize",
     "mcp_calls",
     "honest_answers",
     "quoted_sections",

@@ -104,6 +104,10 @@ class KnowledgeBaseSettings(BaseModel):
         1.0, ge=0, description="boost for passages holding a question's identifiers "
         "(work_mem, os.path.join, --flag) exactly; 0 = off"
     )
+    coverage_weight: float = Field(
+        1.0, ge=0, description="weight of ranking the fused passages again by how many of "
+        "the question's words each holds; 0 = off"
+    )
     max_per_source: int = Field(
         1, ge=0, description="passages one file may fill in a search's results before other "
         "files get theirs, so several files get a say; 0 = no limit"

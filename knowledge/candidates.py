@@ -2,7 +2,9 @@
 
 Dense is Chroma's nearest neighbours by cosine similarity. Lexical is BM25 over the FTS5
 index. Hybrid fuses three rankings with reciprocal-rank fusion: the vectors, BM25, and the
-chunks that hold the question's identifiers exactly. Lexical-only candidates are looked up
+chunks that hold the question's identifiers exactly; the fused candidates are then fused
+again with their order by how many of the question's words each holds
+(:mod:`knowledge.term_coverage`). Lexical-only candidates are looked up
 in Chroma by id (ids Chroma no longer holds are dropped), so every passage comes with the
 same metadata, text and cosine score as a dense one, and citations look the same.
 """
@@ -10,10 +12,11 @@ same metadata, text and cosine score as a dense one, and citations look the same
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from knowledge.fusion import reciprocal_rank_fusion
 from knowledge.readers import where_readable
+from knowledge.term_coverage import by_coverage
 
 if TYPE_CHECKING:
     import numpy as np
@@ -31,12 +34,15 @@ def candidates(
     vector: np.ndarray,
     wanted: int,
     grants: Sequence[str] | None = None,
+    within: Sequence[str] = (),
 ) -> list[Hit]:
     """At most ``wanted`` hits in ranked order, for ``kb.retrieval``, among the passages a
     reader holding ``grants`` may read (None: all). Both indexes filter inside the query, so
-    ``wanted`` readable passages come back whenever that many match."""
-    where = None if grants is None else where_readable(grants)
-    if kb.retrieval == "dense" or lexical is None:
+    ``wanted`` readable passages come back whenever that many match. ``within``: only
+    passages of these files (their ``source``), by the vectors alone (the word index does
+    not know files): a file's other sections, once a search has found the file."""
+    where = chroma_filter(grants, within)
+    if kb.retrieval == "dense" or lexical is None or within:
         return store.query(vector, wanted, where)
     pool = max(kb.candidates, wanted)
     words = lexical.search(query, pool, grants)
@@ -48,8 +54,17 @@ def candidates(
         (words, kb.lexical_weight),
         (lexical.search_identifiers(query, pool, grants), kb.identifier_weight),
     ]
-    fused = reciprocal_rank_fusion(rankings, kb.rrf_k)[:wanted]
-    return _hydrate(store, fused, vector, {h.id: h for h in dense})
+    fused = reciprocal_rank_fusion(rankings, kb.rrf_k)[:pool]
+    hits = _hydrate(store, fused, vector, {h.id: h for h in dense})
+    return by_coverage(hits, query, kb.coverage_weight, kb.rrf_k)[:wanted]
+
+
+def chroma_filter(grants: Sequence[str] | None, within: Sequence[str]) -> dict[str, Any] | None:
+    """Readable by ``grants`` (None: anyone) and, when ``within`` names files, from them."""
+    clauses = [] if grants is None else [where_readable(grants)]
+    if within:
+        clauses.append({"source": {"$in": list(within)}})
+    return {"$and": clauses} if len(clauses) > 1 else (clauses[0] if clauses else None)
 
 
 def _hydrate(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -123,9 +124,11 @@ class Searcher:
         top_k: int | None = None,
         min_score: float | None = None,
         principal: Principal | None = None,
+        within: Sequence[str] = (),
     ) -> list[Passage]:
         """Up to ``top_k`` passages scoring at least ``min_score``, best first; with a
-        ``principal``, only passages it may read (filtered inside both indexes, before top-k)."""
+        ``principal``, only passages it may read (filtered inside both indexes, before top-k);
+        with ``within``, only passages of those files (see ``candidates``)."""
         kb = self.settings.kb
         k = top_k or kb.top_k
         floor = kb.min_score if min_score is None else min_score
@@ -135,7 +138,9 @@ class Searcher:
         vector = embedder.embed_query(query)
         wanted = max(k * OVERFETCH, kb.rerank_candidates if self._reranker_or_none() else 0)
         grants = None if principal is None else self._grants(store, principal)
-        found = candidates(kb, store, self._lexical_index(store), query, vector, wanted, grants)
+        found = candidates(
+            kb, store, self._lexical_index(store), query, vector, wanted, grants, within
+        )
         # a replica's lexical copy of readers may lag a permission sync: Chroma decides
         hits = [h for h in found if h.score >= floor
                 and may_read(h.metadata.get("readers"), principal)]

@@ -33,6 +33,9 @@ EMPTY = (
 class SearchArgs(BaseModel):
     query: str = Field(description="what to look for, in a few words, e.g. 'connect to Slack'")
     top_k: int | None = Field(None, ge=1, le=20, description="how many passages (default 4)")
+    within: list[str] = Field(
+        default_factory=list, max_length=20, description="only passages of these sources (optional)"
+    )
 
 
 def rag_installed(embedder: str = "minilm") -> bool:
@@ -83,7 +86,7 @@ class SearchKnowledge:
         try:
             searcher = await asyncio.to_thread(self.searcher_for, ctx.settings.kb.collection)
             passages = await asyncio.to_thread(
-                searcher.search, args.query, args.top_k, None, ctx.principal)
+                searcher.search, args.query, args.top_k, None, ctx.principal, args.within)
             await asyncio.to_thread(searcher.add_sections, passages)
             if passages or ctx.cancel.is_set():  # a stopped turn needs no second query
                 return passages_output(args.query, passages)

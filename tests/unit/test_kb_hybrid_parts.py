@@ -41,3 +41,23 @@ def test_identifiers_are_kept_whole_and_lower_cased() -> None:
 
 def test_a_question_without_identifiers_has_none() -> None:
     assert identifiers("How do I back up a database into one file?") == []
+
+
+def test_the_passage_that_names_every_thing_asked_moves_up_the_fused_list() -> None:
+    import numpy as np
+
+    from knowledge.store import Hit
+    from knowledge.term_coverage import by_coverage
+
+    def hit(name: str, heading: str, text: str) -> Hit:
+        return Hit(name, text, {"heading": heading}, 0.5, np.zeros(2, dtype=np.float32))
+
+    revert = hit("revert", "git-revert › DESCRIPTION", "Revert, revert, revert a commit.")
+    answer = hit("answer", "git-stash › DESCRIPTION",
+                 "Stash the changes in a dirty working directory away, then restore them.")
+    some = [hit(f"some{i}", "git-log", "Show the changes of commit logs.") for i in range(3)]
+    fused = [revert, some[0], some[1], answer, some[2]]
+    question = "How do I put aside my uncommitted changes and restore them later?"
+    order = [h.id for h in by_coverage(fused, question, 1.0, k=60)]
+    assert order.index("answer") < order.index("revert"), order
+    assert by_coverage(fused, question, 0.0, k=60) == fused, "weight 0: the fused order"

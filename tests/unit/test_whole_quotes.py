@@ -100,3 +100,33 @@ def test_a_long_section_shows_the_paragraphs_where_the_passage_was_found() -> No
                          at="Paragraph 20 says something about topic 20.")
     assert text.startswith("(…)\n\nParagraph 20 says")
     assert "Paragraph 19" not in text and text.endswith("… (read on: docs/x.md — Long)")
+
+
+def test_a_step_goes_on_to_the_next_step_of_its_file_not_to_another_file() -> None:
+    configure = Source(n=9, source="docs/slack.md", heading="Slack › 3. Configure and start",
+                       score=0.51, text="export BOT_SLACK__BOT_TOKEN=xoxb-...",
+                       section="```sh\nexport BOT_SLACK__BOT_TOKEN=xoxb-...\nbot serve slack\n```")
+    source_kind = Source(n=1, source="docs/sources.md", heading="Sources › Slack threads",
+                         score=0.56, text="kind = slack",
+                         section="The Slack source reads threads from Slack channels.")
+    text, used = extractive_answer("How do I connect it to Slack?", [source_kind, TOKENS],
+                                   more=[configure])
+    assert [s.heading for s in used[:2]] == [TOKENS.heading, configure.heading], text
+    assert "See also [1] sources.md — Slack threads." in text
+
+
+def test_a_long_table_is_cut_between_rows_under_its_header() -> None:
+    rows = "\n".join(f"| fault {i} | what the bot does about fault {i}, at length |"
+                     for i in range(40))
+    text = quote_section(f"Intro.\n\n| Fault | What |\n|---|---|\n{rows}", "x.md — T",
+                         limit=400)
+    assert "| Fault | What |\n|---|---|\n| fault 0 |" in text, text
+    assert text.split("\n\n… (read on")[0].endswith("at length |"), "whole rows only"
+
+
+def test_a_paragraph_too_long_to_fit_is_cut_at_a_sentence_not_left_out() -> None:
+    long = " ".join(f"Sentence {i} says more about the model." for i in range(60))
+    text = quote_section(f"```sh\nmake chat\n```\n\n{long}", "README.md — Two commands",
+                         limit=400)
+    assert "Sentence 0 says more about the model." in text, text
+    assert text.split("\n\n… (read on")[0].endswith("about the model."), text
