@@ -17,7 +17,7 @@ from typing import Protocol
 import structlog
 
 log = structlog.get_logger("bot.access")
-ROUNDS = 3  # login -> e-mail -> the e-mail's other ids: links never chain further
+ROUNDS = 2  # login -> e-mail -> the e-mail's other ids: links never chain further
 
 
 class Links(Protocol):

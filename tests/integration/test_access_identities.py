@@ -44,14 +44,14 @@ class Bot:
     """``bot`` with a bot.toml syncing both repos, ``aliases`` as ``[access.aliases]``."""
 
     def __init__(self, tmp_path: Path, github: FakeGitHub, capsys: pytest.CaptureFixture[str],
-                 aliases: str = "") -> None:
+                 aliases: str = "", more: str = "") -> None:
         self.capsys = capsys
         self.config = tmp_path / "bot.toml"
         self.config.write_text(
             f'data_dir = "{tmp_path / "data"}"\ntools = ["search_knowledge"]\n'
             f"[access]\nenabled = true\n[access.aliases]\n{aliases}\n"
             '[sources.gh]\nkind = "github"\nrepos = ["acme/handbook", "acme/public"]\n'
-            f'base_url = "{github.api_url}"\n', "utf-8")
+            f'base_url = "{github.api_url}"\n{more}', "utf-8")
         assert self("sources", "sync", "gh", "--no-progress")[0] == 0
 
     def __call__(self, *argv: str) -> tuple[int, str]:
@@ -191,3 +191,44 @@ def test_the_email_confluence_shows_for_an_account_links_it_while_shown(
         assert main([*bot, "sources", "sync", "wiki", "--permissions-only"]) == 0
         assert not reads("ana@acme.example") and not reads("ben@acme.example")
         assert reads("user:acc-ana")
+
+
+PORTAL = '[access.keys.portal]\nprincipal = "service:portal"\ntrusted_to_name_user = true\n'
+
+
+async def turn_sees(config: Path, user: str) -> set[str]:
+    """The canaries a Session turn through API key ``portal``, naming ``user``, shows (the
+    tool step and the sources list) or hands the model."""
+    from backends.scripted import Reply, ScriptedLLM, ScriptedToolCall
+    from bot.app import Bot as App
+    from config import load_settings
+    from knowledge.search import Searcher
+    from tests.kb.helpers import shared_minilm
+    from tools.search_knowledge import SearchKnowledge
+
+    settings = load_settings(config, agent="tools", kb={"min_score": -1.0})
+    call = ScriptedToolCall(name="search_knowledge", arguments={"query": "restart stuck queue"})
+    llm = ScriptedLLM([Reply(tool_calls=[call]), Reply(text="Done.")], profile="scripted")
+    tool = SearchKnowledge(Searcher(settings, embedder=shared_minilm()))
+    app = App.from_settings(settings, llms={"primary": llm},  # type: ignore[arg-type]
+                            tools={"search_knowledge": tool})
+    seen: list[str] = []
+    try:
+        async for event in app.session(f"api:{user}").send("How is the stuck queue restarted?",
+                                                           user=user, space="api:portal"):
+            seen.append(repr(event))
+    finally:
+        await app.aclose()
+    seen += [str(m) for request in llm.requests for m in request.messages]
+    return {c for c in (SECRET, OPEN) if any(c in text for text in seen)}
+
+
+async def test_a_session_turn_through_an_api_key_naming_alice_reads_as_all_her_ids(
+    tmp_path: Path, github: FakeGitHub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    github.org_members["acme"] = ["alice-gh"]
+    github.verified_emails["alice-gh"] = ["alice@example.com"]
+    bot = Bot(tmp_path, github, capsys, more=PORTAL)
+    bot.permission_pass()
+    assert await turn_sees(bot.config, "alice@example.com") == {SECRET, OPEN}
+    assert await turn_sees(bot.config, "carol@example.com") == {OPEN}
