@@ -10,6 +10,8 @@ One rule for every surface (docs/access.md):
   ``[access.keys.<name>]`` principal, or as the request's user when trusted to name one;
 - anyone else asks as ``user:<id>`` with the ``[access.groups]`` that list them;
 - ``user`` may already be a reader string (``bot ask --as user:alice@example.com``);
+- one person is one principal under all their ids: ``[access.aliases]`` and the ids the
+  sources linked to their e-mail (bot/aliases.py) add each other's grants, both ways;
 - the groups the sources list them in (Slack channels, GitHub teams, Confluence groups, as
   the last permission pass stored them) count as theirs, and ``[access.groups]`` may list
   such a group (``leads = ["github-team:acme/core"]``).
@@ -25,6 +27,7 @@ from dataclasses import replace
 
 import structlog
 
+from bot.aliases import Aliases
 from config.access import PRINCIPAL, AccessSettings
 from contracts.access import Directory, Memberships, Principal, place
 
@@ -39,6 +42,7 @@ class Principals:
         self.access = access
         self.memberships = memberships  # the sources' groups (sources.groups.SourceGroups)
         self._members = _memberships(access.groups)
+        self.aliases = Aliases(access.aliases)
         self._warned: set[str] = set()
         self._lock = threading.Lock()
         self.directories: dict[str, Directory] = {}  # surface -> its people (Slack's)
@@ -66,24 +70,29 @@ class Principals:
         return self.person(named if grant.trusted_to_name_user and named else grant.principal)
 
     def person(self, who: str, directory: Directory | None = None) -> Principal:
-        """``who`` (an id or a reader string) with its configured groups, the groups the
-        sources list it in, and what the surface's ``directory`` says of them (Slack:
-        e-mail and user groups)."""
+        """``who`` (an id or a reader string) with its aliases (``[access.aliases]`` and the
+        ids the sources linked to it), the configured groups and the sources' groups of any
+        of those ids, and what the surface's ``directory`` says of them (Slack: e-mail and
+        user groups)."""
         found = directory.lookup(who) if directory is not None else None
         ident = found.id if found else who if PRINCIPAL.fullmatch(who) else f"user:{who}"
-        sourced = self._sourced(ident)
-        configured = self._configured((ident, *sourced))
+        aliases = self.aliases.of(ident, self.memberships)
+        sourced = {g: (s, i) for i in (*aliases, ident) for g, s in self._sourced(i).items()}
+        configured = self._configured((ident, *aliases, *sourced))
         groups = tuple(dict.fromkeys((*sourced, *configured)))
         reported = tuple(g for g in (found.groups if found else ()) if g not in groups)
-        known = bool(found or groups) or ident.startswith("service:") or ident in self._key_ids()
+        known = (bool(found or groups or aliases) or ident.startswith("service:")
+                 or ident in self._key_ids())
         if not known:
             self._warn_once(ident)
         why = {ident: "their own id"}
-        why |= {g: f"a member, as source {s} said at its last permission pass"
-                for g, s in sourced.items()}
+        why |= {a: f"their own id, via alias {a} ({how})" for a, how in aliases.items()}
+        why |= {g: f"a member{_via(i, ident)}, as source {s} said at its last permission pass"
+                for g, (s, i) in sourced.items()}
         why |= {g: f"listed in [access.groups] {g[6:]}" for g in configured}
         why |= {g: "a member, as the surface reports" for g in reported}
-        return Principal(id=ident, groups=groups + reported, known=known, why=why)
+        return Principal(id=ident, groups=groups + reported, extra=tuple(aliases), known=known,
+                         why=why)
 
     def _sourced(self, ident: str) -> dict[str, str]:
         """The sources' groups listing ``ident`` (none when the store cannot say: fewer
@@ -127,6 +136,10 @@ def end_user(key_name: str, user: str | None) -> str | None:
     if not user or user == key_name:
         return None
     return user.removeprefix(f"{key_name}:")
+
+
+def _via(member: str, ident: str) -> str:
+    return "" if member == ident else f" via alias {member}"
 
 
 def _memberships(groups: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:

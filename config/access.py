@@ -22,6 +22,7 @@ PRINCIPAL = re.compile(
     r"github-team:.+/.+|confluence-space:.+|confluence-group:.+|domain:.+\..+|"
     r"notion-workspace:.+|service:.+)"
 )
+USER = re.compile(r"user:[^\s:]\S*")  # a person's id as a source records it
 EXAMPLE = 'e.g. "user:alice@example.com", "group:eng", "slack-channel:C0123"'
 
 
@@ -30,6 +31,29 @@ def check_principal(value: str, where: str) -> str:
     if not PRINCIPAL.fullmatch(value):
         raise ValueError(f"{where}: {value!r} is not a reader. Fix: write it as {EXAMPLE}")
     return value
+
+
+def check_aliases(aliases: dict[str, list[str]]) -> dict[str, list[str]]:
+    """``aliases`` if every id is a ``user:`` reader listed under one person only, else a
+    ValueError with the fix (an id under two people would merge them both ways)."""
+    owner: dict[str, str] = {}
+    for person, ids in aliases.items():
+        for ident in (person, *ids):
+            _check_user(ident, f"access.aliases.{person}")
+            if owner.setdefault(ident, person) != person:
+                raise ValueError(
+                    f"access.aliases: {ident!r} is listed under both {owner[ident]!r} and "
+                    f"{person!r}. Fix: list each id under one person only")
+    return aliases
+
+
+def _check_user(value: str, where: str) -> None:
+    if not USER.fullmatch(value):
+        service, _, ident = value.partition(":")
+        fix = f"user:{ident}" if ident and service != "user" else "user:alice-gh"
+        raise ValueError(f"{where}: {value!r} is not a user id. Fix: write it as the sources "
+                         f"record their readers, e.g. {fix!r} for a GitHub login or a "
+                         "Confluence account id")
 
 
 class KeyAccess(BaseModel):
@@ -57,6 +81,10 @@ class AccessSettings(BaseModel):
         "or web source names readers, and a choice to make when a hosted source is configured")
     groups: dict[str, list[str]] = Field(
         default_factory=dict, description='[access.groups] eng = ["user:alice@example.com"]')
+    aliases: dict[str, list[str]] = Field(
+        default_factory=dict, description='one person under every id: [access.aliases] '
+        '"user:alice@example.com" = ["user:alice-gh", "user:5b10ac8d82e05b22cc7d4ef5"] (the '
+        "GitHub login, the Confluence account id, as the sources record their readers)")
     keys: dict[str, KeyAccess] = Field(
         default_factory=dict, description="API key / MCP token name -> principal")
     trusted_proxies: list[str] = Field(
@@ -82,6 +110,11 @@ class AccessSettings(BaseModel):
             for member in members:
                 check_principal(member, f"access.groups.{name}")
         return value
+
+    @field_validator("aliases")
+    @classmethod
+    def _aliases(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        return check_aliases(value)
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -58,6 +58,11 @@ class Memberships(Protocol):
         """Each group listing any of ``members``, with the source that said so."""
         ...
 
+    def links_of(self, ids: Sequence[str]) -> list[tuple[str, str, str]]:
+        """The identities the sources linked to any of ``ids``: (person's e-mail id, the
+        service's id for them, the source that said so)."""
+        ...
+
 
 def may_read(readers: Sequence[str] | str | None, principal: Principal | None) -> bool:
     """Whether ``principal`` may read a passage carrying ``readers`` (None: no filter)."""

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 import structlog
 
 from sources.confluence_client import ConfluenceCalls, build_client
+from sources.confluence_emails import account_emails
 from sources.confluence_options import ConfluenceOptions
 from sources.confluence_pages import list_pages, list_pdfs, page_entry, page_html
 from sources.confluence_readers import (
@@ -97,6 +98,9 @@ class ConfluenceConnector:
                 read.readers[key] = Readers(why=str(exc))
         read.groups = group_members(self._client(), self.options.cloud,
                                     read.readers.values(), read.problems)
+        named = [p for r in read.readers.values() for p in r.principals]
+        members = [m for ms in read.groups.values() for m in ms]
+        read.links = account_emails(self._client(), self.options.cloud, [*named, *members])
         return read
 
     def _page_of(self, key: str) -> dict[str, Any]:

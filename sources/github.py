@@ -18,6 +18,7 @@ import structlog
 
 from sources.github_client import GitHubCalls, build_client
 from sources.github_discussions import discussion_markdown, list_discussions
+from sources.github_emails import login_emails
 from sources.github_files import last_changed, media_type, read_blob
 from sources.github_issues import issue_markdown, list_issues
 from sources.github_options import GitHubOptions, RepoRef
@@ -109,11 +110,22 @@ class GitHubConnector:
             readers = repo_readers(calls, ref.full_name, repo)
             self._readers[ref.full_name] = readers
             read.groups |= team_members(calls, readers, read.problems)
+        read.links = self._links(calls, read)
         for key in keys:
             repo = _repo_of(key)
             if repo in self._readers:
                 read.readers[key] = self._readers[repo]
         return read
+
+    def _links(self, calls: GitHubCalls, read: Permissions) -> dict[str, tuple[str, ...]]:
+        """The e-mails of the private repos' owners' members and of every login that may
+        read them (sources.github_emails)."""
+        named = (r.full_name for r in self.options.repo_refs())
+        private = [(n, self._readers[n]) for n in named if not self._readers[n].public]
+        orgs = {name.split("/", 1)[0] for name, _ in private}
+        logins = {p for _, r in private for p in r.principals if p.startswith("user:")}
+        logins |= {m for members in read.groups.values() for m in members}
+        return login_emails(calls, orgs, logins)
 
     # ---- listing ---------------------------------------------------------------------
     def _list_repo(self, ref: RepoRef, cursor: dict[str, str], listing: Listing) -> list[Entry]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sources.aliases import SourceAliases
 from sources.state import sql
 
 INSERT = "INSERT INTO source_groups (name, grp, member) VALUES (?, ?, ?)"
@@ -46,3 +47,7 @@ class SourceGroups:
         with self.store.transaction() as cur:
             cur.execute(sql(self.store, query), tuple(members))
             return {str(r[0]): str(r[1]) for r in cur.fetchall()}
+
+    def links_of(self, ids: Sequence[str]) -> list[tuple[str, str, str]]:
+        """The identities the passes linked to any of ``ids`` (sources.aliases)."""
+        return SourceAliases(self.store).links_of(ids)

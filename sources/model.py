@@ -96,10 +96,13 @@ class Permissions:
     """What a permission pass read (no content): ``readers`` per document key (a key left
     out keeps its stored readers) and ``groups``: each group principal the service lists
     members of (``"github-team:acme/core"``, ``"slack-channel:C0123"``) with its members as
-    reader strings (``"user:<e-mail or id>"``). ``problems`` are reported, nothing closed."""
+    reader strings (``"user:<e-mail or id>"``); ``links``: a service's id for a person
+    (``"user:<login>"``) with the e-mail ids the service says are theirs
+    (``"user:alice@example.com"``). ``problems`` are reported, nothing closed."""
 
     readers: dict[str, Readers] = field(default_factory=dict)
     groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    links: dict[str, tuple[str, ...]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import structlog
 
 from contracts.access import NOBODY
+from sources.aliases import SourceAliases
 from sources.groups import SourceGroups
 from sources.indexer import source_prefix
 from sources.kb import open_kb
@@ -103,7 +104,7 @@ class PermissionSync:
     def _apply(
         self, read: Permissions, known: Mapping[str, DocumentState], report: SyncReport
     ) -> None:
-        """Readers into both indexes and the store; the groups into the store."""
+        """Readers into both indexes and the store; the groups and links into the store."""
         wanted = {k: _listed(read.readers.get(k), d) for k, d in known.items()}
         changed = {k: v for k, v in wanted.items() if list(known[k].readers) != v}
         if known:
@@ -112,6 +113,7 @@ class PermissionSync:
         report.changed, report.unchanged = sorted(changed), len(known) - len(changed)
         report.listed = len(read.groups)
         SourceGroups(self.bot_store).replace(self.name, read.groups)
+        SourceAliases(self.bot_store).replace(self.name, read.links)
 
     def _rewrite(
         self, wanted: Mapping[str, Sequence[str]], other: Sequence[str] | None = None
@@ -139,6 +141,7 @@ class PermissionSync:
         )
         report.fail(f"{exc}: {CLOSED}")
         SourceGroups(self.bot_store).forget(self.name)
+        SourceAliases(self.bot_store).forget(self.name)
         try:
             self._rewrite({}, [NOBODY])
         except Exception as kb_exc:

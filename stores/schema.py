@@ -13,7 +13,7 @@ from contracts.store import AssistantTurn, FeedbackRecord, TurnRecord
 from stores.analytics_schema import ANALYTICS
 from stores.migrations import Step
 from stores.rollup_schema import ROLLUPS
-from stores.sources_schema import PERMISSIONS, SOURCES
+from stores.sources_schema import ALIASES, PERMISSIONS, SOURCES
 
 # The schema as it was before versions existed; stores made then are at step 1 already.
 BASELINE = (
@@ -71,6 +71,7 @@ STEPS: list[Step] = [
          "day and month", ROLLUPS),
     Step(6, "sources: sync cursors, document versions, run history, leases", SOURCES),
     Step(7, "sources: permission passes in the run history, group memberships", PERMISSIONS),
+    Step(8, "sources: identities linked by the permission passes", ALIASES),
 ]
 
 TURN_COLUMNS = (

@@ -32,3 +32,12 @@ PERMISSIONS = (
         PRIMARY KEY (name, grp, member))""",
     "CREATE INDEX IF NOT EXISTS source_groups_member ON source_groups (member)",
 )
+
+# Step 8: the identities a permission pass linked (a GitHub login to its verified e-mail).
+ALIASES = (
+    """CREATE TABLE IF NOT EXISTS source_aliases (
+        name TEXT NOT NULL, person TEXT NOT NULL, alias TEXT NOT NULL,
+        PRIMARY KEY (name, person, alias))""",
+    "CREATE INDEX IF NOT EXISTS source_aliases_person ON source_aliases (person)",
+    "CREATE INDEX IF NOT EXISTS source_aliases_alias ON source_aliases (alias)",
+)

@@ -68,6 +68,8 @@ class FakeConfluence:
         self.pages: dict[str, Page] = {}
         self.attachments: dict[str, Attachment] = {}
         self.groups: dict[str, list[str]] = {}  # group name -> accountIds (usernames on DC)
+        self.emails: dict[str, str] = {}  # accountId (username on DC) -> e-mail
+        self.emails_visible = True  # False: Cloud's privacy setting hides them ("email": "")
         self.faults = Faults()
         self._ids = itertools.count(1001)
         self._server = ThreadServer(self._app(), self.faults)
@@ -108,6 +110,7 @@ class FakeConfluence:
             Route(api + "/content/{id}/restriction/byOperation/read", self._restriction),
             Route(api + "/group/member", self._group_members),
             Route(api + "/group/{name}/member", self._group_members),
+            Route(api + "/user", self._user),
             Route(self.context + "/download/attachments/{page}/{name}", self._download),
         ])
 
@@ -242,6 +245,22 @@ class FakeConfluence:
                  for u in self.groups[name]]
         path = "group/member" if self.cloud else f"group/{name}/member"
         return self._paged(request, users, path)
+
+    async def _user(self, request: Request) -> JSONResponse:
+        """``GET /rest/api/user?accountId=`` (Data Center: ``?username=``): Cloud answers
+        ``email`` as an empty string when the user's profile visibility hides it."""
+        if refused := self._refused(request):
+            return refused
+        ident = request.query_params.get("accountId" if self.cloud else "username", "")
+        known = {m for members in self.groups.values() for m in members} | set(self.emails)
+        known |= {u for page in self.pages.values() for u in page.users}
+        if ident not in known:
+            return self._error(404, f"No user found with id: {ident}", "Not Found")
+        email = self.emails.get(ident, "") if self.emails_visible else ""
+        user: dict[str, Any] = {"type": "known", "displayName": ident, "email": email}
+        user |= ({"accountId": ident, "accountType": "atlassian", "publicName": ident}
+                 if self.cloud else {"username": ident, "userKey": f"key-{ident}"})
+        return JSONResponse(user)
 
     async def _download(self, request: Request) -> Response:
         if refused := self._refused(request):

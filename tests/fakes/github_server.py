@@ -58,6 +58,10 @@ class FakeGitHub:
     def __init__(self, page_size: int = 100) -> None:
         self.repos: dict[str, Repo] = {}
         self.team_members: dict[str, list[str]] = {}  # "org/slug" -> logins
+        self.org_members: dict[str, list[str]] = {}  # org -> logins (membersWithRole)
+        self.public_emails: dict[str, str] = {}  # login -> the profile's public e-mail
+        self.verified_emails: dict[str, list[str]] = {}  # login -> org-verified-domain ones
+        self.read_org = True  # False: the token lacks read:org (GraphQL INSUFFICIENT_SCOPES)
         self.page_size = page_size
         self.tree_limit: int | None = None  # recursive trees longer than this are truncated
         self.faults = Faults()
@@ -118,6 +122,7 @@ class FakeGitHub:
             Route(base + "/collaborators", self._collaborators),
             Route(base + "/teams", self._teams),
             Route("/api/v3/orgs/{org}/teams/{slug}/members", self._team_members),
+            Route("/api/v3/users/{login}", self._user),
             Route("/api/graphql", self._graphql, methods=["POST"]),
         ])
 
@@ -311,6 +316,8 @@ class FakeGitHub:
             return self._error(401, "Bad credentials")
         payload = await request.json()
         query, variables = payload["query"], payload.get("variables") or {}
+        if "organization(" in query:
+            return self._answer(self._organization(variables))
         repo = self.repos.get(f"{variables.get('owner')}/{variables.get('name')}")
         if repo is None:
             return self._answer({"data": {"repository": None}, "errors": [
@@ -328,3 +335,39 @@ class FakeGitHub:
         return {"pageInfo": {"hasNextPage": more, "endCursor": str(start + len(nodes))},
                 "nodes": [{k: d[k] for k in ("number", "title", "url", "updatedAt")}
                           for d in nodes]}
+
+    async def _user(self, request: Request) -> JSONResponse:
+        """``GET /users/{login}``: ``email`` is the public one, null when not public."""
+        if not self._authorized(request):
+            return self._error(401, "Bad credentials")
+        login = request.path_params["login"]
+        known = {m for ms in (*self.team_members.values(), *self.org_members.values())
+                 for m in ms} | {c for r in self.repos.values() for c in r.collaborators}
+        if login not in known | set(self.public_emails):
+            return self._error(404, "Not Found")
+        return self._answer({"login": login, "id": abs(hash(login)) % 10**8, "type": "User",
+                             "email": self.public_emails.get(login)})
+
+    def _organization(self, variables: dict[str, Any]) -> dict[str, Any]:
+        """``organization(login:) { membersWithRole { nodes { login email
+        organizationVerifiedDomainEmails(login:) } } }``, as GitHub's GraphQL answers it."""
+        org = str(variables.get("org"))
+        if not self.read_org:
+            return {"data": None, "errors": [{"type": "INSUFFICIENT_SCOPES", "message":
+                    "Your token has not been granted the required scopes to execute this "
+                    "query. The 'organizationVerifiedDomainEmails' field requires one of the "
+                    "following scopes: ['read:org'], but your token has only been granted "
+                    "the: ['repo'] scopes."}]}
+        if org not in self.org_members:
+            return {"data": {"organization": None}, "errors": [{"type": "NOT_FOUND", "path": [
+                "organization"], "message": f"Could not resolve to an Organization with the "
+                f"login of '{org}'."}]}
+        start = int(variables.get("after") or 0)
+        logins = self.org_members[org][start: start + self.page_size]
+        more = start + self.page_size < len(self.org_members[org])
+        nodes = [{"login": m, "email": self.public_emails.get(m, ""),
+                  "organizationVerifiedDomainEmails": self.verified_emails.get(m, [])}
+                 for m in logins]
+        return {"data": {"organization": {"membersWithRole": {
+            "pageInfo": {"hasNextPage": more, "endCursor": str(start + len(logins))},
+            "nodes": nodes}}}}
