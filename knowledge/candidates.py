@@ -5,6 +5,10 @@ index. Hybrid fuses three rankings with reciprocal-rank fusion: the vectors, BM2
 chunks that hold the question's identifiers exactly. Lexical-only candidates are looked up
 in Chroma by id (ids Chroma no longer holds are dropped), so every passage comes with the
 same metadata, text and cosine score as a dense one, and citations look the same.
+
+Filtered by an asker's grants, both rankings draw only on readable chunks before they are
+cut: BM25 inside the FTS5 query, the vectors through :mod:`knowledge.nearest_readable`
+(Chroma's own ``$contains`` filter only where there is no lexical index: dense retrieval).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from knowledge.fusion import reciprocal_rank_fusion
+from knowledge.nearest_readable import nearest_readable
 from knowledge.readers import where_readable
 
 if TYPE_CHECKING:
@@ -42,14 +47,29 @@ def candidates(
     words = lexical.search(query, pool, grants)
     if kb.retrieval == "lexical":
         return _hydrate(store, words[:wanted], vector, {})
-    dense = store.query(vector, pool, where)
+    dense_ids, known = _dense(store, lexical, vector, pool, grants)
     rankings = [
-        ([h.id for h in dense], kb.dense_weight),
+        (dense_ids, kb.dense_weight),
         (words, kb.lexical_weight),
         (lexical.search_identifiers(query, pool, grants), kb.identifier_weight),
     ]
     fused = reciprocal_rank_fusion(rankings, kb.rrf_k)[:wanted]
-    return _hydrate(store, fused, vector, {h.id: h for h in dense})
+    return _hydrate(store, fused, vector, known)
+
+
+def _dense(
+    store: KnowledgeStore,
+    lexical: LexicalIndex,
+    vector: np.ndarray,
+    pool: int,
+    grants: Sequence[str] | None,
+) -> tuple[list[str], dict[str, Hit]]:
+    """The dense ranking's ids, and the hits Chroma already returned whole."""
+    if grants is None:
+        dense = store.query(vector, pool)
+        return [h.id for h in dense], {h.id: h for h in dense}
+    # ids only: just the few that survive fusion are read from Chroma
+    return nearest_readable(store, lexical, vector, pool, lexical.readable(grants)), {}
 
 
 def _hydrate(
