@@ -74,7 +74,7 @@ Corpus = tuple[np.ndarray, list[str], list[dict[str, Any]]]
 def fill(settings: Any, n: int, sets: list[list[str]], rng: random.Random) -> Corpus:
     """``n`` passages (four per document, a permission set per document) written through
     the ingest writer into Chroma and the lexical index, with vectors but no model."""
-    from knowledge.lexical_sync import open_index
+    from knowledge.lexical_sync import open_index, sync
     from knowledge.store import KnowledgeStore
     from knowledge.writer import write_rows
 
@@ -84,6 +84,7 @@ def fill(settings: Any, n: int, sets: list[list[str]], rng: random.Random) -> Co
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     texts = [" ".join(rng.sample(WORDS, 30)) for _ in range(n)]
     try:
+        sync(store, lexical)  # as an ingest does first: the index follows this collection
         for start in range(0, n, BATCH):
             write_rows(
                 store, _batch(range(start, min(n, start + BATCH)), vectors, texts, sets), lexical

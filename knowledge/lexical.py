@@ -103,7 +103,8 @@ class LexicalIndex:
                 vector = row[4] if len(row) > 4 else None
                 access.put(self.db, int(rowid or 0), row[3] if len(row) > 3 else PUBLIC_ROW, vector)
                 added += 1
-            access.bump(self.db)
+            if added:  # a sync with nothing to do keeps every process's cached vectors
+                access.bump(self.db)
         return added
 
     def delete(self, ids: Sequence[str]) -> int:
@@ -116,7 +117,8 @@ class LexicalIndex:
                 for table in ("words", "idents", "access", "docs"):
                     self.db.execute(f"DELETE FROM {table} WHERE rowid = ?", (row[0],))
                 deleted += 1
-            access.bump(self.db)
+            if deleted:
+                access.bump(self.db)
         return deleted
 
     def clear(self) -> None:
@@ -142,7 +144,8 @@ class LexicalIndex:
                 if row is not None:
                     access.set_readers(self.db, int(row[0]), readers)
                     changed += 1
-            access.bump(self.db)
+            if changed:
+                access.bump(self.db)
         return changed
 
     def set_vectors(self, vectors_by_id: Mapping[str, Any]) -> None:
