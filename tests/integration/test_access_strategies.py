@@ -5,6 +5,7 @@ running searcher, and an index from before reader-set keys brought up to date fr
 from __future__ import annotations
 
 import random
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ from benchmarks.access_filter import Corpus, RandomQueries, askers, fill, permis
 from config import Settings, load_settings
 from contracts.access import Principal
 from knowledge.lexical_sync import open_index, sync
-from knowledge.nearest_readable import nearest_readable
+from knowledge.nearest_readable import nearest_readable, overfetched
 from knowledge.readers import set_readers
 from knowledge.search import Searcher
 from knowledge.store import KnowledgeStore
@@ -138,3 +139,21 @@ def test_a_sync_with_nothing_to_do_keeps_the_cached_vectors(
     before = index.db.execute("SELECT n FROM access_generation").fetchone()[0]
     assert sync(store, index).added == 0
     assert index.db.execute("SELECT n FROM access_generation").fetchone()[0] == before
+
+
+def test_an_over_fetched_bm25_ranking_holds_what_the_filtered_query_finds(
+    built: tuple[Settings, Corpus, dict[str, list[Principal]]],
+) -> None:
+    settings, corpus, kinds = built
+    index = open_index(settings, settings.kb.collection)
+    rng = random.Random(4)
+    for who in kinds["most"][:5]:
+        query = " ".join(corpus[1][rng.randrange(N)].split()[:3])
+        readable = index.readable(who.grants)
+        got = overfetched(partial(index.search, query), index, POOL, readable)
+        filtered = index.search(query, POOL, who.grants)
+        assert got is not None and len(got) == len(filtered) > 0
+        assert set(got) <= {
+            f"c{i}" for i, m in enumerate(corpus[2]) if set(m["readers"]) & set(who.grants)
+        }
+        assert got[0] == filtered[0]  # same best match; lower down, BM25 ties may swap
