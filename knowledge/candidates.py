@@ -7,14 +7,20 @@ again with their order by how many of the question's words each holds
 (:mod:`knowledge.term_coverage`). Lexical-only candidates are looked up
 in Chroma by id (ids Chroma no longer holds are dropped), so every passage comes with the
 same metadata, text and cosine score as a dense one, and citations look the same.
+
+Filtered by an asker's grants, both rankings draw only on readable chunks before they are
+cut, through :mod:`knowledge.nearest_readable`: BM25 over-fetched or filtered inside the
+FTS5 query, the vectors over-fetched or scored from the lexical index's copies. Chroma's
+own ``$contains`` filter is used only where there is no lexical index (dense retrieval).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from knowledge.fusion import reciprocal_rank_fusion
+from knowledge.nearest_readable import nearest_readable, overfetched
 from knowledge.readers import where_readable
 from knowledge.term_coverage import by_coverage
 
@@ -23,6 +29,7 @@ if TYPE_CHECKING:
 
     from config.sections import KnowledgeBaseSettings
     from knowledge.lexical import LexicalIndex
+    from knowledge.lexical_access import Readable
     from knowledge.store import Hit, KnowledgeStore
 
 
@@ -45,17 +52,19 @@ def candidates(
     if kb.retrieval == "dense" or lexical is None or within:
         return store.query(vector, wanted, where)
     pool = max(kb.candidates, wanted)
-    words = lexical.search(query, pool, grants)
+    readable = None if grants is None else lexical.readable(grants)
+    words = _bm25(lexical.search, lexical, query, pool, grants, readable)
     if kb.retrieval == "lexical":
         return _hydrate(store, words[:wanted], vector, {})
-    dense = store.query(vector, pool, where)
+    dense_ids, known = _dense(store, lexical, vector, pool, readable)
+    idents = _bm25(lexical.search_identifiers, lexical, query, pool, grants, readable)
     rankings = [
-        ([h.id for h in dense], kb.dense_weight),
+        (dense_ids, kb.dense_weight),
         (words, kb.lexical_weight),
-        (lexical.search_identifiers(query, pool, grants), kb.identifier_weight),
+        (idents, kb.identifier_weight),
     ]
     fused = reciprocal_rank_fusion(rankings, kb.rrf_k)[:pool]
-    hits = _hydrate(store, fused, vector, {h.id: h for h in dense})
+    hits = _hydrate(store, fused, vector, known)
     return by_coverage(hits, query, kb.coverage_weight, kb.rrf_k)[:wanted]
 
 
@@ -65,6 +74,37 @@ def chroma_filter(grants: Sequence[str] | None, within: Sequence[str]) -> dict[s
     if within:
         clauses.append({"source": {"$in": list(within)}})
     return {"$and": clauses} if len(clauses) > 1 else (clauses[0] if clauses else None)
+
+
+def _bm25(
+    search: Callable[..., list[str]],
+    lexical: LexicalIndex,
+    query: str,
+    pool: int,
+    grants: Sequence[str] | None,
+    readable: Readable | None,
+) -> list[str]:
+    """A BM25 ranking's readable top ``pool``: over-fetched unfiltered for askers who may
+    read much, filtered inside the FTS5 query for the others."""
+    if grants is None or readable is None:
+        return search(query, pool)
+    found = overfetched(lambda k: search(query, k), lexical, pool, readable)
+    return found if found is not None else search(query, pool, grants)
+
+
+def _dense(
+    store: KnowledgeStore,
+    lexical: LexicalIndex,
+    vector: np.ndarray,
+    pool: int,
+    readable: Readable | None,
+) -> tuple[list[str], dict[str, Hit]]:
+    """The dense ranking's ids, and the hits Chroma already returned whole."""
+    if readable is None:
+        dense = store.query(vector, pool)
+        return [h.id for h in dense], {h.id: h for h in dense}
+    # ids only: just the few that survive fusion are read from Chroma
+    return nearest_readable(store, lexical, vector, pool, readable), {}
 
 
 def _hydrate(

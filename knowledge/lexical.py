@@ -2,11 +2,12 @@
 chunk's identifiers kept whole (see :mod:`knowledge.identifiers`).
 
 It holds no fact of its own: each row is a chunk id (content-derived, so an id always
-names the same text) and what to search; results are looked up in Chroma by id. Chroma is
-the source of truth and :func:`knowledge.lexical_sync.sync` makes this index agree with it,
-so a killed ingest, a Chroma server fed by another machine or a deleted file is caught up
-before the index is used. One file per collection and location; SQLite's WAL lets readers
-search while an ingest writes.
+names the same text), what to search, and copies of who may read it and of its vector for
+filtered searches (:mod:`knowledge.lexical_access`); results are looked up in Chroma by
+id. Chroma is the source of truth and :func:`knowledge.lexical_sync.sync` makes this index
+agree with it, so a killed ingest, a Chroma server fed by another machine or a deleted file
+is caught up before the index is used. One file per collection and location; SQLite's WAL
+lets readers search while an ingest writes.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from knowledge import lexical_access as access
 from knowledge.identifiers import identifiers
+from knowledge.lexical_access import Readable
+from knowledge.reader_vectors import ReaderVectors
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -26,9 +30,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5(
     heading, body, tokenize = 'porter unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE IF NOT EXISTS idents USING fts5(
     terms, tokenize = "unicode61 tokenchars '_.-$:>'");
-CREATE TABLE IF NOT EXISTS readers(rowid INTEGER NOT NULL, reader TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS readers_by_reader ON readers(reader, rowid);
-CREATE INDEX IF NOT EXISTS readers_by_row ON readers(rowid);
 """
 PUBLIC_ROW = ("public",)  # a row added without readers (written before permissions)
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -46,6 +47,7 @@ class LexicalIndex:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._db: sqlite3.Connection | None = None
+        self.vectors = ReaderVectors()  # this process's cache of readable vectors
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -54,7 +56,10 @@ class LexicalIndex:
             db = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
-            db.executescript(SCHEMA)
+            db.executescript(SCHEMA + access.SCHEMA)
+            if db.execute("SELECT 1 FROM docs LIMIT 1").fetchone() is None:  # nothing to
+                with db:  # migrate
+                    db.execute("INSERT OR REPLACE INTO meta VALUES (?, '1')", (access.KEPT,))
             self._db = db
         return self._db
 
@@ -78,8 +83,9 @@ class LexicalIndex:
         return int(self.db.execute("SELECT count(*) FROM docs").fetchone()[0])
 
     def add(self, rows: Iterable[tuple[Any, ...]]) -> int:
-        """Index ``(id, heading, text[, readers])`` rows (ids already present are left as
-        they are); ``readers`` is a tuple of reader strings, public when left out."""
+        """Index ``(id, heading, text[, readers[, vector]])`` rows (ids already present are
+        left as they are); ``readers`` is a tuple of reader strings, public when left out;
+        ``vector`` the chunk's embedding (None: fetched from Chroma by the next sync)."""
         added = 0
         with self.db:  # one transaction: a killed process leaves all of it or none
             for row in rows:
@@ -94,8 +100,11 @@ class LexicalIndex:
                 )
                 terms = " ".join(identifiers(f"{heading}\n{text}"))
                 self.db.execute("INSERT INTO idents(rowid, terms) VALUES (?, ?)", (rowid, terms))
-                self._put_readers(rowid, row[3] if len(row) > 3 else PUBLIC_ROW)
+                vector = row[4] if len(row) > 4 else None
+                access.put(self.db, int(rowid or 0), row[3] if len(row) > 3 else PUBLIC_ROW, vector)
                 added += 1
+            if added:  # a sync with nothing to do keeps every process's cached vectors
+                access.bump(self.db)
         return added
 
     def delete(self, ids: Sequence[str]) -> int:
@@ -105,20 +114,26 @@ class LexicalIndex:
                 row = self.db.execute("SELECT rowid FROM docs WHERE id = ?", (chunk_id,)).fetchone()
                 if row is None:
                     continue
-                for table in ("words", "idents", "readers", "docs"):
+                for table in ("words", "idents", "access", "docs"):
                     self.db.execute(f"DELETE FROM {table} WHERE rowid = ?", (row[0],))
                 deleted += 1
+            if deleted:
+                access.bump(self.db)
         return deleted
 
     def clear(self) -> None:
         with self.db:
-            for table in ("words", "idents", "readers", "docs", "meta"):
+            for table in (
+                "words",
+                "idents",
+                "access",
+                "docs",
+                "meta",
+                "set_members",
+                "reader_sets",
+            ):
                 self.db.execute(f"DELETE FROM {table}")
-
-    def _put_readers(self, rowid: int | None, readers: Sequence[str]) -> None:
-        self.db.execute("DELETE FROM readers WHERE rowid = ?", (rowid,))
-        self.db.executemany("INSERT INTO readers(rowid, reader) VALUES (?, ?)",
-                            [(rowid, r) for r in dict.fromkeys(readers or ("nobody",))])
+            access.bump(self.db)
 
     def set_readers(self, readers_by_id: Mapping[str, Sequence[str]]) -> int:
         """Replace the readers of the chunks named (a permission sync); how many changed."""
@@ -127,9 +142,43 @@ class LexicalIndex:
             for chunk_id, readers in readers_by_id.items():
                 row = self.db.execute("SELECT rowid FROM docs WHERE id = ?", (chunk_id,)).fetchone()
                 if row is not None:
-                    self._put_readers(int(row[0]), readers)
+                    access.set_readers(self.db, int(row[0]), readers)
                     changed += 1
+            if changed:
+                access.bump(self.db)
         return changed
+
+    def set_vectors(self, vectors_by_id: Mapping[str, Any]) -> None:
+        """Keep the vectors of the chunks named (rows indexed without one)."""
+        if not vectors_by_id:
+            return
+        with self.db:
+            rows = {
+                int(r[0]): vectors_by_id[str(r[1])]
+                for r in self.db.execute(
+                    f"SELECT rowid, id FROM docs WHERE id IN ({_marks(len(vectors_by_id))})",
+                    tuple(vectors_by_id),
+                )
+            }
+            access.set_vectors(self.db, rows)
+            access.bump(self.db)
+
+    def drop_old_readers(self) -> None:
+        """Drop the per-reader table of indexes built before reader-set keys."""
+        with self.db:
+            self.db.execute("DROP TABLE IF EXISTS readers")
+
+    def without_vectors(self) -> list[str]:
+        """Chunk ids whose vector the index does not hold yet."""
+        return access.without_vectors(self.db)
+
+    def readable(self, grants: Sequence[str]) -> Readable:
+        """The reader sets ``grants`` may read here, with their row counts."""
+        return access.readable(self.db, grants)
+
+    def readable_ids(self, ids: Sequence[str], readable: Readable) -> list[str]:
+        """``ids``, in order, less those the index does not show as readable."""
+        return access.readable_ids(self.db, ids, readable.keys)
 
     def search(self, query: str, n: int, grants: Sequence[str] | None = None) -> list[str]:
         """Chunk ids best first by BM25 over heading and text (any query word may match),
@@ -140,13 +189,14 @@ class LexicalIndex:
         match = " OR ".join(f'"{w}"' for w in words)
         sql = (
             "SELECT docs.id FROM words JOIN docs ON docs.rowid = words.rowid "
-            f"WHERE words MATCH ?{_readable(grants)} "
+            f"WHERE words MATCH ?{access.readable_sql(grants)} "
             f"ORDER BY bm25(words, {HEADING_WEIGHT}, {BODY_WEIGHT}) LIMIT ?"
         )
         return [str(r[0]) for r in self.db.execute(sql, (match, *(grants or ()), n))]
 
-    def search_identifiers(self, query: str, n: int, grants: Sequence[str] | None = None
-                           ) -> list[str]:
+    def search_identifiers(
+        self, query: str, n: int, grants: Sequence[str] | None = None
+    ) -> list[str]:
         """Chunk ids containing the query's identifiers exactly, most (and rarest) first,
         among those a reader in ``grants`` may read (None: all)."""
         terms = identifiers(query)
@@ -155,14 +205,10 @@ class LexicalIndex:
         match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
         sql = (
             "SELECT docs.id FROM idents JOIN docs ON docs.rowid = idents.rowid "
-            f"WHERE idents MATCH ?{_readable(grants)} ORDER BY bm25(idents) LIMIT ?"
+            f"WHERE idents MATCH ?{access.readable_sql(grants)} ORDER BY bm25(idents) LIMIT ?"
         )
         return [str(r[0]) for r in self.db.execute(sql, (match, *(grants or ()), n))]
 
 
-def _readable(grants: Sequence[str] | None) -> str:
-    """The SQL condition (inside the query, so LIMIT counts only readable rows)."""
-    if grants is None:
-        return ""
-    marks = ", ".join("?" * len(grants)) or "NULL"
-    return f" AND docs.rowid IN (SELECT rowid FROM readers WHERE reader IN ({marks}))"
+def _marks(n: int) -> str:
+    return ", ".join("?" * n)

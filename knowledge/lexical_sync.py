@@ -6,6 +6,11 @@ lacks are read from Chroma (text and heading) and indexed. That makes one mechan
 every case: the first search after an upgrade builds the index from an existing collection;
 a killed ``bot ingest`` is caught up; and with a Chroma server every replica keeps its own
 index (in its data dir) in step with the one collection all of them share.
+
+Rows also carry who may read the chunk and its vector (:mod:`knowledge.lexical_access`):
+an index built before they were kept gets them from Chroma once (metadata and stored
+vectors, nothing is embedded again), and a row written without a vector gets it on the
+next sync.
 """
 
 from __future__ import annotations
@@ -16,14 +21,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+import structlog
+
 from knowledge.lexical import LexicalIndex
+from knowledge.lexical_access import KEPT
 
 if TYPE_CHECKING:
     from config import Settings
     from knowledge.store import KnowledgeStore
 
+log = structlog.get_logger("knowledge.lexical_sync")
+
 FETCH_PAGE = 1000
-READERS_KEY = "readers_v1"
 
 
 @dataclass
@@ -38,7 +47,9 @@ def lexical_path(settings: Settings, collection: str) -> Path:
     server ``<data_dir>/lexical/<host>-<port>/<collection>.sqlite3`` (one per replica)."""
     base = settings.data_dir / "lexical"
     if settings.kb.url:
-        parts = urlsplit(settings.kb.url if "://" in settings.kb.url else f"http://{settings.kb.url}")
+        parts = urlsplit(
+            settings.kb.url if "://" in settings.kb.url else f"http://{settings.kb.url}"
+        )
         base = base / f"{parts.hostname}-{parts.port or 8000}"
     return base / f"{collection}.sqlite3"
 
@@ -48,12 +59,13 @@ def open_index(settings: Settings, collection: str) -> LexicalIndex:
 
 
 def lexical_row(
-    chunk_id: str, metadata: Mapping[str, Any], text: str
-) -> tuple[str, str, str, tuple[str, ...]]:
-    """What the index stores for a chunk: id, title and heading path, text, readers."""
+    chunk_id: str, metadata: Mapping[str, Any], text: str, vector: Any = None
+) -> tuple[str, str, str, tuple[str, ...], Any]:
+    """What the index stores for a chunk: id, title and heading path, text, readers, and
+    its vector (None: filled in by the next sync)."""
     title, heading = str(metadata.get("title", "")), str(metadata.get("heading", ""))
     context = heading if heading.startswith(title) else " › ".join(p for p in (title, heading) if p)
-    return chunk_id, context, text, readers_of(metadata)
+    return chunk_id, context, text, readers_of(metadata), vector
 
 
 def readers_of(metadata: Mapping[str, Any]) -> tuple[str, ...]:
@@ -76,22 +88,35 @@ def sync(
         index.set_meta("collection_id", collection_id)
     want = store.all_ids() if chroma_ids is None else chroma_ids
     have = index.ids()
-    if index.get_meta(READERS_KEY) != "1":  # an index built before permissions: copy them
-        _copy_readers(store, index, sorted(have & want))
-        index.set_meta(READERS_KEY, "1")
+    if index.get_meta(KEPT) != "1":  # built before readers and vectors were kept
+        _copy_access(store, index, sorted(have & want))
+        index.set_meta(KEPT, "1")
     result.deleted = index.delete(sorted(have - want))
     for page in _pages(sorted(want - have)):
-        got = store.collection.get(ids=list(page), include=["documents", "metadatas"])
-        rows = zip(got["ids"], got["metadatas"], got["documents"], strict=True)
-        result.added += index.add(lexical_row(i, m or {}, d or "") for i, m, d in rows)
+        got = store.collection.get(ids=list(page), include=["documents", "metadatas", "embeddings"])
+        rows = zip(got["ids"], got["metadatas"], got["documents"], got["embeddings"], strict=True)
+        result.added += index.add(lexical_row(i, m or {}, d or "", e) for i, m, d, e in rows)
+    _fill_vectors(store, index, index.without_vectors())
     return result
 
 
-def _copy_readers(store: KnowledgeStore, index: LexicalIndex, ids: Sequence[str]) -> None:
+def _copy_access(store: KnowledgeStore, index: LexicalIndex, ids: Sequence[str]) -> None:
+    """Readers and vectors of rows indexed before they were kept, from Chroma."""
+    if ids:
+        log.info("lexical_access_backfill", collection=store.name, chunks=len(ids))
     for page in _pages(ids):
         got = store.collection.get(ids=list(page), include=["metadatas"])
-        index.set_readers({i: readers_of(m or {}) for i, m in zip(got["ids"], got["metadatas"],
-                                                                  strict=True)})
+        index.set_readers(
+            {i: readers_of(m or {}) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
+        )
+    _fill_vectors(store, index, ids)
+    index.drop_old_readers()
+
+
+def _fill_vectors(store: KnowledgeStore, index: LexicalIndex, ids: Sequence[str]) -> None:
+    for page in _pages(ids):
+        got = store.collection.get(ids=list(page), include=["embeddings"])
+        index.set_vectors(dict(zip(got["ids"], got["embeddings"], strict=True)))
 
 
 def _pages(ids: Sequence[str]) -> Iterator[Sequence[str]]:

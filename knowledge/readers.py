@@ -1,10 +1,12 @@
-"""Passages' readers in Chroma: the search filter, the backfill of old chunks, and the
-permission sync that rewrites readers without re-embedding anything.
+"""Passages' readers in Chroma: the dense-only search filter, the backfill of old chunks,
+and the permission sync that rewrites readers without re-embedding anything.
 
-Chroma stores ``readers`` as a list and filters it with ``$contains``; a chunk written before
-permissions existed has no ``readers`` key, which no ``$contains`` matches, so
-:func:`backfill_public` gives such chunks ``["public"]`` (metadata only) before the first
-filtered search. The lexical index keeps a copy (see :mod:`knowledge.lexical`).
+Chroma stores ``readers`` as a list, the truth every search re-checks its hits against.
+Hybrid and lexical searches choose readable chunks from the lexical index's copy (a
+reader-set key per chunk, :mod:`knowledge.lexical_access`); dense-only retrieval has no such
+copy and filters inside Chroma with ``$contains``. A chunk written before permissions
+existed has no ``readers`` key, which no ``$contains`` matches, so :func:`backfill_public`
+gives such chunks ``["public"]`` (metadata only) before the first dense filtered search.
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ def set_readers(
 def close_source(store: KnowledgeStore, lexical: LexicalIndex | None, source: str) -> int:
     """Fail closed: every chunk of ``source`` (its ``source_name``, or a prefix of its
     ``path`` or ``source``) readable by nobody, until the next good permission sync."""
+
     def nobody(meta: Mapping[str, Any]) -> Sequence[str] | None:
         return [NOBODY] if _of_source(meta, source) else None
 

@@ -142,8 +142,9 @@ class Searcher:
             kb, store, self._lexical_index(store), query, vector, wanted, grants, within
         )
         # a replica's lexical copy of readers may lag a permission sync: Chroma decides
-        hits = [h for h in found if h.score >= floor
-                and may_read(h.metadata.get("readers"), principal)]
+        hits = [
+            h for h in found if h.score >= floor and may_read(h.metadata.get("readers"), principal)
+        ]
         reranker = self._reranker_or_none()
         if reranker is not None:
             hits = reranker.rerank(query, hits[: kb.rerank_candidates])
@@ -163,9 +164,10 @@ class Searcher:
                 passage.section = self._sections.of(store, passage.path, passage.heading)
 
     def _grants(self, store: KnowledgeStore, principal: Principal) -> list[str]:
-        """``principal``'s grants, once every old chunk carries readers (first filter only)."""
+        """``principal``'s grants, once every old chunk carries readers where Chroma's own
+        filter is used (dense retrieval; the lexical index reads a missing list as public)."""
         with self._lock:
-            if not self._backfilled:
+            if not self._backfilled and self.settings.kb.retrieval == "dense":
                 backfill_public(store)
                 self._backfilled = True
         return list(principal.grants)

@@ -48,9 +48,16 @@ def write_rows(
     if lexical is not None:
         from knowledge.lexical_sync import lexical_row
 
-        ids = rows.get("id", [])
-        lexical.add(lexical_row(str(ids[i]), metadata_of(rows, i), str(rows["text"][i]))
-                    for i in range(len(ids)))
+        ids, vectors = rows.get("id", []), rows.get("embedding", [])
+        lexical.add(
+            lexical_row(
+                str(ids[i]),
+                metadata_of(rows, i),
+                str(rows["text"][i]),
+                vectors[i] if len(vectors) > i else None,
+            )
+            for i in range(len(ids))
+        )
     written: dict[str, set[str]] = defaultdict(set)
     for chunk_id, path in zip(rows.get("id", []), rows.get("path", []), strict=True):
         written[str(path)].add(str(chunk_id))
