@@ -12,7 +12,9 @@ serving process's scheduler runs the source ``every 30s`` (goal: searchable, thr
 
 Small by default: the GNU m4 manual (Debian ``m4-doc``, 105 pages). ``SOURCES_BENCH_CORPUS=pg``
 uses the PostgreSQL manual (``postgresql-doc-15``, 1,169 pages) and ``SOURCES_BENCH_PAGES=N``
-takes its first N pages (the issue's 1,000-page site): minutes of embedding on 2 cores.
+takes the first N pages a crawl from its start page reaches (the issue's 1,000-page site):
+minutes of embedding on 2 cores. ``SOURCES_BENCH_TOGETHER=1`` runs the first sync and
+``bot ingest`` at the same time (one round) instead of taking turns.
 ``SOURCES_BENCH_ROUNDS`` (default 2) sets the rounds of the first-sync comparison.
 """
 
@@ -31,21 +33,43 @@ M4 = Path("/usr/share/doc/m4")
 PG = Path("/usr/share/doc/postgresql-doc-15/html")
 RATE = 1000.0  # requests/s: loopback; the network path must not be what is measured
 ROUNDS = int(os.environ.get("SOURCES_BENCH_ROUNDS") or 2)
+TOGETHER = os.environ.get("SOURCES_BENCH_TOGETHER") == "1"  # ingest and sync at once
 EVERY = "every 30s"  # the shortest schedule
 EVERY_S = 30.0
 
 
 def pages() -> list[Path]:
     folder = PG if os.environ.get("SOURCES_BENCH_CORPUS") == "pg" else M4
-    found = sorted(folder.glob("*.html"))
-    if not found:
+    if not (folder / "index.html").is_file():
         raise SystemExit(
             f"no HTML under {folder}. Fix: apt-get install "
             f"{'postgresql-doc-15' if folder == PG else 'm4-doc'}"
         )
-    limit = int(os.environ.get("SOURCES_BENCH_PAGES") or 0)
-    index = [p for p in found if p.name == "index.html"]
-    return (index + [p for p in found if p.name != "index.html"])[: limit or None]
+    return reachable(folder / "index.html", int(os.environ.get("SOURCES_BENCH_PAGES") or 0))
+
+
+def reachable(start: Path, limit: int) -> list[Path]:
+    """The first ``limit`` pages a crawl from ``start`` reaches (breadth first), so the
+    site served is all of one piece, not pages no link leads to."""
+    from collections import deque
+    from urllib.parse import urlsplit
+
+    from sources import web_text
+
+    order: list[Path] = []
+    queue, seen = deque([start.name]), {start.name}
+    while queue and (not limit or len(order) < limit):
+        page = start.parent / queue.popleft()
+        if not page.is_file():
+            continue
+        order.append(page)
+        root = web_text.parse(page.read_bytes())
+        for url in web_text.links(root, f"http://site/{page.name}"):
+            name = urlsplit(url).path.lstrip("/")
+            if urlsplit(url).netloc == "site" and name.endswith(".html") and name not in seen:
+                seen.add(name)
+                queue.append(name)
+    return order
 
 
 def ingest_once(site: Path, data_dir: Path, embedder: Any) -> tuple[float, int]:
@@ -88,6 +112,26 @@ def sync_once(base: str, data_dir: Path, embedder: Any, entry: str) -> tuple[flo
         store.close()
 
 
+def _timed_child(which: str, site: Path, base: str, data: Path, entry: str) -> Any:
+    """One side, in a child process with its own embedder (built before the clock starts)."""
+    embedder = our_embedder()
+    if which == "ingest":
+        return ingest_once(site, data, embedder)
+    return sync_once(base, data, embedder, entry)
+
+
+def side_by_side(site: Path, base: str, root: Path, entry: str) -> tuple[Any, Any]:
+    """``bot ingest`` and the first sync at the same time, each in its own process: on a
+    shared machine whose load changes by the minute, both then run under the same load."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        ingested = pool.submit(_timed_child, "ingest", site, base, root / "ingest-0", entry)
+        synced = pool.submit(_timed_child, "sync", site, base, root / "sync-0", entry)
+        return ingested.result(), synced.result()
+
+
 def run() -> str:
     from benchmarks.site_server import site as serve
 
@@ -102,7 +146,12 @@ def run() -> str:
         entry = "index.html"
         with serve(site) as base:
             ingest_s, sync_s, chunks, synced = [], [], 0, None
-            for n in range(ROUNDS):
+            if TOGETHER:
+                (seconds, chunks), (sync_t, report) = side_by_side(site, base, root, entry)
+                ingest_s.append(seconds)
+                sync_s.append(sync_t)
+                synced = (root / "sync-0", report)
+            for n in range(0 if TOGETHER else ROUNDS):
                 order = ("ingest", "sync") if n % 2 == 0 else ("sync", "ingest")
                 for which in order:
                     data = root / f"{which}-{n}"
@@ -228,6 +277,11 @@ def render(
 ) -> str:
     ingest_t, sync_t = min(ingest_s), min(sync_s)
     rounds = f"best of {ROUNDS} rounds each, taking turns" if ROUNDS > 1 else "one run each"
+    if TOGETHER:
+        rounds = (
+            "one run each, both at the same time in two processes (so the shared "
+            "machine's changing load hits both alike; each also slows the other)"
+        )
     return "\n".join(
         [
             "## sources_sync",
