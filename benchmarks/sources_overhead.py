@@ -21,10 +21,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -114,8 +118,38 @@ def ask(client: Any, question: str) -> tuple[float, float]:
     return started, time.time()
 
 
+@contextmanager
+def _server(command: list[str], log: Path) -> Iterator[str]:
+    """``bot serve gradio`` in its own process (as benchmarks/gradio_latency.py starts it);
+    its log in ``log``; killed if Ctrl-C has not stopped it within a minute."""
+    from benchmarks.gradio_latency import _port, _up
+
+    port = _port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
+    env["GRADIO_ANALYTICS_ENABLED"] = "False"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [*command, "--port", str(port)], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+        url = f"http://127.0.0.1:{port}/"
+        try:
+            deadline = time.monotonic() + 300
+            while not _up(url):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"bot serve gradio did not start (see {log})")
+                time.sleep(0.5)
+            yield url
+        finally:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(10)
+
+
 def run() -> str:
-    from benchmarks.gradio_latency import _client, _server
+    from benchmarks.gradio_latency import _client
     from benchmarks.site_server import site
     from knowledge.ingest import ingest
 
@@ -135,22 +169,19 @@ def run() -> str:
             config = root / "bench.toml"
             config.write_text(CONFIG.replace("{base}", base))
 
-            def command(data_dir: Path, port: int) -> list[str]:
-                return [
-                    sys.executable,
-                    "-m",
-                    "apps.cli.main",
-                    "--config",
-                    str(config),
-                    "--data-dir",
-                    str(data),
-                    "serve",
-                    "gradio",
-                    "--port",
-                    str(port),
-                ]
-
-            with _server(root, command) as url:
+            command = [
+                sys.executable,
+                "-m",
+                "apps.cli.main",
+                "--config",
+                str(config),
+                "--data-dir",
+                str(data),
+                "serve",
+                "gradio",
+            ]
+            log = Path(os.environ.get("SOURCES_BENCH_LOG") or os.devnull)
+            with _server(command, log) as url:
                 client = _client(url)
                 for question in QUESTIONS:  # warm: model, store, lexical index
                     ask(client, question)

@@ -257,8 +257,10 @@ def wait_for_run(store: Any, since: float) -> Any:
 def searchable(data_dir: Path, embedder: Any) -> str:
     from knowledge.search import Searcher
 
-    hits = Searcher(settings_in(data_dir), embedder=embedder).search("quokka clause Tuesdays", 1)
-    return hits[0].url.rsplit("/", 1)[-1] if hits else "(not found)"
+    hits = Searcher(settings_in(data_dir), embedder=embedder).search(QUOKKA, 4)
+    ranks = [n for n, hit in enumerate(hits, 1) if "quokka clause" in hit.text]
+    where = f"rank {ranks[0]} of 4" if ranks else "not in the top 4"
+    return f"{hits[0].url.rsplit('/', 1)[-1] if hits else '(none)'}; the edited passage: {where}"
 
 
 def render(
