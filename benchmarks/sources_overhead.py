@@ -173,7 +173,8 @@ def run() -> str:
         for page in chosen[-SEED_PAGES:]:
             shutil.copy2(page, seed / page.name)
         ingest(settings_in(root / "seeded"), [seed], embedder=our_embedder(), progress=False)
-        for n, (label, switch_s) in enumerate(VARIANTS):
+        order = VARIANTS[::-1] if os.environ.get("SOURCES_BENCH_REVERSE") else VARIANTS
+        for n, (label, switch_s) in enumerate(order):
             data = root / f"data-{n}"
             shutil.copytree(root / "seeded", data)
             asked, synced = one_server(root, pages, data, switch_s)
