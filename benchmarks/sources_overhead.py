@@ -249,7 +249,8 @@ def render(pages_n: int, rows: list[tuple[str, Any, Any]]) -> str:
             f"scheduler runs the first sync of a {pages_n}-page web site (the PostgreSQL manual "
             "served on loopback, on one core at lower priority) vs the same server idle (before "
             "the sync and after it). Per answer, wall time as the client sees it. Two servers one "
-            "after the other, each from the same seeded knowledge base: the GIL switch interval "
+            "after the other in the order of the table, each from the same seeded knowledge base: "
+            "the GIL switch interval "
             "during the sync as Python leaves it, and as the scheduler now sets it.",
             "",
             "| GIL switch interval during the sync | server | answers | median ms | p90 ms | "
