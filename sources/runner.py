@@ -3,7 +3,9 @@ next (wrong credentials, a service down, a connector not installed)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from sources.kinds import SourceConfigError, build_connector
@@ -28,6 +30,23 @@ def selected(settings: Settings, names: list[str] | None) -> dict[str, SourceSet
         raise SourceConfigError(f"no source named {', '.join(unknown)} ({known}). "
                                 "Fix: add [sources.NAME] to bot.toml, or check the name")
     return {n: settings.sources[n] for n in names}
+
+
+BACKGROUND_SWITCH_S = 0.0005  # vs Python's 0.005
+
+
+@contextmanager
+def quick_gil_handoff() -> Iterator[None]:
+    """While a background sync runs in a serving process, make the thread holding the GIL
+    hand it over after 0.5 ms instead of 5 ms: the sync's Python work (parsing, chunking,
+    index writes) then delays the threads answering people by a tenth as much each time they
+    wait for it (docs/benchmarks.md, ``sources_overhead``)."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(min(before, BACKGROUND_SWITCH_S))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
 
 
 class SourceRunner:
@@ -60,12 +79,16 @@ class SourceRunner:
             report.fail(str(exc))
             record_run(self.bot_store, report)
             return report
-        return SourceSync(
+        sync = SourceSync(
             self.settings, name, source, connector, self.bot_store,
             embedder=self._embedder(), allow_mass_delete=self.allow_mass_delete,
             progress=self.progress(name) if self.progress else None, ray=self.ray,
             changes=changes,
-        ).run()
+        )
+        if not self.background:
+            return sync.run()
+        with quick_gil_handoff():
+            return sync.run()
 
     def permissions(self, sources: dict[str, SourceSettings]) -> list[SyncReport]:
         """A permission pass of each of ``sources`` (docs/access.md)."""

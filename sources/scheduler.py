@@ -147,10 +147,24 @@ class SourceScheduler:
             self._thread.join(timeout_s)
 
     def wait_tick(self) -> bool:
-        """Sleep one tick (less when a source is triggered); True once stopped."""
-        self._wake.wait(self.tick_s)
+        """Sleep one tick, or less: until the next source is due (so an edit waits at most
+        its schedule's interval, not that plus a tick), or a source is triggered; True once
+        stopped."""
+        self._wake.wait(self.seconds_to_next())
         self._wake.clear()
         return self._stop.is_set()
+
+    def seconds_to_next(self) -> float:
+        """Until the earliest scheduled sync or permission pass is due, at most ``tick_s`` (a
+        whole tick when one is overdue: another runner holds it, and asking again at once
+        would spin)."""
+        now = self.clock()
+        try:
+            due = [*self.next_runs(now).values(), *self.next_permission_runs(now).values()]
+            ahead = [at - now for at in due if at > now]
+        except Exception:  # the store is down: the next tick says so
+            return self.tick_s
+        return min([self.tick_s, *ahead])
 
     def _loop(self) -> None:
         lower_priority()

@@ -53,7 +53,9 @@ class WebOptions(BaseModel):
     include: list[str] = Field(default_factory=list, description="URL globs to keep (all)")
     exclude: list[str] = Field(default_factory=list, description="URL globs to leave out")
     max_pages: int = Field(1000, ge=1, description="at most this many pages")
-    rate_per_s: float = Field(2.0, gt=0, le=50, description="requests per second at most")
+    rate_per_s: float = Field(2.0, gt=0, le=1000,
+                              description="requests per second at most (above 50: your own "
+                                          "server, or one that said it can take it)")
     timeout_s: float = Field(30.0, gt=0)
     max_page_mb: float = Field(50.0, gt=0, description="larger answers are not read")
     user_agent: str = "bot-sources/1.0 (+knowledge-base sync)"
@@ -172,9 +174,9 @@ class WebConnector:
         title = ""
         body = page.body
         if media_type in ("text/html", "application/xhtml+xml") and body:
-            soup = web_text.parse(body)
-            found, title = web_text.links(soup, key), web_text.title_of(soup)
-            body = web_text.main_html(soup)
+            root = web_text.parse(body)
+            found, title = web_text.links(root, key), web_text.title_of(root)
+            body = web_text.main_html(root)
         known = {"etag": page.headers.get("etag", ""),
                  "modified": page.headers.get("last-modified", ""),
                  "version": hashlib.sha256(body).hexdigest()[:24] if page.body else "",

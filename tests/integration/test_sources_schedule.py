@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from apps.cli.main import main
+from sources.report import SyncReport, record_run
 from sources.runner import SourceRunner
 from sources.scheduler import SourceScheduler, next_run_at
 from stores import open_store
@@ -23,6 +24,26 @@ def test_next_run_follows_every_and_cron_schedules() -> None:
     assert next_run_at("every 15m", None, last) == last
     assert next_run_at("every 15m", last, last) == last + 900
     assert next_run_at("0 * * * *", last, last) == 1_700_002_800.0  # the next full hour
+
+
+def test_the_scheduler_wakes_when_the_next_source_is_due_not_a_tick_later(
+        tmp_path: Path) -> None:
+    settings = settings_with(tmp_path / "data",
+                             notes={"kind": "folder", "paths": [str(tmp_path)],
+                                    "schedule": "every 1m"})
+    store = open_store(None, settings.data_dir)
+    now = [1_700_000_000.0]
+    scheduler = SourceScheduler(settings, SourceRunner(settings, store), tick_s=15,
+                                clock=lambda: now[0])
+    try:
+        assert scheduler.seconds_to_next() == 15  # overdue (never ran): a tick, never a spin
+        record_run(store, SyncReport("notes", started_at=now[0]))
+        now[0] += 50
+        assert scheduler.seconds_to_next() == pytest.approx(10)  # due in 10 s, not in 15
+        now[0] += 20
+        assert scheduler.seconds_to_next() == 15  # overdue again (another runner has it?)
+    finally:
+        store.close()
 
 
 def test_due_sources_run_and_recent_ones_wait(tmp_path: Path) -> None:
@@ -39,7 +60,7 @@ def test_due_sources_run_and_recent_ones_wait(tmp_path: Path) -> None:
         [first] = scheduler.run_due()  # never ran: due now; the manual source is not scheduled
         assert (first.name, len(first.added)) == ("notes", 2)
         assert scheduler.run_due() == []  # ran a moment ago
-        now[0] += 901
+        now[0] = first.started_at + 901  # (the run's start is real time: setup may take a while)
         [later] = scheduler.run_due()
         assert later.unchanged == 2
     finally:
