@@ -10,37 +10,25 @@ A pass replaces all of its source's links at once: a login whose verified e-mail
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
+from sources.pass_rows import PassRows
 from sources.state import sql
 
-INSERT = "INSERT INTO source_aliases (name, person, alias) VALUES (?, ?, ?)"
-DELETE = "DELETE FROM source_aliases WHERE name = ?"
 LINKS = (
     "SELECT person, alias, name FROM source_aliases WHERE person IN ({marks}) "
     "OR alias IN ({marks}) ORDER BY person, alias, name"
 )
 
 
-class SourceAliases:
+class SourceAliases(PassRows):
     """``source_aliases`` rows: (source, person's e-mail id, the service's id for them)."""
 
-    def __init__(self, store: Any) -> None:
-        self.store = store
+    table = "source_aliases"
+    columns = ("person", "alias")
 
     def replace(self, name: str, links: Mapping[str, Sequence[str]]) -> int:
         """Make ``links`` (service id -> e-mail ids) all that source ``name`` linked."""
-        rows = {(name, person, alias) for alias, people in links.items() for person in people}
-        with self.store.transaction() as cur:
-            cur.execute(sql(self.store, DELETE), (name,))
-            for row in sorted(rows):
-                cur.execute(sql(self.store, INSERT), row)
-        return len(rows)
-
-    def forget(self, name: str) -> None:
-        """Drop source ``name``'s links (its permission read failed: link nothing)."""
-        with self.store.transaction() as cur:
-            cur.execute(sql(self.store, DELETE), (name,))
+        return self.replace_rows(name, {(name, p, a) for a, ps in links.items() for p in ps})
 
     def links_of(self, ids: Sequence[str]) -> list[tuple[str, str, str]]:
         """Every (person, alias, source) row naming one of ``ids`` at either end."""

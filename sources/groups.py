@@ -9,34 +9,21 @@ source loses the team's grants at the next pass, in every process and replica.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from sources.aliases import SourceAliases
+from sources.pass_rows import PassRows
 from sources.state import sql
 
-INSERT = "INSERT INTO source_groups (name, grp, member) VALUES (?, ?, ?)"
-DELETE = "DELETE FROM source_groups WHERE name = ?"
 
-
-class SourceGroups:
+class SourceGroups(PassRows):
     """``source_groups`` rows: (source, group, member)."""
 
-    def __init__(self, store: Any) -> None:
-        self.store = store
+    table = "source_groups"
+    columns = ("grp", "member")
 
     def replace(self, name: str, groups: Mapping[str, Sequence[str]]) -> int:
         """Make ``groups`` (group -> members) all that source ``name`` reports; how many rows."""
-        rows = {(name, g, m) for g, members in groups.items() for m in members}
-        with self.store.transaction() as cur:
-            cur.execute(sql(self.store, DELETE), (name,))
-            for row in sorted(rows):
-                cur.execute(sql(self.store, INSERT), row)
-        return len(rows)
-
-    def forget(self, name: str) -> None:
-        """Drop source ``name``'s memberships (its permission read failed: grant nothing)."""
-        with self.store.transaction() as cur:
-            cur.execute(sql(self.store, DELETE), (name,))
+        return self.replace_rows(name, {(name, g, m) for g, ms in groups.items() for m in ms})
 
     def groups_of(self, members: Sequence[str]) -> dict[str, str]:
         """The groups listing any of ``members``, each with the source that said so."""
