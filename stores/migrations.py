@@ -51,6 +51,26 @@ class Dialect:
 Statement = str | Mapping[str, str] | Callable[[Any, Dialect], None]
 
 
+def add_column(table: str, column: str, definition: str) -> Callable[[Any, Dialect], None]:
+    """``ALTER TABLE table ADD COLUMN column definition`` unless the column is there: the one
+    statement SQLite cannot write with ``IF NOT EXISTS``, so a step re-run on a store whose
+    versions were rolled back by hand does not fail on it."""
+
+    def add(cur: Any, dialect: Dialect) -> None:
+        if column not in _columns(cur, dialect, table):
+            cur.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+
+    return add
+
+
+def _columns(cur: Any, dialect: Dialect, table: str) -> set[str]:
+    if dialect.name == "sqlite":
+        return {str(row[1]) for row in cur.execute(f"PRAGMA table_info({table})").fetchall()}
+    cur.execute("SELECT column_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND table_name = %s", (table,))
+    return {str(row[0]) for row in cur.fetchall()}
+
+
 @dataclass(frozen=True)
 class Step:
     """One schema change: its version, what it is for, and the SQL that makes it."""

@@ -7,6 +7,8 @@ shares the store agrees on what was synced and who is syncing now.
 
 from __future__ import annotations
 
+from stores.migrations import add_column
+
 SOURCES = (
     """CREATE TABLE IF NOT EXISTS source_cursors (
         name TEXT PRIMARY KEY, cursor TEXT NOT NULL, updated_at DOUBLE PRECISION NOT NULL)""",
@@ -26,7 +28,7 @@ SOURCES = (
 
 # Step 7: a run is a content sync or a permission pass; the groups each source reported.
 PERMISSIONS = (
-    "ALTER TABLE source_runs ADD COLUMN run_of TEXT NOT NULL DEFAULT 'content'",
+    add_column("source_runs", "run_of", "TEXT NOT NULL DEFAULT 'content'"),
     """CREATE TABLE IF NOT EXISTS source_groups (
         name TEXT NOT NULL, grp TEXT NOT NULL, member TEXT NOT NULL,
         PRIMARY KEY (name, grp, member))""",
