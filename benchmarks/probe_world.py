@@ -16,7 +16,7 @@ from backends.scripted import FunctionLLM, Reply, ScriptedToolCall
 from config import Settings, load_settings
 from contracts.access import Principal, may_read
 from contracts.llm import LLMRequest
-from tests.kb.access_corpus import SUBJECTS, Doc, ProbeWorld, make_world, write_docs
+from tests.kb.access_corpus import SUBJECTS, Doc, ProbeWorld, ingest_world, make_world
 
 CANARY = re.compile(r"CANARY[0-9a-f]{8}")
 CHANNEL = "C0PROBE"  # the Slack channel the world's slack-channel reader names
@@ -106,10 +106,6 @@ def build(root: Path, seed: int = 7, n_docs: int = 48, embedder: Any = None,
     ``crowd`` > 1, that many documents share each subject (and so each question): an
     unfiltered top 4 then holds only some of them, where a filtered one is drawn from those
     the asker may read."""
-    from knowledge.ingest import ingest
-    from knowledge.lexical_sync import open_index
-    from knowledge.readers import set_readers
-    from knowledge.store import KnowledgeStore
     from tests.kb.helpers import shared_minilm
 
     embedder = embedder or shared_minilm()
@@ -119,14 +115,7 @@ def build(root: Path, seed: int = 7, n_docs: int = 48, embedder: Any = None,
     (root / "data").mkdir(parents=True, exist_ok=True)
     settings = load_settings(data_dir=root / "data", tools=["search_knowledge"], agent="tools",
                              kb={"min_score": -1.0}, access=world.access().model_dump())
-    ingest(settings, [write_docs(world, root / "docs")], embedder=embedder, progress=False)
-    by_name = {d.name: d.readers for d in world.docs}
-    store = KnowledgeStore.open(settings, embedder.name, write=True)
-    try:
-        set_readers(store, open_index(settings, settings.kb.collection),
-                    lambda meta: by_name.get(Path(str(meta.get("path"))).name))
-    finally:
-        store.close()
+    ingest_world(world, settings, root / "docs", embedder)
     return Probes(world, settings, random.Random(seed))
 
 

@@ -10,10 +10,6 @@ from pathlib import Path
 import pytest
 
 from config import Settings
-from knowledge.ingest import ingest
-from knowledge.lexical_sync import open_index
-from knowledge.readers import set_readers
-from knowledge.store import KnowledgeStore
 from tests.fakes.mcp_servers import require_mcp
 from tests.fakes.openai_server import (
     FakeOpenAI,
@@ -22,7 +18,7 @@ from tests.fakes.openai_server import (
     openai_server_fixture,  # noqa: F401
 )
 from tests.integration.test_mcp_server import stdio_client, write_config
-from tests.kb.access_corpus import ProbeWorld, leaks, make_world, write_docs
+from tests.kb.access_corpus import ProbeWorld, ingest_world, leaks, make_world
 from tests.kb.helpers import kb_settings, shared_minilm
 
 ASKER = "user:u0@example.com"
@@ -39,15 +35,7 @@ def probe_kb(tmp_path_factory: pytest.TempPathFactory) -> tuple[ProbeWorld, Path
     root = tmp_path_factory.mktemp("access-mcp")
     world = make_world(n_docs=24, n_users=6, n_groups=3, seed=11)
     settings: Settings = kb_settings(root / "data")
-    ingest(settings, [write_docs(world, root / "docs")], embedder=shared_minilm(),
-           progress=False)
-    by_name = {d.name: d.readers for d in world.docs}
-    store = KnowledgeStore.open(settings, shared_minilm().name, write=True)
-    try:
-        set_readers(store, open_index(settings, settings.kb.collection),
-                    lambda meta: by_name.get(Path(str(meta.get("path"))).name))
-    finally:
-        store.close()
+    ingest_world(world, settings, root / "docs", shared_minilm())
     return world, root / "data"
 
 

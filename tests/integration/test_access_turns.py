@@ -15,11 +15,7 @@ from config import Settings, load_settings
 from config.access import KeyAccess
 from contracts.access import Principal
 from contracts.events import Sources, ToolResult
-from knowledge.ingest import ingest
-from knowledge.lexical_sync import open_index
-from knowledge.readers import set_readers
-from knowledge.store import KnowledgeStore
-from tests.kb.access_corpus import Doc, ProbeWorld, leaks, make_world, write_docs
+from tests.kb.access_corpus import Doc, ProbeWorld, ingest_world, leaks, make_world
 from tests.kb.helpers import shared_minilm
 from tools.search_knowledge import SearchKnowledge
 
@@ -31,15 +27,7 @@ def world_settings(tmp_path: Path, data_dir: Path) -> tuple[ProbeWorld, Settings
         "portal": KeyAccess(principal="service:portal", trusted_to_name_user=True)}})
     settings = load_settings(data_dir=data_dir, tools=["search_knowledge"], agent="tools",
                              kb={"min_score": -1.0}, access=access.model_dump())
-    ingest(settings, [write_docs(world, tmp_path / "docs")], embedder=shared_minilm(),
-           progress=False)
-    by_name = {d.name: d.readers for d in world.docs}
-    store = KnowledgeStore.open(settings, shared_minilm().name, write=True)
-    try:
-        set_readers(store, open_index(settings, settings.kb.collection),
-                    lambda meta: by_name.get(Path(str(meta.get("path"))).name))
-    finally:
-        store.close()
+    ingest_world(world, settings, tmp_path / "docs", shared_minilm())
     return world, settings
 
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from config.access import AccessSettings
+from config.settings import Settings
 from contracts.access import Principal, may_read
 
 SUBJECTS = ["espresso machine", "parking garage", "payroll export", "VPN gateway",
@@ -75,6 +77,24 @@ def write_docs(world: ProbeWorld, folder: Path) -> Path:
                 f"{DAYS[i % len(DAYS)]}. Reference code {doc.canary}.\n")
         (folder / doc.name).write_text(body)
     return folder
+
+
+def ingest_world(world: ProbeWorld, settings: Settings, folder: Path, embedder: Any) -> None:
+    """Ingest the world's documents into ``settings``' collection, then give each passage
+    its document's readers (as a permission pass would: nothing embedded again)."""
+    from knowledge.ingest import ingest
+    from knowledge.lexical_sync import open_index
+    from knowledge.readers import set_readers
+    from knowledge.store import KnowledgeStore
+
+    ingest(settings, [write_docs(world, folder)], embedder=embedder, progress=False)
+    by_name = {d.name: d.readers for d in world.docs}
+    store = KnowledgeStore.open(settings, embedder.name, write=True)
+    try:
+        set_readers(store, open_index(settings, settings.kb.collection),
+                    lambda meta: by_name.get(Path(str(meta.get("path"))).name))
+    finally:
+        store.close()
 
 
 def leaks(world: ProbeWorld, asker: Principal, texts: list[str]) -> list[str]:
