@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import structlog
 
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from knowledge.lexical import LexicalIndex
     from knowledge.store import KnowledgeStore
 
+T = TypeVar("T")  # what a guarded connector call returns
 log = structlog.get_logger("sources.sync")
 
 BATCH_DOCUMENTS = 16  # documents embedded together (as ``bot ingest`` batches files)
@@ -144,25 +145,17 @@ class SourceSync:
 
     def _named(self, change: Change, report: SyncReport) -> Listing | None:
         """The entries of the documents ``change`` names that are there now."""
-        assert isinstance(self.connector, ChangeReader)  # as _change checked
-        try:
-            entries = self.connector.entries(change.present, change.after)
-        except SourceError as exc:
-            report.fail(str(exc))
-            return None
-        except Exception as exc:  # a connector bug: nothing is deleted on its strength
-            report.fail(f"reading the changed documents failed: {type(exc).__name__}: {exc}")
-            return None
-        return Listing(entries, complete=False, cursor=dict(change.after))
+        connector = self.connector
+        assert isinstance(connector, ChangeReader)  # as _change checked
+        entries = _guarded(report, "reading the changed documents",
+                           lambda: connector.entries(change.present, change.after))
+        return None if entries is None else Listing(entries, complete=False,
+                                                    cursor=dict(change.after))
 
     def _listing(self, report: SyncReport) -> Listing | None:
-        try:
-            listing = self.connector.list_documents(self.state.cursor(self.name))
-        except SourceError as exc:
-            report.fail(str(exc))
-            return None
-        except Exception as exc:  # a connector bug: nothing is deleted on its strength
-            report.fail(f"listing failed: {type(exc).__name__}: {exc}")
+        listing = _guarded(report, "listing",
+                           lambda: self.connector.list_documents(self.state.cursor(self.name)))
+        if listing is None:
             return None
         for problem in listing.problems:
             report.problem(problem)
@@ -305,3 +298,15 @@ def unique(entries: list[Entry]) -> list[Entry]:
     for entry in entries:
         seen.setdefault(entry.key, entry)
     return list(seen.values())
+
+
+def _guarded(report: SyncReport, what: str, call: Callable[[], T]) -> T | None:
+    """``call()``, or None with the failure on ``report``: the service's own words for a
+    :class:`SourceError`, the exception for a connector bug (nothing is deleted on either)."""
+    try:
+        return call()
+    except SourceError as exc:
+        report.fail(str(exc))
+    except Exception as exc:
+        report.fail(f"{what} failed: {type(exc).__name__}: {exc}")
+    return None
