@@ -8,7 +8,8 @@ from typing import Any
 from benchmarks.honest_scoring import digest
 
 SETS = {"dev": "dev (17 questions the weights were chosen on)",
-        "test": "test (15 questions written afterwards, never tuned on)"}
+        "test": "test (15 questions written afterwards; its two misses were studied in issue 25)",
+        "test2": "test2 (15 questions written before the issue-25 fix, never tuned on)"}
 
 
 def pct(part: int, whole: int) -> str:

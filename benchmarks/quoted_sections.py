@@ -40,17 +40,18 @@ OUTPUTS = DATA / "outputs.json"
 LABELS = DATA / "labels.json"
 DEV = DATA.parent / "honest_answers" / "questions.json"
 TEST = DATA / "test_questions.json"
+TEST2 = DATA / "test2_questions.json"
 WIDER = 2
 FIXED_LINES = ("", "…", "(…)", "```")  # the answer's own markup, not quoted text
 _QUOTE_HEAD = re.compile(r"^\[(\d+)\] [^\n]+:$", re.M)
 
 
 def cases() -> list[dict[str, Any]]:
-    """Every question with its set: dev (single-turn document questions), then test."""
+    """Every question with its set: dev (single-turn document questions), test, test2."""
     dev = [c for c in json.loads(DEV.read_text()) if "question" in c and c["route"] == "kb"]
-    return [{**c, "set": "dev"} for c in dev] + [
-        {**c, "set": "test"} for c in json.loads(TEST.read_text())
-    ]
+    held_out = [(name, c) for name, path in (("test", TEST), ("test2", TEST2))
+                for c in json.loads(path.read_text())]
+    return [{**c, "set": "dev"} for c in dev] + [{**c, "set": name} for name, c in held_out]
 
 
 async def answer(tool: Any, ctx: Any, case: dict[str, Any]) -> dict[str, Any]:
