@@ -128,8 +128,8 @@ class CheckedSteps:
         passages = await retrieve(tool, queries, wider, tool_ctx, fetch=wider)
         kept = covering(passages, ctx.user_text, ctx.history, min_score)
         shown, self.pool = for_the_model(kept, kb.top_k, kb.max_per_source)
-        if shown:
-            more = await more_of_the_files(tool, ctx.user_text, kept, tool_ctx, MAX_FETCH)
+        if shown:  # every file found, not only the kept: see more_of_the_files
+            more = await more_of_the_files(tool, ctx.user_text, passages, tool_ctx, MAX_FETCH)
             self.more = covering(more, ctx.user_text, ctx.history, min_score, len(kept) + 1)
         return shown
 

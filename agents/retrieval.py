@@ -45,7 +45,10 @@ async def more_of_the_files(
 ) -> list[Source]:
     """Other passages of the files in ``found``, numbered on after them: the search gives a
     file one passage while others remain, so a file's other sections (the step after the
-    one found) reach a quote only from a search within those files."""
+    one found) reach a quote only from a search within those files. Pass every passage
+    found, not only those that cover the question: the one a file got is its best ranked,
+    which may be a weak chunk under the score floor while its best answer lies behind the
+    cap (README.md's "Two commands" standing for it, "Development" never searched)."""
     seen = {(s.source, s.heading, s.text) for s in found}
     files = sorted({s.source for s in found})
     try:

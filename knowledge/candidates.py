@@ -24,6 +24,8 @@ from knowledge.nearest_readable import nearest_readable, overfetched
 from knowledge.readers import where_readable
 from knowledge.term_coverage import by_coverage
 
+WITHIN_OVERFETCH = 4  # BM25 over every file, cut to a few: fetch more to keep enough
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -46,13 +48,14 @@ def candidates(
     """At most ``wanted`` hits in ranked order, for ``kb.retrieval``, among the passages a
     reader holding ``grants`` may read (None: all). Both indexes filter inside the query, so
     ``wanted`` readable passages come back whenever that many match. ``within``: only
-    passages of these files (their ``source``), by the vectors alone (the word index does
-    not know files): a file's other sections, once a search has found the file."""
-    where = chroma_filter(grants, within)
-    if kb.retrieval == "dense" or lexical is None or within:
-        return store.query(vector, wanted, where)
+    passages of these files (their ``source``), ranked the hybrid way too (see ``_within``):
+    a file's other sections, once a search has found the file."""
+    if kb.retrieval == "dense" or lexical is None:
+        return store.query(vector, wanted, chroma_filter(grants, within))
     pool = max(kb.candidates, wanted)
     readable = None if grants is None else lexical.readable(grants)
+    if within:
+        return _within(kb, store, lexical, query, vector, wanted, (grants, readable), within)
     words = _bm25(lexical.search, lexical, query, pool, grants, readable)
     if kb.retrieval == "lexical":
         return _hydrate(store, words[:wanted], vector, {})
@@ -65,6 +68,36 @@ def candidates(
     ]
     fused = reciprocal_rank_fusion(rankings, kb.rrf_k)[:pool]
     hits = _hydrate(store, fused, vector, known)
+    return by_coverage(hits, query, kb.coverage_weight, kb.rrf_k)[:wanted]
+
+
+def _within(
+    kb: KnowledgeBaseSettings,
+    store: KnowledgeStore,
+    lexical: LexicalIndex,
+    query: str,
+    vector: np.ndarray,
+    wanted: int,
+    access: tuple[Sequence[str] | None, Readable | None],
+    within: Sequence[str],
+) -> list[Hit]:
+    """The hybrid ranking among the chunks of the files ``within``: the vectors filtered by
+    Chroma, fused with BM25 cut to those files. By the vectors alone, a section that names
+    what was asked but reads unlike the question (a table, code, a list of steps) was never
+    found, however well its words match."""
+    grants, readable = access
+    pool = max(kb.candidates, wanted)
+    dense = store.query(vector, pool, chroma_filter(grants, within))
+    # the word index does not know files: over-fetch its ranking, then keep those files'
+    words = _bm25(lexical.search, lexical, query, pool * WITHIN_OVERFETCH, grants, readable)
+    found = {h.id: h for h in dense}
+    found |= store.hits([i for i in words if i not in found], vector)
+    files = set(within)
+    in_files = [i for i in words if i in found and found[i].metadata.get("source") in files]
+    fused = reciprocal_rank_fusion(
+        [([h.id for h in dense], kb.dense_weight), (in_files, kb.lexical_weight)], kb.rrf_k
+    )
+    hits = [found[i] for i in fused]
     return by_coverage(hits, query, kb.coverage_weight, kb.rrf_k)[:wanted]
 
 

@@ -47,6 +47,20 @@ def test_hybrid_finds_the_page_defining_a_named_setting_that_dense_misses(
     assert hybrid[0].heading == "Settings reference › Server" and 0 < hybrid[0].score < 1
 
 
+def test_a_search_within_files_is_hybrid_too(corpus: Path, data_dir: Path) -> None:
+    """A file's other sections reach a quote through a search within the files found: by
+    the vectors alone it missed the section that names what was asked."""
+    ingest(kb_settings(data_dir), [corpus], embedder=shared_minilm(), progress=False)
+    wrong = searcher(data_dir, retrieval="dense").search(QUESTION, 1)[0].source
+    right = searcher(data_dir).search(QUESTION, 1)[0].source
+    files = [wrong, right]
+    dense = searcher(data_dir, retrieval="dense").search(QUESTION, 1, within=files)
+    assert dense[0].source == wrong, "precondition: the vectors alone prefer the other file"
+    hybrid = searcher(data_dir).search(QUESTION, 3, within=files)
+    assert hybrid[0].source == right and "upload_limit_mb" in hybrid[0].text
+    assert {p.source for p in hybrid} <= set(files)
+
+
 def test_ingest_writes_the_lexical_index_beside_chroma(corpus: Path, data_dir: Path) -> None:
     settings = kb_settings(data_dir)
     ingest(settings, [corpus], embedder=shared_minilm(), progress=False)

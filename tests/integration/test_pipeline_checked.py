@@ -169,3 +169,41 @@ async def test_a_model_given_up_on_is_stopped_before_the_documents_words_are_sho
     # a model still generating in the background would share llama.cpp's state with the
     # next request (issue 10: a native crash on the next turn)
     assert open_when_quoting == 0
+
+
+class RecordingSearch:
+    """A search tool with fixed passages that records the files each search was kept to."""
+
+    name = SearchKnowledge.name
+    description = SearchKnowledge.description
+    Args = SearchKnowledge.Args
+
+    def __init__(self, passages: list[Any]) -> None:
+        self.passages = passages
+        self.within: list[list[str]] = []
+
+    async def run(self, args: Any, ctx: Any) -> Any:
+        from contracts.tools import ToolOutput
+
+        if args.within:
+            self.within.append(list(args.within))
+            return ToolOutput(content="", sources=[])
+        return ToolOutput(content="found", sources=self.passages)
+
+
+async def test_the_files_searched_for_a_quote_include_one_whose_passage_fell_under_the_floor(
+    kb_ready: Settings,
+) -> None:
+    """A file's one passage in the search is its best *ranked* chunk, which may be a weak
+    one while its answer waits behind the one-per-file cap: the file is searched within."""
+    from contracts.events import Source
+
+    strong = Source(n=1, source="docs/leave.md", heading="Leave", score=0.5,
+                    text="Paid leave is 25 days a year.")
+    weak = Source(n=2, source="docs/readme.md", heading="Two commands", score=0.21,
+                  text="Paid leave questions: see the handbook.")
+    search = RecordingSearch([strong, weak])
+    primary = ScriptedLLM(["Paid leave is 25 days a year [1]."])
+    await turn(checked_bot(kb_ready, [search], query_writer=ScriptedLLM(["paid leave"]),
+                           primary=primary), "How much paid leave do I get?")
+    assert search.within == [["docs/leave.md", "docs/readme.md"]]

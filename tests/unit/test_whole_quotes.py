@@ -130,3 +130,38 @@ def test_a_paragraph_too_long_to_fit_is_cut_at_a_sentence_not_left_out() -> None
                          limit=400)
     assert "Sentence 0 says more about the model." in text, text
     assert text.split("\n\n… (read on")[0].endswith("about the model."), text
+
+
+def test_a_word_every_candidate_holds_counts_less_than_a_rare_one() -> None:
+    from agents.extractive import word_weights
+
+    def page(n: int, heading: str, section: str) -> Source:
+        return Source(n=n, source="docs/eval.md", heading=heading, score=0.5, text=section,
+                      section=section)
+
+    everywhere = [page(i, f"Judges › Part {i}", "The judge picks a model.") for i in range(4)]
+    against = page(9, "Judges › Answers", "The judge compares the two models' answers.")
+    weights = word_weights("How do I compare two models with a judge?", [*everywhere, against])
+    assert weights["compar"] > weights["judg"] and weights["two"] > weights["model"]
+    assert abs(sum(weights.values()) - 1) < 1e-9
+
+
+def test_the_section_holding_the_rarer_words_of_the_question_is_quoted_first() -> None:
+    verdicts = Source(n=1, source="docs/eval.md", heading="Judges › Verdicts", score=0.52,
+                      text="A verdict", section="The judge's verdict, in a fixed shape: any "
+                      "model can write it, and the judge reads it.")
+    shape = Source(n=2, source="docs/eval.md", heading="Judges › Reasons", score=0.5,
+                   text="A reason", section="A judge gives its reason; a model follows.")
+    answers = Source(n=3, source="docs/eval.md", heading="Judges › Answers", score=0.42,
+                     text="--against", section="`--against PROFILE` compares two models: "
+                     "the judge reads both answers.")
+    text, used = extractive_answer("How do I compare two models with a judge?",
+                                   [verdicts], [shape, answers])
+    assert used[0] is answers, text
+
+
+def test_no_candidate_holding_a_word_of_the_question_gives_equal_shares() -> None:
+    from agents.extractive import word_weights
+
+    weights = word_weights("Where is the espresso machine?", [TALK, CLIENTS])
+    assert len(weights) == 2 and set(weights.values()) == {0.5}
