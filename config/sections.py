@@ -95,7 +95,8 @@ class KnowledgeBaseSettings(BaseModel):
         "BM25 only"
     )
     candidates: int = Field(
-        40, gt=0, le=1000, description="passages each ranking contributes to the fusion"
+        60, gt=0, le=1000, description="passages each ranking contributes to the fusion; "
+        "with max_per_source, the depth over which files take turns"
     )
     rrf_k: int = Field(60, gt=0, description="reciprocal-rank fusion constant")
     dense_weight: float = Field(1.0, ge=0, description="weight of the vector ranking")
@@ -107,6 +108,10 @@ class KnowledgeBaseSettings(BaseModel):
     coverage_weight: float = Field(
         1.0, ge=0, description="weight of ranking the fused passages again by how many of "
         "the question's words each holds; 0 = off"
+    )
+    page_weight: float = Field(
+        0.5, ge=0, description="weight of ranking the fused passages again by how well "
+        "their page (file) ranks in the vector, word and identifier rankings; 0 = off"
     )
     max_per_source: int = Field(
         1, ge=0, description="passages one file may fill in a search's results before other "

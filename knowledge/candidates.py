@@ -4,7 +4,8 @@ Dense is Chroma's nearest neighbours by cosine similarity. Lexical is BM25 over 
 index. Hybrid fuses three rankings with reciprocal-rank fusion: the vectors, BM25, and the
 chunks that hold the question's identifiers exactly; the fused candidates are then fused
 again with their order by how many of the question's words each holds
-(:mod:`knowledge.term_coverage`). Lexical-only candidates are looked up
+(:mod:`knowledge.term_coverage`), and then with their order by how well their page ranks in
+the three rankings (:mod:`knowledge.page_fusion`). Lexical-only candidates are looked up
 in Chroma by id (ids Chroma no longer holds are dropped), so every passage comes with the
 same metadata, text and cosine score as a dense one, and citations look the same.
 
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from knowledge.fusion import reciprocal_rank_fusion
 from knowledge.nearest_readable import nearest_readable, overfetched
+from knowledge.page_fusion import by_page
 from knowledge.readers import where_readable
 from knowledge.term_coverage import by_coverage
 
@@ -68,7 +70,8 @@ def candidates(
     ]
     fused = reciprocal_rank_fusion(rankings, kb.rrf_k)[:pool]
     hits = _hydrate(store, fused, vector, known)
-    return by_coverage(hits, query, kb.coverage_weight, kb.rrf_k)[:wanted]
+    hits = by_coverage(hits, query, kb.coverage_weight, kb.rrf_k)
+    return by_page(hits, rankings, kb.page_weight, kb.rrf_k)[:wanted]
 
 
 def _within(

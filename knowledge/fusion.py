@@ -16,10 +16,16 @@ def reciprocal_rank_fusion(
     rankings: Sequence[tuple[Sequence[str], float]], k: int = 60
 ) -> list[str]:
     """Ids ordered by fused score (ties keep the order in which ids were first seen)."""
+    scores = fused_scores(rankings, k)
+    return sorted(scores, key=lambda i: scores[i], reverse=True)
+
+
+def fused_scores(rankings: Sequence[tuple[Sequence[str], float]], k: int = 60) -> dict[str, float]:
+    """Each id's fused score, in the order the ids were first seen."""
     scores: dict[str, float] = defaultdict(float)
     for ids, weight in rankings:
         if weight <= 0:
             continue
         for rank, chunk_id in enumerate(ids, 1):
             scores[chunk_id] += weight / (k + rank)
-    return sorted(scores, key=lambda i: scores[i], reverse=True)
+    return dict(scores)

@@ -136,7 +136,11 @@ class Searcher:
         if store is None or not query.strip():
             return []
         vector = embedder.embed_query(query)
-        wanted = max(k * OVERFETCH, kb.rerank_candidates if self._reranker_or_none() else 0)
+        wanted = max(
+            k * OVERFETCH,
+            kb.rerank_candidates if self._reranker_or_none() else 0,
+            kb.candidates if kb.max_per_source > 0 else 0,  # files take turns over all of them
+        )
         grants = None if principal is None else self._grants(store, principal)
         found = candidates(
             kb, store, self._lexical_index(store), query, vector, wanted, grants, within
@@ -192,12 +196,16 @@ def collapse_duplicates(hits: list[Hit], threshold: float) -> list[Hit]:
     fills one slot."""
     kept: list[Hit] = []
     seen_text: set[str] = set()
+    vectors: np.ndarray | None = None  # the kept hits' vectors, one row each
     for hit in hits:
         text_key = str(hit.metadata.get("content_hash") or hit.text)
         if text_key in seen_text:
             continue
-        if any(float(np.dot(hit.vector, k.vector)) >= threshold for k in kept):
+        if vectors is None:
+            vectors = np.empty((len(hits), len(hit.vector)), dtype=np.float32)
+        elif kept and float(np.max(vectors[: len(kept)] @ hit.vector)) >= threshold:
             continue
+        vectors[len(kept)] = hit.vector
         kept.append(hit)
         seen_text.add(text_key)
     return kept

@@ -48,6 +48,8 @@ def configurations(rerank_model: str | None) -> list[Configuration]:
                       {**base, "retrieval": "hybrid", "identifier_weight": 0.0}),
         Configuration("hybrid, no term coverage",
                       {**base, "retrieval": "hybrid", "coverage_weight": 0.0}),
+        Configuration("hybrid, no page fusion",
+                      {**base, "retrieval": "hybrid", "page_weight": 0.0}),
         Configuration("hybrid, two passages per file",
                       {**base, "retrieval": "hybrid", "max_per_source": 2}),
         Configuration("hybrid+rerank", {"retrieval": "hybrid", "rerank_model": rerank_model},

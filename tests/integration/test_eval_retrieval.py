@@ -39,7 +39,7 @@ def test_every_configuration_is_scored_side_by_side_with_misses_and_missing_sour
     assert code == 0, printed
     assert "8 questions scored (1 left out), top 1" in printed
     for name in ("dense", "lexical", "hybrid", "hybrid, no identifier boost",
-                 "hybrid, no term coverage"):
+                 "hybrid, no term coverage", "hybrid, no page fusion"):
         assert f"| {name} | " in printed
     assert "| hybrid+rerank | — |" in printed and "kb.rerank_model" in printed
     assert "ghost: 'Where is the rooftop pool?': pool.md is not in collection" in printed
