@@ -48,16 +48,17 @@ DEV = DATA.parent / "honest_answers" / "questions.json"
 TEST = DATA / "test_questions.json"
 TEST2 = DATA / "test2_questions.json"
 TEST3 = DATA / "test3_questions.json"
+TEST4 = DATA / "test4_questions.json"
 WIDER = 2
 FIXED_LINES = ("", "…", "(…)", "```")  # the answer's own markup, not quoted text
 _QUOTE_HEAD = re.compile(r"^\[(\d+)\] [^\n]+:$", re.M)
 
 
 def cases() -> list[dict[str, Any]]:
-    """Every question with its set: dev (single-turn document questions), test, test2, test3."""
+    """Every question with its set: dev (single-turn document questions), test, test2-4."""
     dev = [c for c in json.loads(DEV.read_text()) if "question" in c and c["route"] == "kb"]
-    held_out = [(name, c) for name, path in (("test", TEST), ("test2", TEST2), ("test3", TEST3))
-                for c in json.loads(path.read_text())]
+    sets = (("test", TEST), ("test2", TEST2), ("test3", TEST3), ("test4", TEST4))
+    held_out = [(name, c) for name, path in sets for c in json.loads(path.read_text())]
     return [{**c, "set": "dev"} for c in dev] + [{**c, "set": name} for name, c in held_out]
 
 
