@@ -10,7 +10,8 @@ from benchmarks.honest_scoring import digest
 BEFORE = {  # stored runs beside the sets, every answer labelled by the same rule
     "before, 5e87a4a's docs (`baseline_5e87a4a.json`)": "13/17 | 12/15 | 12/15 | 13/15 | —",
     "after, 5e87a4a's docs (`code_only_76c0986.json`)": "15/17 | 15/15 | 12/15 | 13/15 | —",
-    "before, today's docs (`baseline_5e87a4a_todays_docs.json`)": "15/17 | 12/15 | 9/15 | 13/15 | —",
+    "before, today's docs (`baseline_5e87a4a_todays_docs.json`)":
+        "15/17 | 12/15 | 9/15 | 13/15 | —",
 }
 NOTE = """*Before* is the code of 5e87a4a, *after* this code; each pair on the same bundled docs.
 The changes (found on dev and test's two old misses): the search *within the files
