@@ -59,8 +59,11 @@ the second one quoted (by 0.01–0.03 of relevance: g-stats-tab, g-secrets, g-no
 t-ask-first's slack.md approvals; dev's gradio-start; dev's store by 0.08); g-default-kb
 and n-readers rank fifth (n-readers' section is found only by the search within
 access.md); g-slack-asker's is quoted, second, from the middle of a long table whose
-first rows answer. Not among the candidates at all (the cause left for later): n-spaces,
-f-crawl-site and f-eval-data. Each run indexes the bundled docs afresh."""
+first rows answer. Not among the candidates at all (the cause left for later): n-spaces
+and f-crawl-site, whose sections a search within their one file ranks 2nd and 6th, while
+the one search within all the files found (20 passages over 5–8 files) never reaches
+them; and f-eval-data, whose section even a search within eval.md misses. Each run
+indexes the bundled docs afresh."""
 
 
 def history(records: list[dict[str, Any]], labels: dict[str, Any]) -> str:
