@@ -9,7 +9,8 @@ A word's share is larger the fewer of the candidate sections hold it: the produc
 in every title, or "judge" all over the page on judging, tells the sections apart by
 nothing, while the rarer words of the question ("compare", "two") point at the answer.
 The search's one-passage-per-file rule is for what the model reads; the quote may show
-two sections of one file, from the wider ``pool``.
+two sections of one file, from the wider ``pool``. A long section is quoted from its
+opening when the search found the opening too, whichever of its passages scored best.
 """
 
 from __future__ import annotations
@@ -90,7 +91,9 @@ def extractive_answer(
     if not ranked:
         return "", []
     quoted = reading_order(chosen(ranked))
-    parts = [LEAD, *(quote_block(s, quoted[:i]) for i, s in enumerate(quoted))]
+    found = found_passages([*sources, *pool, *more])
+    parts = [LEAD, *(quote_block(s, quoted[:i], found.get(section_key(s), []))
+                     for i, s in enumerate(quoted))]
     parts = [p for p in parts if p]
     keys = {section_key(s) for s in quoted}
     others = [s for s in sources if section_key(s) not in keys]
@@ -151,6 +154,16 @@ def sections(sources: Sequence[Source], pool: Sequence[Source]) -> list[Source]:
     return list(best.values())
 
 
+def found_passages(passages: Sequence[Source]) -> dict[tuple[str, str], list[str]]:
+    """The texts of the passages found in each section: the quote starts at the section's
+    opening when the search found that too."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for passage in passages:
+        if passage.section:
+            found.setdefault(section_key(passage), []).append(passage.text)
+    return found
+
+
 def section_key(source: Source) -> tuple[str, str]:
     return (source.source, source.heading if source.section else f"{source.heading}\n{source.text}")
 
@@ -164,10 +177,11 @@ def reading_order(quoted: list[Source]) -> list[Source]:
                                      strict=True), key=lambda pair: pair[0])]
 
 
-def quote_block(source: Source, before: Sequence[Source]) -> str:
-    """``[n] file — heading:`` and the quote; "" when a chunk adds nothing new."""
+def quote_block(source: Source, before: Sequence[Source], found: Sequence[str] = ()) -> str:
+    """``[n] file — heading:`` and the quote; "" when a chunk adds nothing new. ``found``:
+    the passages of the section the search found (its opening among them: quoted from it)."""
     if source.section.strip():
-        return f"[{source.n}] {short_label(source)}:\n\n{quote_source(source)}"
+        return f"[{source.n}] {short_label(source)}:\n\n{quote_source(source, found=found)}"
     text = unseen(source.text, "\n".join(s.text for s in before))
     return f"[{source.n}] {short_label(source)}:\n\n{quote(text)}" if text.strip() else ""
 

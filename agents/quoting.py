@@ -2,13 +2,16 @@
 
 A whole section (``Source.section``) is quoted as the source wrote it; a long one is cut at
 the last paragraph that fits, outside any code block, and ends with "…" and where to read
-on. A bare chunk (a search that gives no sections) starts at its first whole sentence and
-any code fence it cut is paired.
+on. A long section's quote starts at its opening when the search found that, else at the
+paragraph of the passage found (when the start would not show it). A bare chunk (a search
+that gives no sections) starts at its first whole sentence and any code fence it cut is
+paired.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from agents.reflow import in_code_at, reflow
 from agents.wording import FENCE_MARK
@@ -24,11 +27,24 @@ MAX_QUOTE_CHARS = 1600  # chosen on the dev questions (README's first answer fit
 SHOWN_OF_PASSAGE = 300  # characters of the found passage a quote from the start must show
 
 
-def quote_source(source: Source, limit: int = MAX_QUOTE_CHARS) -> str:
-    """The section of ``source`` (or its chunk text, without a section), ready to show."""
+def quote_source(source: Source, limit: int = MAX_QUOTE_CHARS, found: Sequence[str] = ()) -> str:
+    """The section of ``source`` (or its chunk text, without a section), ready to show.
+    ``found``: the other passages of that section the search found; when one of them is
+    the section's opening, the quote starts there, not at ``source``'s own passage (the
+    opening says what the section is about, and how to set it up)."""
     if source.section.strip():
-        return quote_section(source.section, read_on(source), limit, at=source.text)
+        opening = any(opens(source.section, passage) for passage in found)
+        return quote_section(source.section, read_on(source), limit,
+                             at="" if opening else source.text)
     return quote(source.text, limit)
+
+
+def opens(section: str, passage: str) -> bool:
+    """``passage`` is the chunk that opens ``section``: its first line that the section
+    holds is the section's own first line (a later chunk begins further on)."""
+    text = reflow(section)
+    at = located(text, passage)
+    return at >= 0 and at == located(text, text)
 
 
 def read_on(source: Source) -> str:
@@ -81,11 +97,16 @@ def row_ends(text: str) -> list[int]:
 
 def found_at(text: str, passage: str) -> int:
     """Where the first line of ``passage`` that ``text`` holds begins in it (0: not found)."""
+    return max(located(text, passage), 0)
+
+
+def located(text: str, passage: str) -> int:
+    """Where the first line of ``passage`` that ``text`` holds begins in it (-1: not found)."""
     for line in reflow(passage).splitlines():
         probe = line.strip()[:60]
         if len(probe) >= 20 and (at := text.find(probe)) >= 0:
             return at
-    return 0
+    return -1
 
 
 def quote(text: str, limit: int = MAX_QUOTE_CHARS) -> str:

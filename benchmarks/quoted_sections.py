@@ -6,19 +6,22 @@ question exactly as the checked pipeline does when the model's answer is dropped
 with the user's words, the covering passages, the model's share and the wider pool, the
 quote — without running the model, so it is deterministic and takes seconds.
 
-Four sets: *dev*, the 17 single-turn document questions of
+Five sets: *dev*, the 17 single-turn document questions of
 ``benchmarks/data/honest_answers/questions.json`` (the ranking weights were chosen on
 them); *test*, 15 questions written from the bundled docs after the design was fixed
 (``data/quoted_sections/test_questions.json``), held out until issue 25 studied its
 misses and chose the word weights on it with dev; *test2*, 15 questions on other
 sections of the bundled docs (``data/quoted_sections/test2_questions.json``), written and
-labelled before the changes of issue 25 and never tuned on; and *test3*, 15 more
-(``data/quoted_sections/test3_questions.json``), written after test2's first run and
-never tuned on. The stored runs ``baseline_5e87a4a*.json`` and ``code_only_76c0986.json``
-hold issue 25's before and after (see benchmarks/quoted_report.py). Each answer gets a
-hand label "the quoted sections answer the question" (stored with the answer's hash, as
-the honest-answers labels are); quoted lines not found in the section they are quoted
-from are counted automatically (unsupported claims: must be 0).
+labelled before the changes of issue 25 and never tuned on, but its misses were studied;
+*test3*, 15 more (``data/quoted_sections/test3_questions.json``), written after test2's
+first run, its answers read while labelling; and *test4*
+(``data/quoted_sections/test4_questions.json``), 15 questions on sections no other set
+uses, written and labelled before the second round of changes and never tuned on. The
+stored runs beside them (``baseline_*.json``, ``code_only_*.json``, ``docs_only_*.json``:
+outputs with their labels) hold each round's before and after (benchmarks/quoted_report.py).
+Each answer gets a hand label "the quoted sections answer the question" (stored with the
+answer's hash, as the honest-answers labels are); quoted lines not found in the section
+they are quoted from are counted automatically (unsupported claims: must be 0).
 
     python -m benchmarks.run quoted_sections                  # answer, store, report
     python -m benchmarks.quoted_sections show                 # answers without a label
@@ -48,16 +51,17 @@ DEV = DATA.parent / "honest_answers" / "questions.json"
 TEST = DATA / "test_questions.json"
 TEST2 = DATA / "test2_questions.json"
 TEST3 = DATA / "test3_questions.json"
+TEST4 = DATA / "test4_questions.json"
 WIDER = 2
 FIXED_LINES = ("", "…", "(…)", "```")  # the answer's own markup, not quoted text
 _QUOTE_HEAD = re.compile(r"^\[(\d+)\] [^\n]+:$", re.M)
 
 
 def cases() -> list[dict[str, Any]]:
-    """Every question with its set: dev (single-turn document questions), test, test2, test3."""
+    """Every question with its set: dev (single-turn document questions), test, test2-4."""
     dev = [c for c in json.loads(DEV.read_text()) if "question" in c and c["route"] == "kb"]
-    held_out = [(name, c) for name, path in (("test", TEST), ("test2", TEST2), ("test3", TEST3))
-                for c in json.loads(path.read_text())]
+    sets = (("test", TEST), ("test2", TEST2), ("test3", TEST3), ("test4", TEST4))
+    held_out = [(name, c) for name, path in sets for c in json.loads(path.read_text())]
     return [{**c, "set": "dev"} for c in dev] + [{**c, "set": name} for name, c in held_out]
 
 

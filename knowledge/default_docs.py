@@ -2,11 +2,15 @@
 
 Where the docs come from, first match wins:
 1. ``kb.default_docs`` when set;
-2. the source checkout the bot runs from (its ``README.md`` and ``docs/``), so the answers
-   follow the docs as they are edited;
+2. the source checkout the bot runs from (its ``README.md`` and ``docs/*.md``), so the
+   answers follow the docs as they are edited;
 3. the copy shipped inside the package (``knowledge/bundled_docs/``), for an installed bot.
    ``python -m knowledge.default_docs sync`` refreshes that copy from the checkout (run it
    before building a release).
+
+``docs/benchmarks.md`` is left out of both (``LEFT_OUT``): it is the developers' measurement
+page, whose lists of benchmark questions and tables of figures outranked the pages that
+answer a user's question; the other pages still link to it.
 
 The default docs are added only to a collection that holds nothing else: a team that has
 ingested its own documents keeps a knowledge base of its own documents. Docs added from
@@ -33,18 +37,32 @@ if TYPE_CHECKING:
 
 BUNDLE = Path(__file__).resolve().parent / "bundled_docs"
 CHECKOUT = Path(__file__).resolve().parents[1]
+LEFT_OUT = frozenset({"benchmarks.md"})  # measurements for developers, not user documentation
+
+
+def user_docs(folder: Path) -> list[Path]:
+    """The folder's Markdown pages a user asks about (``LEFT_OUT`` aside), by name."""
+    return sorted(p for p in folder.glob("*.md") if p.name not in LEFT_OUT and p.is_file())
 
 
 def checkout_docs() -> list[Path]:
-    """README.md and docs/ of the source checkout, when the bot runs from one."""
+    """README.md and docs/*.md of the source checkout, when the bot runs from one.
+
+    Files, not the folder: a stamp written when ``docs/`` itself was the root names it, so
+    the next ``ensure_default`` retires that root and prunes what is no longer listed."""
     readme, docs = CHECKOUT / "README.md", CHECKOUT / "docs"
     if (CHECKOUT / "pyproject.toml").is_file() and readme.is_file() and docs.is_dir():
-        return [readme, docs]
+        return [readme, *user_docs(docs)]
     return []
 
 
+def bundled_docs() -> list[Path]:
+    """The copy shipped inside the package (a stale ``LEFT_OUT`` file in it is not read)."""
+    return user_docs(BUNDLE) or [BUNDLE]
+
+
 def default_doc_paths(settings: Settings) -> list[Path]:
-    return list(settings.kb.default_docs) or checkout_docs() or [BUNDLE]
+    return list(settings.kb.default_docs) or checkout_docs() or bundled_docs()
 
 
 def fingerprint(settings: Settings, paths: list[Path]) -> str:
@@ -112,14 +130,14 @@ def _ingest_if_ours(settings: Settings, paths: list[Path], earlier: list[str]) -
 
 
 def sync_bundle() -> list[Path]:
-    """Copy the checkout's README.md and docs/*.md into the package's bundled copy."""
-    sources = checkout_docs()
-    if not sources:
+    """Copy the checkout's README.md and docs/*.md (``LEFT_OUT`` aside) into the package's
+    bundled copy."""
+    files = checkout_docs()
+    if not files:
         raise SystemExit("no source checkout found next to this package: nothing to sync")
     BUNDLE.mkdir(exist_ok=True)
     for old in BUNDLE.glob("*.md"):
         old.unlink()
-    files = [sources[0], *sorted(sources[1].glob("*.md"))]
     for file in files:
         shutil.copy2(file, BUNDLE / file.name)
     return files

@@ -135,3 +135,32 @@ def test_ensure_default_replaces_the_docs_of_a_checkout_that_moved(
     assert "files:      1" in out  # the first clone's copy is gone, not kept as "your own"
     _, out, _ = bot(capsys, data_dir, "kb", "search", "slack")
     assert "manifest" in out and "tokens" not in out
+
+
+def test_ensure_default_drops_the_benchmark_page_a_data_dir_indexed_before(
+    tmp_path: Path,
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from knowledge import default_docs
+
+    checkout = tmp_path / "checkout"
+    (checkout / "docs").mkdir(parents=True)
+    (checkout / "pyproject.toml").write_text("")
+    (checkout / "README.md").write_text("# bot\n\nRun `make chat`.\n")
+    (checkout / "docs" / "slack.md").write_text("# Slack\n\nRun `bot serve slack`.\n")
+    (checkout / "docs" / "benchmarks.md").write_text("# Benchmarks\n\nslack: 12 ms per event.\n")
+    # What the code before wrote: README.md and the whole docs/ folder, its stamp naming both.
+    old_roots = f'["{checkout / "README.md"}", "{checkout / "docs"}"]'
+    monkeypatch.setenv("BOT_KB__DEFAULT_DOCS", old_roots)
+    assert "3 files ingested" in bot(capsys, data_dir, "kb", "ensure-default")[2]
+    monkeypatch.delenv("BOT_KB__DEFAULT_DOCS")
+    monkeypatch.setattr(default_docs, "CHECKOUT", checkout)
+    code, _, err = bot(capsys, data_dir, "kb", "ensure-default")  # the stale stamp re-ingests
+    assert code == 0 and "the bot's docs are in (0 files ingested, 2 unchanged)" in err
+    _, out, _ = bot(capsys, data_dir, "kb", "stats")
+    assert "files:      2" in out
+    _, out, _ = bot(capsys, data_dir, "kb", "search", "slack")
+    assert "slack.md" in out and "benchmarks.md" not in out
+    assert "up to date" in bot(capsys, data_dir, "kb", "ensure-default")[2]

@@ -102,6 +102,23 @@ def test_a_long_section_shows_the_paragraphs_where_the_passage_was_found() -> No
     assert "Paragraph 19" not in text and text.endswith("… (read on: docs/x.md — Long)")
 
 
+def test_a_long_section_is_quoted_from_its_opening_when_the_search_found_that_too() -> None:
+    opening = "Paragraph 0 says something about topic 0." * 3
+    section = "\n\n".join(f"Paragraph {i} says something about topic {i}." * 3 for i in range(40))
+    later = Source(n=2, source="docs/x.md", heading="X › Long", score=0.6,
+                   text="Paragraph 20 says something about topic 20.", section=section)
+    first = later.model_copy(update={"n": 5, "score": 0.4, "text": opening})
+    text, _ = extractive_answer("What does topic 20 say?", [later], more=[first])
+    assert "[2] x.md — Long:\n\nParagraph 0 says" in text  # cited as the better passage
+    assert "(…)" not in text and "… (read on: docs/x.md — Long)" in text
+    alone, _ = extractive_answer("What does topic 20 say?", [later])
+    assert "[2] x.md — Long:\n\n(…)\n\nParagraph 20 says" in alone
+    middle = later.model_copy(update={"n": 5, "score": 0.4, "text": "Paragraph 9 says"
+                                      " something about topic 9."})
+    text, _ = extractive_answer("What does topic 20 say?", [later], more=[middle])
+    assert "(…)\n\nParagraph 20 says" in text  # a passage in the middle is no opening
+
+
 def test_a_step_goes_on_to_the_next_step_of_its_file_not_to_another_file() -> None:
     configure = Source(n=9, source="docs/slack.md", heading="Slack › 3. Configure and start",
                        score=0.51, text="export BOT_SLACK__BOT_TOKEN=xoxb-...",
