@@ -17,6 +17,7 @@ RUNS = {  # stored runs beside the sets (outputs and labels), every answer label
     "round 2 before: 0fa2b6b (benchmarks.md bundled)": "baseline_0fa2b6b.json",
     "round 2, benchmarks.md out, quotes as before (1f84ab3)": "docs_only_1f84ab3.json",
     "round 2, and quotes from a found opening (c6fb0b5)": "quotes_c6fb0b5.json",
+    "round 2, the docs as committed (33d5f82)": "quotes_33d5f82.json",
 }
 NOTE = """Issue 25's first round (the first three rows): the search *within the files found*,
 which lets a quote reach a file's other sections, became hybrid like the search itself and
@@ -62,8 +63,16 @@ access.md); g-slack-asker's is quoted, second, from the middle of a long table w
 first rows answer. Not among the candidates at all (the cause left for later): n-spaces
 and f-crawl-site, whose sections a search within their one file ranks 2nd and 6th, while
 the one search within all the files found (20 passages over 5–8 files) never reaches
-them; and f-eval-data, whose section even a search within eval.md misses. Each run
-indexes the bundled docs afresh."""
+them; and f-eval-data, whose section even a search within eval.md misses.
+
+The last row adds page fusion and files taking turns over the whole candidate pool
+(`kb.page_weight`, `kb.candidates` 60: chosen for retrieval on two other manuals, see
+`kb_generalize`), measured after both were merged. 61 of the 77 answers quote the same
+sections with the same text (their labels carried over; only citation numbers and "see
+also" moved); the 16 others were read and labelled. dev loses run-tests (README's
+Development no longer among the two quoted), test4 keeps 10/15. Each run indexes the
+bundled docs afresh, and near-ties can move between runs: g-roles quoted configuration's
+pipeline section in one run and knowledge-base.md's in the next (both answer)."""
 
 
 def history(records: list[dict[str, Any]], labels: dict[str, Any]) -> str:
