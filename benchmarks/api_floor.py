@@ -91,9 +91,9 @@ def proxy_app(upstream: str) -> Any:
 
 
 def reading_app(upstream: str) -> Any:
-    """A Starlette app that reads the upstream stream as the bot's backend does (same client,
-    same SSE reader, plain JSON chunks) and answers with the chunks re-encoded, or joined."""
-    from openai.types.chat import ChatCompletion
+    """A Starlette app that reads the upstream answer as the bot's backend does (same client,
+    same SSE reader, plain JSON) and answers with it re-encoded: a stream chunk by chunk, a
+    whole answer (asked upstream for whole) as one body."""
     from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -103,12 +103,12 @@ def reading_app(upstream: str) -> Any:
 
     async def chat(request: Request) -> Response:
         body = await request.json()
-        chunks = await client.post("/chat/completions", body={**body, "stream": True},
-                                   cast_to=ChatCompletion, stream=True,
-                                   stream_cls=openai.AsyncStream[object])
-        if body.get("stream"):
-            return StreamingResponse(_sse(chunks), media_type="text/event-stream")
-        return JSONResponse(await _joined(chunks))
+        if not body.get("stream"):  # a whole answer, asked for whole, as the bot does
+            return JSONResponse(await client.post("/chat/completions", body=body,
+                                                  cast_to=object))
+        chunks = await client.post("/chat/completions", body=body, cast_to=object,
+                                   stream=True, stream_cls=openai.AsyncStream[object])
+        return StreamingResponse(_sse(chunks), media_type="text/event-stream")
 
     async def health(_: Request) -> JSONResponse:
         return JSONResponse({"ok": True})
@@ -121,17 +121,6 @@ async def _sse(chunks: Any) -> Any:
     async for chunk in chunks:
         yield f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n"
     yield "data: [DONE]\n\n"
-
-
-async def _joined(chunks: Any) -> dict[str, Any]:
-    text, last = [], {}
-    async for chunk in chunks:
-        for choice in chunk.get("choices") or []:
-            text.append((choice.get("delta") or {}).get("content") or "")
-        last = chunk
-    message = {"role": "assistant", "content": "".join(text)}
-    return {**last, "object": "chat.completion",
-            "choices": [{"index": 0, "message": message, "finish_reason": "stop"}]}
 
 
 def _closing(answer: httpx.Response) -> Any:
