@@ -1,19 +1,20 @@
 """``bot serve api`` beside the floor any HTTP front has: the model server and a bare proxy.
 
-Three paths to the same OpenAI-compatible model server (the fake of the test suite, in its
-own process, streaming a 50-chunk answer with no latency), each asked by the same ``openai``
-client, streamed and whole, alternating request by request:
+Four paths to the same OpenAI-compatible model server (the fake of the test suite, in its
+own process, a 50-chunk answer streamed, or the same answer whole, with no latency), each
+asked by the same ``openai`` client, streamed and whole, alternating request by request:
 
 1. the model server directly;
 2. a bare Starlette pass-through proxy (its own process, uvicorn) that relays the request
    body upstream and the response bytes back: the least any HTTP front can cost;
 3. a bare *reading* proxy (its own process, uvicorn): what any front that must read the
-   answer cannot avoid, as the bot does: it asks upstream for a stream through the same
-   ``openai`` client and SSE reader as the bot's backend (chunks as plain JSON), and
-   re-encodes each chunk to its client, or joins them into one ``chat.completion``;
+   answer cannot avoid, as the bot does: it asks upstream through the same ``openai``
+   client as the bot's backend (plain JSON) for what its client asked for, a stream (read
+   with the same SSE reader, each chunk re-encoded) or a whole answer (re-encoded whole);
 4. ``bot serve api`` (its own process; tools and the knowledge base off) with the model
    server as its ``openai`` profile: the whole product path (key check, conversation,
-   store, agent, usage, SSE).
+   store, agent, usage, SSE); a whole answer it asks upstream for whole
+   (``Session.send(…, whole=True)``, ``LLMRequest.whole``).
 
 The figure is the median per path and its ratio to the bare proxy.
 """
@@ -229,14 +230,21 @@ def run() -> str:
     return f"""## API against its floor: the model server directly, a bare proxy, `bot serve api`
 
 The same `openai` client asks the same model server (the test suite's fake
-OpenAI-compatible server in its own process, a 50-chunk answer, no latency) four ways,
-alternating request by request: directly; through a bare Starlette pass-through proxy
-(uvicorn, its own process, relaying the body up and the bytes back: the floor of any HTTP
-front); through a bare *reading* proxy (the same, but it reads the answer as the bot must:
-it asks upstream for a stream through the same `openai` client and SSE reader as the bot's
-backend and re-encodes each chunk, or joins them into one answer: the floor of any front
-that understands what it relays); and through `bot serve api` (its own process, tools and
-knowledge base off, the model server as its `openai` profile). Medians of {RUNS} requests
+OpenAI-compatible server in its own process, a 50-chunk answer streamed or the same answer
+whole, no latency) four ways, alternating request by request: directly; through a bare
+Starlette pass-through proxy (uvicorn, its own process, relaying the body up and the bytes
+back: the floor of any HTTP front); through a bare *reading* proxy (the same, but it reads
+the answer as the bot must: through the same `openai` client as the bot's backend it asks
+upstream for what its client asked for, a stream it re-encodes chunk by chunk or a whole
+answer it re-encodes whole: the floor of any front that understands what it relays); and
+through `bot serve api` (its own process, tools and knowledge base off, the model server as
+its `openai` profile). A whole answer the bot asks upstream for whole: the API's
+`stream: false` becomes `Session.send(…, whole=True)`, every model call of the turn an
+`LLMRequest` with `whole=True`, and the `openai` backend makes one non-streamed call whose
+answer it yields as the same chunks (retries, error mapping, usage, the stored turns and the
+events unchanged). Until it did, the bot read a 50-chunk stream and joined it for a whole
+answer: 5.4 ms, 2.22× the bare proxy's 2.5 ms (load average 0.5; streamed 1.17×), reading
+and re-assembling the stream costing more than one JSON body. Medians of {RUNS} requests
 each after {WARMUP} warm-ups; in brackets the ratio to the bare proxy (goal: `bot serve
 api` ≤ 1.2×). Load average {load:.1f} on {os.cpu_count()} cores at the start: every process
 here competes for them, so wall times on a shared machine carry the wait for a free core;
@@ -259,8 +267,8 @@ def _split(t: Times, cpu: Times) -> str:
                             for s, kind in ((True, "streamed"), (False, "whole")))
 
     return f"""Of what `bot serve api` adds to the bare proxy, reading the answer (asking upstream
-for a stream and parsing it, which any front that understands the answer must do, and which
-the bot does for a whole answer too) is {added(t, reading, bare)} (server CPU
+through the `openai` client and parsing what comes back, a stream or one body, which any
+front that understands the answer must do) is {added(t, reading, bare)} (server CPU
 {added(cpu, reading, bare)}). The bot's own work over the reading proxy is
 {added(t, bot, reading)} (server CPU {added(cpu, bot, reading)}): the key check, the
 request's validation, the conversation, two trips to the store's thread (the client's
