@@ -272,11 +272,21 @@ front that understands the answer must do) is {added(t, reading, bare)} (server 
 {added(cpu, reading, bare)}). The bot's own work over the reading proxy is
 {added(t, bot, reading)} (server CPU {added(cpu, bot, reading)}): the key check, the
 request's validation, the conversation, two trips to the store's thread (the client's
-history and the user's turn before the model is called, the answer with its usage after),
-the agent and its events, the turn view and usage, and the answer's encoding. A trip to the
-store's thread costs about 0.05 ms on an idle machine; on a loaded one it is two waits for
-a free core (the thread's, then the event loop's), which is most of the wall time the bot
-adds over its CPU time when the load average is far above the number of cores."""
+history and the user's turn before the model is called, the answer with its usage after;
+a third, for who the turn answers, is made only when `[access]` is on), the agent and its
+events, the turn view and usage, and the answer's encoding. A trip to the store's thread
+costs about 0.05 ms on an idle machine; on a loaded one it is two waits for a free core
+(the thread's, then the event loop's), which is most of the wall time the bot adds over its
+CPU time when the load average is far above the number of cores.
+
+Where a whole answer's time goes in the bot (cProfile of its event loop over 2,000 whole
+requests, load average 6–9, measured once while making the change; profiled times are
+inflated alike): the HTTP client that asks upstream (the `openai` SDK over its httpx,
+anyio and h11, the client the reading proxy uses too: about 1.5 ms a request) and uvicorn
+(about 0.4 ms) are most of it; the bot's own Python (presenter, Session, turn runner, agent,
+backend) is about 0.4 ms, with asyncio's tasks and generators, pydantic and JSON about as
+much again, and the store's SQLite work (about 0.2 ms: the user's turn before, the answer,
+its usage rollups and its budget after) runs on its thread while the request waits."""
 
 
 if __name__ == "__main__" and "--serve" in sys.argv:
