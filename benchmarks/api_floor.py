@@ -292,8 +292,8 @@ work on the event loop instead (which we do not ship: a locked database would st
 request) answered a whole request at 1.40× the bare proxy where the shipped one took 1.57×
 (interleaved, load average 11).
 
-A whole answer's ratio stays above a streamed one's because the bare proxy's whole answer
-is so cheap (one body relayed): the bot's fixed work per request weighs more against it."""
+The bare proxy's whole answer is cheap (one body relayed), so the bot's fixed work per
+request (above) weighs more against it than against a 50-chunk stream."""
 
 
 if __name__ == "__main__" and "--serve" in sys.argv:
