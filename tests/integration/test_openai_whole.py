@@ -144,3 +144,16 @@ async def test_the_retry_policy_retries_a_whole_call_that_failed(
     reply = await complete(llm, WHOLE)
     assert reply.text == "Back again."
     assert [r.body["stream"] for r in openai_server.chat_requests] == [False, False]
+
+
+async def test_a_whole_reply_that_timed_out_is_asked_again_as_a_stream(
+    openai_server: FakeOpenAI,
+) -> None:
+    openai_server.fail("hang", times=1, hang_s=3.0)
+    openai_server.reply(FakeReply(text="Slow but steady.", usage=(3, 4)))
+    settings = fake_profile_settings(openai_server, max_retries=1, timeout_s=0.3)
+    llm = ResilientLLM([Link("fake", settings, lambda: backend(openai_server, timeout_s=0.3))],
+                       Cooldowns())
+    reply = await complete(llm, WHOLE)
+    assert reply.text == "Slow but steady."
+    assert [r.body["stream"] for r in openai_server.chat_requests] == [False, True]
