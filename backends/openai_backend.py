@@ -19,9 +19,8 @@ from backends.openai_client import openai_client
 from backends.openai_errors import map_error
 from backends.openai_probe import probe_openai
 from backends.openai_wire import (
-    STREAMED,
-    WHOLE,
     finish_reason,
+    reply_mode,
     whole_answer,
     wire_message,
     wire_tool,
@@ -77,7 +76,7 @@ class OpenAIBackend:
     def _arguments(self, request: LLMRequest, model: str) -> dict[str, Any]:
         kwargs: dict[str, Any] = {
             "model": model, "messages": [wire_message(m) for m in request.messages],
-            **(WHOLE if request.whole else STREAMED),
+            **reply_mode(request.whole),
         }
         if request.tools:
             kwargs["tools"] = [wire_tool(t) for t in request.tools]

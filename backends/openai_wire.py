@@ -8,11 +8,6 @@ from contracts.llm import FinishReason, ToolSpec
 from contracts.llm_errors import LLMBadResponse
 from contracts.messages import ChatMessage
 
-# How a request asks for its reply: a stream whose last chunk carries the usage (servers
-# send none by default), or one whole answer, which carries its usage anyway
-STREAMED: dict[str, Any] = {"stream": True, "stream_options": {"include_usage": True}}
-WHOLE: dict[str, Any] = {"stream": False}
-
 _FINISH: dict[str, FinishReason] = {
     "stop": "stop", "eos": "stop", "end_turn": "stop",
     "tool_calls": "tool_calls", "function_call": "tool_calls",
@@ -46,6 +41,14 @@ def wire_message(message: ChatMessage) -> dict[str, Any]:
 def wire_tool(spec: ToolSpec) -> dict[str, Any]:
     return {"type": "function", "function": {
         "name": spec.name, "description": spec.description, "parameters": spec.parameters}}
+
+
+def reply_mode(whole: bool) -> dict[str, Any]:
+    """How a request asks for its reply: one whole answer (which carries its usage), or a
+    stream whose last chunk carries the usage (servers send none unless asked)."""
+    if whole:
+        return {"stream": False}
+    return {"stream": True, "stream_options": {"include_usage": True}}
 
 
 def wire_usage(reported: dict[str, Any]) -> tuple[int, int]:
