@@ -18,7 +18,14 @@ from backends.endpoints import OPENAI_URL, resolve_base_url
 from backends.openai_client import openai_client
 from backends.openai_errors import map_error
 from backends.openai_probe import probe_openai
-from backends.openai_wire import finish_reason, wire_message, wire_tool
+from backends.openai_wire import (
+    finish_reason,
+    reply_mode,
+    whole_answer,
+    wire_message,
+    wire_tool,
+    wire_usage,
+)
 from backends.probe import ProbeResult
 from backends.tool_assembly import ToolCallAssembler
 from config.profiles import ProfileSettings
@@ -69,7 +76,7 @@ class OpenAIBackend:
     def _arguments(self, request: LLMRequest, model: str) -> dict[str, Any]:
         kwargs: dict[str, Any] = {
             "model": model, "messages": [wire_message(m) for m in request.messages],
-            "stream": True, "stream_options": {"include_usage": True},
+            **reply_mode(request.whole),
         }
         if request.tools:
             kwargs["tools"] = [wire_tool(t) for t in request.tools]
@@ -84,21 +91,19 @@ class OpenAIBackend:
         return kwargs
 
     async def stream(self, request: LLMRequest) -> AsyncGenerator[LLMChunk, None]:
-        """Text as it arrives, then assembled tool calls, usage and the finish reason.
+        """Text as it arrives, then assembled tool calls, usage and the finish reason; with
+        ``request.whole``, the same chunks from one non-streamed call.
 
         Closing this generator early closes the HTTP response (a Stop button relies on it).
         """
         model = await self.served_model()
         try:
-            response = await self._post(self._arguments(request, model))
+            response = await self._post(self._arguments(request, model), request.whole)
         except Exception as exc:
             raise map_error(exc, self.profile, streaming=False) from exc
         shown = False
-        chunks = self._read(response, request)
-        if request.answer_shape is not None and self.settings.fixed_shape == "tool":
-            chunks = forced_tool_as_text(chunks, request.answer_shape)
         try:
-            async for chunk in chunks:
+            async for chunk in self._chunks(response, request):
                 shown = shown or isinstance(chunk, TextChunk)
                 yield chunk
         except LLMError as exc:
@@ -109,22 +114,34 @@ class OpenAIBackend:
             error.text_shown = shown
             raise error from exc
         finally:
-            await response.close()
+            if not request.whole:  # a whole answer was read to its end by the SDK
+                await response.close()
 
-    async def _post(self, body: dict[str, Any]) -> Any:
+    def _chunks(self, response: Any, request: LLMRequest) -> AsyncGenerator[LLMChunk, None]:
+        """The reply's chunks, read from a stream or from one whole answer."""
+        if request.whole:
+            chunks = self._read_whole(response, request)
+        else:
+            chunks = self._read(response, request)
+        if request.answer_shape is not None and self.settings.fixed_shape == "tool":
+            chunks = forced_tool_as_text(chunks, request.answer_shape)
+        return chunks
+
+    async def _post(self, body: dict[str, Any], whole: bool = False) -> Any:
         """``chat.completions.create`` less two costs that buy us nothing: its request
         transform walks every message and tool schema against the SDK's TypedDicts (~0.35 ms
         a turn) to rename aliased keys, which our wire dicts (:mod:`backends.openai_wire`)
-        have none of; and each streamed chunk comes as plain JSON, not built into
-        ``ChatCompletionChunk`` models (~0.1 ms a chunk, more than all our own work on it).
-        ``AsyncStream[object]``, not ``[dict[str, Any]]``: the SDK hands an ``object``
-        chunk over as parsed, where a ``dict`` one is walked key by key to coerce it (~15 µs
-        a chunk). Errors, status codes and the SSE reader stay the SDK's."""
+        have none of; and the answer comes as plain JSON, not built into ``ChatCompletion``
+        or ``ChatCompletionChunk`` models (~0.1 ms a chunk, more than all our own work on
+        it). ``cast_to=object`` (and ``AsyncStream[object]``, not ``[dict[str, Any]]``): the
+        SDK hands an ``object`` over as parsed, where a ``dict`` is walked key by key to
+        coerce it (~15 µs a chunk). Errors, status codes and the SSE reader stay the SDK's."""
         from openai import AsyncStream
-        from openai.types.chat import ChatCompletion
 
+        if whole:
+            return await self.client.post("/chat/completions", body=body, cast_to=object)
         return await self.client.post(
-            "/chat/completions", body=body, cast_to=ChatCompletion, stream=True,
+            "/chat/completions", body=body, cast_to=object, stream=True,
             stream_cls=AsyncStream[object])
 
     async def _read(self, response: Any, request: LLMRequest) -> AsyncGenerator[LLMChunk, None]:
@@ -134,8 +151,7 @@ class OpenAIBackend:
         text = ""
         async for chunk in response:  # plain JSON objects (see _post)
             if isinstance(reported := chunk.get("usage"), dict):
-                usage = (reported.get("prompt_tokens") or 0,
-                         reported.get("completion_tokens") or 0)
+                usage = wire_usage(reported)
             for choice in chunk.get("choices") or []:
                 delta = choice.get("delta") or {}
                 if content := delta.get("content"):
@@ -147,10 +163,29 @@ class OpenAIBackend:
         if raw_finish is None:
             raise LLMStreamCut(f"stream from {self.profile} ended without a finish reason",
                                profile=self.profile)
-        for call in calls.calls():
-            yield ToolCallChunk(call=call)
-        yield self._usage(usage, request, text, calls)
-        yield FinishChunk(reason=finish_reason(raw_finish, bool(calls)))
+        for chunk in self._ending(request, text, calls, usage, raw_finish):
+            yield chunk
+
+    async def _read_whole(self, answer: Any, request: LLMRequest
+                          ) -> AsyncGenerator[LLMChunk, None]:
+        """One whole answer (plain JSON, see _post) as the chunks its stream would have been:
+        the text in one piece, then the calls, usage and finish reason."""
+        message, raw_finish, usage = whole_answer(answer, self.profile)
+        calls = ToolCallAssembler()
+        for call in message.get("tool_calls") or []:
+            calls.add(call)
+        if text := message.get("content") or "":
+            yield TextChunk(text=text)
+        for chunk in self._ending(request, text, calls, usage, raw_finish):
+            yield chunk
+
+    def _ending(self, request: LLMRequest, text: str, calls: ToolCallAssembler,
+                usage: tuple[int, int] | None, raw_finish: str | None) -> list[LLMChunk]:
+        """What follows the text of a reply: its tool calls, usage and finish reason."""
+        ending: list[LLMChunk] = [ToolCallChunk(call=call) for call in calls.calls()]
+        ending.append(self._usage(usage, request, text, calls))
+        ending.append(FinishChunk(reason=finish_reason(raw_finish, bool(calls))))
+        return ending
 
     def _usage(self, usage: tuple[int, int] | None, request: LLMRequest, text: str,
                calls: ToolCallAssembler) -> UsageChunk:

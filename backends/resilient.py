@@ -32,6 +32,7 @@ from contracts.llm_errors import (
     LLMAuthError,
     LLMError,
     LLMNotConfigured,
+    LLMTimeout,
     LLMWorkerCrashed,
 )
 
@@ -159,7 +160,17 @@ class ResilientLLM:
                             delay_s=round(decision.delay_s, 3), reason=decision.reason)
                 if not decision.retry:
                     raise
+                request = _retried(request, exc)
                 await asyncio.sleep(decision.delay_s)
+
+
+def _retried(request: LLMRequest, error: LLMError) -> LLMRequest:
+    """The request to try again: a whole reply that timed out is asked for as a stream,
+    which needs a chunk within the profile's ``timeout_s`` where the whole reply had to come
+    within it (a slow model's long answer may need longer)."""
+    if request.whole and isinstance(error, LLMTimeout):
+        return request.model_copy(update={"whole": False})
+    return request
 
 
 def _attributed(chunk: LLMChunk, name: str, llm: LLM) -> LLMChunk:

@@ -1,19 +1,20 @@
 """``bot serve api`` beside the floor any HTTP front has: the model server and a bare proxy.
 
-Three paths to the same OpenAI-compatible model server (the fake of the test suite, in its
-own process, streaming a 50-chunk answer with no latency), each asked by the same ``openai``
-client, streamed and whole, alternating request by request:
+Four paths to the same OpenAI-compatible model server (the fake of the test suite, in its
+own process, a 50-chunk answer streamed, or the same answer whole, with no latency), each
+asked by the same ``openai`` client, streamed and whole, alternating request by request:
 
 1. the model server directly;
 2. a bare Starlette pass-through proxy (its own process, uvicorn) that relays the request
    body upstream and the response bytes back: the least any HTTP front can cost;
 3. a bare *reading* proxy (its own process, uvicorn): what any front that must read the
-   answer cannot avoid, as the bot does: it asks upstream for a stream through the same
-   ``openai`` client and SSE reader as the bot's backend (chunks as plain JSON), and
-   re-encodes each chunk to its client, or joins them into one ``chat.completion``;
+   answer cannot avoid, as the bot does: it asks upstream through the same ``openai``
+   client as the bot's backend (plain JSON) for what its client asked for, a stream (read
+   with the same SSE reader, each chunk re-encoded) or a whole answer (re-encoded whole);
 4. ``bot serve api`` (its own process; tools and the knowledge base off) with the model
    server as its ``openai`` profile: the whole product path (key check, conversation,
-   store, agent, usage, SSE).
+   store, agent, usage, SSE); a whole answer it asks upstream for whole
+   (``Session.send(…, whole=True)``, ``LLMRequest.whole``).
 
 The figure is the median per path and its ratio to the bare proxy.
 """
@@ -91,9 +92,9 @@ def proxy_app(upstream: str) -> Any:
 
 
 def reading_app(upstream: str) -> Any:
-    """A Starlette app that reads the upstream stream as the bot's backend does (same client,
-    same SSE reader, plain JSON chunks) and answers with the chunks re-encoded, or joined."""
-    from openai.types.chat import ChatCompletion
+    """A Starlette app that reads the upstream answer as the bot's backend does (same client,
+    same SSE reader, plain JSON) and answers with it re-encoded: a stream chunk by chunk, a
+    whole answer (asked upstream for whole) as one body."""
     from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -103,12 +104,12 @@ def reading_app(upstream: str) -> Any:
 
     async def chat(request: Request) -> Response:
         body = await request.json()
-        chunks = await client.post("/chat/completions", body={**body, "stream": True},
-                                   cast_to=ChatCompletion, stream=True,
-                                   stream_cls=openai.AsyncStream[object])
-        if body.get("stream"):
-            return StreamingResponse(_sse(chunks), media_type="text/event-stream")
-        return JSONResponse(await _joined(chunks))
+        if not body.get("stream"):  # a whole answer, asked for whole, as the bot does
+            return JSONResponse(await client.post("/chat/completions", body=body,
+                                                  cast_to=object))
+        chunks = await client.post("/chat/completions", body=body, cast_to=object,
+                                   stream=True, stream_cls=openai.AsyncStream[object])
+        return StreamingResponse(_sse(chunks), media_type="text/event-stream")
 
     async def health(_: Request) -> JSONResponse:
         return JSONResponse({"ok": True})
@@ -121,17 +122,6 @@ async def _sse(chunks: Any) -> Any:
     async for chunk in chunks:
         yield f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n"
     yield "data: [DONE]\n\n"
-
-
-async def _joined(chunks: Any) -> dict[str, Any]:
-    text, last = [], {}
-    async for chunk in chunks:
-        for choice in chunk.get("choices") or []:
-            text.append((choice.get("delta") or {}).get("content") or "")
-        last = chunk
-    message = {"role": "assistant", "content": "".join(text)}
-    return {**last, "object": "chat.completion",
-            "choices": [{"index": 0, "message": message, "finish_reason": "stop"}]}
 
 
 def _closing(answer: httpx.Response) -> Any:
@@ -240,14 +230,21 @@ def run() -> str:
     return f"""## API against its floor: the model server directly, a bare proxy, `bot serve api`
 
 The same `openai` client asks the same model server (the test suite's fake
-OpenAI-compatible server in its own process, a 50-chunk answer, no latency) four ways,
-alternating request by request: directly; through a bare Starlette pass-through proxy
-(uvicorn, its own process, relaying the body up and the bytes back: the floor of any HTTP
-front); through a bare *reading* proxy (the same, but it reads the answer as the bot must:
-it asks upstream for a stream through the same `openai` client and SSE reader as the bot's
-backend and re-encodes each chunk, or joins them into one answer: the floor of any front
-that understands what it relays); and through `bot serve api` (its own process, tools and
-knowledge base off, the model server as its `openai` profile). Medians of {RUNS} requests
+OpenAI-compatible server in its own process, a 50-chunk answer streamed or the same answer
+whole, no latency) four ways, alternating request by request: directly; through a bare
+Starlette pass-through proxy (uvicorn, its own process, relaying the body up and the bytes
+back: the floor of any HTTP front); through a bare *reading* proxy (the same, but it reads
+the answer as the bot must: through the same `openai` client as the bot's backend it asks
+upstream for what its client asked for, a stream it re-encodes chunk by chunk or a whole
+answer it re-encodes whole: the floor of any front that understands what it relays); and
+through `bot serve api` (its own process, tools and knowledge base off, the model server as
+its `openai` profile). A whole answer the bot asks upstream for whole: the API's
+`stream: false` becomes `Session.send(…, whole=True)`, every model call of the turn an
+`LLMRequest` with `whole=True`, and the `openai` backend makes one non-streamed call whose
+answer it yields as the same chunks (retries, error mapping, usage, the stored turns and the
+events unchanged). Until it did, the bot read a 50-chunk stream and joined it for a whole
+answer: 5.4 ms, 2.22× the bare proxy's 2.5 ms (load average 0.5; streamed 1.17×), reading
+and re-assembling the stream costing more than one JSON body. Medians of {RUNS} requests
 each after {WARMUP} warm-ups; in brackets the ratio to the bare proxy (goal: `bot serve
 api` ≤ 1.2×). Load average {load:.1f} on {os.cpu_count()} cores at the start: every process
 here competes for them, so wall times on a shared machine carry the wait for a free core;
@@ -270,16 +267,33 @@ def _split(t: Times, cpu: Times) -> str:
                             for s, kind in ((True, "streamed"), (False, "whole")))
 
     return f"""Of what `bot serve api` adds to the bare proxy, reading the answer (asking upstream
-for a stream and parsing it, which any front that understands the answer must do, and which
-the bot does for a whole answer too) is {added(t, reading, bare)} (server CPU
+through the `openai` client and parsing what comes back, a stream or one body, which any
+front that understands the answer must do) is {added(t, reading, bare)} (server CPU
 {added(cpu, reading, bare)}). The bot's own work over the reading proxy is
 {added(t, bot, reading)} (server CPU {added(cpu, bot, reading)}): the key check, the
 request's validation, the conversation, two trips to the store's thread (the client's
-history and the user's turn before the model is called, the answer with its usage after),
-the agent and its events, the turn view and usage, and the answer's encoding. A trip to the
-store's thread costs about 0.05 ms on an idle machine; on a loaded one it is two waits for
-a free core (the thread's, then the event loop's), which is most of the wall time the bot
-adds over its CPU time when the load average is far above the number of cores."""
+history and the user's turn before the model is called, the answer with its usage after;
+a third, for who the turn answers, is made only when `[access]` is on), the agent and its
+events, the turn view and usage, and the answer's encoding. A trip to the store's thread
+costs about 0.05 ms on an idle machine; on a loaded one it is two waits for a free core
+(the thread's, then the event loop's), which is most of the wall time the bot adds over its
+CPU time when the load average is far above the number of cores.
+
+Where a whole answer's time goes in the bot (cProfile of its event loop over 2,000 whole
+requests, load average 6–9, measured once while making the change; profiled times are
+inflated alike): the HTTP client that asks upstream (the `openai` SDK over its httpx,
+anyio and h11, the client the reading proxy uses too: about 1.5 ms a request) and uvicorn
+(about 0.4 ms) are most of it; the bot's own Python (presenter, Session, turn runner, agent,
+backend) is about 0.4 ms, with asyncio's tasks and generators, pydantic and JSON about as
+much again, and the store's SQLite work (about 0.2 ms: the user's turn before, the answer,
+its usage rollups and its budget after) runs on its thread while the request waits. The two
+trips to that thread are the largest part we could still cut: the same bot doing its SQLite
+work on the event loop instead (which we do not ship: a locked database would stall every
+request) answered a whole request at 1.40× the bare proxy where the shipped one took 1.57×
+(interleaved, load average 11).
+
+The bare proxy's whole answer is cheap (one body relayed), so the bot's fixed work per
+request (above) weighs more against it than against a 50-chunk stream."""
 
 
 if __name__ == "__main__" and "--serve" in sys.argv:

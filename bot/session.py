@@ -42,7 +42,7 @@ class Session:
 
     async def send(
         self, text: str, user: str | None = None, space: str | None = None, *,
-        shown: Sequence[Shown] | None = None,
+        shown: Sequence[Shown] | None = None, whole: bool = False,
     ) -> AsyncIterator[Event]:
         """Answer ``text``, yielding events as they stream. Empty input yields nothing.
 
@@ -55,6 +55,11 @@ class Session:
         the store is first brought in line with it (:mod:`bot.transcript`), so a resent
         history adds no duplicate turns (in the same trip to the store as the user's turn).
         ``None``: the stored conversation is the history.
+
+        ``whole``: the presenter shows the answer only once it is complete (an API client that
+        asked for ``stream: false``), so the models are asked for whole replies, one
+        non-streamed call where the backend can (:attr:`contracts.llm.LLMRequest.whole`). The
+        events are the same; the text may come in fewer, larger deltas.
         """
         try:
             text = clean_input(text, self.max_chars)
@@ -71,7 +76,7 @@ class Session:
                 if not isinstance(admitted, Ticket):
                     shown = None
             turn = self.turns.run(self.key, text, user, space, self._gate(), admitted,
-                                  shown=shown)
+                                  shown=shown, whole=whole)
             asking = ELICITOR.set(self.elicitor)  # tools of this turn reach the person
             try:
                 async with aclosing(turn) as events:

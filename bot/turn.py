@@ -22,6 +22,7 @@ from bot.spaces import Space, Spaces
 from bot.transcript import Shown, adopt
 from bot.turn_trace import note_event, turn_attributes
 from config import Settings
+from contracts.access import Principal
 from contracts.agent import Agent, TurnContext
 from contracts.approval import ApprovalGate, PolicyGate
 from contracts.events import Done, Event
@@ -57,15 +58,17 @@ class TurnRunner:
     async def run(self, key: str, text: str, user: str | None,
                   space: str | None = None, approvals: ApprovalGate | None = None,
                   admitted: Admission | None = None, *,
-                  shown: Sequence[Shown] | None = None) -> AsyncGenerator[Event, None]:
+                  shown: Sequence[Shown] | None = None,
+                  whole: bool = False) -> AsyncGenerator[Event, None]:
         """Answer ``text`` in conversation ``key``: the agent's events, then Usage and Done.
         ``space`` (e.g. ``"slack:C0123"``) picks the settings and budget apply;
         ``approvals`` answers tool calls that need approval (default: deny them);
         ``admitted``: what :meth:`check_budget` answered for this turn (else it is asked);
         ``shown``: the conversation as a client that resends it shows it, adopted by the
-        store just before the user's turn (see :func:`bot.transcript.adopt`)."""
+        store just before the user's turn (see :func:`bot.transcript.adopt`);
+        ``whole``: no one reads the answer as it streams (:meth:`bot.session.Session.send`)."""
         with self.tracer.turn(turn_attributes(key)) as span:
-            events = self._run(key, text, user, space, approvals, span, admitted, shown)
+            events = self._run(key, text, user, space, approvals, span, admitted, shown, whole)
             async with aclosing(events) as stream:
                 async for event in stream:
                     if span.recording:
@@ -74,7 +77,8 @@ class TurnRunner:
 
     async def _run(self, key: str, text: str, user: str | None, space_id: str | None,
                    approvals: ApprovalGate | None, span: Span, admitted: Admission | None,
-                   shown: Sequence[Shown] | None) -> AsyncGenerator[Event, None]:
+                   shown: Sequence[Shown] | None, whole: bool
+                   ) -> AsyncGenerator[Event, None]:
         space = self.spaces.resolve(space_id)
         try:  # one trip to the store's thread: the client's history, the user's turn, then
             # the conversation so far (each trip waits for a thread: ~0.1 ms, more under load)
@@ -94,9 +98,9 @@ class TurnRunner:
         try:
             async with asyncio.timeout(self.settings.turn_timeout_s):
                 ctx = self._context(key, text, prior, meter, cancel, space, span)
-                ctx.principal = await asyncio.to_thread(  # reads the sources' groups
-                    self.principals.for_turn, key, user, space_id)
+                ctx.principal = await self._principal(key, user, space_id)
                 ctx.approvals = approvals or PolicyGate()
+                ctx.whole = whole
                 async with aclosing(self._agent_for(space).run(ctx)) as events:
                     async for event in events:
                         view.apply(event)
@@ -122,6 +126,15 @@ class TurnRunner:
                 turn_id = await asyncio.to_thread(self._store, key, view, meter, ticket, user)
         yield meter.usage()
         yield Done(turn_id=turn_id, text=view.answer, interrupted=view.interrupted)
+
+    async def _principal(self, key: str, user: str | None,
+                         space_id: str | None) -> Principal | None:
+        """Who the turn answers, looked up on a thread (it reads the sources' groups from
+        the store) only when ``[access]`` is on: off, there is no one to look up, and a trip
+        to a thread costs a whole-answer request ~0.2 ms of handing the GIL back and forth."""
+        if not self.principals.access.enabled:
+            return None
+        return await asyncio.to_thread(self.principals.for_turn, key, user, space_id)
 
     def _agent_for(self, space: Space) -> Agent:
         """The configured agent; a space whose primary model calls for another (``agent =

@@ -27,7 +27,7 @@ class TurnContext(ToolRunContext):
         """The part of the turn a tool may use; its log lines name the tool."""
         return ToolRunContext(models=self.models, settings=self.settings, prompts=self.prompts,
                               meter=self.meter, cancel=self.cancel, log=self.log.bind(tool=name),
-                              span=self.span, principal=self.principal)
+                              span=self.span, principal=self.principal, whole=self.whole)
 
 
 class Agent(Protocol):

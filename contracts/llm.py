@@ -1,4 +1,10 @@
-"""The one async streaming protocol every LLM backend implements."""
+"""The one async streaming protocol every LLM backend implements.
+
+A request may ask for its reply ``whole`` (:attr:`LLMRequest.whole`): a backend that can
+answer in one piece does (the ``openai`` kind: one non-streamed call), one that cannot streams
+as always. Either way the caller reads the same chunks, so retries, fallbacks, metering and
+every consumer stay as they are.
+"""
 
 from __future__ import annotations
 
@@ -40,6 +46,10 @@ class LLMRequest(BaseModel):
     max_tokens: int | None = None
     role: str = "primary"
     answer_shape: AnswerShape | None = None  # None: free text, as before
+    # True: no one reads the reply as it comes (an API client that asked ``stream: false``),
+    # so a backend may answer in one piece, which costs less to read than a stream; the
+    # chunks are the same (the text then comes as one TextChunk)
+    whole: bool = False
 
 
 class TextChunk(BaseModel):
@@ -76,7 +86,11 @@ LLMChunk = TextChunk | ToolCallChunk | UsageChunk | FinishChunk
 
 @runtime_checkable
 class LLM(Protocol):
-    """A chat model. ``stream`` yields text, assembled tool calls, usage, then a finish."""
+    """A chat model. ``stream`` yields text, assembled tool calls, usage, then a finish.
+
+    With ``request.whole`` it may get the reply in one piece and yield the same chunks from
+    it; a backend that streams anyway (llama.cpp, the test doubles) needs nothing for that.
+    """
 
     profile: str
     model: str

@@ -92,6 +92,9 @@ class ToolRunContext:
     log: Any = field(default_factory=lambda: structlog.get_logger("tools"))
     span: Span = NO_SPAN  # the span that model and tool calls made through this context join
     principal: Principal | None = None  # who the turn answers; None: no access filter
+    # no one reads this turn as it streams (an API client that asked for a whole answer):
+    # models are asked for whole replies (LLMRequest.whole), which cost less to read
+    whole: bool = False
 
     def within(self, span: Span) -> Self:
         """The same context, its calls traced as children of ``span`` (itself when off)."""
@@ -101,6 +104,7 @@ class ToolRunContext:
         """Stream from the role's model, metering usage and time to first token."""
         llm = self.models.for_role(role)
         request.role = role
+        request.whole = request.whole or self.whole
         traced = self.span.recording  # off: no name or attributes are even built
         call = self.span.child(f"chat {llm.model}", model_call_attributes(llm, request)) \
             if traced else nullcontext(self.span)

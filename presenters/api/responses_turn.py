@@ -48,7 +48,7 @@ class ResponseTurn(WholeOrStream):
     async def events(self) -> AsyncGenerator[Event, None]:
         async with self.sessions() as session:
             sent = session.send(self.ask.text, user=self.user, space=f"api:{self.caller}",
-                                shown=self.thread.shown)
+                                shown=self.thread.shown, whole=not self.ask.stream)
             async with aclosing(cast(AsyncGenerator[Event, None], sent)) as events:
                 async for event in events:
                     yield event

@@ -154,7 +154,7 @@ class Turn(WholeOrStream):
     def events(self) -> AsyncGenerator[Event, None]:
         q = self.question
         events = self.session.send(q.text, user=self.user, space=self.space,
-                                   shown=self.conversation.shown(q))
+                                   shown=self.conversation.shown(q), whole=not q.stream)
         return cast(AsyncGenerator[Event, None], events)  # send is an async generator
 
     @property

@@ -42,7 +42,8 @@ Behaviour knobs (set any time, from any thread):
   (``/v1beta/openai/chat/completions``, ``/compatibility/v1/models``, ...).
 
 Observations: ``requests`` (every :class:`RecordedRequest`: method, path, headers, body,
-the fault it got), ``chat_requests``, ``closed_early`` (streams the client hung up on).
+the fault it got), ``chat_requests``, ``closed_early`` (streams the client hung up on, and
+requests it hung up on during ``latency_s``).
 
 Settings pointing a bot at it: :mod:`tests.fakes.openai_profiles` (``openai_settings``).
 By hand: ``python -m tests.fakes.openai_server --port 8000 --fail unavailable --times 2``.
@@ -254,8 +255,8 @@ class FakeOpenAI(_Knobs):
             return self._error(400, "body must be a JSON object")
         if (denied := self._unauthorized(request)) is not None:
             return denied
-        if self.latency_s:
-            await asyncio.sleep(self.latency_s)
+        if self.latency_s and await self._left_while_waiting(request):
+            return web.Response(status=499)
         fault = self._take_fault()
         record.fault = fault.mode if fault else None
         if fault is not None and (early := await self._early_fault(request, fault)) is not None:
@@ -264,6 +265,16 @@ class FakeOpenAI(_Knobs):
         if not record.body.get("stream"):
             return web.json_response(completion_body(reply, record.body))
         return await self._stream(request, reply, record.body, fault)
+
+    async def _left_while_waiting(self, request: web.Request) -> bool:
+        """Wait ``latency_s``; True (counted in ``closed_early``) when the client hung up
+        meanwhile, as a client does that stops waiting for a whole answer."""
+        await asyncio.sleep(self.latency_s)
+        if request.transport is not None and not request.transport.is_closing():
+            return False
+        with self._lock:
+            self.closed_early += 1
+        return True
 
     async def _early_fault(self, request: web.Request, fault: Fault) -> web.StreamResponse | None:
         """Faults that strike before any header: an error status, a hang, a reset."""
