@@ -22,6 +22,7 @@ from bot.spaces import Space, Spaces
 from bot.transcript import Shown, adopt
 from bot.turn_trace import note_event, turn_attributes
 from config import Settings
+from contracts.access import Principal
 from contracts.agent import Agent, TurnContext
 from contracts.approval import ApprovalGate, PolicyGate
 from contracts.events import Done, Event
@@ -94,8 +95,7 @@ class TurnRunner:
         try:
             async with asyncio.timeout(self.settings.turn_timeout_s):
                 ctx = self._context(key, text, prior, meter, cancel, space, span)
-                ctx.principal = await asyncio.to_thread(  # reads the sources' groups
-                    self.principals.for_turn, key, user, space_id)
+                ctx.principal = await self._principal(key, user, space_id)
                 ctx.approvals = approvals or PolicyGate()
                 async with aclosing(self._agent_for(space).run(ctx)) as events:
                     async for event in events:
@@ -122,6 +122,15 @@ class TurnRunner:
                 turn_id = await asyncio.to_thread(self._store, key, view, meter, ticket, user)
         yield meter.usage()
         yield Done(turn_id=turn_id, text=view.answer, interrupted=view.interrupted)
+
+    async def _principal(self, key: str, user: str | None, space_id: str | None
+                         ) -> Principal | None:
+        """Who the turn answers. With ``[access]`` on, read on a thread (the sources' groups
+        are in the store); off, there is nobody to look up, so no trip to a thread (under
+        a crowd each trip also waits for a free thread and core)."""
+        if not self.principals.access.enabled:
+            return None
+        return await asyncio.to_thread(self.principals.for_turn, key, user, space_id)
 
     def _agent_for(self, space: Space) -> Agent:
         """The configured agent; a space whose primary model calls for another (``agent =
