@@ -145,20 +145,25 @@ to the bare app's 2, and Gradio derives every block's config again for every new
 session (each `gradio_client` here is one), and a State output's for every update; it
 also keeps a heartbeat stream open per session because the page has State."""
 
-CHANGES = """Where the bot's extra server time went, and what was cut (profiles of the server
-under these crowds, cProfile on its event loop and py-spy): Gradio's per-session config of
-the 54 blocks was the largest part, most of it `inspect.signature` of each component's
+CHANGES = """Where the bot's extra server time went, and what was cut (profiles of the server under
+these crowds, cProfile on its event loop and py-spy): Gradio's per-session config of the
+54 blocks was the largest part, most of it `inspect.signature` of each component's
 constructor, rebuilt for every block — the page now pins each component class's
-signature (`presenters/gradio/hints.py`), about 1.9 → 1.0 ms per new session; Gradio read
-each handler's type hints on every event, and our postponed annotations made that a
-compile and evaluation each time (~0.13 ms an event on `/chat`) — they are evaluated once;
-the answer sent four updates (text, then usage, then the end of the turn, each at once) —
-every change is now paced: shown at once when the last update is older than
-`gradio.stream_interval_s` (0.05 s), else with the next update or when the interval ends,
-so a short answer's usage and turn id ride in one closing update; the turn-id and question States are sent only when they
-change; and with `[access]` off a turn no longer takes a trip to a thread to look up
-nobody. Measured side by side on a loaded machine (load 10–20), the bot server's CPU per
-100-user crowd went from 1.3–1.8 s to 1.1–1.3 s, against 0.4–0.5 s for the bare app."""
+signature (`presenters/gradio/hints.py`), about 1.9 → 1.0 ms per new session; Gradio
+read each handler's type hints on every event, and our postponed annotations made that a
+compile and evaluation each time (~0.13 ms an event on `/chat`) — they are evaluated
+once; the answer sent four updates (text, then usage, then the end of the turn, each at
+once) — every change is now paced: shown at once when the last update is older than
+`gradio.stream_interval_s` (0.05 s), else with the next update or when the interval
+ends, so a short answer's usage and turn id ride in one closing update; the turn-id and
+question States are sent only when they change; and with `[access]` off a turn no longer
+takes a trip to a thread to look up nobody. Measured side by side on a loaded machine
+(load 10–20), the bot server's CPU per 100-user crowd went from 1.3–1.8 s to 1.1–1.3 s,
+against 0.4–0.5 s for the bare app. What remains of the gap is mostly what the page is:
+Gradio's per-session config of 54 blocks (the three API endpoints' hidden inputs are 18
+of them; endpoints without components would keep their parameters only with another
+way to reach the browser's state), its postprocessing of three updates instead of one,
+and the turn's two trips to the store."""
 
 
 if __name__ == "__main__":
