@@ -89,13 +89,17 @@ def bare_app(port: int) -> None:
 
 
 @contextmanager
-def _server(data_dir: Path, command: Any = _bot_command) -> Iterator[str]:
-    """A server in its own process, so clients and server do not share a GIL."""
+def _server(data_dir: Path, command: Any = _bot_command,
+            pids: list[int] | None = None) -> Iterator[str]:
+    """A server in its own process, so clients and server do not share a GIL; its process
+    id is appended to ``pids`` (to read its CPU time)."""
     port = _port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
     env["GRADIO_ANALYTICS_ENABLED"] = "False"
     proc = subprocess.Popen(command(data_dir, port), cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if pids is not None:
+        pids.append(proc.pid)
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 180

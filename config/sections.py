@@ -186,7 +186,7 @@ class GradioSettings(BaseModel):
     storage_secret: SecretStr | None = Field(
         None, description="scrambles that id in the browser; default derived from storage_key")
     stream_interval_s: float = Field(
-        0.05, ge=0, le=2, description="at most one page update per interval while text streams")
+        0.05, ge=0, le=2, description="at most one page update per interval while answers stream")
     admin_users: list[str] = Field(
         default_factory=list, description="logins that see the Stats tab (needs auth)")
 

@@ -11,6 +11,7 @@ import structlog
 
 from bot.app import Bot
 from presenters.gradio.handlers import username
+from presenters.gradio.hints import resolved
 from presenters.gradio.keys import session_id, session_key
 from presenters.gradio.render import APPROVE, DENY
 
@@ -26,6 +27,7 @@ def answer(bot: Bot, sid: Any, request_id: str, allowed: bool, user: str | None)
 def wire(bot: Bot, chatbot: gr.Chatbot, sid: gr.BrowserState) -> None:
     """Attach the options' handler and the ``/approve`` endpoint."""
 
+    @resolved
     def on_option(key: Any, data: gr.SelectData, request: gr.Request) -> None:
         choice, _, request_id = str(data.value).partition(":")
         if choice in (APPROVE, DENY):
@@ -38,6 +40,7 @@ def wire(bot: Bot, chatbot: gr.Chatbot, sid: gr.BrowserState) -> None:
         note = gr.Textbox(label="note")
         trigger = gr.Button("approve")
 
+    @resolved
     def on_api(request_id: str, allowed: bool, key: Any, request: gr.Request) -> str:
         return answer(bot, key, request_id, allowed, username(request))
 

@@ -15,6 +15,7 @@ from bot.question_form import Field, content, fields
 from bot.questions import QuestionDesk
 from contracts.elicitation import ElicitationAnswer
 from presenters.gradio.handlers import username
+from presenters.gradio.hints import resolved
 from presenters.gradio.keys import session_id, session_key
 
 ANSWERED, NOT_OPEN = "Answered.", "No such question is waiting (answered, timed out or ended)."
@@ -58,6 +59,7 @@ def wire(desk: QuestionDesk, sid: gr.BrowserState, asking: gr.State) -> None:
     """Place the form (shown only while a question waits) and the ``/elicit`` endpoint."""
 
     @gr.render(inputs=[asking])
+    @resolved
     def form(question: dict[str, Any] | None) -> None:
         if not question:
             return
@@ -70,10 +72,12 @@ def wire(desk: QuestionDesk, sid: gr.BrowserState, asking: gr.State) -> None:
                 submit = gr.Button("Submit", variant="primary", size="sm", elem_id="elicit-submit")
                 decline = gr.Button("Decline", size="sm", elem_id="elicit-decline")
 
+        @resolved
         def on_submit(request: gr.Request, key: Any, *values: Any) -> str:
             given = {f.name: v for f, v in zip(form_fields, values, strict=True)}
             return answer(desk, key, question["id"], "accept", given, username(request))
 
+        @resolved
         def on_decline(key: Any, request: gr.Request) -> str:
             return answer(desk, key, question["id"], "decline", {}, username(request))
 
@@ -87,6 +91,7 @@ def wire(desk: QuestionDesk, sid: gr.BrowserState, asking: gr.State) -> None:
         said = gr.Textbox(label="note")
         trigger = gr.Button("elicit")
 
+    @resolved
     def on_api(question_id: str, action: str, given: str, key: Any, request: gr.Request) -> str:
         try:
             values = json.loads(given or "{}")

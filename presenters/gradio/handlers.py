@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 from typing import Any, cast
@@ -16,9 +15,11 @@ from bot.app import Bot
 from bot.failures import new_error_id, user_error
 from bot.questions import DeskElicitor, Question, QuestionDesk
 from bot.session import Session
-from contracts.events import Event, TextDelta
+from contracts.events import Event
+from presenters.gradio.hints import resolved
 from presenters.gradio.keys import session_id, session_key
-from presenters.gradio.questions import Shown, with_questions
+from presenters.gradio.pace import Pace
+from presenters.gradio.questions import Idle, Shown, with_questions
 from presenters.gradio.render import Message, TurnRenderer, from_history
 from presenters.gradio.sso import signed_in
 
@@ -57,12 +58,29 @@ def last_exchange_start(history: list[Message]) -> int:
     return 0
 
 
+class Sent:
+    """The State outputs (turn ids, question) an answer last sent. Gradio stores every State
+    output of every update and derives its config again, so an unchanged one is skipped."""
+
+    def __init__(self, ids: TurnIds, asking: Asking = None) -> None:
+        self.ids, self.asking = ids, asking
+
+    def update(self, chat: list[Message], ids: TurnIds, asking: Asking
+               ) -> tuple[list[Message], Any, Any]:
+        """The update to yield: ``chat``, and the States only where they changed."""
+        out = (chat, gr.skip() if ids == self.ids else ids,
+               gr.skip() if asking == self.asking else asking)
+        self.ids, self.asking = ids, asking
+        return out
+
+
 NO_FEEDBACK = "That message cannot take feedback."
 STOP_POLLS = 20
 
 
 class ChatHandlers:
-    """Async handlers over ``bot``; ``stream_interval_s`` batches text deltas per update."""
+    """Async handlers over ``bot``; an answer updates the page at most once per
+    ``stream_interval_s`` (:class:`~presenters.gradio.pace.Pace`)."""
 
     def __init__(self, bot: Bot, stream_interval_s: float = 0.0) -> None:
         self.bot = bot
@@ -78,18 +96,20 @@ class ChatHandlers:
         key = session_key(sid)
         return self.bot.session(key, elicitor=DeskElicitor(self.questions, key, inbox.put))
 
+    @resolved
     async def load(self, sid: Any) -> tuple[str, list[Message], TurnIds]:
         """A page opened: keep (or mint) its id and show the conversation so far."""
         sid = session_id(sid)
         messages, ids = from_history(await self.session(sid).history())
         return sid, messages, ids
 
+    @resolved
     async def answer(
         self, message: str, history: list[Message] | None, sid: Any, turn_ids: TurnIds | None,
         request: gr.Request,
     ) -> AsyncIterator[tuple[Any, list[Message], str, TurnIds, Asking]]:
         """Stream the answer to ``message``: yields (textbox, chat, id, turn ids, question);
-        the textbox is cleared by the first update only."""
+        the textbox is cleared by the first update only, the States sent when changed."""
         sid, history, turn_ids = session_id(sid), list(history or []), list(turn_ids or [])
         if not (message or "").strip():
             yield message, history, sid, turn_ids, None
@@ -104,6 +124,7 @@ class ChatHandlers:
             # the box untouched: a person may be typing the next question meanwhile
             yield gr.skip(), chat, sid, ids, asking
 
+    @resolved
     async def retry(
         self, history: list[Message] | None, sid: Any, turn_ids: TurnIds | None,
         request: gr.Request,
@@ -122,30 +143,37 @@ class ChatHandlers:
     async def _stream(
         self, events: AsyncIterator[Event], inbox: asyncio.Queue[Any], history: list[Message],
         turn_ids: TurnIds, sid: str,
-    ) -> AsyncIterator[tuple[list[Message], TurnIds, Asking]]:
-        renderer, questions = TurnRenderer(self.show_usage), Shown()
-        last, shown = 0.0, 0
+    ) -> AsyncIterator[tuple[list[Message], Any, Any]]:
+        """The chat, turn ids and question (each State only when changed) as the answer
+        streams, at most one update per ``stream_interval_s``."""
+        renderer, questions, sent = TurnRenderer(self.show_usage), Shown(), Sent(turn_ids)
+        pace = Pace(self.stream_interval_s)
         try:
-            merged = with_questions(cast(AsyncGenerator[Event, None], events), inbox)
+            merged = with_questions(cast(AsyncGenerator[Event, None], events), inbox,
+                                    lambda: pace.wait_s(renderer.version))
             async with aclosing(merged) as stream:
-                async for event in stream:
-                    if isinstance(event, Question):  # asked or ended: show it now
-                        questions.add(event, len(renderer.messages))
-                        yield self._view(renderer, questions, history, turn_ids)
-                        continue
-                    renderer.apply(event)
-                    soon = time.monotonic() - last < self.stream_interval_s
-                    if renderer.version == shown or (isinstance(event, TextDelta) and soon):
-                        continue  # nothing new, or coalesced into the next update
-                    last, shown = time.monotonic(), renderer.version
-                    yield self._view(renderer, questions, history, turn_ids)
+                async for item in stream:
+                    if self._take(item, renderer, questions, pace):
+                        pace.shown(renderer.version)
+                        yield sent.update(*self._view(renderer, questions, history, turn_ids))
         except Exception as exc:  # anything the Session did not turn into an Error event
             error_id = new_error_id()
             log.error("gradio_turn_failed", session=session_key(sid), error_id=error_id,
                       error_type=type(exc).__name__, error=str(exc)[:500])
             renderer.apply(user_error(exc, error_id))
-        if renderer.version != shown:
-            yield self._view(renderer, questions, history, turn_ids)
+        if renderer.version != pace.shown_version:
+            yield sent.update(*self._view(renderer, questions, history, turn_ids))
+
+    @staticmethod
+    def _take(item: Event | Question | Idle, renderer: TurnRenderer, questions: Shown,
+              pace: Pace) -> bool:
+        """Take in one item of the stream; whether the page gets an update now."""
+        if isinstance(item, Question):  # asked or ended: show it now
+            questions.add(item, len(renderer.messages))
+            return True
+        if not isinstance(item, Idle):
+            renderer.apply(item)
+        return pace.due(renderer.version)
 
     @staticmethod
     def _view(renderer: TurnRenderer, questions: Shown, history: list[Message],
@@ -153,6 +181,7 @@ class ChatHandlers:
         shown = questions.placed(renderer.messages)
         return history + shown, turn_ids + [renderer.turn_id] * len(shown), questions.asking()
 
+    @resolved
     async def undo(self, sid: Any) -> tuple[str, list[Message], TurnIds]:
         """Take back the last exchange; its question goes back into the text box."""
         session = self.session(session_id(sid))
@@ -160,11 +189,13 @@ class ChatHandlers:
         messages, ids = from_history(await session.history())
         return text or "", messages, ids
 
+    @resolved
     async def clear(self, sid: Any) -> tuple[list[Message], TurnIds]:
         """Start a new conversation (the old one stays in the store)."""
         await self.session(session_id(sid)).reset()
         return [], []
 
+    @resolved
     async def after_stop(self, sid: Any) -> tuple[list[Message], TurnIds, Asking]:
         """The chat once Stop cancelled the answer: as stored, the cut answer flagged (and no
         question form left)."""
@@ -177,6 +208,7 @@ class ChatHandlers:
             turns = await session.history()
         return *from_history(turns), None
 
+    @resolved
     async def feedback(
         self, index: Any, score: Any, comment: str | None, turn_ids: TurnIds | None, sid: Any,
         request: gr.Request | None = None,

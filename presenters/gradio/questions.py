@@ -10,7 +10,7 @@ question from the desk rather than from the stream.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +20,13 @@ from contracts.events import Event
 from presenters.gradio.render import Message, thought
 
 END = object()
+
+
+class Idle:
+    """Nothing came within the wait asked for: an update held back may be due now."""
+
+
+IDLE = Idle()
 
 
 @dataclass
@@ -61,9 +68,11 @@ def question_message(question: Question) -> Message:
                    "pending" if question.waiting else "done", id=f"elicit:{question.id}")
 
 
-async def with_questions(events: AsyncGenerator[Event, None], inbox: asyncio.Queue[Any]
-                         ) -> AsyncGenerator[Event | Question, None]:
-    """The turn's events and its questions (opened or ended) as they come.
+async def with_questions(events: AsyncGenerator[Event, None], inbox: asyncio.Queue[Any],
+                         wait_s: Callable[[], float | None] = lambda: None,
+                         ) -> AsyncGenerator[Event | Question | Idle, None]:
+    """The turn's events and its questions (opened or ended) as they come, and :data:`IDLE`
+    when ``wait_s()`` seconds pass without either (None: wait as long as it takes).
 
     The events are read by one task of their own, so the Session's turn (and the elicitor it
     makes ambient) runs in one context from start to end."""
@@ -79,10 +88,22 @@ async def with_questions(events: AsyncGenerator[Event, None], inbox: asyncio.Que
 
     task = asyncio.create_task(pump())
     try:
-        while (item := await inbox.get()) is not END:
+        while (item := await next_item(inbox, wait_s())) is not END:
             if isinstance(item, BaseException):
                 raise item
             yield item
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+
+
+async def next_item(inbox: asyncio.Queue[Any], wait_s: float | None) -> Any:
+    """The next item, or :data:`IDLE` after ``wait_s`` seconds. A timed-out ``get`` leaves
+    the queue as it was (asyncio's Queue puts back a wake-up it could not use)."""
+    if wait_s is None:
+        return await inbox.get()
+    try:
+        async with asyncio.timeout(wait_s):
+            return await inbox.get()
+    except TimeoutError:
+        return IDLE

@@ -17,6 +17,7 @@ import gradio as gr
 from bot.app import Bot
 from contracts.access import Principal
 from presenters.gradio.handlers import username
+from presenters.gradio.hints import resolved
 from presenters.gradio.stats_view import (
     LATENCY_BINS,
     WINDOWS,
@@ -49,9 +50,11 @@ class StatsTab:
         login = username(request)
         return self.bot.turns.principals.for_turn(f"gradio:{login}", login, f"gradio:{login}")
 
+    @resolved
     def show(self, request: gr.Request) -> Any:
         return gr.update(visible=self.is_admin(request))
 
+    @resolved
     async def refresh(self, window: str, by: str, request: gr.Request) -> tuple[Any, ...]:
         if not self.is_admin(request):
             return NOT_ADMIN, None, None, None, None, ""
@@ -66,6 +69,7 @@ class StatsTab:
         return (summary(report), table(report), cost_per_day(days), latency_distribution(report),
                 feedback_per_day(days), lists(report))
 
+    @resolved
     async def sources(self, request: gr.Request) -> str:
         """The Sources section: each source's last sync, errors with the fix, next run."""
         if not self.is_admin(request):

@@ -9,6 +9,7 @@ import gradio as gr
 from bot.app import Bot
 from presenters.gradio import approval, elicit
 from presenters.gradio.handlers import ChatHandlers, as_score
+from presenters.gradio.hints import pin_signatures, resolved
 from presenters.gradio.keys import storage_secret
 from presenters.gradio.stats_tab import StatsTab
 
@@ -24,6 +25,7 @@ def busy(running: bool) -> tuple[Any, Any]:
     return gr.update(visible=not running), gr.update(visible=running)
 
 
+@resolved
 def example_text(data: gr.SelectData) -> str:
     """The prompt of the example a user clicked."""
     value = data.value
@@ -71,6 +73,7 @@ def build_app(bot: Bot) -> gr.Blocks:
         approval.wire(bot, chatbot, sid)
         demo.load(h.load, [sid], [sid, chatbot, turn_ids], queue=False, api_visibility="private")
         demo.load(stats.show, None, [stats_tab], queue=False, api_visibility="private")
+    pin_signatures(demo)
     return demo
 
 
@@ -109,6 +112,7 @@ def _wire_chat(h: ChatHandlers, chatbot: gr.Chatbot, box: gr.Textbox, send: gr.B
 def _wire_feedback(h: ChatHandlers, chatbot: gr.Chatbot, sid: gr.BrowserState,
                    turn_ids: gr.State, pending: gr.State, panel: gr.Group,
                    comment: gr.Textbox, send_comment: gr.Button, close: gr.Button) -> None:
+    @resolved
     async def on_like(ids: list[int | None], key: Any, data: gr.LikeData,
                       request: gr.Request) -> tuple[Any, Any, Any]:
         score = as_score(data.liked)
@@ -117,6 +121,7 @@ def _wire_feedback(h: ChatHandlers, chatbot: gr.Chatbot, sid: gr.BrowserState,
             return None, gr.update(visible=False), ""
         return {"index": data.index, "score": score}, gr.update(visible=True), ""
 
+    @resolved
     async def on_comment(text: str, chosen: Any, ids: list[int | None], key: Any,
                          request: gr.Request) -> tuple[Any, Any, str]:
         if chosen and text.strip():
