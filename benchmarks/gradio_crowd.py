@@ -26,7 +26,7 @@ from benchmarks.gradio_latency import _bot_command, _client, _server
 from bot.logging import configure_logging
 
 USERS = (1, 100)
-ROUNDS = 3
+ROUNDS = 7
 CONCURRENCY = 32
 
 
@@ -78,12 +78,14 @@ Key = tuple[str, int]
 
 def _walls(urls: dict[str, str], pids: dict[str, int]
            ) -> tuple[dict[Key, float], dict[Key, float]]:
-    """Median wall time and server CPU per crowd, by (app, users); crowds alternate."""
+    """Median wall time and server CPU per crowd, by (app, users); crowds alternate, and
+    which app goes first alternates round by round."""
     runs: dict[Key, list[tuple[float, float]]] = {}
     asks = {"bare": _ask_bare, "bot": _ask_bot}
     for users in USERS:
-        for _ in range(ROUNDS):
-            for name in ("bare", "bot"):
+        for round_no in range(ROUNDS):
+            # who goes first alternates, so neither always meets the other's leftovers
+            for name in ("bare", "bot")[:: 1 if round_no % 2 == 0 else -1]:
                 crowd = _crowd(urls[name], pids[name], users, asks[name])
                 runs.setdefault((name, users), []).append(crowd)
     walls = {k: statistics.median(w for w, _ in v) for k, v in runs.items()}
@@ -113,7 +115,8 @@ def report(w: dict[Key, float], cpu: dict[Key, float], load: float) -> str:
 Both servers run at once in their own processes; each answer waits 0.5 s (the bot's
 scripted backend; `asyncio.sleep` in the bare app), {CONCURRENCY} at a time in both (queue
 large enough for the whole crowd in both). N `gradio_client` users (threads of one process)
-ask at once; crowds alternate bare app, bot, {ROUNDS} rounds each; medians of the wall time
+ask at once; crowds alternate between the apps ({ROUNDS} rounds each, the first app of a round
+alternating too); medians of the wall time
 until the last user has the answer, and of each server's CPU time over the crowd per
 answer (/proc, 10 ms ticks: too coarse for one user). Goal: the bot ≤ 1.2× the bare app.
 Load average {load:.1f} on {os.cpu_count()} cores at the start; the servers and all the client
