@@ -23,7 +23,7 @@ from contracts.llm import (
 )
 from contracts.messages import ChatMessage, ToolCallRequest
 from judging.verdict_shape import label_shape
-from tests.fakes.openai_profiles import fake_profile_settings
+from tests.fakes.openai_backends import backend, close_backends  # noqa: F401
 from tests.fakes.openai_server import (
     FakeOpenAI,
     FakeReply,
@@ -32,23 +32,6 @@ from tests.fakes.openai_server import (
 )
 
 HELLO = LLMRequest(messages=[ChatMessage.system("Be brief."), ChatMessage.user("Hello?")])
-
-
-_open: list[OpenAIBackend] = []
-
-
-def backend(server: FakeOpenAI, **fields: Any) -> OpenAIBackend:
-    made = OpenAIBackend.from_profile("fake", fake_profile_settings(server, **fields))
-    _open.append(made)
-    return made
-
-
-@pytest.fixture(autouse=True)
-async def close_backends() -> AsyncIterator[None]:
-    """Close every client a test made while its event loop still runs."""
-    yield
-    while _open:
-        await _open.pop().aclose()
 
 
 async def chunks_of(llm: OpenAIBackend, request: LLMRequest = HELLO) -> list[LLMChunk]:

@@ -3,13 +3,11 @@ whose answer comes back as the same chunks a stream would have given."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from aiohttp import web
 
-from backends.openai_backend import OpenAIBackend
 from backends.resilient import Cooldowns, Link, ResilientLLM
 from contracts import llm_errors as errors
 from contracts.llm import (
@@ -24,6 +22,7 @@ from contracts.llm import (
 )
 from contracts.messages import ChatMessage, ToolCallRequest
 from judging.verdict_shape import label_shape
+from tests.fakes.openai_backends import backend, close_backends  # noqa: F401
 from tests.fakes.openai_profiles import fake_profile_settings
 from tests.fakes.openai_server import (
     FakeOpenAI,
@@ -36,23 +35,6 @@ WHOLE = LLMRequest(messages=[ChatMessage.system("Be brief."), ChatMessage.user("
                    whole=True)
 CALC = ToolSpec(name="calculator", description="Arithmetic.",
                 parameters={"type": "object", "properties": {"expression": {"type": "string"}}})
-
-_open: list[OpenAIBackend] = []
-
-
-def backend(server: FakeOpenAI, **fields: Any) -> OpenAIBackend:
-    made = OpenAIBackend.from_profile("fake", fake_profile_settings(server, **fields))
-    _open.append(made)
-    return made
-
-
-@pytest.fixture(autouse=True)
-async def close_backends() -> AsyncIterator[None]:
-    """Close every client a test made while its event loop still runs."""
-    yield
-    while _open:
-        await _open.pop().aclose()
-
 
 async def chunks_of(llm: Any, request: LLMRequest = WHOLE) -> list[LLMChunk]:
     return [c async for c in llm.stream(request)]
@@ -125,9 +107,7 @@ async def test_a_200_without_an_answer_is_a_bad_response() -> None:
     await site.start()
     port = runner.addresses[0][1]
     try:
-        llm = OpenAIBackend.from_profile("odd", fake_profile_settings(
-            FakeOpenAI(), base_url=f"http://127.0.0.1:{port}/v1", model="m"))
-        _open.append(llm)
+        llm = backend(FakeOpenAI(), base_url=f"http://127.0.0.1:{port}/v1", model="m")
         with pytest.raises(errors.LLMBadResponse, match="overloaded"):
             await chunks_of(llm)
     finally:
