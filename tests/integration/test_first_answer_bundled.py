@@ -79,3 +79,14 @@ async def test_the_slack_app_tokens_come_from_the_page_on_running_the_bot_in_sla
     quotes = quoted_headings(text)
     assert quotes and all(q.startswith("slack.md — ") for q in quotes), quotes
     assert "xapp-" in text and "xoxb-" in text, text
+
+
+async def test_adding_documents_quotes_the_ingest_section_whole_from_its_start(
+    bundled: Settings,
+) -> None:
+    text = await answer(bundled, "How do I add my own documents?")
+    body = text.partition(LEAD)[2]
+    assert "knowledge-base.md — Ingesting documents" in quoted_headings(text), text
+    assert "```\nbot ingest PATH..." in body, "the section's code block whole"
+    assert "[--address ADDR]]\n```\n\n- **Formats**" in body, "not started inside the block"
+    assert body.count("```") % 2 == 0, "no code block left open"
