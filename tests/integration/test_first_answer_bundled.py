@@ -9,11 +9,8 @@ the embedded one.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from agents.extractive import LEAD
 from backends.scripted import FunctionLLM, Reply
 from bot.app import Bot
 from config import Settings, load_settings
@@ -21,6 +18,7 @@ from contracts.events import TextDelta
 from contracts.llm import LLMRequest
 from knowledge.default_docs import BUNDLE
 from knowledge.ingest import ingest
+from tests.kb.first_answer import assert_ingest_section_quoted_whole, quoted_headings
 from tests.kb.helpers import shared_minilm
 
 INVENTED = "Install gitlab-kubectl first. Then add your SSH keys to the cluster. Reboot it."
@@ -53,11 +51,6 @@ async def answer(settings: Settings, question: str) -> str:
     return "".join(e.text for e in events if isinstance(e, TextDelta))
 
 
-def quoted_headings(text: str) -> list[str]:
-    """The ``file — heading`` over each quote of the documents' own words, in order."""
-    return re.findall(r"^\[\d+\] ([^\n]+):$", text.partition(LEAD)[2], flags=re.M)
-
-
 async def test_connecting_to_slack_quotes_its_steps_not_the_slack_source(
     bundled: Settings,
 ) -> None:
@@ -84,9 +77,4 @@ async def test_the_slack_app_tokens_come_from_the_page_on_running_the_bot_in_sla
 async def test_adding_documents_quotes_the_ingest_section_whole_from_its_start(
     bundled: Settings,
 ) -> None:
-    text = await answer(bundled, "How do I add my own documents?")
-    body = text.partition(LEAD)[2]
-    assert "knowledge-base.md — Ingesting documents" in quoted_headings(text), text
-    assert "```\nbot ingest PATH..." in body, "the section's code block whole"
-    assert "[--address ADDR]]\n```\n\n- **Formats**" in body, "not started inside the block"
-    assert body.count("```") % 2 == 0, "no code block left open"
+    assert_ingest_section_quoted_whole(await answer(bundled, "How do I add my own documents?"))

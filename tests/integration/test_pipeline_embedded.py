@@ -21,6 +21,7 @@ from config import Settings, load_settings
 from contracts.events import Done, Error, Source, Sources, TextDelta, ToolCall
 from knowledge.default_docs import BUNDLE
 from knowledge.ingest import ingest
+from tests.kb.first_answer import assert_ingest_section_quoted_whole, quoted_headings
 from tests.kb.helpers import shared_minilm
 
 pytestmark = pytest.mark.embedded
@@ -101,11 +102,6 @@ async def test_how_to_connect_to_slack_shows_only_what_the_slack_doc_says(
     assert isinstance(events[-1], Done) and events[-1].text == answer
 
 
-def quoted_headings(answer: str) -> list[str]:
-    """The ``file — heading`` of each quote of the extractive answer, in order."""
-    return re.findall(r"^\[\d+\] ([^\n]+):$", answer.partition(LEAD)[2], flags=re.M)
-
-
 async def test_the_first_question_quotes_the_slack_steps_whole_and_readable(
     bundled: Settings,
 ) -> None:
@@ -127,11 +123,7 @@ async def test_adding_documents_quotes_the_ingest_section_from_its_start(
     answer = "".join(e.text for e in events if isinstance(e, TextDelta))
     if LEAD not in answer:
         pytest.skip("the model's own answer passed the checks this time")
-    body = answer.partition(LEAD)[2]
-    assert "knowledge-base.md — Ingesting documents" in quoted_headings(answer), answer
-    assert "```\nbot ingest PATH..." in body, "the section's code block whole"
-    assert "[--address ADDR]]\n```\n\n- **Formats**" in body
-    assert body.count("```") % 2 == 0
+    assert_ingest_section_quoted_whole(answer)
 
 
 async def test_the_capital_of_france_is_not_searched_with_an_invented_query(
