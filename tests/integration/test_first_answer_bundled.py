@@ -18,7 +18,7 @@ from contracts.events import TextDelta
 from contracts.llm import LLMRequest
 from knowledge.default_docs import BUNDLE
 from knowledge.ingest import ingest
-from tests.kb.first_answer import assert_ingest_section_quoted_whole, quoted_headings
+from tests.kb.first_answer import quoted_headings
 from tests.kb.helpers import shared_minilm
 
 INVENTED = "Install gitlab-kubectl first. Then add your SSH keys to the cluster. Reboot it."
@@ -73,8 +73,3 @@ async def test_the_slack_app_tokens_come_from_the_page_on_running_the_bot_in_sla
     assert quotes and all(q.startswith("slack.md — ") for q in quotes), quotes
     assert "xapp-" in text and "xoxb-" in text, text
 
-
-async def test_adding_documents_quotes_the_ingest_section_whole_from_its_start(
-    bundled: Settings,
-) -> None:
-    assert_ingest_section_quoted_whole(await answer(bundled, "How do I add my own documents?"))
