@@ -23,9 +23,9 @@ import structlog
 
 from agents.arithmetic import arithmetic_expression
 from agents.checked_answer import CheckedAnswer
-from agents.coverage import covering
+from agents.found_passages import find_passages
 from agents.queries import MAX_QUERY_CHARS, context_query, invented_words
-from agents.retrieval import SEARCH_TOOL, for_the_model, more_of_the_files, retrieve
+from agents.retrieval import SEARCH_TOOL
 from agents.small_talk import small_talk_reply
 from contracts.agent import TurnContext
 from contracts.events import (
@@ -53,8 +53,6 @@ class AnswerSteps(Protocol):
 
 log = structlog.get_logger("agents.checked")
 CALCULATOR = "calculator"
-WIDER = 2  # passages fetched per passage the model reads
-MAX_FETCH = 20  # the search tool's own limit
 NOT_COVERED = (
     "The documents do not cover this, so this answer is the model's own and may be wrong.\n\n"
 )
@@ -122,16 +120,10 @@ class CheckedSteps:
     ) -> list[Source]:
         """The covering passages the model reads; the rest (``pool``) and other sections
         of their files (``more``: the next step of one) are kept for a quote."""
-        ctx, kb = self.ctx, self.ctx.settings.kb
-        wider = min(kb.top_k * WIDER, MAX_FETCH)  # the quote may use a file's second section
-        min_score = ctx.settings.pipeline.min_score
-        passages = await retrieve(tool, queries, wider, tool_ctx, fetch=wider)
-        kept = covering(passages, ctx.user_text, ctx.history, min_score)
-        shown, self.pool = for_the_model(kept, kb.top_k, kb.max_per_source)
-        if shown:  # every file found, not only the kept: see more_of_the_files
-            more = await more_of_the_files(tool, ctx.user_text, passages, tool_ctx, MAX_FETCH)
-            self.more = covering(more, ctx.user_text, ctx.history, min_score, len(kept) + 1)
-        return shown
+        ctx = self.ctx
+        found = await find_passages(tool, queries, ctx.user_text, ctx.history, tool_ctx)
+        self.pool, self.more = found.pool, found.more
+        return found.shown
 
     def checked_query(self, query: str) -> str:
         """The written query, or the user's words when it uses words nobody wrote."""

@@ -40,10 +40,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from agents.checked import MAX_FETCH
-from agents.coverage import covering
 from agents.extractive import LEAD, extractive_answer
-from agents.retrieval import for_the_model, more_of_the_files, retrieve
+from agents.found_passages import find_passages
 from benchmarks.honest_scoring import digest
 
 DATA = Path(__file__).resolve().parent / "data" / "quoted_sections"
@@ -55,7 +53,6 @@ TEST2 = DATA / "test2_questions.json"
 TEST3 = DATA / "test3_questions.json"
 TEST4 = DATA / "test4_questions.json"
 TEST5 = DATA / "test5_questions.json"
-WIDER = 2
 FIXED_LINES = ("", "…", "(…)", "```")  # the answer's own markup, not quoted text
 _QUOTE_HEAD = re.compile(r"^\[(\d+)\] [^\n]+:$", re.M)
 
@@ -71,13 +68,9 @@ def cases() -> list[dict[str, Any]]:
 
 async def answer(tool: Any, ctx: Any, case: dict[str, Any]) -> dict[str, Any]:
     """The quote the checked pipeline shows for the case's question, with what it quotes."""
-    kb, question = ctx.settings.kb, case["question"]
-    pool = await retrieve(tool, [question], kb.top_k * WIDER, ctx, fetch=kb.top_k * WIDER)
-    kept = covering(pool, question, [], ctx.settings.pipeline.min_score)
-    shown, rest = for_the_model(kept, kb.top_k, kb.max_per_source)
-    wider = await more_of_the_files(tool, question, pool, ctx, MAX_FETCH)
-    more = covering(wider, question, [], ctx.settings.pipeline.min_score, len(kept) + 1)
-    text, used = extractive_answer(question, shown, rest, more)
+    question = case["question"]
+    found = await find_passages(tool, [question], question, [], ctx)
+    text, used = extractive_answer(question, found.shown, found.pool, found.more)
     quoted = {int(n) for n in _QUOTE_HEAD.findall(text)}
     return {
         "id": case["id"], "set": case["set"], "question": question, "doc": case["doc"],

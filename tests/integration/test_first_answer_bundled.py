@@ -73,3 +73,9 @@ async def test_the_slack_app_tokens_come_from_the_page_on_running_the_bot_in_sla
     assert quotes and all(q.startswith("slack.md — ") for q in quotes), quotes
     assert "xapp-" in text and "xoxb-" in text, text
 
+
+
+async def test_adding_my_own_documents_quotes_the_ingest_command(bundled: Settings) -> None:
+    text = await answer(bundled, "How do I add my own documents?")
+    assert "knowledge-base.md — Ingesting documents" in quoted_headings(text), text
+    assert "Add your own files and folders with `bot ingest`:\n\n```\nbot ingest PATH" in text

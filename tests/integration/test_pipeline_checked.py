@@ -178,8 +178,9 @@ class RecordingSearch:
     description = SearchKnowledge.description
     Args = SearchKnowledge.Args
 
-    def __init__(self, passages: list[Any]) -> None:
+    def __init__(self, passages: list[Any], in_files: list[Any] | None = None) -> None:
         self.passages = passages
+        self.in_files = in_files or []  # what a search within the files finds
         self.within: list[list[str]] = []
 
     async def run(self, args: Any, ctx: Any) -> Any:
@@ -187,7 +188,7 @@ class RecordingSearch:
 
         if args.within:
             self.within.append(list(args.within))
-            return ToolOutput(content="", sources=[])
+            return ToolOutput(content="", sources=self.in_files)
         return ToolOutput(content="found", sources=self.passages)
 
 
@@ -207,3 +208,43 @@ async def test_the_files_searched_for_a_quote_include_one_whose_passage_fell_und
     await turn(checked_bot(kb_ready, [search], query_writer=ScriptedLLM(["paid leave"]),
                            primary=primary), "How much paid leave do I get?")
     assert search.within == [["docs/leave.md", "docs/readme.md"]]
+
+
+async def test_a_files_section_that_covers_the_question_answers_when_its_ranked_passage_did_not(
+    kb_ready: Settings,
+) -> None:
+    """"How do I add my own documents?" found knowledge-base.md by a weak passage under
+    the floor; the file's ingest section covers it, so the documents answer."""
+    from contracts.events import Source
+
+    weak = Source(n=1, source="docs/kb.md", heading="The default knowledge base", score=0.23,
+                  text="make chat ingests the bundled docs first.")
+    steps = Source(n=1, source="docs/kb.md", heading="Ingesting documents", score=0.31,
+                   text="Add your own documents with bot ingest PATH.")
+    search = RecordingSearch([weak], in_files=[steps])
+    primary = ScriptedLLM(["Reboot the cluster twice."])
+    events = await turn(checked_bot(kb_ready, [search], query_writer=ScriptedLLM(["documents"]),
+                                    primary=primary), "How do I add my own documents?")
+    text = answer(events)
+    assert not text.startswith(NOT_COVERED) and "Reboot" not in text
+    assert "Add your own documents with bot ingest PATH." in text
+    sources = next(e for e in events if isinstance(e, Sources)).sources
+    assert [s.heading for s in sources] == ["Ingesting documents"]
+    assert "Add your own documents" in primary.requests[0].messages[0].content
+
+
+async def test_a_file_only_mentioning_the_question_still_leaves_it_uncovered(
+    kb_ready: Settings,
+) -> None:
+    from contracts.events import Source
+
+    weak = Source(n=1, source="docs/kb.md", heading="Checks", score=0.24,
+                  text='Ask "What is the capital of France?" to see an uncovered answer.')
+    example = Source(n=1, source="docs/kb.md", heading="Trying it", score=0.4,
+                     text='Type "What is the capital of France?" and read the note.')
+    search = RecordingSearch([weak], in_files=[example])
+    primary = ScriptedLLM(["Paris."])
+    events = await turn(checked_bot(kb_ready, [search], query_writer=ScriptedLLM(["France"]),
+                                    primary=primary), "What is the capital of France?")
+    assert answer(events) == NOT_COVERED + "Paris."
+    assert search.within == [["docs/kb.md"]]
