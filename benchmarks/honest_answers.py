@@ -127,12 +127,17 @@ def run() -> str:
 
 
 def rewrite_section() -> str:
-    """Re-score the stored outputs (after labelling) into docs/benchmarks.md."""
-    from benchmarks.run import PAGE, machine, replace_section
+    """Re-score the stored outputs (after labelling) into docs/benchmarks.md, keeping the
+    section's stamp: labels change the figures, not when or where the answers were made."""
+    from benchmarks.run import PAGE, replace_section
+    from benchmarks.stamp import MARK
 
-    body = report() + f"\n\n_{time.strftime('%Y-%m-%d')}, {machine()}, re-scored from the " \
-        "stored outputs._"
-    PAGE.write_text(replace_section(PAGE.read_text(), "honest_answers", body))
+    page = PAGE.read_text()
+    section = page.partition("<!-- bench:honest_answers -->")[2]
+    measured = MARK.search(section)
+    kept = section[measured.start():].partition("\n<!-- /bench:")[0] if measured else ""
+    body = f"{report()}\n\n{kept}".strip()
+    PAGE.write_text(replace_section(page, "honest_answers", body))
     return body
 
 
