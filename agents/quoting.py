@@ -3,9 +3,12 @@
 A whole section (``Source.section``) is quoted as the source wrote it; a long one is cut at
 the last paragraph that fits, outside any code block, and ends with "…" and where to read
 on. A long section's quote starts at its opening when the search found that, else at the
-paragraph of the passage found (when the start would not show it). A bare chunk (a search
-that gives no sections) starts at its first whole sentence and any code fence it cut is
-paired.
+paragraph of the passage found (when the start would not show it). When the section's
+best passage lies further on than that part reaches, the quote shows two thirds as much
+from the start, "(…)", and the paragraphs from that passage on: a detail asked about often
+lies deep in a long section (the undo button in a list of what the page does). A bare
+chunk (a search that gives no sections) starts at its first whole sentence and any code
+fence it cut is paired.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ def quote_source(source: Source, limit: int = MAX_QUOTE_CHARS, found: Sequence[s
     if source.section.strip():
         opening = any(opens(source.section, passage) for passage in found)
         return quote_section(source.section, read_on(source), limit,
-                             at="" if opening else source.text)
+                             at="" if opening else source.text, later=[source.text])
     return quote(source.text, limit)
 
 
@@ -53,10 +56,16 @@ def read_on(source: Source) -> str:
     return source.url or (f"{source.source} — {heading}" if heading else source.source)
 
 
-def quote_section(section: str, where: str, limit: int = MAX_QUOTE_CHARS, at: str = "") -> str:
+def quote_section(
+    section: str, where: str, limit: int = MAX_QUOTE_CHARS, at: str = "",
+    later: Sequence[str] = (),
+) -> str:
     """``section`` re-flowed; past ``limit`` characters, whole paragraphs and list items
     (never cut inside code) from the start — or, when that would not show the passage
-    ``at`` the search found, from the paragraph where it begins, "(…)" marking the gap."""
+    ``at`` the search found, from the paragraph where it begins, "(…)" marking the gap.
+    ``later``: passages found in the section, best first; the first one that quote would
+    not show is shown too, after "(…)": two thirds of the room for the first part (the
+    opening, with its setup), a third for the paragraphs from that passage on."""
     text = reflow(section)
     if len(text) <= limit:
         return text
@@ -67,12 +76,24 @@ def quote_section(section: str, where: str, limit: int = MAX_QUOTE_CHARS, at: st
                                                                    if c < found)])
     if start + limit >= len(text):  # the passage is near the end: the last part that fits
         start = min([c + 1 for c in cuts if c + 1 >= len(text) - limit] or [start])
+    cut = end_of_part(text, cuts, start, limit)
+    beyond = [pos for p in later if (pos := located(text, p)) >= 0 and pos + SHOWN_OF_PASSAGE > cut]
+    parts = [(start, cut)]
+    if beyond:
+        first = end_of_part(text, cuts, start, limit - limit // 3)
+        resume = max([first + 1, *(c + 1 for c in cuts if c < beyond[0])])
+        parts = [(start, first), (resume, end_of_part(text, cuts, resume, limit // 3))]
+    shown = "\n\n(…)\n\n".join(text[a:b].strip() for a, b in parts)
+    head = "(…)\n\n" if start > 0 else ""
+    tail = f"\n\n… (read on: {where})" if parts[-1][1] < len(text) else ""
+    return f"{head}{shown}{tail}"
+
+
+def end_of_part(text: str, cuts: list[int], start: int, limit: int) -> int:
+    """Where a part from ``start`` ends: the last cut that fits, else a sentence that does."""
     fitting = [c for c in cuts if start < c <= start + limit]
     cut = fitting[-1] if fitting else next((c for c in cuts if c > start), len(text))
-    cut = sentence_end(text, cut, start + limit) if cut - start < limit // 2 else cut
-    head = "(…)\n\n" if start > 0 else ""
-    tail = f"\n\n… (read on: {where})" if cut < len(text) else ""
-    return f"{head}{text[start:cut].strip()}{tail}"
+    return sentence_end(text, cut, start + limit) if cut - start < limit // 2 else cut
 
 
 def sentence_end(text: str, cut: int, limit: int) -> int:

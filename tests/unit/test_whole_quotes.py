@@ -110,13 +110,25 @@ def test_a_long_section_is_quoted_from_its_opening_when_the_search_found_that_to
     first = later.model_copy(update={"n": 5, "score": 0.4, "text": opening})
     text, _ = extractive_answer("What does topic 20 say?", [later], more=[first])
     assert "[2] x.md — Long:\n\nParagraph 0 says" in text  # cited as the better passage
-    assert "(…)" not in text and "… (read on: docs/x.md — Long)" in text
+    # the better passage lies past what a quote from the opening reaches: shown after it
+    opening_part, _, found_part = text.partition("\n\n(…)\n\n")
+    assert "Paragraph 1 says" in opening_part and "Paragraph 19" not in text
+    assert found_part.startswith("Paragraph 20 says") and "… (read on: docs/x.md — Long)" in text
+    assert len(opening_part.partition("Long:\n\n")[2]) > len(found_part) > 0
     alone, _ = extractive_answer("What does topic 20 say?", [later])
     assert "[2] x.md — Long:\n\n(…)\n\nParagraph 20 says" in alone
     middle = later.model_copy(update={"n": 5, "score": 0.4, "text": "Paragraph 9 says"
                                       " something about topic 9."})
     text, _ = extractive_answer("What does topic 20 say?", [later], more=[middle])
     assert "(…)\n\nParagraph 20 says" in text  # a passage in the middle is no opening
+
+
+def test_a_found_passage_inside_the_quote_from_the_opening_adds_no_second_part() -> None:
+    section = "\n\n".join(f"Paragraph {i} says something about topic {i}." for i in range(80))
+    text = quote_section(section, "docs/x.md — Long", limit=600,
+                         later=["Paragraph 3 says something about topic 3."])
+    assert text.startswith("Paragraph 0 says") and "(…)" not in text
+    assert text.endswith("… (read on: docs/x.md — Long)")
 
 
 def test_a_step_goes_on_to_the_next_step_of_its_file_not_to_another_file() -> None:
