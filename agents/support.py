@@ -2,8 +2,11 @@
 
 A passage supports a sentence when it contains every exact term of the sentence (code,
 URLs, paths, setting names, numbers) verbatim, and at least ``min_share`` of the
-sentence's content words (stemmed). The sentence is then shown citing that passage,
-whatever number the model wrote: small models cite [1] for everything.
+content words (stemmed) of the sentence and of each of its clauses (parts between
+semicolons): a small model glues an invented clause onto a copied one ("…leaves it
+alone; the document is returned after no more data has been read"), and the copied half
+would carry the whole. The sentence is then shown citing that passage, whatever number
+the model wrote: small models cite [1] for everything.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from agents.wording import FENCE_MARK, content_words, exact_terms, normalised, s
 from contracts.events import Source
 
 CHECKED_WORDS = 2  # fewer content words (and no exact term): nothing to check ("Sure!")
+_CLAUSE_END = re.compile(r";\s+")
 SUBSTANTIVE_WORDS = 3  # fewer: a fragment or a lead-in, not yet an answer
 
 
@@ -61,15 +65,22 @@ def check_sentence(sentence: str, evidence: Sequence[Evidence], min_share: float
     )
     if len(words) < CHECKED_WORDS and not terms:
         return Verdict(supported=True, substantive=False)
+    parts = [words, *clause_words(sentence)]
     best: tuple[float, Evidence] | None = None
     for item in evidence:
-        share = item.share(words)
+        share = min(item.share(part) for part in parts)
         if item.holds(terms) and share >= min_share and (best is None or share > best[0]):
             best = (share, item)
     if best is None:
-        top = max((item.share(words) for item in evidence), default=0.0)
+        top = max((min(item.share(part) for part in parts) for item in evidence), default=0.0)
         return Verdict(supported=False, substantive=substantive, share=top)
     return Verdict(supported=True, substantive=substantive, source=best[1].source, share=best[0])
+
+
+def clause_words(sentence: str) -> list[set[str]]:
+    """The content words of each clause of a sentence of several, the short ones aside."""
+    clauses = [content_words(c) for c in _CLAUSE_END.split(sentence)]
+    return [c for c in clauses if len(c) >= CHECKED_WORDS] if len(clauses) > 1 else []
 
 
 def _whole(term: str) -> str:

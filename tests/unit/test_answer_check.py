@@ -160,3 +160,23 @@ def test_a_passage_that_only_quotes_the_question_is_not_quoted_first() -> None:
     text, used = extractive_answer("How do I connect it to Slack?", [example, SLACK])
     assert used == [SLACK, example]
     assert text.index("[1] slack.md") < text.index("[2] api.md")
+
+
+def test_an_invented_clause_glued_to_a_copied_one_is_not_carried_by_it() -> None:
+    """From the honest-answers run: SmolLM2 copied a sentence of the passage and went on
+    after a semicolon with words of its own."""
+    passage = Source(n=4, source="knowledge-base.md", heading="The default knowledge base",
+                     text="The bot's docs are only added to a collection that holds nothing "
+                     "else: once you have ingested your own documents into `kb.collection`, "
+                     "`ensure-default` leaves it alone. Later runs check a stamp file in the "
+                     "data dir and return at once when nothing changed.")
+    evidence = [Evidence.of(passage)]
+    copied = ("The documents are only added to a collection that holds nothing else: once you "
+              "have ingested your own documents into `kb.collection`, `ensure-default` leaves "
+              "it alone")
+    invented = ("the document is returned at any time after no more data has been read from "
+                "the file (the next write)")
+    assert check_sentence(f"{copied}.", evidence, 0.8).supported
+    assert not check_sentence(f"{copied}; {invented} [4].", evidence, 0.8).supported
+    later = "later runs check a stamp file in the data dir and return at once"
+    assert check_sentence(f"{copied}; {later}.", evidence, 0.8).supported
