@@ -92,7 +92,9 @@ def extractive_answer(
         return "", []
     quoted = reading_order(chosen(ranked))
     found = found_passages([*sources, *pool, *more])
-    parts = [LEAD, *(quote_block(s, quoted[:i], found.get(section_key(s), []))
+    searched = found_passages(sorted([*sources, *pool], key=lambda s: s.score, reverse=True))
+    parts = [LEAD, *(quote_block(s, quoted[:i], found.get(section_key(s), []),
+                                 searched.get(section_key(s), []))
                      for i, s in enumerate(quoted))]
     parts = [p for p in parts if p]
     keys = {section_key(s) for s in quoted}
@@ -177,11 +179,16 @@ def reading_order(quoted: list[Source]) -> list[Source]:
                                      strict=True), key=lambda pair: pair[0])]
 
 
-def quote_block(source: Source, before: Sequence[Source], found: Sequence[str] = ()) -> str:
+def quote_block(
+    source: Source, before: Sequence[Source], found: Sequence[str] = (),
+    ranked: Sequence[str] = (),
+) -> str:
     """``[n] file — heading:`` and the quote; "" when a chunk adds nothing new. ``found``:
-    the passages of the section the search found (its opening among them: quoted from it)."""
+    the passages of the section the search found (its opening among them: quoted from it);
+    ``ranked``: those of them the search ranked, best first (one past the quote is shown)."""
     if source.section.strip():
-        return f"[{source.n}] {short_label(source)}:\n\n{quote_source(source, found=found)}"
+        quoted = quote_source(source, found=found, ranked=ranked)
+        return f"[{source.n}] {short_label(source)}:\n\n{quoted}"
     text = unseen(source.text, "\n".join(s.text for s in before))
     return f"[{source.n}] {short_label(source)}:\n\n{quote(text)}" if text.strip() else ""
 

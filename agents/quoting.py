@@ -4,8 +4,9 @@ A whole section (``Source.section``) is quoted as the source wrote it; a long on
 the last paragraph that fits, outside any code block, and ends with "…" and where to read
 on. A long section's quote starts at its opening when the search found that, else at the
 paragraph of the passage found (when the start would not show it). When the section's
-best passage lies further on than that part reaches, the quote shows two thirds as much
-from the start, "(…)", and the paragraphs from that passage on: a detail asked about often
+best passage, or another the search ranked, lies further on than that part reaches, the
+quote shows two thirds as much from the start, "(…)", and the paragraphs from that
+passage on: a detail asked about often
 lies deep in a long section (the undo button in a list of what the page does). A bare
 chunk (a search that gives no sections) starts at its first whole sentence and any code
 fence it cut is paired.
@@ -30,15 +31,20 @@ MAX_QUOTE_CHARS = 1600  # chosen on the dev questions (README's first answer fit
 SHOWN_OF_PASSAGE = 300  # characters of the found passage a quote from the start must show
 
 
-def quote_source(source: Source, limit: int = MAX_QUOTE_CHARS, found: Sequence[str] = ()) -> str:
+def quote_source(
+    source: Source, limit: int = MAX_QUOTE_CHARS, found: Sequence[str] = (),
+    ranked: Sequence[str] = (),
+) -> str:
     """The section of ``source`` (or its chunk text, without a section), ready to show.
     ``found``: the other passages of that section the search found; when one of them is
     the section's opening, the quote starts there, not at ``source``'s own passage (the
-    opening says what the section is about, and how to set it up)."""
+    opening says what the section is about, and how to set it up). ``ranked``: those
+    the search itself ranked (not only found within the file), best first: after
+    ``source``'s own, the first that the quote would not reach is shown after "(…)"."""
     if source.section.strip():
         opening = any(opens(source.section, passage) for passage in found)
         return quote_section(source.section, read_on(source), limit,
-                             at="" if opening else source.text, later=[source.text])
+                             at="" if opening else source.text, later=[source.text, *ranked])
     return quote(source.text, limit)
 
 

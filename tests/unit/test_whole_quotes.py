@@ -123,6 +123,19 @@ def test_a_long_section_is_quoted_from_its_opening_when_the_search_found_that_to
     assert "(…)\n\nParagraph 20 says" in text  # a passage in the middle is no opening
 
 
+def test_a_ranked_passage_deep_in_the_best_sections_quote_is_shown_after_its_opening() -> None:
+    section = "\n\n".join(f"Paragraph {i} says something about topic {i}." * 3 for i in range(40))
+    opening = Source(n=1, source="docs/x.md", heading="X › Long", score=0.7,
+                     text="Paragraph 0 says something about topic 0.", section=section)
+    deep = opening.model_copy(update={"n": 2, "score": 0.5,
+                                      "text": "Paragraph 30 says something about topic 30."})
+    text, _ = extractive_answer("What does topic 30 say?", [opening], pool=[deep])
+    assert "[1] x.md — Long:\n\nParagraph 0 says" in text
+    assert "\n\n(…)\n\nParagraph 30 says" in text
+    within_only, _ = extractive_answer("What does topic 30 say?", [opening], more=[deep])
+    assert "(…)" not in within_only, "a passage only found within the file is no reason"
+
+
 def test_a_found_passage_inside_the_quote_from_the_opening_adds_no_second_part() -> None:
     section = "\n\n".join(f"Paragraph {i} says something about topic {i}." for i in range(80))
     text = quote_section(section, "docs/x.md — Long", limit=600,
