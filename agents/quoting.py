@@ -6,10 +6,9 @@ on. A long section's quote starts at its opening when the search found that, els
 paragraph of the passage found (when the start would not show it). When the section's
 best passage, or another the search ranked, lies further on than that part reaches, the
 quote shows two thirds as much from the start, "(…)", and the paragraphs from that
-passage on: a detail asked about often
-lies deep in a long section (the undo button in a list of what the page does). A bare
-chunk (a search that gives no sections) starts at its first whole sentence and any code
-fence it cut is paired.
+passage on: a detail asked about often lies deep in a long section (the undo button in a
+list of what the page does). A bare chunk (a search that gives no sections) starts at its
+first whole sentence and any code fence it cut is paired.
 """
 
 from __future__ import annotations

@@ -19,8 +19,8 @@ from agents.wording import FENCE_MARK, content_words, exact_terms, normalised, s
 from contracts.events import Source
 
 CHECKED_WORDS = 2  # fewer content words (and no exact term): nothing to check ("Sure!")
-_CLAUSE_END = re.compile(r";\s+")
 SUBSTANTIVE_WORDS = 3  # fewer: a fragment or a lead-in, not yet an answer
+_CLAUSE_END = re.compile(r";\s+")
 
 
 @dataclass(frozen=True)
@@ -66,13 +66,17 @@ def check_sentence(sentence: str, evidence: Sequence[Evidence], min_share: float
     if len(words) < CHECKED_WORDS and not terms:
         return Verdict(supported=True, substantive=False)
     parts = [words, *clause_words(sentence)]
+
+    def held(item: Evidence) -> float:  # the share of the clause it holds least of
+        return min(item.share(part) for part in parts)
+
     best: tuple[float, Evidence] | None = None
     for item in evidence:
-        share = min(item.share(part) for part in parts)
+        share = held(item)
         if item.holds(terms) and share >= min_share and (best is None or share > best[0]):
             best = (share, item)
     if best is None:
-        top = max((min(item.share(part) for part in parts) for item in evidence), default=0.0)
+        top = max((held(item) for item in evidence), default=0.0)
         return Verdict(supported=False, substantive=substantive, share=top)
     return Verdict(supported=True, substantive=substantive, source=best[1].source, share=best[0])
 
