@@ -8,6 +8,7 @@ import gradio as gr
 
 from bot.app import Bot
 from presenters.gradio import approval, elicit
+from presenters.gradio.bookkeeping import skip_cheaply
 from presenters.gradio.handlers import ChatHandlers, as_score
 from presenters.gradio.hints import pin_signatures, resolved
 from presenters.gradio.keys import storage_secret
@@ -74,6 +75,7 @@ def build_app(bot: Bot) -> gr.Blocks:
         demo.load(h.load, [sid], [sid, chatbot, turn_ids], queue=False, api_visibility="private")
         demo.load(stats.show, None, [stats_tab], queue=False, api_visibility="private")
     pin_signatures(demo)
+    skip_cheaply(demo)
     return demo
 
 

@@ -1,19 +1,25 @@
 """What each session and update costs Gradio: handlers whose type hints it reads cheaply,
-component signatures pinned, and State outputs sent only when they change."""
+component signatures pinned, State outputs sent only when they change, block configs
+derived only when read, and a skipped output sent without rebuilding its component."""
 
 from __future__ import annotations
 
+import asyncio
 import inspect
+import types
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 pytest.importorskip("gradio")
 
 import gradio as gr
+from gradio.state_holder import SessionState, StateHolder
 
 from bot.app import Bot
 from config import load_settings
+from presenters.gradio.bookkeeping import LazySessionState, _lazy_init_fits, lazy_session_configs
 from presenters.gradio.handlers import Sent
 from presenters.gradio.ui import build_app
 
@@ -49,3 +55,56 @@ def test_unchanged_states_are_skipped() -> None:
     asking = {"id": "q1"}
     assert sent.update(chat, [None, None], asking) == (chat, gr.skip(), asking)
     assert sent.update(chat, [None, 7], None)[1:] == ([None, 7], None)
+
+
+def test_sessions_derive_block_configs_only_when_read(tmp_path: Path) -> None:
+    # Gradio derives all 54 blocks' configs at each new session's first event, for a
+    # deep-link snapshot nobody takes; the lazy session derives the same ones when read
+    demo = build_app(Bot.from_settings(load_settings(data_dir=tmp_path, tools=[])))
+    assert _lazy_init_fits()
+    gradio_session, lazy = SessionState(demo), LazySessionState(demo)
+    assert set(vars(gradio_session)) == set(vars(lazy))
+    assert not any(isinstance(v, dict) for v in lazy.config_values._data.values())
+    assert list(lazy.components) == list(gradio_session.components)
+
+
+def _answer_events(demo: gr.Blocks, session: SessionState, postprocess: Any) -> list[Any]:
+    """What Gradio does for one /chat answer: its inputs, then the three updates."""
+    fn = next(f for f in demo.fns.values() if f.api_name == "chat")
+    chat = [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "Hello."}]
+
+    async def run() -> list[Any]:
+        await demo.preprocess_data(fn, ["hi", [], None, None], session)
+        updates = (["", chat[:1], "s" * 22, [None], None],
+                   [gr.skip(), chat, "s" * 22, [None, None], gr.skip()],
+                   [gr.skip(), chat, "s" * 22, [None, 5], gr.skip()])
+        return [await postprocess(fn, list(u), session) for u in updates]
+
+    return asyncio.run(run())
+
+
+def test_answers_send_what_gradio_sends_and_keep_the_same_session(tmp_path: Path) -> None:
+    demo = build_app(Bot.from_settings(load_settings(data_dir=tmp_path, tools=[])))
+    assert "postprocess_data" in vars(demo)  # skip_cheaply took
+    gradio_session, lazy = SessionState(demo), LazySessionState(demo)
+    sent = _answer_events(demo, lazy, demo.postprocess_data)
+    assert sent == _answer_events(demo, gradio_session,
+                                  types.MethodType(gr.Blocks.postprocess_data, demo))
+    assert sent[1][0] == sent[2][0] == {"__type__": "update"}  # the box untouched
+    assert lazy.state_data == gradio_session.state_data
+    box = next(f for f in demo.fns.values() if f.api_name == "chat").outputs[0]._id
+    ours, theirs = dict(zip(lazy.config_values, lazy.components, strict=True)), {
+        c["id"]: c for c in gradio_session.components}
+    # the one difference: after a skip Gradio rebuilt the box without its value; the lazy
+    # session keeps the value the box shows ("", as it was cleared)
+    assert ours[box]["props"].pop("value") == ""
+    assert ours == theirs
+
+
+def test_a_launched_page_makes_lazy_sessions(tmp_path: Path) -> None:
+    demo = build_app(Bot.from_settings(load_settings(data_dir=tmp_path, tools=[])))
+    demo.state_holder = StateHolder()
+    demo.state_holder.set_blocks(demo)
+    assert lazy_session_configs(demo)
+    assert isinstance(demo.state_holder["abc"], LazySessionState)
+    assert not lazy_session_configs(demo)  # once
