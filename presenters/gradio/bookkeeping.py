@@ -12,7 +12,12 @@ user sees (docs/benchmarks.md, "Gradio under 100 users"):
   its config again, only to send ``{"__type__": "update"}``: :func:`skip_cheaply` sends
   that without the rebuild (the session keeps the component it had, with the same props).
 
-Both hook into Gradio's internals; where those are not what this expects (another Gradio
+And each update of an answer had Gradio run every component output's ``postprocess`` on a
+worker thread (a trip there and back per output: the chat and the conversation id, three
+updates an answer) and dump the result twice: :func:`postprocessed` runs the same
+``postprocess`` where the handler runs, once, for events wired with ``postprocess=False``.
+
+The first two hook into Gradio's internals; where those are not what this expects (another Gradio
 version), the hook leaves Gradio as it is. tests/unit/test_gradio_handlers_cost.py checks
 that what they produce equals what Gradio does.
 """
@@ -20,11 +25,14 @@ that what they produce equals what Gradio does.
 from __future__ import annotations
 
 import datetime
+import functools
 import types
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import AsyncIterator, Callable, Iterator, MutableMapping, Sequence
+from contextlib import aclosing
 from typing import Any
 
 from gradio.components import State
+from gradio.data_classes import GradioModel, GradioRootModel
 from gradio.state_holder import SessionState, StateHolder
 
 SKIP: dict[str, Any] = {"__type__": "update"}  # gr.skip(): what Gradio sends for it
@@ -211,3 +219,29 @@ def _finished_marker() -> Any:
 
     keywords = getattr(components, "_Keywords", None)
     return getattr(keywords, "FINISHED_ITERATING", None)
+
+
+def postprocessed(fn: Callable[..., AsyncIterator[Any]], outputs: Sequence[Any]
+                  ) -> Callable[..., AsyncIterator[Any]]:
+    """``fn``, an async generator handler of an event with ``outputs``, yielding each update
+    as Gradio's postprocessing would pass it on, for an event wired with
+    ``postprocess=False``: each component output (not a State, not an update such as
+    ``gr.skip()``) through its component's ``postprocess``, a Gradio model dumped. Gradio
+    reads the handler's signature and type hints through the wrapper."""
+    components = [None if block.stateful else block for block in outputs]
+
+    @functools.wraps(fn)
+    async def run(*args: Any, **kwargs: Any) -> AsyncIterator[tuple[Any, ...]]:
+        async with aclosing(fn(*args, **kwargs)) as updates:  # type: ignore[type-var]
+            async for update in updates:
+                yield tuple(_postprocess(component, value)
+                            for component, value in zip(components, update, strict=True))
+
+    return run
+
+
+def _postprocess(component: Any, value: Any) -> Any:
+    if component is None or (isinstance(value, dict) and "update" in value.get("__type__", "")):
+        return value
+    value = component.postprocess(value)
+    return value.model_dump() if isinstance(value, GradioModel | GradioRootModel) else value

@@ -5,8 +5,9 @@ derived only when read, and a skipped output sent without rebuilding its compone
 from __future__ import annotations
 
 import asyncio
+import copy
 import inspect
-import types
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,12 @@ from gradio.state_holder import SessionState, StateHolder
 
 from bot.app import Bot
 from config import load_settings
-from presenters.gradio.bookkeeping import LazySessionState, _lazy_init_fits, lazy_session_configs
+from presenters.gradio.bookkeeping import (
+    LazySessionState,
+    _lazy_init_fits,
+    lazy_session_configs,
+    postprocessed,
+)
 from presenters.gradio.handlers import Sent
 from presenters.gradio.ui import build_app
 
@@ -68,17 +74,31 @@ def test_sessions_derive_block_configs_only_when_read(tmp_path: Path) -> None:
     assert list(lazy.components) == list(gradio_session.components)
 
 
-def _answer_events(demo: gr.Blocks, session: SessionState, postprocess: Any) -> list[Any]:
-    """What Gradio does for one /chat answer: its inputs, then the three updates."""
+def _answer_events(demo: gr.Blocks, session: SessionState, gradio: bool) -> list[Any]:
+    """What one /chat answer sends: its inputs, then the three updates, through Gradio's own
+    postprocessing (``gradio``) or the page's (its handler postprocessed, cheap skips)."""
     fn = next(f for f in demo.fns.values() if f.api_name == "chat")
-    chat = [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "Hello."}]
+    chat = [{"role": "user", "content": "hi"},
+            {"role": "assistant", "content": "Hello.", "metadata": {"title": "🔧 x", "id": "1"}},
+            {"role": "assistant", "content": "Hi.", "options": [{"value": "approve:1"}]}]
+    updates = [("", chat[:1], "s" * 22, [None], None),
+               (gr.skip(), chat[:2], "s" * 22, [None, None], gr.skip()),
+               (gr.skip(), chat, "s" * 22, [None, 5, 5], gr.skip())]
+    if gradio:
+        fn = copy.copy(fn)
+        fn.postprocess = True
+
+    async def handler() -> AsyncIterator[tuple[Any, ...]]:
+        for update in updates:
+            yield update
 
     async def run() -> list[Any]:
         await demo.preprocess_data(fn, ["hi", [], None, None], session)
-        updates = (["", chat[:1], "s" * 22, [None], None],
-                   [gr.skip(), chat, "s" * 22, [None, None], gr.skip()],
-                   [gr.skip(), chat, "s" * 22, [None, 5], gr.skip()])
-        return [await postprocess(fn, list(u), session) for u in updates]
+        if gradio:
+            made = [list(u) for u in updates]
+            return [await gr.Blocks.postprocess_data(demo, fn, u, session) for u in made]
+        return [await demo.postprocess_data(fn, list(u), session)
+                async for u in postprocessed(handler, fn.outputs)()]
 
     return asyncio.run(run())
 
@@ -86,11 +106,13 @@ def _answer_events(demo: gr.Blocks, session: SessionState, postprocess: Any) -> 
 def test_answers_send_what_gradio_sends_and_keep_the_same_session(tmp_path: Path) -> None:
     demo = build_app(Bot.from_settings(load_settings(data_dir=tmp_path, tools=[])))
     assert "postprocess_data" in vars(demo)  # skip_cheaply took
+    chat_fns = [f for f in demo.fns.values() if f.api_name in ("chat", "retry")]
+    assert len(chat_fns) == 2 and not any(f.postprocess for f in chat_fns)
     gradio_session, lazy = SessionState(demo), LazySessionState(demo)
-    sent = _answer_events(demo, lazy, demo.postprocess_data)
-    assert sent == _answer_events(demo, gradio_session,
-                                  types.MethodType(gr.Blocks.postprocess_data, demo))
+    sent = _answer_events(demo, lazy, gradio=False)
+    assert sent == _answer_events(demo, gradio_session, gradio=True)
     assert sent[1][0] == sent[2][0] == {"__type__": "update"}  # the box untouched
+    assert sent[2][1][1]["metadata"]["title"] == "🔧 x"
     assert lazy.state_data == gradio_session.state_data
     box = next(f for f in demo.fns.values() if f.api_name == "chat").outputs[0]._id
     ours, theirs = dict(zip(lazy.config_values, lazy.components, strict=True)), {
