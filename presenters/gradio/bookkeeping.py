@@ -12,10 +12,11 @@ user sees (docs/benchmarks.md, "Gradio under 100 users"):
   its config again, only to send ``{"__type__": "update"}``: :func:`skip_cheaply` sends
   that without the rebuild (the session keeps the component it had, with the same props).
 
-And each update of an answer had Gradio run every component output's ``postprocess`` on a
-worker thread (a trip there and back per output: the chat and the conversation id, three
-updates an answer) and dump the result twice: :func:`postprocessed` runs the same
-``postprocess`` where the handler runs, once, for events wired with ``postprocess=False``.
+And an answer had Gradio run each component input's ``preprocess`` (the question, the chat,
+the conversation id) and each update's component outputs' ``postprocess`` (the chat and the
+id, three updates an answer) on a worker thread, a trip there and back for each, and dump
+each output twice: :func:`processed` runs the same pre- and postprocessing where the
+handler runs, once, for events wired with ``preprocess=False, postprocess=False``.
 
 The first two hook into Gradio's internals; where those are not what this expects (another Gradio
 version), the hook leaves Gradio as it is. tests/unit/test_gradio_handlers_cost.py checks
@@ -221,23 +222,39 @@ def _finished_marker() -> Any:
     return getattr(keywords, "FINISHED_ITERATING", None)
 
 
-def postprocessed(fn: Callable[..., AsyncIterator[Any]], outputs: Sequence[Any]
-                  ) -> Callable[..., AsyncIterator[Any]]:
-    """``fn``, an async generator handler of an event with ``outputs``, yielding each update
-    as Gradio's postprocessing would pass it on, for an event wired with
-    ``postprocess=False``: each component output (not a State, not an update such as
-    ``gr.skip()``) through its component's ``postprocess``, a Gradio model dumped. Gradio
-    reads the handler's signature and type hints through the wrapper."""
-    components = [None if block.stateful else block for block in outputs]
+def processed(fn: Callable[..., AsyncIterator[Any]], inputs: Sequence[Any],
+              outputs: Sequence[Any]) -> Callable[..., AsyncIterator[Any]]:
+    """``fn``, an async generator handler of an event with ``inputs`` and ``outputs``, doing
+    Gradio's pre- and postprocessing itself, for an event wired with ``preprocess=False,
+    postprocess=False``: each component input (not a State) validated into its data model
+    and through its component's ``preprocess``; each update's component outputs (not a
+    State, not an update such as ``gr.skip()``) through ``postprocess``, a Gradio model
+    dumped. ``fn``'s component parameters come first (Gradio's ``gr.Request`` after them);
+    Gradio reads its signature and type hints through the wrapper (less the return type,
+    which the wrapper's updates do not have)."""
+    takes = [None if block.stateful else block for block in inputs]
+    gives = [None if block.stateful else block for block in outputs]
 
     @functools.wraps(fn)
     async def run(*args: Any, **kwargs: Any) -> AsyncIterator[tuple[Any, ...]]:
-        async with aclosing(fn(*args, **kwargs)) as updates:  # type: ignore[type-var]
+        given = [_preprocess(c, v) for c, v in zip(takes, args, strict=False)]
+        async with aclosing(fn(*given, *args[len(given):], **kwargs)) as updates:  # type: ignore[type-var]
             async for update in updates:
-                yield tuple(_postprocess(component, value)
-                            for component, value in zip(components, update, strict=True))
+                yield tuple(_postprocess(c, v) for c, v in zip(gives, update, strict=True))
 
+    run.__annotations__ = {k: v for k, v in fn.__annotations__.items() if k != "return"}
     return run
+
+
+def _preprocess(component: Any, value: Any) -> Any:
+    """What Gradio's ``preprocess_data`` passes on, given what it passes on without
+    preprocessing (the input, validated into the component's data model and dumped)."""
+    if component is None:
+        return value
+    model = getattr(component, "data_model", None)
+    if model is not None and value is not None:
+        value = model.model_validate(value, context={"validate_meta": True})
+    return component.preprocess(value)
 
 
 def _postprocess(component: Any, value: Any) -> Any:

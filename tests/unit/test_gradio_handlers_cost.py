@@ -24,7 +24,7 @@ from presenters.gradio.bookkeeping import (
     LazySessionState,
     _lazy_init_fits,
     lazy_session_configs,
-    postprocessed,
+    processed,
 )
 from presenters.gradio.handlers import Sent
 from presenters.gradio.ui import build_app
@@ -74,53 +74,66 @@ def test_sessions_derive_block_configs_only_when_read(tmp_path: Path) -> None:
     assert list(lazy.components) == list(gradio_session.components)
 
 
-def _answer_events(demo: gr.Blocks, session: SessionState, gradio: bool) -> list[Any]:
-    """What one /chat answer sends: its inputs, then the three updates, through Gradio's own
-    postprocessing (``gradio``) or the page's (its handler postprocessed, cheap skips)."""
+CHAT = [{"role": "user", "content": "hi"},
+        {"role": "assistant", "content": "Hello.", "metadata": {"title": "🔧 x", "id": "1"}},
+        {"role": "assistant", "content": "Hi.", "options": [{"value": "approve:1"}]}]
+
+
+def _answer_events(demo: gr.Blocks, session: SessionState, gradio: bool,
+                   shown: list[Any]) -> tuple[list[Any], list[Any]]:
+    """What one /chat answer after ``shown`` gets and sends: the handler's arguments and
+    the three updates, through Gradio's own pre- and postprocessing (``gradio``) or the
+    page's (its handler doing them, cheap skips)."""
     fn = next(f for f in demo.fns.values() if f.api_name == "chat")
-    chat = [{"role": "user", "content": "hi"},
-            {"role": "assistant", "content": "Hello.", "metadata": {"title": "🔧 x", "id": "1"}},
-            {"role": "assistant", "content": "Hi.", "options": [{"value": "approve:1"}]}]
-    updates = [("", chat[:1], "s" * 22, [None], None),
-               (gr.skip(), chat[:2], "s" * 22, [None, None], gr.skip()),
-               (gr.skip(), chat, "s" * 22, [None, 5, 5], gr.skip())]
+    updates = [("", CHAT[:1], "s" * 22, [None], None),
+               (gr.skip(), CHAT[:2], "s" * 22, [None, None], gr.skip()),
+               (gr.skip(), CHAT, "s" * 22, [None, 5, 5], gr.skip())]
+    received: list[Any] = []
     if gradio:
         fn = copy.copy(fn)
-        fn.postprocess = True
+        fn.preprocess = fn.postprocess = True
 
-    async def handler() -> AsyncIterator[tuple[Any, ...]]:
+    async def handler(*args: Any) -> AsyncIterator[tuple[Any, ...]]:
+        received.extend(args)
         for update in updates:
             yield update
 
     async def run() -> list[Any]:
-        await demo.preprocess_data(fn, ["hi", [], None, None], session)
+        args = await demo.preprocess_data(fn, ["hi", shown, "s" * 22, None], session)
         if gradio:
+            received.extend(args)
             made = [list(u) for u in updates]
             return [await gr.Blocks.postprocess_data(demo, fn, u, session) for u in made]
         return [await demo.postprocess_data(fn, list(u), session)
-                async for u in postprocessed(handler, fn.outputs)()]
+                async for u in processed(handler, fn.inputs, fn.outputs)(*args)]
 
-    return asyncio.run(run())
+    return received, asyncio.run(run())
 
 
 def test_answers_send_what_gradio_sends_and_keep_the_same_session(tmp_path: Path) -> None:
     demo = build_app(Bot.from_settings(load_settings(data_dir=tmp_path, tools=[])))
     assert "postprocess_data" in vars(demo)  # skip_cheaply took
     chat_fns = [f for f in demo.fns.values() if f.api_name in ("chat", "retry")]
-    assert len(chat_fns) == 2 and not any(f.postprocess for f in chat_fns)
+    assert len(chat_fns) == 2
+    assert not any(f.postprocess or f.preprocess for f in chat_fns)
     gradio_session, lazy = SessionState(demo), LazySessionState(demo)
-    sent = _answer_events(demo, lazy, gradio=False)
-    assert sent == _answer_events(demo, gradio_session, gradio=True)
+    shown: list[Any] = []
+    for _ in range(2):  # the second answer gets the chat the first one sent
+        got, sent = _answer_events(demo, lazy, False, shown)
+        assert (got, sent) == _answer_events(demo, gradio_session, True, shown)
+        shown = sent[2][1]
+    assert got[1][1]["metadata"]["title"] == "🔧 x"
     assert sent[1][0] == sent[2][0] == {"__type__": "update"}  # the box untouched
-    assert sent[2][1][1]["metadata"]["title"] == "🔧 x"
     assert lazy.state_data == gradio_session.state_data
     box = next(f for f in demo.fns.values() if f.api_name == "chat").outputs[0]._id
     ours, theirs = dict(zip(lazy.config_values, lazy.components, strict=True)), {
         c["id"]: c for c in gradio_session.components}
-    # the one difference: after a skip Gradio rebuilt the box without its value; the lazy
-    # session keeps the value the box shows ("", as it was cleared)
+    # the differences: after a skip Gradio rebuilt the box (a new block id) without its
+    # value, and the next answer's input noted that id's config too; the lazy session keeps
+    # the box, with the value it shows ("", as it was cleared)
     assert ours[box]["props"].pop("value") == ""
-    assert ours == theirs
+    assert ours == {k: theirs[k] for k in ours}
+    assert not set(theirs) - set(ours) & set(demo.blocks)
 
 
 def test_a_launched_page_makes_lazy_sessions(tmp_path: Path) -> None:
