@@ -52,16 +52,25 @@ _NO_VALUE = object()
 
 
 class LazyConfigs(MutableMapping[int, Any]):
-    """A session's per-block configs, each derived on first read (in the page's block
-    order, as Gradio's dict had them)."""
+    """A session's per-block configs, each derived on first read, in Gradio's order (the
+    page's blocks, then blocks the session added). ``blocks``, the page's own, is read,
+    not copied: it does not change while the page serves."""
 
     def __init__(self, derive: Callable[[int, list[int], Any], Any], blocks: dict[int, Any]
                  ) -> None:
-        self._derive = derive
-        self._data: dict[int, Any] = {k: _Pending(block) for k, block in blocks.items()}
+        self._derive, self._blocks = derive, blocks
+        self._data: dict[int, Any] = {}  # derived, set, or pending with a newer block/value
+
+    def _entry(self, key: int) -> Any:
+        if key in self._data:
+            return self._data[key]
+        if key in self._blocks:
+            entry = self._data[key] = _Pending(self._blocks[key])
+            return entry
+        raise KeyError(key)
 
     def __getitem__(self, key: int) -> Any:
-        value = self._data[key]
+        value = self._entry(key)
         if isinstance(value, _Pending):
             pending, value = value, self._derive(key, [], value.block)
             if pending.value is not _NO_VALUE and "props" in value:
@@ -75,7 +84,7 @@ class LazyConfigs(MutableMapping[int, Any]):
 
     def defer_value(self, key: int, value: Any) -> bool:
         """Note ``value`` as the value in a config not derived yet; False if it is."""
-        pending = self._data.get(key)
+        pending = self._entry(key) if key in self else None
         if not isinstance(pending, _Pending):
             return False
         pending.value = value
@@ -84,17 +93,21 @@ class LazyConfigs(MutableMapping[int, Any]):
     def __setitem__(self, key: int, value: Any) -> None:
         self._data[key] = value
 
-    def __delitem__(self, key: int) -> None:
-        del self._data[key]
+    def __delitem__(self, key: int) -> None:  # Gradio deletes none; kept exact all the same
+        if key not in self:
+            raise KeyError(key)
+        self._data = {k: self._entry(k) for k in self if k != key}
+        self._blocks = {}
 
     def __contains__(self, key: object) -> bool:
-        return key in self._data
+        return key in self._data or key in self._blocks
 
     def __iter__(self) -> Iterator[int]:
-        return iter(self._data)
+        yield from self._blocks
+        yield from (k for k in self._data if k not in self._blocks)
 
     def __len__(self) -> int:
-        return len(self._data)
+        return len(self._blocks) + sum(k not in self._blocks for k in self._data)
 
 
 class _NoBlocks:
@@ -119,9 +132,7 @@ class LazySessionState(SessionState):
 
     def __init__(self, blocks: Any) -> None:
         super().__init__(_NoBlocks(blocks))  # type: ignore[arg-type]  # the rest as Gradio sets it
-        self.config_values = LazyConfigs(
-            self.blocks_config.config_for_block,
-            {k: v for k, v in self.blocks_config.blocks.items() if k in blocks.blocks})
+        self.config_values = LazyConfigs(self.blocks_config.config_for_block, blocks.blocks)
 
     def __setitem__(self, key: int, value: Any) -> None:
         """Gradio's, less deriving the config now (from the block that was there, as

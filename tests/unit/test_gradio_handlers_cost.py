@@ -21,6 +21,7 @@ from gradio.state_holder import SessionState, StateHolder
 from bot.app import Bot
 from config import load_settings
 from presenters.gradio.bookkeeping import (
+    LazyConfigs,
     LazySessionState,
     _lazy_init_fits,
     lazy_session_configs,
@@ -70,7 +71,7 @@ def test_sessions_derive_block_configs_only_when_read(tmp_path: Path) -> None:
     assert _lazy_init_fits()
     gradio_session, lazy = SessionState(demo), LazySessionState(demo)
     assert set(vars(gradio_session)) == set(vars(lazy))
-    assert not any(isinstance(v, dict) for v in lazy.config_values._data.values())
+    assert not lazy.config_values._data  # nothing derived yet
     assert list(lazy.components) == list(gradio_session.components)
 
 
@@ -143,3 +144,28 @@ def test_a_launched_page_makes_lazy_sessions(tmp_path: Path) -> None:
     assert lazy_session_configs(demo)
     assert isinstance(demo.state_holder["abc"], LazySessionState)
     assert not lazy_session_configs(demo)  # once
+
+
+def test_lazy_configs_read_like_the_dict_gradio_keeps() -> None:
+    derived: list[int] = []
+
+    def derive(key: int, rendered: list[int], block: str) -> dict[str, Any]:
+        derived.append(key)
+        return {"id": key, "props": {"of": block}}
+
+    page = {1: "a", 2: "b", 3: "c"}
+    configs, plain = LazyConfigs(derive, page), {k: derive(k, [], b) for k, b in page.items()}
+    derived.clear()
+    assert configs.defer_value(2, "typed")
+    plain[2]["props"]["value"] = "typed"
+    configs[9] = plain[9] = {"id": 9}
+    configs.defer(3, "c2")
+    plain[3] = derive(3, [], "c2")
+    assert 2 in configs and 9 in configs and 5 not in configs and len(configs) == 4
+    assert list(configs) == list(plain) == [1, 2, 3, 9]
+    derived.clear()
+    assert dict(configs.items()) == plain and sorted(derived) == [1, 2, 3]
+    assert not configs.defer_value(2, "again")  # derived now: Gradio's own update applies
+    del configs[2], plain[2]
+    assert dict(configs.items()) == plain and list(configs) == [1, 3, 9]
+    assert page == {1: "a", 2: "b", 3: "c"}
