@@ -142,31 +142,44 @@ the bare app's. What the bare app does not do is what the chat page is: it store
 question and the answer (two trips to the store's thread), and sends three updates per
 answer where the bare app sends one — the question shown and the box cleared at once, the
 text, and the closing update with the turn id that 👍/👎 need (a longer answer streams at
-most one update per `gradio.stream_interval_s`). Its page has 54 blocks (chat, feedback
-panel, the Stats tab, the `/feedback`, `/elicit` and `/approve` endpoints' hidden inputs)
-to the bare app's 2, and Gradio derives every block's config again for every new browser
-session (each `gradio_client` here is one), and a State output's for every update; it
-also keeps a heartbeat stream open per session because the page has State."""
+most one update per `gradio.stream_interval_s`); each update carries the chat, the
+conversation id and the two States. Its page has 54 blocks (chat, feedback panel, the
+Stats tab, the `/feedback`, `/elicit` and `/approve` endpoints' hidden inputs) to the bare
+app's 2, and it keeps a heartbeat stream open per session because the page has State."""
+
 
 CHANGES = """Where the bot's extra server time went, and what was cut (profiles of the server under
-these crowds, cProfile on its event loop and py-spy): Gradio's per-session config of the
-54 blocks was the largest part, most of it `inspect.signature` of each component's
-constructor, rebuilt for every block — the page now pins each component class's
-signature (`presenters/gradio/hints.py`), about 1.9 → 1.0 ms per new session; Gradio
-read each handler's type hints on every event, and our postponed annotations made that a
-compile and evaluation each time (~0.13 ms an event on `/chat`) — they are evaluated
-once; the answer sent four updates (text, then usage, then the end of the turn, each at
-once) — every change is now paced: shown at once when the last update is older than
-`gradio.stream_interval_s` (0.05 s), else with the next update or when the interval
-ends, so a short answer's usage and turn id ride in one closing update; the turn-id and
-question States are sent only when they change; and with `[access]` off a turn no longer
-takes a trip to a thread to look up nobody. Measured side by side on a loaded machine
-(load 10–20), the bot server's CPU per 100-user crowd went from 1.3–1.8 s to 1.1–1.3 s,
-against 0.4–0.5 s for the bare app. What remains of the gap is mostly what the page is:
-Gradio's per-session config of 54 blocks (the three API endpoints' hidden inputs are 18
-of them; endpoints without components would keep their parameters only with another
-way to reach the browser's state), its postprocessing of three updates instead of one,
-and the turn's two trips to the store."""
+these crowds: cProfile on its event loop, timing CPU rather than wall time, and py-spy).
+First round: Gradio's per-session config of the 54 blocks was the largest part, most of it
+`inspect.signature` of each component's constructor — the page pins each component
+class's signature (`presenters/gradio/hints.py`); Gradio read each handler's type hints on
+every event, and our postponed annotations made that a compile and evaluation each time —
+they are evaluated once; the answer sent four updates — every change is now paced (shown
+at once when the last update is older than `gradio.stream_interval_s`, 0.05 s, else with
+the next update or when the interval ends), so a short answer's usage and turn id ride in
+one closing update; the turn-id and question States are sent only when they change; and
+with `[access]` off a turn takes no trip to a thread to look up nobody. That left the bot
+at 1.37–1.39× the bare app, 11.9–13.1 ms of server CPU per answer against 3.9–4.3 ms.
+
+Second round (`presenters/gradio/bookkeeping.py`), on the profile of that code: still a
+third of the event loop's CPU was Gradio deriving the config of all 54 blocks at each new
+session's first event (`SessionState`; about 0.9 ms in process), kept only for Gradio's
+deep-link snapshot, which the page does not offer — a session now derives a block's config
+when something reads it, from the same block, and notes the values an event gives a block
+without deriving its config; a `gr.skip()` for the question box (two per answer) made
+Gradio build a new Textbox and derive its config to send `{"__type__": "update"}` — that
+is now sent without the rebuild; and Gradio ran each input's `preprocess` and each update's
+outputs' `postprocess` on a worker thread, a trip there and back for each (about 10 per
+answer against the bare app's 2), dumping each output twice — `/chat`, `/retry` and the
+example's answer now do the same pre- and postprocessing in the handler, once
+(`preprocess=False, postprocess=False` on those events). What the page and API clients
+receive is unchanged (tests compare both paths' inputs, updates and session state with
+Gradio's own). In process, a new session's first answer costs Gradio's bookkeeping
+0.39 ms of CPU where it cost 2.9–3.3 ms. What remains of the gap is what the page is: the
+turn itself (the Session, the agent, two store trips: about a quarter of the remaining
+difference), three updates and their server-sent messages instead of one, Gradio walking
+each update's chat for file URLs, and its per-update scan of the page's ~40 events for
+State change listeners."""
 
 
 if __name__ == "__main__":

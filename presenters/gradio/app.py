@@ -17,6 +17,7 @@ from starlette.middleware import Middleware
 from bot.app import Bot
 from config.sections import GradioSettings
 from presenters.gradio.auth_gate import AuthGate
+from presenters.gradio.bookkeeping import lazy_session_configs
 from presenters.gradio.ui import CSS, build_app
 
 log = structlog.get_logger("presenters.gradio")
@@ -61,6 +62,7 @@ def launch(
         footer_links=["api", "gradio", "settings"],
         app_kwargs={"middleware": [Middleware(AuthGate)]}, **skip_localhost_probe(),
     )
+    lazy_session_configs(demo)  # before any browser's first event
     log.info("gradio_started", url=demo.local_url, concurrency=s.concurrency,
              queue_size=s.queue_size, auth=auth is not None)
     return demo
