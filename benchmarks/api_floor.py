@@ -285,12 +285,41 @@ inflated alike): the HTTP client that asks upstream (the `openai` SDK over its h
 anyio and h11, the client the reading proxy uses too: about 1.5 ms a request) and uvicorn
 (about 0.4 ms) are most of it; the bot's own Python (presenter, Session, turn runner, agent,
 backend) is about 0.4 ms, with asyncio's tasks and generators, pydantic and JSON about as
-much again, and the store's SQLite work (about 0.2 ms: the user's turn before, the answer,
-its usage rollups and its budget after) runs on its thread while the request waits. The two
-trips to that thread are the largest part we could still cut: the same bot doing its SQLite
-work on the event loop instead (which we do not ship: a locked database would stall every
-request) answered a whole request at 1.40× the bare proxy where the shipped one took 1.57×
-(interleaved, load average 11).
+much again, and the store's SQLite work (the user's turn before, with the client's history
+adopted; the answer, its usage rollups and its budget after) runs on its thread while the
+request waits. The same bot doing its SQLite work on the event loop instead (which we do not
+ship: a locked database would stall every request) answered a whole request at 1.40× the
+bare proxy where the shipped one took 1.57× (interleaved, load average 11).
+
+Where the answer's trip goes (timestamps in the server, load average about 1.8): handing the
+work to the thread and back takes about 0.15 ms; the rest, about 0.4 ms, is storing the
+answer with its usage rollups, which takes 0.13 ms in a tight loop but runs cold in the
+server, after the rest of the request has filled the CPU's caches (the same call after a
+cache-filling JSON round trip: 0.53 ms). Two ways to shorten the trips without moving SQLite
+onto the event loop were measured against the shipped bot (both servers in one run, asked
+alternately, 200 or 300 requests each) and not shipped, as neither was faster:
+
+- asking the model while the store's thread stores the question, for a new chat (the client
+  shows no history, so there is none to read), the answer's events held until the question
+  is stored (so that a failing store, a stop, or a conversation that has history after all
+  behave as before): over nine runs (load average 1.5 to 16) it moved the whole answer's
+  median by −0.04 ms (from −0.21 to +0.29 ms; about 1 %) and the streamed one's by
+  +0.17 ms (from −0.11 to +0.45 ms); starting the thread only once the request upstream
+  was sent did no better. No core is idle here while the model is asked (the client,
+  the model server, the proxies and the bot share two), so the thread's work only competes
+  with the event loop's for a core and the GIL: in cProfiles of the two, waking the thread
+  took 183 µs instead of 9 µs, and the SDK's `uuid4`, which lets go of the GIL to read
+  random bytes, 144 µs instead of 8 µs;
+- a dedicated store thread: the loop's default executor already runs every trip on one warm
+  worker (it starts only one, as trips never overlap here), and a bare trip to either took
+  25 µs (idle loop, uvloop).
+
+Every whole request here repeats the first message of the streamed request before it, so
+the bot archives that conversation and starts a new one (the API's rule for a chat shown
+without the history the store holds); asking a new chat each time instead measured the
+same (3.82 against 3.74 ms, load average 2.1). What is left of a whole answer's gap to the
+bare proxy is thus the store's own work, run cold, and the handoffs to its thread on a
+machine with no free core, with our own Python on top.
 
 The bare proxy's whole answer is cheap (one body relayed), so the bot's fixed work per
 request (above) weighs more against it than against a 50-chunk stream."""
