@@ -257,6 +257,14 @@ def processed(fn: Callable[..., AsyncIterator[Any]], inputs: Sequence[Any],
     return run
 
 
+def handled_event(fn: Callable[..., AsyncIterator[Any]], inputs: list[Any],
+                  outputs: list[Any]) -> dict[str, Any]:
+    """An event listener's ``fn``, ``inputs`` and ``outputs`` for ``fn`` doing its own pre-
+    and postprocessing (:func:`processed`), with Gradio's turned off."""
+    return {"fn": processed(fn, inputs, outputs), "inputs": inputs, "outputs": outputs,
+            "preprocess": False, "postprocess": False}
+
+
 def _preprocess(component: Any, value: Any) -> Any:
     """What Gradio's ``preprocess_data`` passes on, given what it passes on without
     preprocessing (the input, validated into the component's data model and dumped)."""

@@ -8,7 +8,7 @@ import gradio as gr
 
 from bot.app import Bot
 from presenters.gradio import approval, elicit
-from presenters.gradio.bookkeeping import processed, skip_cheaply
+from presenters.gradio.bookkeeping import handled_event, skip_cheaply
 from presenters.gradio.handlers import ChatHandlers, as_score
 from presenters.gradio.hints import pin_signatures, resolved
 from presenters.gradio.keys import storage_secret
@@ -82,32 +82,26 @@ def build_app(bot: Bot) -> gr.Blocks:
 def _wire_chat(h: ChatHandlers, chatbot: gr.Chatbot, box: gr.Textbox, send: gr.Button,
                stop: gr.Button, sid: gr.BrowserState, turn_ids: gr.State,
                asking: gr.State) -> None:
-    # pre- and postprocessing done by the handler, processed(...): no worker-thread trips
-    answer_io: dict[str, Any] = {"inputs": [box, chatbot, sid, turn_ids],
-                                 "outputs": [box, chatbot, sid, turn_ids, asking],
-                                 "preprocess": False, "postprocess": False}
-    answer = processed(h.answer, answer_io["inputs"], answer_io["outputs"])
-    retry_io: dict[str, Any] = {"inputs": [chatbot, sid, turn_ids],
-                                "outputs": [chatbot, sid, turn_ids, asking],
-                                "preprocess": False, "postprocess": False}
+    # pre- and postprocessing done by the handler (handled_event): no worker-thread trips
+    answer = handled_event(h.answer, [box, chatbot, sid, turn_ids],
+                           [box, chatbot, sid, turn_ids, asking])
+    retry = handled_event(h.retry, [chatbot, sid, turn_ids], [chatbot, sid, turn_ids, asking])
     triggers = [box.submit, send.click]
     # Enter pressed while an answer is still coming is sent once that answer is done (the
     # default, "once", would drop it without a sign)
     gr.on(triggers, lambda: busy(True), None, [send, stop], queue=False, api_visibility="private",
           trigger_mode="always_last")
-    answering = gr.on(triggers, answer, **answer_io, api_name="chat", show_progress="hidden",
+    answering = gr.on(triggers, **answer, api_name="chat", show_progress="hidden",
                       trigger_mode="always_last")
     answering.then(lambda: busy(False), None, [send, stop], queue=False,
                    api_visibility="private")
     picked = chatbot.example_select(example_text, None, box, queue=False,
                                     api_visibility="private")
     picked.then(lambda: busy(True), None, [send, stop], queue=False, api_visibility="private")
-    from_example = picked.then(answer, **answer_io, api_visibility="private",
-                               show_progress="hidden")
+    from_example = picked.then(**answer, api_visibility="private", show_progress="hidden")
     from_example.then(lambda: busy(False), None, [send, stop], queue=False,
                       api_visibility="private")
-    retry = processed(h.retry, retry_io["inputs"], retry_io["outputs"])
-    retrying = chatbot.retry(retry, **retry_io, api_name="retry", show_progress="hidden")
+    retrying = chatbot.retry(**retry, api_name="retry", show_progress="hidden")
     retrying.then(lambda: busy(False), None, [send, stop], queue=False, api_visibility="private")
     chatbot.retry(lambda: busy(True), None, [send, stop], queue=False, api_visibility="private")
     stopping = stop.click(lambda: busy(False), None, [send, stop], queue=False,
