@@ -10,11 +10,12 @@ edited and synced by hand (goal: only its passages embedded), and one page edite
 serving process's scheduler runs the source ``every 30s`` (goal: searchable, through a
 ``Searcher`` opened before the edit, within one schedule interval plus 5 s of the edit).
 
-Small by default: the GNU m4 manual (Debian ``m4-doc``, 105 pages). ``SOURCES_BENCH_CORPUS=pg``
-uses the PostgreSQL manual (``postgresql-doc-15``, 1,169 pages) and ``SOURCES_BENCH_PAGES=N``
-takes the first N pages a crawl from its start page reaches (the issue's 1,000-page site):
-minutes of embedding on 2 cores. ``SOURCES_BENCH_TOGETHER=1`` runs the first sync and
-``bot ingest`` at the same time (one round) instead of taking turns.
+By default the first 1,000 pages a crawl of the PostgreSQL 15 manual (Debian
+``postgresql-doc-15``, 1,169 pages) reaches from its start page, the size a team's wiki
+starts at: minutes of embedding on 2 cores. ``SOURCES_BENCH_CORPUS=m4`` uses the GNU m4
+manual (``m4-doc``, 105 pages) instead, and ``SOURCES_BENCH_PAGES=N`` takes the first N
+pages (0: all). ``SOURCES_BENCH_TOGETHER=1`` runs the first sync and ``bot ingest`` at the
+same time (one round) instead of taking turns, for a machine too busy for turns.
 ``SOURCES_BENCH_ROUNDS`` (default 2) sets the rounds of the first-sync comparison.
 """
 
@@ -39,13 +40,13 @@ EVERY_S = 30.0
 
 
 def pages() -> list[Path]:
-    folder = PG if os.environ.get("SOURCES_BENCH_CORPUS") == "pg" else M4
+    folder = M4 if os.environ.get("SOURCES_BENCH_CORPUS") == "m4" else PG
     if not (folder / "index.html").is_file():
         raise SystemExit(
             f"no HTML under {folder}. Fix: apt-get install "
             f"{'postgresql-doc-15' if folder == PG else 'm4-doc'}"
         )
-    return reachable(folder / "index.html", int(os.environ.get("SOURCES_BENCH_PAGES") or 0))
+    return reachable(folder / "index.html", int(os.environ.get("SOURCES_BENCH_PAGES", "1000")))
 
 
 def reachable(start: Path, limit: int) -> list[Path]:
