@@ -1,7 +1,9 @@
 """What the Gradio page adds to a turn, and how it holds up with many users at once.
 
 1. Added latency: the same scripted 50-chunk answer (no model latency) through ``Session``
-   directly and through ``bot serve gradio`` (its own process) with ``gradio_client``.
+   directly and through ``bot serve gradio`` (its own process), asked over Gradio's HTTP
+   API read as it streams (:mod:`benchmarks.gradio_sse`, as a browser reads it) and with
+   ``gradio_client``, beside a bare Gradio app asked both ways.
 2. Many users: N clients each ask one question at once; the backend takes 0.5 s per answer.
    Wall time is reported relative to one user alone (1.0 = as fast as a single user).
 """
@@ -26,6 +28,7 @@ from typing import Any
 import httpx
 
 from backends.scripted import FunctionLLM, Reply
+from benchmarks.gradio_sse import ask as ask_sse
 from bot.app import Bot
 from bot.logging import configure_logging
 from config import load_settings
@@ -136,33 +139,36 @@ def _session_turn(bot: Bot, n: int) -> float:
     return asyncio.run(turn())
 
 
-def _page_turn(client: Any) -> float:
+def _timed(ask: Any, n: int) -> float:
     started = time.perf_counter()
-    client.predict("Talk.", [], None, api_name="/chat")
+    ask(n)
     return time.perf_counter() - started
 
 
-def _bare_turns(url: str) -> float:
-    client, times = _client(url), []
-    for n in range(WARMUP + RUNS):
-        started = time.perf_counter()
-        client.predict("Talk.", api_name="/chat")
-        if n >= WARMUP:
-            times.append(time.perf_counter() - started)
-    return statistics.median(times)
+def _page_turns(url: str, data: list[Any], session: Any = None) -> dict[str, float]:
+    """Median seconds per turn: ``session`` (in process, if given), the HTTP API read as it
+    streams, and ``gradio_client``, one of each in turn."""
+    client, http = _client(url), httpx.Client(timeout=300.0)
+    ways: dict[str, Any] = {
+        "sse": lambda n: ask_sse(http, url, "chat", data),
+        "client": lambda n: client.predict(*data, api_name="/chat"),
+    }
+    if session is not None:
+        ways["session"] = session
+    times: dict[str, list[float]] = {way: [] for way in ways}
+    for n in range(WARMUP + RUNS):  # one turn of each way in turn
+        for way, ask in ways.items():
+            took = _timed(ask, n)
+            if n >= WARMUP:
+                times[way].append(took)
+    http.close()
+    return {way: statistics.median(t) for way, t in times.items()}
 
 
-def _added_latency(url: str, data_dir: Path) -> tuple[float, float]:
+def _added_latency(url: str, data_dir: Path) -> dict[str, float]:
     settings = load_settings(data_dir=data_dir / "direct", tools=[])
     direct = Bot.from_settings(settings, llms={"primary": FunctionLLM(bench_answer)})
-    client = _client(url)
-    ours, page = [], []
-    for n in range(WARMUP + RUNS):
-        s, g = _session_turn(direct, n), _page_turn(client)
-        if n >= WARMUP:
-            ours.append(s)
-            page.append(g)
-    return statistics.median(ours), statistics.median(page)
+    return _page_turns(url, ["Talk.", [], None], lambda n: _session_turn(direct, n))
 
 
 def _crowd(url: str, users: int) -> float:
@@ -177,26 +183,39 @@ def run() -> str:
     configure_logging("warning")  # a `turn` log line per answer would be measured too
     with tempfile.TemporaryDirectory() as tmp:
         with _server(Path(tmp), _bare_command) as url:
-            bare_s = _bare_turns(url)
+            bare = _page_turns(url, ["Talk."])
         with _server(Path(tmp)) as url:
-            session_s, page_s = _added_latency(url, Path(tmp))
+            page = _added_latency(url, Path(tmp))
             walls = {n: _crowd(url, n) for n in USERS}
     one = walls[1]
+
+    added = {way: page[way] - page["session"] for way in ("sse", "client")}
+    ratio = {way: page[way] / bare[way] for way in ("sse", "client")}
+
+    def ms(seconds: float) -> str:
+        return f"{seconds * 1000:.1f} ms"
+
     rows = "\n".join(f"| {n} | {walls[n]:.2f} s | {walls[n] / one:.2f}× |" for n in USERS)
     return f"""## Gradio page: added latency and many users
 
 A scripted 50-chunk answer, median of {RUNS} turns, `Session` directly (in process) vs
-`bot serve gradio` in its own process through `gradio_client` (`/chat`), alternating:
+`bot serve gradio` in its own process (`/chat`), each turn asked two ways, alternating:
+over Gradio's HTTP API with the events read as they arrive (as a browser reads them), and
+with `gradio_client`, which hands each event to its caller through a queue it polls every
+50 ms. The floor beside it: a bare Gradio app (the same text in one update, no bot), asked
+the same two ways.
 
-| path | per turn |
-| --- | --- |
-| `Session.send` directly | {session_s * 1000:.1f} ms |
-| Gradio page (`/chat`) | {page_s * 1000:.1f} ms |
-| **added by the page** | **{(page_s - session_s) * 1000:.1f} ms** ({page_s / session_s:.1f}×) |
-| floor: a bare Gradio app, same text in one update, no bot | {bare_s * 1000:.1f} ms |
+| path | HTTP API, read as it streams | `gradio_client` |
+| --- | --- | --- |
+| `Session.send` directly | {ms(page["session"])} | |
+| Gradio page (`/chat`) | {ms(page["sse"])} | {ms(page["client"])} |
+| **added by the page** | **{ms(added["sse"])}** | {ms(added["client"])} |
+| floor: a bare Gradio app | {ms(bare["sse"])} | {ms(bare["client"])} |
+| **the page vs the bare app** | **{ratio["sse"]:.2f}×** | {ratio["client"]:.2f}× |
 
-Most of what the page adds is Gradio's own round trip (queue join, server-sent events,
-`gradio_client`); the bare app shows that floor on the same machine.
+What the page adds over `Session.send` is mostly Gradio's own round trip (the queue join,
+the server-sent events), which the bare app pays too. `gradio_client` adds its polling on
+top, {ms(page["client"] - page["sse"])} a turn here: a turn it times is mostly the client.
 
 N `gradio_client` users (threads of one process) ask at once; the backend takes 0.5 s per
 answer; default `gradio.concurrency` = 32, so past 32 users answers queue in waves.

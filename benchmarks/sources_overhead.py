@@ -1,5 +1,5 @@
 """What a background sync costs the people asking questions meanwhile, through a running
-server: `bot serve gradio` answering over `gradio_client` while its own scheduler runs a
+server: `bot serve gradio` answering over Gradio's HTTP API while its own scheduler runs a
 first sync of a large web source, vs the same server idle, side by side in one run.
 
 The server is `bot serve gradio` in its own process (as `benchmarks/gradio_latency.py`
@@ -112,9 +112,13 @@ def the_sync(data_dir: Path, after: float) -> Any:
     return run if run is not None and run.started_at > after else None
 
 
-def ask(client: Any, question: str) -> tuple[float, float]:
+def ask(http: Any, url: str, question: str) -> tuple[float, float]:
+    """One answer over the HTTP API, its events read as they arrive (not ``gradio_client``,
+    whose 50 ms polling would round each answer up: benchmarks/gradio_sse.py)."""
+    from benchmarks.gradio_sse import ask as ask_sse
+
     started = time.time()
-    client.predict(question, [], None, api_name="/chat")
+    ask_sse(http, url, "chat", [question, [], None])
     return started, time.time()
 
 
@@ -184,7 +188,8 @@ def run() -> str:
 
 def one_server(root: Path, pages: Path, data: Path, switch_s: float | None) -> Any:
     """Idle questions, then questions during the first sync, then idle again."""
-    from benchmarks.gradio_latency import _client
+    import httpx
+
     from benchmarks.site_server import site
     from sources.runner import BACKGROUND_SWITCH_S
 
@@ -205,19 +210,18 @@ def one_server(root: Path, pages: Path, data: Path, switch_s: float | None) -> A
             "gradio",
         ]
         log = Path(os.environ.get("SOURCES_BENCH_LOG") or os.devnull)
-        with _server(command, log) as url:
-            client = _client(url)
+        with _server(command, log) as url, httpx.Client(timeout=300.0) as http:
             for question in QUESTIONS:  # warm: model, store, lexical index
-                ask(client, question)
-            asked = [ask(client, QUESTIONS[n % len(QUESTIONS)]) for n in range(IDLE_QUESTIONS)]
+                ask(http, url, question)
+            asked = [ask(http, url, QUESTIONS[n % len(QUESTIONS)]) for n in range(IDLE_QUESTIONS)]
             released = time.time()
             hold_back(data, due_in_s=0)  # due now: the scheduler's next tick starts it
             n, synced = 0, None
             while synced is None:
-                asked.append(ask(client, QUESTIONS[n % len(QUESTIONS)]))
+                asked.append(ask(http, url, QUESTIONS[n % len(QUESTIONS)]))
                 n += 1
                 synced = the_sync(data, released - HOUR + 1)
-            asked += [ask(client, QUESTIONS[k % len(QUESTIONS)]) for k in range(IDLE_QUESTIONS)]
+            asked += [ask(http, url, QUESTIONS[k % len(QUESTIONS)]) for k in range(IDLE_QUESTIONS)]
     return asked, synced
 
 
@@ -245,7 +249,8 @@ def render(pages_n: int, rows: list[tuple[str, Any, Any]]) -> str:
             "## Sync overhead on a running Gradio server",
             "",
             "`bot serve gradio` (its own process; tools agent, scripted model, every answer one "
-            "knowledge-base search) answering `gradio_client` questions back to back, while its "
+            "knowledge-base search) answering questions back to back over Gradio's HTTP API "
+            "(events read as they arrive, not through `gradio_client`'s 50 ms polling), while its "
             f"scheduler runs the first sync of a {pages_n}-page web site (the PostgreSQL manual "
             "served on loopback, on one core at lower priority) vs the same server idle (before "
             "the sync and after it). Per answer, wall time as the client sees it. Two servers one "

@@ -1,0 +1,38 @@
+"""Ask a Gradio endpoint over its HTTP API and read the answer's server-sent events as they
+arrive: a round trip timed without ``gradio_client``'s own polling.
+
+``gradio_client`` hands each event from its reading thread to the caller through a queue it
+polls every 50 ms (``stream_sse_v1plus``), so a turn it times is the server's time rounded
+up to its next poll: a 20 ms answer reads as 20 or 70 ms depending on when it lands. A
+browser reads the same events as they come. This client posts to
+``/gradio_api/call/<api>`` and reads ``/gradio_api/call/<api>/<event_id>`` until the
+``complete`` event, on one keep-alive connection.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+
+class GradioCallError(RuntimeError):
+    """The endpoint answered with an ``error`` event, or the stream ended without one."""
+
+
+def ask(http: httpx.Client, url: str, api: str, data: list[Any]) -> list[Any]:
+    """The ``complete`` event's data for one call of ``api`` with ``data``."""
+    posted = http.post(f"{url.rstrip('/')}/gradio_api/call/{api}", json={"data": data})
+    posted.raise_for_status()
+    events = f"{url.rstrip('/')}/gradio_api/call/{api}/{posted.json()['event_id']}"
+    event = ""
+    with http.stream("GET", events) as stream:
+        for line in stream.iter_lines():
+            if line.startswith("event: "):
+                event = line.removeprefix("event: ")
+            elif line.startswith("data: ") and event == "complete":
+                return list(json.loads(line.removeprefix("data: ")))
+            elif line.startswith("data: ") and event == "error":
+                raise GradioCallError(f"{api}: {line.removeprefix('data: ')}")
+    raise GradioCallError(f"{api}: the event stream ended before the answer was complete")
