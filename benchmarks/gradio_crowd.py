@@ -2,8 +2,9 @@
 
 Both servers run at once, each in its own process, with the same backend delay (0.5 s
 before a one-word answer) and the same concurrency (32 at a time, the bot's default
-``gradio.concurrency``). A crowd of N ``gradio_client`` users (threads of this process)
-asks at once; crowds alternate bare app, bot, bare app, bot …, so both see the same load.
+``gradio.concurrency``). A crowd of N users (threads of this process, each asking over
+Gradio's HTTP API on its own connection: :mod:`benchmarks.gradio_sse`) asks at once;
+crowds alternate bare app, bot, bare app, bot …, so both see the same load.
 The figure is the median wall time of a crowd and the bot's ratio to the bare app, and
 beside it each server's CPU time per answer (which moves far less than wall time on a
 shared machine).
@@ -22,7 +23,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from benchmarks.gradio_latency import _bot_command, _client, _server
+import httpx
+
+from benchmarks.gradio_latency import _bot_command, _server
+from benchmarks.gradio_sse import ask
 from bot.logging import configure_logging
 
 USERS = (1, 100)
@@ -55,22 +59,29 @@ def cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _crowd(url: str, pid: int, users: int, ask: Callable[[Any, int], object]
+def _crowd(url: str, pid: int, users: int, data: Callable[[int], list[Any]]
            ) -> tuple[float, float]:
-    """Wall time of a crowd, and the server's CPU time over it (clients made beforehand)."""
-    with ThreadPoolExecutor(users) as pool:
-        clients = list(pool.map(lambda _: _client(url), range(users)))
-        started, cpu = time.perf_counter(), cpu_s(pid)
-        list(pool.map(ask, clients, range(users)))
-        return time.perf_counter() - started, cpu_s(pid) - cpu
+    """Wall time of a crowd, and the server's CPU time over it (connections made beforehand).
+    """
+    connections = [httpx.Client(timeout=300.0) for _ in range(users)]
+    try:
+        with ThreadPoolExecutor(users) as pool:
+            list(pool.map(lambda http: http.get(url), connections))  # connected, page read
+            started, cpu = time.perf_counter(), cpu_s(pid)
+            list(pool.map(lambda http, n: ask(http, url, "chat", data(n)), connections,
+                          range(users)))
+            return time.perf_counter() - started, cpu_s(pid) - cpu
+    finally:
+        for http in connections:
+            http.close()
 
 
-def _ask_bare(client: Any, n: int) -> object:
-    return client.predict(f"wait {n}", api_name="/chat")
+def _bare_data(n: int) -> list[Any]:
+    return [f"wait {n}"]
 
 
-def _ask_bot(client: Any, n: int) -> object:
-    return client.predict(f"wait {n}", [], None, api_name="/chat")
+def _bot_data(n: int) -> list[Any]:
+    return [f"wait {n}", [], None]
 
 
 Key = tuple[str, int]
@@ -81,7 +92,7 @@ def _walls(urls: dict[str, str], pids: dict[str, int]
     """Median wall time and server CPU per crowd, by (app, users); crowds alternate, and
     which app goes first alternates round by round."""
     runs: dict[Key, list[tuple[float, float]]] = {}
-    asks = {"bare": _ask_bare, "bot": _ask_bot}
+    asks = {"bare": _bare_data, "bot": _bot_data}
     for users in USERS:
         for round_no in range(ROUNDS):
             # who goes first alternates, so neither always meets the other's leftovers
@@ -114,8 +125,9 @@ def report(w: dict[Key, float], cpu: dict[Key, float], load: float) -> str:
 
 Both servers run at once in their own processes; each answer waits 0.5 s (the bot's
 scripted backend; `asyncio.sleep` in the bare app), {CONCURRENCY} at a time in both (queue
-large enough for the whole crowd in both). N `gradio_client` users (threads of one process)
-ask at once; crowds alternate between the apps ({ROUNDS} rounds each, the first app of a round
+large enough for the whole crowd in both). N users (threads of one process, each on its own
+connection, asking over Gradio's HTTP API and reading the events as they arrive) ask at
+once; crowds alternate between the apps ({ROUNDS} rounds each, the first app of a round
 alternating too); medians of the wall time
 until the last user has the answer, and of each server's CPU time over the crowd per
 answer (/proc, 10 ms ticks: too coarse for one user). Goal: the bot ≤ 1.2× the bare app.
