@@ -72,17 +72,17 @@ METHOD = """How each figure is judged (not by the pipeline's own check, which is
   output on these same questions: read the after column as a development-set figure, not
   a held-out one.
 
-The *off* column is the stored run of 2026-12-01 (60 turns of the 135M model do not fit a
-round on this shared machine); the *on* column is re-run whenever the checks change. Its
-run before this round's last change (bc04e16) had one unsupported answer: asked "Does it
-read PDF files?" after the ingest question, the model copied a sentence of a passage and
-went on after a semicolon with a clause of its own ("…leaves it alone; the document is
-returned at any time after no more data has been read from the file"), which the copied
-half carried past the lexical check. A sentence now needs its passage to hold enough of
-each clause's words too; re-run on that code (d5c0443), that answer is a quote and the
-*on* column has no unsupported claim. The MiniLM proxy compares an answer with the
-passages *the model* was given, not with the whole sections a quote shows, so it counts
-most quotes as unsupported."""
+Both columns are one run of all 60 turns (about 5 minutes on a quiet machine), every answer
+read and labelled; the *off* column had been a stored run of 2026-12-01 until then. The
+*on* column's run before the last change to the checks (bc04e16) had one unsupported
+answer: asked "Does it read PDF files?" after the ingest question, the model copied a
+sentence of a passage and went on after a semicolon with a clause of its own ("…leaves it
+alone; the document is returned at any time after no more data has been read from the
+file"), which the copied half carried past the lexical check. A sentence now needs its
+passage to hold enough of each clause's words too; re-run on that code (d5c0443), that
+answer is a quote and the *on* column has no unsupported claim. The MiniLM proxy compares
+an answer with the passages *the model* was given, not with the whole sections a quote
+shows, so it counts most quotes as unsupported."""
 
 
 def digest(text: str) -> str:
