@@ -17,16 +17,12 @@ import os
 import statistics
 import sys
 import tempfile
-import time
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from benchmarks.gradio_latency import _bot_command, _server
-from benchmarks.gradio_sse import ask
+from benchmarks.gradio_sse import crowd
 from bot.logging import configure_logging
 
 USERS = (1, 100)
@@ -61,19 +57,10 @@ def cpu_s(pid: int) -> float:
 
 def _crowd(url: str, pid: int, users: int, data: Callable[[int], list[Any]]
            ) -> tuple[float, float]:
-    """Wall time of a crowd, and the server's CPU time over it (connections made beforehand).
-    """
-    connections = [httpx.Client(timeout=300.0) for _ in range(users)]
-    try:
-        with ThreadPoolExecutor(users) as pool:
-            list(pool.map(lambda http: http.get(url), connections))  # connected, page read
-            started, cpu = time.perf_counter(), cpu_s(pid)
-            list(pool.map(lambda http, n: ask(http, url, "chat", data(n)), connections,
-                          range(users)))
-            return time.perf_counter() - started, cpu_s(pid) - cpu
-    finally:
-        for http in connections:
-            http.close()
+    """Wall time of a crowd, and the server's CPU time over it."""
+    cpu: list[float] = []
+    wall = crowd(url, "chat", [data(n) for n in range(users)], lambda: cpu.append(cpu_s(pid)))
+    return wall, cpu[1] - cpu[0]
 
 
 def _bare_data(n: int) -> list[Any]:
@@ -92,12 +79,12 @@ def _walls(urls: dict[str, str], pids: dict[str, int]
     """Median wall time and server CPU per crowd, by (app, users); crowds alternate, and
     which app goes first alternates round by round."""
     runs: dict[Key, list[tuple[float, float]]] = {}
-    asks = {"bare": _bare_data, "bot": _bot_data}
+    data_of = {"bare": _bare_data, "bot": _bot_data}
     for users in USERS:
         for round_no in range(ROUNDS):
             # who goes first alternates, so neither always meets the other's leftovers
             for name in ("bare", "bot")[:: 1 if round_no % 2 == 0 else -1]:
-                crowd = _crowd(urls[name], pids[name], users, asks[name])
+                crowd = _crowd(urls[name], pids[name], users, data_of[name])
                 runs.setdefault((name, users), []).append(crowd)
     walls = {k: statistics.median(w for w, _ in v) for k, v in runs.items()}
     return walls, {k: statistics.median(c for _, c in v) for k, v in runs.items()}

@@ -20,7 +20,6 @@ import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ import httpx
 
 from backends.scripted import FunctionLLM, Reply
 from benchmarks.gradio_sse import ask as ask_sse
+from benchmarks.gradio_sse import crowd
 from bot.app import Bot
 from bot.logging import configure_logging
 from config import load_settings
@@ -176,11 +176,7 @@ def _added_latency(url: str, data_dir: Path) -> dict[str, float]:
 
 
 def _crowd(url: str, users: int) -> float:
-    with ThreadPoolExecutor(users) as pool:
-        clients = list(pool.map(lambda _: _client(url), range(users)))
-        started = time.perf_counter()
-        list(pool.map(lambda c: c.predict("wait", [], None, api_name="/chat"), clients))
-        return time.perf_counter() - started
+    return crowd(url, "chat", [["wait", [], None]] * users, lambda: None)
 
 
 def run() -> str:
@@ -221,8 +217,9 @@ What the page adds over `Session.send` is mostly Gradio's own round trip (the qu
 the server-sent events), which the bare app pays too. `gradio_client` adds its polling on
 top, {ms(page["client"] - page["sse"])} a turn here: a turn it times is mostly the client.
 
-N `gradio_client` users (threads of one process) ask at once; the backend takes 0.5 s per
-answer; default `gradio.concurrency` = 32, so past 32 users answers queue in waves.
+N users (threads of one process, each on its own connection, over the HTTP API) ask at
+once; the backend takes 0.5 s per answer; default `gradio.concurrency` = 32, so past 32
+users answers queue in waves.
 Wall time vs one user alone. The 0.5 s waits overlap (the store shows a crowd's answers
 written within about 0.1 s of each other); what grows with N is the CPU each request costs
 the Gradio server and the N client threads, all on these 2 cores:

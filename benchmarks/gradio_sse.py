@@ -6,12 +6,15 @@ polls every 50 ms (``stream_sse_v1plus``), so a turn it times is the server's ti
 up to its next poll: a 20 ms answer reads as 20 or 70 ms depending on when it lands. A
 browser reads the same events as they come. This client posts to
 ``/gradio_api/call/<api>`` and reads ``/gradio_api/call/<api>/<event_id>`` until the
-``complete`` event, on one keep-alive connection.
+``complete`` event, on one keep-alive connection; :func:`crowd` asks as many users at once.
 """
 
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -36,3 +39,23 @@ def ask(http: httpx.Client, url: str, api: str, data: list[Any]) -> list[Any]:
             elif line.startswith("data: ") and event == "error":
                 raise GradioCallError(f"{api}: {line.removeprefix('data: ')}")
     raise GradioCallError(f"{api}: the event stream ended before the answer was complete")
+
+
+def crowd(url: str, api: str, data: list[list[Any]], between: Callable[[], None]) -> float:
+    """Seconds until every one of ``len(data)`` users, each a thread on its own keep-alive
+    connection (opened, and the page read, beforehand), has the answer to its ``data``;
+    ``between`` runs just before they ask and just after the last answer (to read a CPU
+    clock)."""
+    connections = [httpx.Client(timeout=300.0) for _ in data]
+    try:
+        with ThreadPoolExecutor(len(data)) as pool:
+            list(pool.map(lambda http: http.get(url), connections))
+            between()
+            started = time.perf_counter()
+            list(pool.map(lambda http, asked: ask(http, url, api, asked), connections, data))
+            took = time.perf_counter() - started
+            between()
+            return took
+    finally:
+        for http in connections:
+            http.close()
