@@ -2,9 +2,9 @@
 arrive: a round trip timed without ``gradio_client``'s own polling.
 
 ``gradio_client`` hands each event from its reading thread to the caller through a queue it
-polls every 50 ms (``stream_sse_v1plus``), so a turn it times is the server's time rounded
-up to its next poll: a 20 ms answer reads as 20 or 70 ms depending on when it lands. A
-browser reads the same events as they come. This client posts to
+polls every 50 ms (``stream_sse_v1plus``), which added about 65 ms to every turn it timed
+here (benchmarks/gradio_latency.py reports both). A browser reads the same events as they
+come. This client posts to
 ``/gradio_api/call/<api>`` and reads ``/gradio_api/call/<api>/<event_id>`` until the
 ``complete`` event, on one keep-alive connection; :func:`crowd` asks as many users at once.
 """
@@ -26,9 +26,10 @@ class GradioCallError(RuntimeError):
 
 def ask(http: httpx.Client, url: str, api: str, data: list[Any]) -> list[Any]:
     """The ``complete`` event's data for one call of ``api`` with ``data``."""
-    posted = http.post(f"{url.rstrip('/')}/gradio_api/call/{api}", json={"data": data})
+    call = f"{url.rstrip('/')}/gradio_api/call/{api}"
+    posted = http.post(call, json={"data": data})
     posted.raise_for_status()
-    events = f"{url.rstrip('/')}/gradio_api/call/{api}/{posted.json()['event_id']}"
+    events = f"{call}/{posted.json()['event_id']}"
     event = ""
     with http.stream("GET", events) as stream:
         for line in stream.iter_lines():

@@ -32,7 +32,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from backends.scripted import Reply, ScriptedToolCall
+from benchmarks.gradio_sse import ask as ask_sse
 from benchmarks.kb_common import our_embedder, settings_in
 from benchmarks.sources_sync import reachable
 
@@ -112,11 +115,9 @@ def the_sync(data_dir: Path, after: float) -> Any:
     return run if run is not None and run.started_at > after else None
 
 
-def ask(http: Any, url: str, question: str) -> tuple[float, float]:
+def ask(http: httpx.Client, url: str, question: str) -> tuple[float, float]:
     """One answer over the HTTP API, its events read as they arrive (not ``gradio_client``,
-    whose 50 ms polling would round each answer up: benchmarks/gradio_sse.py)."""
-    from benchmarks.gradio_sse import ask as ask_sse
-
+    whose 50 ms polling would lengthen each answer: benchmarks/gradio_sse.py)."""
     started = time.time()
     ask_sse(http, url, "chat", [question, [], None])
     return started, time.time()
@@ -188,8 +189,6 @@ def run() -> str:
 
 def one_server(root: Path, pages: Path, data: Path, switch_s: float | None) -> Any:
     """Idle questions, then questions during the first sync, then idle again."""
-    import httpx
-
     from benchmarks.site_server import site
     from sources.runner import BACKGROUND_SWITCH_S
 
