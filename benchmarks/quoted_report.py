@@ -21,6 +21,7 @@ RUNS = {  # stored runs beside the sets (outputs and labels), every answer label
     "round 2, the docs as committed (33d5f82)": "quotes_33d5f82.json",
     "round 3 before: page fusion merged (293f692), test5 written": "quotes_293f692.json",
     "round 4 before: 1b85566, test6 and test7 written": "before_round4_1b85566.json",
+    "round 5 before: 1b70c50, test8 and test9 written": "before_round5_1b70c50.json",
 }
 NOTE = """Issue 25's first round (the first three rows): the search *within the files found*,
 which lets a quote reach a file's other sections, became hybrid like the search itself and
@@ -146,8 +147,8 @@ def history(records: list[dict[str, Any]], labels: dict[str, Any]) -> str:
     rows = [f"| {run} (`{RUNS[run]}`) | {figures(d['outputs'], d['labels'])} |"
             for run, d in stored.items()]
     return "\n".join(["Before and after, per set (quoted sections answer, hand label):", "",
-                      "| run | dev | test | test2 | test3 | test4 | test5 | test6 | test7 |",
-                      "|---|---|---|---|---|---|---|---|---|", *rows,
+                      "| run | dev | test | test2 | test3 | test4 | test5 | test6 | test7 | test8 | test9 |",
+                      "|---|---|---|---|---|---|---|---|---|---|---|", *rows,
                       f"| as shipped (this run) | "
                       f"{figures(records, labels)} |", "", NOTE])
 
@@ -159,7 +160,9 @@ SETS = {"dev": "dev (17 questions the weights were chosen on)",
         "test4": "test4 (15, written and labelled before round 2's changes; fresh until round 3)",
         "test5": "test5 (15, written and labelled before round 3; fresh until round 4)",
         "test6": "test6 (15, written and labelled before round 4; fresh)",
-        "test7": "test7 (15, written and labelled before round 4's quote changes; fresh)"}
+        "test7": "test7 (15, written and labelled before round 4's quote changes; fresh)",
+        "test8": "test8 (15, written and labelled before round 5's change; its misses studied)",
+        "test9": "test9 (15, written and labelled before round 5's change; fresh)"}
 
 
 def pct(part: int, whole: int) -> str:

@@ -60,15 +60,18 @@ TEST4 = DATA / "test4_questions.json"
 TEST5 = DATA / "test5_questions.json"
 TEST6 = DATA / "test6_questions.json"
 TEST7 = DATA / "test7_questions.json"
+TEST8 = DATA / "test8_questions.json"
+TEST9 = DATA / "test9_questions.json"
 FIXED_LINES = ("", "…", "(…)", "```")  # the answer's own markup, not quoted text
 _QUOTE_HEAD = re.compile(r"^\[(\d+)\] [^\n]+:$", re.M)
 
 
 def cases() -> list[dict[str, Any]]:
-    """Every question with its set: dev (single-turn document questions), test, test2-7."""
+    """Every question with its set: dev (single-turn document questions), test, test2-9."""
     dev = [c for c in json.loads(DEV.read_text()) if "question" in c and c["route"] == "kb"]
     sets = (("test", TEST), ("test2", TEST2), ("test3", TEST3), ("test4", TEST4),
-            ("test5", TEST5), ("test6", TEST6), ("test7", TEST7))
+            ("test5", TEST5), ("test6", TEST6), ("test7", TEST7), ("test8", TEST8),
+            ("test9", TEST9))
     held_out = [(name, c) for name, path in sets for c in json.loads(path.read_text())]
     return [{**c, "set": "dev"} for c in dev] + [{**c, "set": name} for name, c in held_out]
 
