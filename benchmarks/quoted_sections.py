@@ -6,7 +6,7 @@ question exactly as the checked pipeline does when the model's answer is dropped
 with the user's words, the covering passages, the model's share and the wider pool, the
 quote — without running the model, so it is deterministic and takes seconds.
 
-Twelve sets: *dev*, the 17 single-turn document questions of
+Thirteen sets: *dev*, the 17 single-turn document questions of
 ``benchmarks/data/honest_answers/questions.json`` (the ranking weights were chosen on
 them); *test*, 15 questions written from the bundled docs after the design was fixed
 (``data/quoted_sections/test_questions.json``), held out until issue 25 studied its
@@ -24,7 +24,7 @@ written and labelled before the fourth round's changes; and *test7*
 (``data/quoted_sections/test7_questions.json``), 15 more (on sections no other set uses,
 or on details of a used section no other question asks about), also written and
 labelled before the fourth round's quote changes and never tuned on; *test8* to
-*test11* (``data/quoted_sections/test8_questions.json`` …), 15 each on sections no other
+*test12* (``data/quoted_sections/test8_questions.json`` …), 15 each on sections no other
 set uses or details no other question asks, each written and labelled on the unchanged
 code before the fifth round's try it preceded. The
 stored runs beside them (``baseline_*.json``, ``before_*.json``, ``experiment_*.json`` and
@@ -67,17 +67,18 @@ TEST8 = DATA / "test8_questions.json"
 TEST9 = DATA / "test9_questions.json"
 TEST10 = DATA / "test10_questions.json"
 TEST11 = DATA / "test11_questions.json"
+TEST12 = DATA / "test12_questions.json"
 FIXED_LINES = ("", "…", "(…)", "```")  # the answer's own markup, not quoted text
 _QUOTE_HEAD = re.compile(r"^\[(\d+)\] [^\n]+:$", re.M)
 
 
 def cases() -> list[dict[str, Any]]:
-    """Every question with its set: dev (single-turn document questions), test, test2-11."""
+    """Every question with its set: dev (single-turn document questions), test, test2-12."""
     dev = [c for c in json.loads(DEV.read_text()) if "question" in c and c["route"] == "kb"]
     sets = (("test", TEST), ("test2", TEST2), ("test3", TEST3), ("test4", TEST4),
             ("test5", TEST5), ("test6", TEST6), ("test7", TEST7), ("test8", TEST8),
             ("test9", TEST9), ("test10", TEST10),
-            ("test11", TEST11))
+            ("test11", TEST11), ("test12", TEST12))
     held_out = [(name, c) for name, path in sets for c in json.loads(path.read_text())]
     return [{**c, "set": "dev"} for c in dev] + [{**c, "set": name} for name, c in held_out]
 
