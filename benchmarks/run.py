@@ -35,6 +35,7 @@ BENCHMARKS = [
     "kb_retrieval",
     "kb_ray",
     "kb_ingest_speed",
+    "ingest_gil",
     "sources_sync",
     "sources_overhead",
     "kb_hybrid_eval",
