@@ -23,7 +23,7 @@ from typing import Any
 from benchmarks.kb_common import corpus_texts, our_embedder, settings_in
 
 PASSAGES = 448  # about one batch of 32 files of the PostgreSQL manual
-ROUNDS = 3  # the docstring says so
+ROUNDS = 3
 LATE_S = 0.002  # a wake-up later than this counts as held up
 
 

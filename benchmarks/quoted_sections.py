@@ -56,18 +56,7 @@ DATA = Path(__file__).resolve().parent / "data" / "quoted_sections"
 OUTPUTS = DATA / "outputs.json"
 LABELS = DATA / "labels.json"
 DEV = DATA.parent / "honest_answers" / "questions.json"
-TEST = DATA / "test_questions.json"
-TEST2 = DATA / "test2_questions.json"
-TEST3 = DATA / "test3_questions.json"
-TEST4 = DATA / "test4_questions.json"
-TEST5 = DATA / "test5_questions.json"
-TEST6 = DATA / "test6_questions.json"
-TEST7 = DATA / "test7_questions.json"
-TEST8 = DATA / "test8_questions.json"
-TEST9 = DATA / "test9_questions.json"
-TEST10 = DATA / "test10_questions.json"
-TEST11 = DATA / "test11_questions.json"
-TEST12 = DATA / "test12_questions.json"
+HELD_OUT = ["test", *(f"test{n}" for n in range(2, 13))]  # data/quoted_sections/NAME_questions.json
 FIXED_LINES = ("", "…", "(…)", "```")  # the answer's own markup, not quoted text
 _QUOTE_HEAD = re.compile(r"^\[(\d+)\] [^\n]+:$", re.M)
 
@@ -75,11 +64,8 @@ _QUOTE_HEAD = re.compile(r"^\[(\d+)\] [^\n]+:$", re.M)
 def cases() -> list[dict[str, Any]]:
     """Every question with its set: dev (single-turn document questions), test, test2-12."""
     dev = [c for c in json.loads(DEV.read_text()) if "question" in c and c["route"] == "kb"]
-    sets = (("test", TEST), ("test2", TEST2), ("test3", TEST3), ("test4", TEST4),
-            ("test5", TEST5), ("test6", TEST6), ("test7", TEST7), ("test8", TEST8),
-            ("test9", TEST9), ("test10", TEST10),
-            ("test11", TEST11), ("test12", TEST12))
-    held_out = [(name, c) for name, path in sets for c in json.loads(path.read_text())]
+    held_out = [(name, c) for name in HELD_OUT
+                for c in json.loads((DATA / f"{name}_questions.json").read_text())]
     return [{**c, "set": "dev"} for c in dev] + [{**c, "set": name} for name, c in held_out]
 
 
