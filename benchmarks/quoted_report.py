@@ -150,10 +150,11 @@ every set, every changed answer read and labelled, stored above; none is shipped
 
 - *first try*: a section's share of the question's words scaled by 1,600 (a quote's
   length) / its length, as BM25 scales a word's count by the document's length. 77 answers
-  moved: six misses fixed (gradio.md's Feedback and Searching from the shell now quoted,
-  Try it yourself, the MCP server's tools, …), six answers lost, each a long section that
-  did answer deep inside (Budgets and limits, access.md's Figures, Permission sync, the
-  reranker paragraph): 126 → 126 of the 137 answers it ran on; test9, fresh, 11 → 11.
+  moved: five misses fixed (gradio.md's Feedback, Searching from the shell, Try it
+  yourself, the MCP server's tools, how to compare two models), five answers lost, four of
+  them a long section that did answer deep inside (Budgets and limits, access.md's Figures,
+  Permission sync, the reranker paragraph) and README's model name: 126 → 126 of the 137
+  answers it ran on; test9, fresh, 11 → 11.
 - *second try*: the share held by the section's best stretch a quote can show (consecutive
   paragraphs, items or rows up to 1,600 characters) instead of by the whole section. 15
   moved: +1 (test5's MCP server tools), −1 (test10's who approves a tool behind the API,
