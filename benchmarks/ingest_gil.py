@@ -13,6 +13,7 @@ metadata).
 
 from __future__ import annotations
 
+import os
 import tempfile
 import threading
 import time
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks.kb_common import corpus_texts, our_embedder, settings_in
+from benchmarks.kb_common import corpus, our_embedder, settings_in
 
 PASSAGES = 448  # about one batch of 32 files of the PostgreSQL manual
 ROUNDS = 3
@@ -64,18 +65,19 @@ def held(step: Callable[[], Any]) -> tuple[float, float, float]:
     return wall, max(ticker.waits, default=0.0), sum(late)
 
 
-def rows_for(texts: list[str], embedder: Any) -> dict[str, list[Any]]:
-    """Chunk rows as the pipeline writes them (ids, metadata, vectors), one per text."""
-    vectors = embedder.embed(texts)
-    n = len(texts)
-    return {
-        "id": [f"bench-{i}" for i in range(n)], "path": ["/bench/page.html"] * n,
-        "source": ["page.html"] * n, "title": ["A page"] * n, "heading": ["A page › A part"] * n,
-        "kind": ["html"] * n, "chunk_index": list(range(n)), "chunk_count": [n] * n,
-        "content_hash": [f"{i:016x}" for i in range(n)], "file_hash": ["0" * 16] * n,
-        "text": texts, "embed_text": texts, "needs_embedding": [True] * n,
-        "embedding": [v.tolist() for v in vectors],
-    }
+def rows_for(passages: int, embedder: Any) -> dict[str, list[Any]]:
+    """``passages`` chunk rows of the corpus as the pipeline writes them (the corpus's rows
+    repeated under new ids), with their vectors."""
+    from knowledge.batches import ChunkBatch, EmbedBatch, LoadBatch
+    from knowledge.discover import discover
+
+    found = discover(corpus())
+    batch = {"path": [f.path for f in found.files], "source": [f.source for f in found.files]}
+    chunks = ChunkBatch(settings_in(Path(os.devnull)))(LoadBatch(20_000_000)(batch))
+    picked = [i % len(chunks["id"]) for i in range(passages)]
+    rows = {column: [values[i] for i in picked] for column, values in chunks.items()}
+    rows["id"] = [f"{chunk_id}-{n}" for n, chunk_id in enumerate(rows["id"])]
+    return EmbedBatch(embedder=embedder)(rows)
 
 
 def write_chroma(rows: dict[str, list[Any]], embedder_name: str) -> Callable[[], Any]:
@@ -99,10 +101,9 @@ def write_lexical(rows: dict[str, list[Any]]) -> Callable[[], Any]:
 
 
 def run() -> str:
-    _, corpus = corpus_texts()
-    texts = [corpus[i % len(corpus)] for i in range(PASSAGES)]
     embedder = our_embedder()
-    rows = rows_for(texts, embedder)
+    rows = rows_for(PASSAGES, embedder)
+    texts = [str(t) for t in rows["embed_text"]]
     steps: dict[str, Callable[[], Callable[[], Any]]] = {
         "embed (ONNX, 2 threads)": lambda: lambda: embedder.embed(texts),
         "lexical index write (SQLite FTS5)": lambda: write_lexical(rows),
