@@ -94,7 +94,7 @@ def extractive_answer(
     found = found_passages([*sources, *pool, *more])
     searched = found_passages(sorted([*sources, *pool], key=lambda s: s.score, reverse=True))
     parts = [LEAD, *(quote_block(s, quoted[:i], found.get(section_key(s), []),
-                                 searched.get(section_key(s), []))
+                                 searched.get(section_key(s), []), question)
                      for i, s in enumerate(quoted))]
     parts = [p for p in parts if p]
     keys = {section_key(s) for s in quoted}
@@ -181,13 +181,14 @@ def reading_order(quoted: list[Source]) -> list[Source]:
 
 def quote_block(
     source: Source, before: Sequence[Source], found: Sequence[str] = (),
-    ranked: Sequence[str] = (),
+    ranked: Sequence[str] = (), question: str = "",
 ) -> str:
     """``[n] file — heading:`` and the quote; "" when a chunk adds nothing new. ``found``:
     the passages of the section the search found (its opening among them: quoted from it);
-    ``ranked``: those of them the search ranked, best first (one past the quote is shown)."""
+    ``ranked``: those of them the search ranked, best first (one past the quote is shown);
+    ``question``: what was asked (a long table keeps the rows that hold its words)."""
     if source.section.strip():
-        quoted = quote_source(source, found=found, ranked=ranked)
+        quoted = quote_source(source, found=found, ranked=ranked, question=question)
         return f"[{source.n}] {short_label(source)}:\n\n{quoted}"
     text = unseen(source.text, "\n".join(s.text for s in before))
     return f"[{source.n}] {short_label(source)}:\n\n{quote(text)}" if text.strip() else ""

@@ -7,8 +7,9 @@ paragraph of the passage found (when the start would not show it). When the sect
 best passage, or another the search ranked, lies further on than that part reaches, the
 quote shows two thirds as much from the start, "(…)", and the paragraphs from that
 passage on: a detail asked about often lies deep in a long section (the undo button in a
-list of what the page does). A bare chunk (a search that gives no sections) starts at its
-first whole sentence and any code fence it cut is paired.
+list of what the page does). A long section's tables keep only the rows the question asks
+about (:mod:`agents.table_rows`). A bare chunk (a search that gives no sections) starts at
+its first whole sentence and any code fence it cut is paired.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 from collections.abc import Sequence
 
 from agents.reflow import in_code_at, reflow
+from agents.table_rows import condensed
 from agents.wording import FENCE_MARK
 from contracts.events import Source
 
@@ -32,18 +34,20 @@ SHOWN_OF_PASSAGE = 300  # characters of the found passage a quote from the start
 
 def quote_source(
     source: Source, limit: int = MAX_QUOTE_CHARS, found: Sequence[str] = (),
-    ranked: Sequence[str] = (),
+    ranked: Sequence[str] = (), question: str = "",
 ) -> str:
     """The section of ``source`` (or its chunk text, without a section), ready to show.
     ``found``: the other passages of that section the search found; when one of them is
     the section's opening, the quote starts there, not at ``source``'s own passage (the
     opening says what the section is about, and how to set it up). ``ranked``: those
     the search itself ranked (not only found within the file), best first: after
-    ``source``'s own, the first that the quote would not reach is shown after "(…)"."""
+    ``source``'s own, the first that the quote would not reach is shown after "(…)".
+    ``question``: what was asked, which picks the rows a long table keeps."""
     if source.section.strip():
         opening = any(opens(source.section, passage) for passage in found)
         return quote_section(source.section, read_on(source), limit,
-                             at="" if opening else source.text, later=[source.text, *ranked])
+                             at="" if opening else source.text, later=[source.text, *ranked],
+                             question=question)
     return quote(source.text, limit)
 
 
@@ -63,17 +67,22 @@ def read_on(source: Source) -> str:
 
 def quote_section(
     section: str, where: str, limit: int = MAX_QUOTE_CHARS, at: str = "",
-    later: Sequence[str] = (),
+    later: Sequence[str] = (), question: str = "",
 ) -> str:
     """``section`` re-flowed; past ``limit`` characters, whole paragraphs and list items
     (never cut inside code) from the start — or, when that would not show the passage
     ``at`` the search found, from the paragraph where it begins, "(…)" marking the gap.
     ``later``: passages found in the section, best first; the first one that quote would
     not show is shown too, after "(…)": two thirds of the room for the first part (the
-    opening, with its setup), a third for the paragraphs from that passage on."""
-    text = reflow(section)
-    if len(text) <= limit:
-        return text
+    opening, with its setup), a third for the paragraphs from that passage on. A long
+    section's tables keep the rows holding the most of the ``question``'s words
+    (:mod:`agents.table_rows`)."""
+    whole = reflow(section)
+    if len(whole) <= limit:
+        return whole
+    text = condensed(whole, question)
+    if len(text) <= limit:  # rows were left out, so it is not the whole section
+        return f"{text}\n\n… (read on: {where})"
     ends = [m.start() for m in _BLOCK_END.finditer(text)] + row_ends(text)
     cuts = sorted(c for c in ends if not in_code_at(text, c))
     found = found_at(text, at)
@@ -90,7 +99,7 @@ def quote_section(
         parts = [(start, first), (resume, end_of_part(text, cuts, resume, limit // 3))]
     shown = "\n\n(…)\n\n".join(text[a:b].strip() for a, b in parts)
     head = "(…)\n\n" if start > 0 else ""
-    tail = f"\n\n… (read on: {where})" if parts[-1][1] < len(text) else ""
+    tail = f"\n\n… (read on: {where})" if parts[-1][1] < len(text) or text != whole else ""
     return f"{head}{shown}{tail}"
 
 

@@ -6,7 +6,7 @@ question exactly as the checked pipeline does when the model's answer is dropped
 with the user's words, the covering passages, the model's share and the wider pool, the
 quote — without running the model, so it is deterministic and takes seconds.
 
-Thirteen sets: *dev*, the 17 single-turn document questions of
+Fourteen sets: *dev*, the 17 single-turn document questions of
 ``benchmarks/data/honest_answers/questions.json`` (the ranking weights were chosen on
 them); *test*, 15 questions written from the bundled docs after the design was fixed
 (``data/quoted_sections/test_questions.json``), held out until issue 25 studied its
@@ -26,7 +26,8 @@ or on details of a used section no other question asks about), also written and
 labelled before the fourth round's quote changes and never tuned on; *test8* to
 *test12* (``data/quoted_sections/test8_questions.json`` …), 15 each on sections no other
 set uses or details no other question asks, each written and labelled on the unchanged
-code before the fifth round's try it preceded. The
+code before the fifth round's try it preceded; and *test13*, 15 more, one on each bundled
+page, written and labelled before the sixth round's try (a long table's asked rows). The
 stored runs beside them (``baseline_*.json``, ``before_*.json``, ``experiment_*.json`` and
 others: outputs with their labels) hold each round's before and after (benchmarks/quoted_report.py).
 Each answer gets a hand label "the quoted sections answer the question" (stored with the
@@ -56,7 +57,7 @@ DATA = Path(__file__).resolve().parent / "data" / "quoted_sections"
 OUTPUTS = DATA / "outputs.json"
 LABELS = DATA / "labels.json"
 DEV = DATA.parent / "honest_answers" / "questions.json"
-HELD_OUT = ["test", *(f"test{n}" for n in range(2, 13))]  # data/quoted_sections/NAME_questions.json
+HELD_OUT = ["test", *(f"test{n}" for n in range(2, 14))]  # data/quoted_sections/NAME_questions.json
 FIXED_LINES = ("", "…", "(…)", "```")  # the answer's own markup, not quoted text
 _QUOTE_HEAD = re.compile(r"^\[(\d+)\] [^\n]+:$", re.M)
 
