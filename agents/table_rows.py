@@ -20,7 +20,7 @@ import math
 import re
 from collections.abc import Collection
 
-from agents.wording import content_words, stems
+from agents.wording import FENCE_MARK, content_words, stems
 
 KEPT_ROWS = 6  # rows a cut-down table keeps at most (besides its header)
 ROW_WORDS = 2  # telling words of the question a row must hold to be kept
@@ -35,10 +35,11 @@ def condensed(text: str, question: str) -> str:
     asked = content_words(question) | set(_NUMBER.findall(question))
     lines = text.split("\n")
     out: list[str] = []
-    i = 0
+    i, in_code = 0, False
     while i < len(lines):
-        end = _table_end(lines, i)
-        if end == i:
+        end = i if in_code else _table_end(lines, i)
+        if end == i:  # not a table (a table in a code block is the block's own text)
+            in_code ^= lines[i].lstrip().startswith(FENCE_MARK)
             out.append(lines[i])
             i += 1
             continue

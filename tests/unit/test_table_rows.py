@@ -70,3 +70,9 @@ def test_the_answer_in_the_documents_words_quotes_the_asked_row() -> None:
                     section=SETTINGS)
     text, _ = extractive_answer("How many passages does the reranker read?", [source])
     assert "| `rerank_candidates` | `20` |" in text, text
+
+
+def test_a_table_inside_a_code_block_is_left_as_written() -> None:
+    rows = "\n".join(f"| fault {i} | what the bot does |" for i in range(8))
+    block = f"```console\n| Fault | What |\n|---|---|\n| 500 lasts | error |\n{rows}\n```"
+    assert condensed(block, "What happens when a 500 error lasts?") == block
