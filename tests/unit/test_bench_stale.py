@@ -19,6 +19,18 @@ def test_a_section_measures_its_module_and_what_it_imports() -> None:
     assert not any(f.startswith("presenters/gradio") for f in files)
 
 
+def test_a_section_measures_the_code_its_child_process_runs() -> None:
+    """api_floor starts ``python -m apps.cli.main serve api``; the CLI finds the command by
+    name and the presenter by ``f"presenters.{name}"``: none of it is imported."""
+    files = {str(p.relative_to(ROOT)) for p in code_of("api_floor")}
+    assert {"apps/cli/serve.py", "presenters/api/turns.py", "presenters/api/app.py"} <= files
+
+
+def test_the_page_driver_does_not_make_a_section_measure_every_other() -> None:
+    files = {str(p.relative_to(ROOT)) for p in code_of("quoted_sections")}
+    assert "benchmarks/run.py" in files and "benchmarks/kb_embed.py" not in files
+
+
 def test_a_section_measured_at_the_first_commit_is_stale_and_says_what_changed() -> None:
     first = git("rev-list", "--max-parents=0", "HEAD").split()[-1][:10]
     [(name, why)] = stale_sections(section("session_overhead", first))
