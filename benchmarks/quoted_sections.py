@@ -51,6 +51,7 @@ from typing import Any
 
 from agents.extractive import LEAD, extractive_answer
 from agents.found_passages import find_passages
+from agents.table_rows import GAP
 from benchmarks.honest_scoring import digest
 
 DATA = Path(__file__).resolve().parent / "data" / "quoted_sections"
@@ -58,7 +59,7 @@ OUTPUTS = DATA / "outputs.json"
 LABELS = DATA / "labels.json"
 DEV = DATA.parent / "honest_answers" / "questions.json"
 HELD_OUT = ["test", *(f"test{n}" for n in range(2, 14))]  # data/quoted_sections/NAME_questions.json
-FIXED_LINES = ("", "…", "(…)", "```")  # the answer's own markup, not quoted text
+FIXED_LINES = ("", "…", "(…)", "```", GAP)  # the answer's own markup, not quoted text
 _QUOTE_HEAD = re.compile(r"^\[(\d+)\] [^\n]+:$", re.M)
 
 
