@@ -35,8 +35,8 @@ def module_file(name: str) -> Path | None:
 
 
 def imported(path: Path) -> set[str]:
-    """Project modules ``path`` imports (``from a.b import c`` may name module ``a.b.c``);
-    for a benchmark module, also those it names in strings (what its child processes run)."""
+    """Project modules ``path`` imports (``from a.b import c`` may name module ``a.b.c``),
+    and those it names in strings (what a child process runs, what the CLI loads by name)."""
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
