@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import structlog
 
 from knowledge.chroma_client import location, open_client
 from knowledge.errors import CollectionMissing, EmbedderMismatch, StoreUnavailable
@@ -20,7 +21,15 @@ from knowledge.writer_lock import WriterLock
 if TYPE_CHECKING:
     from config import Settings
 
+log = structlog.get_logger("knowledge.store")
 PAGE = 5000
+# How wide HNSW searches (Chroma's default: 100). A collection under Chroma's sync threshold
+# (1,000 records; the bundled docs are ~650 chunks) has its graph built again in each
+# process by several threads, so a narrower search returned another top 60 in each process
+# for the same question over the same files. This wide, it visits every record of such a
+# collection (exact, so the same everywhere); on a 7,900-chunk manual a query costs
+# ~1.4 ms instead of ~1.0 ms, and the retrieval figures are unchanged (docs/benchmarks.md).
+SEARCH_EF = 1000
 
 
 @dataclass
@@ -209,7 +218,7 @@ class KnowledgeStore:
 
 
 def _get_collection(client: Any, name: str, embedder_name: str, create: bool) -> Any:
-    metadata = {"embedder": embedder_name, "hnsw:space": "cosine"}
+    metadata = {"embedder": embedder_name, "hnsw:space": "cosine", "hnsw:search_ef": SEARCH_EF}
     try:
         if create:
             coll = client.get_or_create_collection(name, metadata=metadata, embedding_function=None)
@@ -231,4 +240,16 @@ def _get_collection(client: Any, name: str, embedder_name: str, create: bool) ->
             f"collection {name!r} was built with {found}, but kb.embedder gives {embedder_name}. "
             f"Fix: set kb.embedder back, or ingest into another collection (--collection NAME)"
         )
+    _search_wide(coll)
     return coll
+
+
+def _search_wide(coll: Any) -> None:
+    """Give a collection made before SEARCH_EF (or elsewhere) that search width; a server
+    that refuses the change keeps its own, and the search still works."""
+    try:
+        hnsw = (coll.configuration_json or {}).get("hnsw") or {}
+        if int(hnsw.get("ef_search") or 0) < SEARCH_EF:
+            coll.modify(configuration={"hnsw": {"ef_search": SEARCH_EF}})
+    except Exception as exc:  # an older server, or a read-only key: not worth failing for
+        log.warning("kb_search_width_unchanged", collection=coll.name, error=str(exc)[:200])
