@@ -23,13 +23,15 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger("knowledge.store")
 PAGE = 5000
-# How wide HNSW searches (Chroma's default: 100). A collection under Chroma's sync threshold
-# (1,000 records; the bundled docs are ~650 chunks) has its graph built again in each
-# process by several threads, so a narrower search returned another top 60 in each process
-# for the same question over the same files. This wide, it visits every record of such a
-# collection (exact, so the same everywhere); on a 7,900-chunk manual a query costs
-# ~1.4 ms instead of ~1.0 ms, and the retrieval figures are unchanged (docs/benchmarks.md).
-SEARCH_EF = 1000
+# Chroma keeps a collection's HNSW graph on disk once it holds its sync threshold of records
+# (1,000 by default); a smaller one (the bundled docs are ~650 chunks) has its graph built
+# again by each process, with several threads, so a search of Chroma's default width (100)
+# returned another top 60 in each process for the same question over the same files. Such a
+# collection is searched as wide as the threshold: every record is visited, exact and the
+# same everywhere. A larger one keeps Chroma's width: its graph is the same in every
+# process, and searched exhaustively the held-out Python manual lost 2 of 52 questions.
+SYNC_THRESHOLD = 1000  # Chroma's default; a collection's own value is read where it has one
+CHROMA_EF = 100  # Chroma's default search width
 
 
 @dataclass
@@ -218,7 +220,8 @@ class KnowledgeStore:
 
 
 def _get_collection(client: Any, name: str, embedder_name: str, create: bool) -> Any:
-    metadata = {"embedder": embedder_name, "hnsw:space": "cosine", "hnsw:search_ef": SEARCH_EF}
+    metadata = {"embedder": embedder_name, "hnsw:space": "cosine",
+                "hnsw:search_ef": SYNC_THRESHOLD}  # new, so small: searched exhaustively
     try:
         if create:
             coll = client.get_or_create_collection(name, metadata=metadata, embedding_function=None)
@@ -240,16 +243,20 @@ def _get_collection(client: Any, name: str, embedder_name: str, create: bool) ->
             f"collection {name!r} was built with {found}, but kb.embedder gives {embedder_name}. "
             f"Fix: set kb.embedder back, or ingest into another collection (--collection NAME)"
         )
-    _search_wide(coll)
+    _search_width(coll)
     return coll
 
 
-def _search_wide(coll: Any) -> None:
-    """Give a collection made before SEARCH_EF (or elsewhere) that search width; a server
-    that refuses the change keeps its own, and the search still works."""
+def _search_width(coll: Any) -> None:
+    """Search a collection whose graph each process builds again exhaustively, and a larger
+    one as wide as Chroma does. The width is stored with the collection, and processes that
+    open it afterwards search with it (a collection made before this rule: from the next
+    process on); a server that refuses the change keeps its width, and the search works."""
     try:
         hnsw = (coll.configuration_json or {}).get("hnsw") or {}
-        if int(hnsw.get("ef_search") or 0) < SEARCH_EF:
-            coll.modify(configuration={"hnsw": {"ef_search": SEARCH_EF}})
+        threshold = int(hnsw.get("sync_threshold") or SYNC_THRESHOLD)
+        wanted = threshold if coll.count() < threshold else CHROMA_EF
+        if int(hnsw.get("ef_search") or 0) != wanted:
+            coll.modify(configuration={"hnsw": {"ef_search": wanted}})
     except Exception as exc:  # an older server, or a read-only key: not worth failing for
         log.warning("kb_search_width_unchanged", collection=coll.name, error=str(exc)[:200])
