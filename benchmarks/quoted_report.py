@@ -254,15 +254,7 @@ read and labelled: **165/197 on the thirteen earlier sets, the round-5 sets 62/7
 test13 11/15 (73 %)** (the row "as shipped (this run)"). The column of unsupported quoted
 lines had counted the "| … |" row a cut-down table shows where rows were left out (the
 answer's own markup, like "…"), so the page showed 3 to 11 per set beside prose saying 0;
-it no longer counts it, and every set has 0.
-
-Runs of the same code on the same machine used to differ in a few answers (4 to 8 of the
-212 between any two of three runs). The cause was the search, not the quoting: the bundled
-docs' collection (about 650 chunks) is under Chroma's sync threshold, so each process built
-its HNSW graph again, with several threads, and Chroma's default search width (100) gave
-each process another top 60. The search is now 1,000 wide (knowledge/store.py), exhaustive
-on a collection this small: two runs gave the same 212 answers, and against the run above
-(before the change) 2 answers differ, both to quotes already labelled alike."""
+it no longer counts it, and every set has 0."""
 
 
 def history(records: list[dict[str, Any]], labels: dict[str, Any]) -> str:

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import structlog
 
 from knowledge.chroma_client import location, open_client
 from knowledge.errors import CollectionMissing, EmbedderMismatch, StoreUnavailable
@@ -21,17 +20,7 @@ from knowledge.writer_lock import WriterLock
 if TYPE_CHECKING:
     from config import Settings
 
-log = structlog.get_logger("knowledge.store")
 PAGE = 5000
-# Chroma keeps a collection's HNSW graph on disk once it holds its sync threshold of records
-# (1,000 by default); a smaller one (the bundled docs are ~650 chunks) has its graph built
-# again by each process, with several threads, so a search of Chroma's default width (100)
-# returned another top 60 in each process for the same question over the same files. Such a
-# collection is searched as wide as the threshold: every record is visited, exact and the
-# same everywhere. A larger one keeps Chroma's width: its graph is the same in every
-# process, and searched exhaustively the held-out Python manual lost 2 of 52 questions.
-SYNC_THRESHOLD = 1000  # Chroma's default; a collection's own value is read where it has one
-CHROMA_EF = 100  # Chroma's default search width
 
 
 @dataclass
@@ -220,8 +209,7 @@ class KnowledgeStore:
 
 
 def _get_collection(client: Any, name: str, embedder_name: str, create: bool) -> Any:
-    metadata = {"embedder": embedder_name, "hnsw:space": "cosine",
-                "hnsw:search_ef": SYNC_THRESHOLD}  # new, so small: searched exhaustively
+    metadata = {"embedder": embedder_name, "hnsw:space": "cosine"}
     try:
         if create:
             coll = client.get_or_create_collection(name, metadata=metadata, embedding_function=None)
@@ -243,20 +231,4 @@ def _get_collection(client: Any, name: str, embedder_name: str, create: bool) ->
             f"collection {name!r} was built with {found}, but kb.embedder gives {embedder_name}. "
             f"Fix: set kb.embedder back, or ingest into another collection (--collection NAME)"
         )
-    _search_width(coll)
     return coll
-
-
-def _search_width(coll: Any) -> None:
-    """Search a collection whose graph each process builds again exhaustively, and a larger
-    one as wide as Chroma does. The width is stored with the collection, and processes that
-    open it afterwards search with it (a collection made before this rule: from the next
-    process on); a server that refuses the change keeps its width, and the search works."""
-    try:
-        hnsw = (coll.configuration_json or {}).get("hnsw") or {}
-        threshold = int(hnsw.get("sync_threshold") or SYNC_THRESHOLD)
-        wanted = threshold if coll.count() < threshold else CHROMA_EF
-        if int(hnsw.get("ef_search") or 0) != wanted:
-            coll.modify(configuration={"hnsw": {"ef_search": wanted}})
-    except Exception as exc:  # an older server, or a read-only key: not worth failing for
-        log.warning("kb_search_width_unchanged", collection=coll.name, error=str(exc)[:200])
