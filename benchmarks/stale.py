@@ -67,7 +67,8 @@ def _any_of(text: ast.JoinedStr) -> set[str]:
 
 
 def code_of(benchmark: str) -> set[Path]:
-    """The files a benchmark measures: its module and what it imports, transitively."""
+    """The files a benchmark measures: its module and what it imports or names (see
+    :func:`imported`), transitively."""
     seen: set[Path] = set()
     todo = [f"benchmarks.{benchmark}"]
     while todo:
